@@ -1,0 +1,13 @@
+"""The one exception type that ModLens raises for problems a user can fix."""
+
+from __future__ import annotations
+
+
+class ModLensError(Exception):
+    """A problem with the user's input, file or model that the user can fix.
+
+    The message is shown as is: in the dashboard with ``st.error`` and on the
+    command line as one line on stderr. It says what is wrong and what to do,
+    e.g. ``Column 'text' not found. Columns are: id, body. Choose the text
+    column with --text-col.``
+    """
