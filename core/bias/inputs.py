@@ -1,0 +1,123 @@
+"""Validation and canonical ordering of the inputs of the bias metrics.
+
+Rows are sorted by (score, label, group memberships) so that identical rows
+are interchangeable: results, bootstrap intervals included, then do not
+depend on the order of the user's rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from core.bias.ranking import tie_blocks
+
+__all__ = ["OVERALL", "Prepared", "prepare"]
+
+#: Name of the row that covers all posts.
+OVERALL = "overall"
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Inputs ready for the metric engines, rows in canonical order.
+
+    Attributes
+    ----------
+    names : list of str
+        Group names followed by ``OVERALL``.
+    score : ndarray, shape (n,)
+        Scores, ascending.
+    label : ndarray of bool, shape (n,), or None
+        True for positives; None for unlabelled metrics.
+    members : ndarray of bool, shape (n, k + 1)
+        Group memberships; the last column (``OVERALL``) is all True.
+    start, end : ndarray of int, shape (n,)
+        Bounds of tied scores (see :func:`core.bias.ranking.tie_blocks`).
+    dropped : int
+        Rows left out for a missing score or label.
+    """
+
+    names: list[str]
+    score: np.ndarray
+    label: np.ndarray | None
+    members: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    dropped: int
+
+    @property
+    def n(self) -> int:
+        """Number of usable rows."""
+        return int(self.score.shape[0])
+
+
+def _group_matrix(groups: pd.DataFrame, n: int) -> tuple[list[str], np.ndarray]:
+    if not isinstance(groups, pd.DataFrame):
+        raise TypeError("groups must be a pandas DataFrame of booleans (rows x groups)")
+    if len(groups) != n:
+        raise ValueError(f"groups has {len(groups)} rows but there are {n} scores")
+    names = [str(c) for c in groups.columns]
+    if len(set(names)) != len(names):
+        raise ValueError("group names must be unique")
+    if OVERALL in names:
+        raise ValueError(f"'{OVERALL}' is reserved for the row covering all posts")
+    values = groups.to_numpy()
+    if values.dtype != bool:
+        numeric = pd.DataFrame(groups).apply(pd.to_numeric, errors="coerce").to_numpy(float)
+        if not np.isin(numeric, (0.0, 1.0)).all():
+            raise ValueError(
+                "groups must hold booleans or 0/1; convert fractions with "
+                "core.bias.groups.groups_from_columns"
+            )
+        values = numeric == 1.0
+    return names, values.reshape(n, len(names))
+
+
+def prepare(
+    y_true: npt.ArrayLike | None, y_score: npt.ArrayLike, groups: pd.DataFrame
+) -> Prepared:
+    """Validate, drop rows without a score (or label) and sort canonically.
+
+    Parameters
+    ----------
+    y_true : array-like of {0, 1} with NaN for missing, or None
+    y_score : array-like of float, NaN for missing
+    groups : DataFrame of bool, one column per group, one row per post
+
+    Returns
+    -------
+    Prepared
+    """
+    score = np.asarray(y_score, dtype=np.float64).ravel()
+    names, members = _group_matrix(groups, score.shape[0])
+    keep = np.isfinite(score)
+    label = None
+    if y_true is not None:
+        raw = np.asarray(y_true, dtype=np.float64).ravel()
+        if raw.shape != score.shape:
+            raise ValueError(f"y_true has {raw.shape[0]} values but y_score has {score.shape[0]}")
+        keep &= ~np.isnan(raw)
+        if not np.isin(raw[keep], (0.0, 1.0)).all():
+            raise ValueError("y_true must be 0/1 (NaN for missing)")
+        label = raw == 1.0
+    keys = [members[keep, j] for j in range(members.shape[1] - 1, -1, -1)]
+    if label is not None:
+        keys.append(label[keep])
+    keys.append(score[keep])
+    order = np.flatnonzero(keep)[np.lexsort(keys)]
+    everyone = np.ones((order.shape[0], 1), dtype=bool)
+    sorted_score = score[order]
+    start, end = tie_blocks(sorted_score)
+    return Prepared(
+        names=[*names, OVERALL],
+        score=sorted_score,
+        label=None if label is None else label[order],
+        members=np.hstack([members[order], everyone]),
+        start=start,
+        end=end,
+        dropped=int(score.shape[0] - order.shape[0]),
+    )

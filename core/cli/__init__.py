@@ -1,0 +1,53 @@
+"""The ModLens command line: ``python -m core score|evaluate|train|explain|bias ...``.
+
+Each subcommand lives in its own module with ``register(subparsers)``; every
+:class:`~core.errors.ModLensError` becomes one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from core.errors import ModLensError
+
+EXIT_USAGE = 2
+EXIT_BUG = 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand registered."""
+    from core.cli import evaluate, score, train  # TEMP-CLI
+
+    parser = argparse.ArgumentParser(prog="python -m core", description="ModLens: score, explain and audit posts.")
+    parser.add_argument("--debug", action="store_true", help="show full tracebacks for errors")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in (score, evaluate, train):  # TEMP-CLI
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except ModLensError as exc:
+        if args.debug:
+            raise
+        print(f"error: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: still one line, unless --debug
+        if args.debug:
+            raise
+        print(f"error: unexpected {type(exc).__name__}: {_one_line(exc)} (run with --debug for details)", file=sys.stderr)
+        return EXIT_BUG
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__

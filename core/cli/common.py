@@ -1,0 +1,48 @@
+"""Options and helpers shared by the subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core.errors import ModLensError
+from core.export import write_table  # noqa: F401  (re-exported for subcommands)
+from core.paths import active_model_dir
+
+if TYPE_CHECKING:
+    from core.model import ToxicityClassifier
+
+
+def add_model_option(parser: argparse.ArgumentParser) -> None:
+    """``--model DIR``, defaulting to the active model."""
+    parser.add_argument("--model", type=Path, default=None, metavar="DIR", help="model directory (default: the active model)")
+
+
+def add_text_col_option(parser: argparse.ArgumentParser) -> None:
+    """``--text-col NAME``; found by name when omitted."""
+    parser.add_argument("--text-col", default=None, metavar="NAME", help="column with the post text (default: found by name)")
+
+
+def load_model_from_args(args: argparse.Namespace) -> ToxicityClassifier:
+    """Load ``--model`` or the active model."""
+    from core.model import ToxicityClassifier
+
+    return ToxicityClassifier.load(args.model or active_model_dir())
+
+
+def label_index(model: ToxicityClassifier, label: str | None) -> int:
+    """Column of ``label`` in the model's outputs (the first label when None)."""
+    if label is None:
+        return 0
+    if label not in model.labels_:
+        raise ModLensError(f"Label '{label}' is not a model label. Model labels are: {', '.join(model.labels_)}.")
+    return model.labels_.index(label)
+
+
+def progress_bar(total: int, unit: str = "posts", desc: str = ""):  # noqa: ANN201 (tqdm type)
+    """A progress bar on stderr with the rate (posts/s); silent when stderr is not a terminal and CI logs."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit=unit, desc=desc, file=sys.stderr, dynamic_ncols=True, mininterval=0.5, unit_scale=True)

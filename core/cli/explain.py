@@ -1,0 +1,205 @@
+"""``python -m core explain``: token attributions for one text or a file of posts.
+
+Two forms::
+
+    python -m core explain --text TEXT [--label L] [--model DIR] [--json]
+    python -m core explain INPUT [--text-col NAME] [--limit N] [--label L] [--model DIR] -o OUTPUT
+
+The first prints each label's score, base value and tokens with ``start``,
+``end`` and ``value``; the second writes the tidy table (``row``, ``label``,
+``token``, ``start``, ``end``, ``value``). The work is done by the pure
+functions :func:`text_report`, :func:`format_text_report` and
+:func:`explain_rows`, which take a ``predict_fn`` and can be tested without a
+model; :func:`run` only wires them to the model and files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+import pandas as pd
+
+from core.errors import ModLensError
+from core.explain.config import ExplainConfig
+from core.explain.predict import PredictFn
+from core.explain.progress import ProgressFn
+
+ROW_COLUMNS = ["row", "label", "token", "start", "end", "value"]
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``explain`` subcommand to the CLI's subparsers."""
+    from core.cli import common
+
+    parser = subparsers.add_parser(
+        "explain",
+        help="Show which words drive a post's scores (SHAP token attributions).",
+        description=(
+            "Explain the model's scores with SHAP token attributions. Give --text for one post "
+            "(printed), or an INPUT file of posts and -o OUTPUT for a table with one row per token."
+        ),
+    )
+    parser.add_argument("input", nargs="?", help="File of posts (CSV, TSV, JSON Lines, Parquet or Excel).")
+    parser.add_argument("--text", help="Explain this one text instead of a file.")
+    parser.add_argument("--label", help="Explain only this label (default: all of the model's labels).")
+    parser.add_argument("--limit", type=int, help="Explain only the first N posts of INPUT.")
+    parser.add_argument("-o", "--output", help="Where to write the table (.csv, .parquet or .jsonl).")
+    parser.add_argument("--json", action="store_true", help="With --text, print JSON instead of a table.")
+    parser.add_argument("--max-evals", type=int, default=500, help="Model evaluations per post (default 500).")
+    parser.add_argument("--batch-size", type=int, default=100, help="Partition nodes per model call (default 100).")
+    common.add_model_option(parser)
+    common.add_text_col_option(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``explain`` with parsed arguments; return the exit code."""
+    from core.cli import common
+
+    _check_args(args)
+    config = ExplainConfig(max_evals=args.max_evals, batch_size=args.batch_size)
+    model = common.load_model_from_args(args)
+    labels = list(model.labels_)
+    if args.label is not None:
+        common.label_index(model, args.label)
+    if args.text is not None:
+        report = text_report(args.text, model.predict_proba, labels, label=args.label, config=config)
+        if args.json:
+            print(json.dumps(report, ensure_ascii=False, indent=2))
+        else:
+            print(format_text_report(report))
+        return 0
+
+    from core.posts import read_posts
+
+    posts = read_posts(args.input, text_col=getattr(args, "text_col", None))
+    table = explain_rows(
+        posts.texts,
+        model.predict_proba,
+        labels,
+        label=args.label,
+        limit=args.limit,
+        config=config,
+        progress=stderr_progress(sys.stderr),
+    )
+    common.write_table(table, args.output)
+    n_posts = len(posts.texts) if args.limit is None else min(args.limit, len(posts.texts))
+    print(f"Wrote {len(table)} token rows for {n_posts} posts to {args.output}.")
+    return 0
+
+
+def _check_args(args: argparse.Namespace) -> None:
+    """Reject argument combinations that have no meaning, saying what to do instead."""
+    if (args.text is None) == (args.input is None):
+        raise ModLensError("Give either --text TEXT or an INPUT file to explain (one of them, not both).")
+    if args.text is not None and args.output is not None:
+        raise ModLensError("-o is for an INPUT file; with --text the result is printed (add --json for JSON).")
+    if args.input is not None:
+        if args.output is None:
+            raise ModLensError("Give the output file with -o OUTPUT (.csv, .parquet or .jsonl).")
+        if args.json:
+            raise ModLensError("--json only applies with --text; the INPUT form writes a table with -o.")
+        if args.limit is not None and args.limit < 1:
+            raise ModLensError(f"--limit must be at least 1, not {args.limit}.")
+
+
+def text_report(
+    text: str,
+    predict_fn: PredictFn,
+    labels: Sequence[str],
+    *,
+    label: str | None = None,
+    config: ExplainConfig | None = None,
+) -> dict[str, Any]:
+    """JSON-ready explanation of one text: per label, score, base value and tokens.
+
+    Returns
+    -------
+    dict
+        ``{"text": ..., "labels": [{"label", "score", "base_value", "tokens":
+        [{"token", "start", "end", "value"}, ...]}, ...]}`` with tokens in text order.
+    """
+    from core.explain.shap_values import explain_text
+
+    result = explain_text(text, predict_fn, labels, label=label, config=config)
+    entries = []
+    for post in result.posts.itertuples(index=False):
+        rows = result.for_post(post.post_id, post.label)
+        entries.append(
+            {
+                "label": post.label,
+                "score": float(post.score),
+                "base_value": float(post.base_value),
+                "tokens": [
+                    {"token": str(t), "start": int(s), "end": int(e), "value": float(v)}
+                    for t, s, e, v in zip(rows["token"], rows["start"], rows["end"], rows["value"], strict=True)
+                ],
+            }
+        )
+    return {"text": text, "labels": entries}
+
+
+def _printable(token: str) -> str:
+    """Token with control characters escaped, so a hostile post cannot drive the terminal."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in token)
+
+
+def format_text_report(report: dict[str, Any]) -> str:
+    """Plain-text table of a :func:`text_report`, one block per label."""
+    lines: list[str] = []
+    for entry in report["labels"]:
+        if lines:
+            lines.append("")
+        lines.append(f"{entry['label']}: score {entry['score']:.4f}, base value {entry['base_value']:.4f}")
+        if not entry["tokens"]:
+            lines.append("  (no words to explain)")
+            continue
+        lines.append(f"  {'start':>5} {'end':>5} {'value':>9}  token")
+        for token in entry["tokens"]:
+            lines.append(
+                f"  {token['start']:>5} {token['end']:>5} {token['value']:>+9.4f}  {_printable(token['token'])}"
+            )
+    return "\n".join(lines)
+
+
+def explain_rows(
+    texts: Sequence[str],
+    predict_fn: PredictFn,
+    labels: Sequence[str],
+    *,
+    label: str | None = None,
+    limit: int | None = None,
+    config: ExplainConfig | None = None,
+    progress: ProgressFn | None = None,
+) -> pd.DataFrame:
+    """Tidy attribution table for the first ``limit`` texts (all when None).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``row`` (position of the post in the input), ``label``,
+        ``token``, ``start``, ``end``, ``value``; ordered by row, then label in
+        model order, then position in the text.
+    """
+    from core.explain.shap_values import explain_texts
+
+    chosen = list(texts[:limit] if limit is not None else texts)
+    result = explain_texts(chosen, predict_fn, labels, label=label, config=config, progress=progress)
+    table = result.tokens.rename(columns={"post_id": "row"})
+    return table[ROW_COLUMNS].reset_index(drop=True)
+
+
+def stderr_progress(stream: TextIO, every: int | None = None) -> ProgressFn:
+    """Progress callback printing ``Explained i/n posts`` about 20 times per run."""
+
+    def progress(done: int, total: int) -> bool:
+        step = every or max(1, total // 20)
+        if done == total or done % step == 0:
+            print(f"Explained {done}/{total} posts", file=stream, flush=True)
+        return True
+
+    return progress

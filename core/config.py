@@ -1,0 +1,74 @@
+"""Frozen configuration for the classifier: hyper-parameters and named presets."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+from core.errors import ModLensError
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Hyper-parameters of the LSTM classifier and its training.
+
+    The ``seed`` preset is the configuration of the classic Keras text
+    classification example; ``default`` is what measured best on the bundled
+    public datasets (see the default model's card).
+    """
+
+    preset: str = "default"
+    vocab_size: int = 20_000
+    embedding_dim: int = 96
+    lstm_units: int = 64
+    bidirectional: bool = True
+    sequence_length: int = 120
+    dropout: float = 0.3
+    learning_rate: float = 2e-3
+    epochs: int = 6
+    batch_size: int = 128
+    patience: int = 2
+    validation_fraction: float = 0.1
+    max_positive_weight: float = 5.0
+    seed: int = 13
+    max_chars: int = 5_000
+    """Characters of a post that the model reads; longer posts are cut for the model only."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict for ``metadata.json``."""
+        return asdict(self)
+
+    def with_overrides(self, **changes: Any) -> ModelConfig:
+        """Copy with the given fields changed; ``None`` values are ignored."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> ModelConfig:
+        """Rebuild from ``metadata.json``, ignoring keys from other versions."""
+        known = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in values.items() if k in known})
+
+
+SEED_PRESET = ModelConfig(
+    preset="seed",
+    vocab_size=10_000,
+    embedding_dim=64,
+    lstm_units=64,
+    bidirectional=False,
+    sequence_length=100,
+    dropout=0.0,
+    learning_rate=1e-3,
+    epochs=10,
+    batch_size=32,
+    patience=10,
+    max_positive_weight=1.0,
+)
+DEFAULT_PRESET = ModelConfig()
+
+
+def preset(name: str) -> ModelConfig:
+    """Return the named preset (``seed`` or ``default``)."""
+    presets = {"seed": SEED_PRESET, "default": DEFAULT_PRESET}
+    if name not in presets:
+        raise ModLensError(f"Unknown preset '{name}'. Choose one of: {', '.join(presets)}.")
+    return presets[name]

@@ -1,0 +1,117 @@
+"""Split a post into word tokens with exact character spans, and remove tokens from it.
+
+A token is a run of non-whitespace characters with leading and trailing
+punctuation trimmed off. That is the unit the classifier's ``TextVectorization``
+layer sees (it splits on whitespace and strips punctuation), so explaining one
+token means explaining one model word; and because tokens are spans of the
+original string, every attribution maps back to the post exactly as written.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import unicodedata
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+_WORD_RUN = re.compile(r"\S+")
+_ASCII_PUNCTUATION = frozenset(string.punctuation)
+
+Span = tuple[int, int]
+"""Character ``(start, end)`` of a token in the original text, ``text[start:end]``."""
+
+
+def _is_punctuation(char: str) -> bool:
+    """Whether ``char`` is trimmed from token edges (ASCII or Unicode punctuation)."""
+    return char in _ASCII_PUNCTUATION or unicodedata.category(char).startswith("P")
+
+
+def token_spans(text: str) -> list[Span]:
+    """Character spans of the word tokens of ``text``, in order.
+
+    Parameters
+    ----------
+    text
+        The post as written. Any string, including empty or whitespace-only.
+
+    Returns
+    -------
+    list of (int, int)
+        Non-overlapping ``(start, end)`` spans with ``text[start:end]`` the token.
+        Runs made only of punctuation (``"!!!"``, ``"--"``) give no token: the
+        model strips them, so they cannot carry an attribution. Emoji and
+        non-Latin words are kept whole.
+    """
+    spans: list[Span] = []
+    for match in _WORD_RUN.finditer(text):
+        start, end = match.span()
+        while start < end and _is_punctuation(text[start]):
+            start += 1
+        while end > start and _is_punctuation(text[end - 1]):
+            end -= 1
+        if start < end:
+            spans.append((start, end))
+    return spans
+
+
+def tokenize(text: str) -> list[str]:
+    """The token strings of ``text`` (``text[start:end]`` for each span)."""
+    return [text[start:end] for start, end in token_spans(text)]
+
+
+def remove_spans(text: str, spans: Sequence[Span], remove: Iterable[int]) -> str:
+    """Return ``text`` with the tokens at the given indexes deleted.
+
+    Parameters
+    ----------
+    text
+        The original post.
+    spans
+        Its token spans, as from :func:`token_spans`.
+    remove
+        Indexes into ``spans`` of the tokens to delete.
+
+    Returns
+    -------
+    str
+        The text with those token characters cut out and everything else (other
+        tokens, whitespace, punctuation) left as written. Deleting rather than
+        replacing with a mask word keeps the model from seeing an extra unknown
+        word; it is the same "absence" used by SHAP, occlusion and faithfulness.
+    """
+    drop = sorted(set(remove))
+    if not drop:
+        return text
+    pieces: list[str] = []
+    cursor = 0
+    for index in drop:
+        start, end = spans[index]
+        pieces.append(text[cursor:start])
+        cursor = end
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+class SpanTokenizer:
+    """Tokenizer object in the minimal Hugging Face form that ``shap.maskers.Text`` accepts.
+
+    Calling it returns ``{"input_ids": [token strings], "offset_mapping": [spans]}``
+    so SHAP's text masker can build its partition tree over our tokens.
+
+    Parameters
+    ----------
+    max_tokens
+        Only the first this many tokens are returned (None: all).
+    """
+
+    def __init__(self, max_tokens: int | None = None) -> None:
+        self.max_tokens = max_tokens
+
+    def __call__(self, text: str, return_offsets_mapping: bool = True) -> dict[str, Any]:
+        """Tokenize ``text`` into token strings and (optionally) their spans."""
+        spans = token_spans(text)[: self.max_tokens]
+        out: dict[str, Any] = {"input_ids": [text[start:end] for start, end in spans]}
+        if return_offsets_mapping:
+            out["offset_mapping"] = spans
+        return out

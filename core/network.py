@@ -1,0 +1,108 @@
+"""Keras graph of the classifier: raw strings in, one sigmoid probability per label out.
+
+``TextVectorization`` is part of the saved model, so a loaded model is simply
+``list[str] -> ndarray``. Training and fast scoring use the integer-token part
+(:func:`token_part`) so texts are vectorised once, not every epoch or batch.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+from core.config import ModelConfig  # noqa: E402
+
+VECTORIZE = "vectorize"
+_PUNCTUATION = r'[!"#$%&()\*\+,\-\./:;<=>?@\[\\\]^_`{|}~]'
+
+
+@keras.saving.register_keras_serializable(package="modlens")
+def standardize_post(text: tf.Tensor) -> tf.Tensor:
+    """Lower-case, unify links and user mentions, undo common leetspeak, strip punctuation.
+
+    Part of the saved model (registered, so it loads with ``safe_mode=True``):
+    scoring applies exactly what training did.
+    """
+    text = tf.strings.lower(text, encoding="utf-8")
+    text = tf.strings.regex_replace(text, r"https?://\S+|www\.\S+", " xxurl ")
+    text = tf.strings.regex_replace(text, r"@\w+|<user>", " xxuser ")
+    text = tf.strings.regex_replace(text, r"&(amp|lt|gt|quot|#\d+);", " ")
+    text = tf.strings.regex_replace(text, r"([a-z])[*@$]+([a-z])", r"\1\2")
+    text = tf.strings.regex_replace(text, r"'", "")
+    return tf.strings.regex_replace(text, _PUNCTUATION, " ")
+
+
+def build_vectorizer(config: ModelConfig) -> keras.layers.TextVectorization:
+    """Word-level vectoriser using :func:`standardize_post`, post-padded with 0."""
+    return keras.layers.TextVectorization(
+        max_tokens=config.vocab_size,
+        output_mode="int",
+        output_sequence_length=config.sequence_length,
+        standardize=standardize_post,
+        name=VECTORIZE,
+    )
+
+
+def build_token_layers(config: ModelConfig, n_labels: int) -> list[keras.layers.Layer]:
+    """Embedding(mask_zero) -> (Bi)LSTM -> dropout -> one sigmoid per label."""
+    keras.utils.set_random_seed(config.seed)
+    recurrent = keras.layers.LSTM(config.lstm_units, name="lstm")
+    if config.bidirectional:
+        recurrent = keras.layers.Bidirectional(recurrent, name="bilstm")
+    layers: list[keras.layers.Layer] = [
+        keras.layers.Embedding(config.vocab_size, config.embedding_dim, mask_zero=True, name="embedding"),
+        recurrent,
+    ]
+    if config.dropout:
+        layers.append(keras.layers.Dropout(config.dropout, name="dropout"))
+    layers.append(keras.layers.Dense(n_labels, activation="sigmoid", name="scores"))
+    return layers
+
+
+def assemble(vectorizer: keras.layers.Layer, token_layers: list[keras.layers.Layer]) -> keras.Model:
+    """The saved model: a string tensor of shape (batch,) to probabilities (batch, labels)."""
+    text = keras.Input(shape=(), dtype="string", name="text")
+    x = vectorizer(text)
+    for layer in token_layers:
+        x = layer(x)
+    return keras.Model(text, x, name="modlens_classifier")
+
+
+def token_part(model: keras.Model) -> keras.Model:
+    """The part of a string model after vectorisation: int tokens (batch, time) to probabilities."""
+    layers = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
+    tokens = keras.Input(shape=(None,), dtype="int64", name="tokens")
+    x = tokens
+    for layer in layers[1:]:
+        x = layer(x)
+    return keras.Model(tokens, x, name="token_part")
+
+
+def vectorizer_of(model: keras.Model) -> keras.layers.TextVectorization:
+    """The model's ``TextVectorization`` layer."""
+    return model.get_layer(VECTORIZE)
+
+
+def masked_binary_crossentropy(positive_weight: np.ndarray) -> callable:
+    """Binary cross-entropy over the labels a dataset has; NaN targets are ignored.
+
+    ``positive_weight`` (one per label) up-weights positives of rare labels.
+    """
+    weight = tf.constant(positive_weight, dtype=tf.float32)
+
+    def loss(y_true: tf.Tensor, y_pred: tf.Tensor) -> tf.Tensor:
+        y_true = tf.cast(y_true, tf.float32)
+        known = tf.math.logical_not(tf.math.is_nan(y_true))
+        target = tf.where(known, y_true, tf.zeros_like(y_true))
+        p = tf.clip_by_value(y_pred, 1e-7, 1 - 1e-7)
+        per_item = -(weight * target * tf.math.log(p) + (1 - target) * tf.math.log(1 - p))
+        per_item = tf.where(known, per_item, tf.zeros_like(per_item))
+        return tf.reduce_sum(per_item) / tf.maximum(tf.reduce_sum(tf.cast(known, tf.float32)), 1.0)
+
+    return loss

@@ -1,0 +1,174 @@
+"""Train a model directory end to end: gather data, fit, evaluate per dataset, write the card.
+
+Used by ``python -m core train`` (and so by ``make default-model``) and by the
+dashboard's Model page. Data comes from the user's labelled files and/or the
+public datasets in ``../shared/data`` (see :mod:`core.datasets`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from core.config import ModelConfig
+from core.datasets import LabelledSet, load_all, random_split
+from core.errors import ModLensError
+from core.evaluation import evaluate_scores
+from core.model import ProgressCallback, ToxicityClassifier
+from core.model_card import render_card
+from core.posts import read_posts
+
+
+@dataclass(frozen=True)
+class TrainingRequest:
+    """What to train on and how.
+
+    ``files`` are the user's labelled files; ``label_columns`` maps model labels to
+    column names in them (by default a column named like the label, or ``label``
+    for the first label). ``public`` names datasets from ``data_dir`` (``all`` for every one).
+    """
+
+    out: Path
+    labels: tuple[str, ...] = ("toxic", "hate")
+    files: tuple[Path, ...] = ()
+    text_col: str | None = None
+    label_columns: dict[str, str] = field(default_factory=dict)
+    public: tuple[str, ...] = ()
+    data_dir: Path | None = None
+    config: ModelConfig = field(default_factory=ModelConfig)
+    name: str = "modlens-model"
+    command: str = ""
+
+
+def gather(request: TrainingRequest) -> list[LabelledSet]:
+    """Load every training source of a request as labelled sets with splits."""
+    sets: list[LabelledSet] = []
+    if request.public:
+        kwargs: dict[str, Any] = {"seed": request.config.seed}
+        if request.data_dir is not None:
+            kwargs["data_dir"] = request.data_dir
+        found = load_all(**kwargs)
+        wanted = set(request.public)
+        if "all" not in wanted:
+            unknown = wanted - {s.name for s in found}
+            if unknown:
+                raise ModLensError(
+                    f"Public dataset(s) not found: {', '.join(sorted(unknown))}. "
+                    f"Available: {', '.join(s.name for s in found)}."
+                )
+            found = [s for s in found if s.name in wanted]
+        sets.extend(found)
+    for path in request.files:
+        sets.append(_user_set(path, request))
+    if not sets:
+        raise ModLensError("Nothing to train on. Give --data FILE and/or --public NAME.")
+    return sets
+
+
+def _user_set(path: Path, request: TrainingRequest) -> LabelledSet:
+    posts = read_posts(path, text_col=request.text_col)
+    columns = {c.lower(): c for c in posts.frame.columns}
+    matrix = {}
+    for i, label in enumerate(request.labels):
+        column = request.label_columns.get(label) or columns.get(label.lower())
+        if column is None and i == 0 and "label" in columns:
+            column = columns["label"]
+        if column is not None and column not in posts.frame.columns:
+            raise ModLensError(
+                f"Label column '{column}' not found in {path.name}. Columns are: "
+                f"{', '.join(posts.frame.columns)}. Map it with --label-col {label}=COLUMN."
+            )
+        matrix[label] = posts.labels(column) if column else np.full(len(posts), np.nan)
+    if all(np.isnan(v).all() for v in matrix.values()):
+        raise ModLensError(
+            f"{path.name} has no label column for {', '.join(request.labels)}. "
+            f"Columns are: {', '.join(posts.frame.columns)}. Map one with --label-col {request.labels[0]}=COLUMN."
+        )
+    digest = hashlib.sha256(path.name.encode()).hexdigest()[:6]
+    frame = pd.DataFrame({"text": posts.texts, **matrix})
+    frame["split"] = random_split(len(frame), request.config.seed, f"user-{digest}")
+    return LabelledSet(path.stem, frame, (path,))
+
+
+def _stack(sets: Sequence[LabelledSet], split: str, labels: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    frames = [s.frame[s.frame["split"] == split] for s in sets]
+    texts = [t for f in frames for t in f["text"].tolist()]
+    y = np.concatenate(
+        [np.column_stack([f[label].to_numpy(dtype=float) if label in f else np.full(len(f), np.nan) for label in labels]) for f in frames]
+    ) if frames else np.zeros((0, len(labels)))
+    return texts, y
+
+
+def evaluate_sets(clf: ToxicityClassifier, sets: Sequence[LabelledSet], split: str = "test") -> list[dict[str, Any]]:
+    """Metrics per dataset and label on one split (rows of a tidy table)."""
+    rows = []
+    for labelled in sets:
+        part = labelled.frame[labelled.frame["split"] == split]
+        if part.empty:
+            continue
+        scores = clf.predict_proba(part["text"].tolist())
+        for j, label in enumerate(clf.labels_):
+            if label not in part or part[label].notna().sum() == 0:
+                continue
+            metrics = evaluate_scores(part[label].to_numpy(float), scores[:, j], threshold=clf.thresholds_[label])
+            rows.append({"dataset": labelled.name, "label": label, "split": split, **metrics})
+    return rows
+
+
+def train(request: TrainingRequest, progress: ProgressCallback | None = None, log: Any = None) -> ToxicityClassifier:
+    """Fit a classifier on the request's data, evaluate it and save the model directory."""
+    started = time.time()
+    sets = gather(request)
+    texts, y = _stack(sets, "train", request.labels)
+    val_texts, y_val = _stack(sets, "validation", request.labels)
+    if log:
+        log(f"Training on {len(texts):,} posts, validating on {len(val_texts):,} ({', '.join(s.name for s in sets)}).")
+    clf = ToxicityClassifier(labels=request.labels, config=request.config)
+    validation = (val_texts, y_val) if len(val_texts) else None
+    clf.fit(texts, y, validation=validation, progress=progress)
+    evaluation = evaluate_sets(clf, sets, "test")
+    metadata = {
+        "name": request.name,
+        "command": request.command,
+        "training_seconds": round(time.time() - started, 1),
+        "training_data": {s.name: s.summary() for s in sets},
+        "n_train": len(texts),
+        "n_validation": len(val_texts),
+        "evaluation": evaluation,
+        "headline": headline_metrics(evaluation),
+    }
+    clf.save(request.out, metadata=metadata, card="")
+    card = render_card(clf.metadata_ if hasattr(clf, "metadata_") else _reload_metadata(request.out))
+    (Path(request.out) / "model_card.md").write_text(card, encoding="utf-8")
+    return clf
+
+
+def _reload_metadata(directory: Path) -> dict[str, Any]:
+    from core.model_io import read_metadata
+
+    return read_metadata(Path(directory))
+
+
+def headline_metrics(evaluation: list[dict[str, Any]]) -> dict[str, float]:
+    """A few numbers for the home page: pooled-mean ROC AUC per label and OLID macro-F1."""
+    table = pd.DataFrame(evaluation)
+    headline: dict[str, float] = {}
+    if table.empty:
+        return headline
+    for label, rows in table.groupby("label"):
+        headline[f"mean_test_roc_auc_{label}"] = float(rows["roc_auc"].mean())
+    jigsaw = table[(table["dataset"] == "jigsaw") & (table["label"] == "toxic")]
+    if not jigsaw.empty:
+        headline["jigsaw_toxic_roc_auc"] = float(jigsaw["roc_auc"].iloc[0])
+    olid = table[(table["dataset"] == "olid") & (table["label"] == "toxic")]
+    if not olid.empty:
+        headline["olid_macro_f1"] = float(olid["macro_f1"].iloc[0])
+    return {k: v for k, v in headline.items() if not math.isnan(v)}
