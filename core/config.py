@@ -24,6 +24,8 @@ class ModelConfig:
     bidirectional: bool = True
     sequence_length: int = 120
     dropout: float = 0.3
+    embedding_dropout: float = 0.0
+    """Share of embedding channels dropped per post in training (SpatialDropout1D)."""
     learning_rate: float = 2e-3
     epochs: int = 6
     batch_size: int = 128

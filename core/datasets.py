@@ -81,7 +81,7 @@ def clean_text(text: str) -> str:
 def load_all(data_dir: Path = DEFAULT_DATA_DIR, seed: int = 13) -> list[LabelledSet]:
     """Load every dataset found in ``data_dir``; raise if none is there."""
     sets = []
-    for name, loader in LOADERS.items():
+    for loader in LOADERS.values():
         try:
             sets.append(loader(data_dir, seed))
         except FileNotFoundError:
@@ -136,7 +136,9 @@ def _olid(root: Path, seed: int) -> LabelledSet:
     test = pd.read_csv(folder / "testset-levela.tsv", sep="\t").merge(
         pd.read_csv(folder / "labels-levela.csv"), on="id", how="inner"
     )
-    split = np.where(random_split(len(train), seed, "olid", validation=0.1, test=0.0) == "validation", "validation", "train")
+    split = np.where(
+        random_split(len(train), seed, "olid", validation=0.1, test=0.0) == "validation", "validation", "train"
+    )
     parts = [
         _frame(train["tweet"], train["subtask_a"] == "OFF", np.full(len(train), np.nan), split),
         _frame(test["tweet"], test["label"] == "OFF", np.full(len(test), np.nan), "test"),

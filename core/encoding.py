@@ -7,7 +7,8 @@ import codecs
 from core.errors import ModLensError
 
 _SAMPLE = 65_536
-_MAX_CONTROL_SHARE = 0.05
+_MAX_CONTROL_SHARE = 0.10
+_MIN_CONTROL_BYTES = 8
 
 
 def decode_text(data: bytes) -> tuple[str, tuple[str, ...]]:
@@ -43,7 +44,5 @@ def _reject_binary(sample: bytes) -> None:
     if not sample:
         return
     control = sum(1 for b in sample if b < 32 and b not in (9, 10, 13))
-    if control / len(sample) > _MAX_CONTROL_SHARE:
-        raise ModLensError(
-            "The file looks binary, not text. Upload CSV, TSV, JSON Lines, Parquet or Excel (.xlsx)."
-        )
+    if control > max(_MIN_CONTROL_BYTES, _MAX_CONTROL_SHARE * len(sample)):
+        raise ModLensError("The file looks binary, not text. Upload CSV, TSV, JSON Lines, Parquet or Excel (.xlsx).")

@@ -53,7 +53,9 @@ def to_parquet_bytes(frame: pd.DataFrame, *, metadata: Mapping[str, object] | No
     return buffer.getvalue()
 
 
-def write_table(frame: pd.DataFrame, path: str | Path, *, raw: bool = False, metadata: Mapping[str, object] | None = None) -> Path:
+def write_table(
+    frame: pd.DataFrame, path: str | Path, *, raw: bool = False, metadata: Mapping[str, object] | None = None
+) -> Path:
     """Write ``frame`` to CSV (default), Parquet or JSON Lines according to the suffix of ``path``."""
     path = Path(path)
     suffix = path.suffix.lower() or ".csv"

@@ -52,7 +52,7 @@ class NotFittedError(ModLensError):
     """Raised when a classifier is used before ``fit`` or ``load``."""
 
 
-class TrainingCancelled(ModLensError):
+class TrainingCancelled(ModLensError):  # noqa: N818 (reads better than ...Error at call sites)
     """Raised by ``fit`` when the progress callback asked to stop."""
 
 
@@ -78,6 +78,7 @@ class ToxicityClassifier:
         Per-epoch training loss and validation AUC.
     validation_metrics_ : dict
         Validation ROC AUC and F1 at the threshold, per label.
+
     """
 
     def __init__(self, labels: Sequence[str] = DEFAULT_LABELS, config: ModelConfig | None = None) -> None:
@@ -222,7 +223,9 @@ def _label_matrix(labels: np.ndarray | Sequence[Sequence[float]], n: int, n_labe
     for j in range(n_labels):
         column = y[:, j][~np.isnan(y[:, j])]
         if column.size and len(np.unique(column)) < 2:
-            raise ModLensError(f"Label {j} has only one class in the training data; add positive and negative examples.")
+            raise ModLensError(
+                f"Label {j} has only one class in the training data; add positive and negative examples."
+            )
     return y
 
 
@@ -233,7 +236,7 @@ def _split(y: np.ndarray, fraction: float, seed: int) -> tuple[np.ndarray, np.nd
     train, val = [], []
     for value in np.unique(strata):
         members = rng.permutation(np.flatnonzero(strata == value))
-        cut = max(1, int(round(len(members) * fraction))) if len(members) > 1 else 0
+        cut = max(1, round(len(members) * fraction)) if len(members) > 1 else 0
         val.append(members[:cut])
         train.append(members[cut:])
     return np.sort(np.concatenate(train)), np.sort(np.concatenate(val))
@@ -307,9 +310,15 @@ def _train(
         clf._scorer = None
         val_auc = mean_auc(y_val, clf._score_tokens(val_tokens)) if len(val_tokens) else math.nan
         history.append({"epoch": epoch, "loss": float(np.mean(losses)), "val_auc": val_auc})
-        if progress and progress(
-            TrainingProgress("epoch", epoch, config.epochs, len(batches), len(batches), float(np.mean(losses)), val_auc)
-        ) is False:
+        if (
+            progress
+            and progress(
+                TrainingProgress(
+                    "epoch", epoch, config.epochs, len(batches), len(batches), float(np.mean(losses)), val_auc
+                )
+            )
+            is False
+        ):
             raise TrainingCancelled("Training was cancelled.")
         if math.isnan(val_auc) or val_auc > best_auc:
             best_auc, best_weights, stale = (val_auc if not math.isnan(val_auc) else best_auc), part.get_weights(), 0

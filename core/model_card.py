@@ -59,7 +59,8 @@ def render_card(metadata: dict[str, Any]) -> str:
             lab = summary.get("labels", {})
             tox, hat = lab.get("toxic", {}), lab.get("hate", {})
             lines.append(
-                f"| {name} | {summary.get('rows', 0):,} | {splits.get('train', 0):,} / {splits.get('validation', 0):,} / "
+                f"| {name} | {summary.get('rows', 0):,} | {splits.get('train', 0):,} / "
+                f"{splits.get('validation', 0):,} / "
                 f"{splits.get('test', 0):,} | {tox.get('known', 0):,} ({tox.get('positive', 0):,}) | "
                 f"{hat.get('known', 0):,} ({hat.get('positive', 0):,}) | {summary.get('mapping', '')} |"
             )

@@ -100,7 +100,9 @@ def read_metadata(directory: Path) -> dict[str, Any]:
         raise ModLensError(f"'{directory}' is a file, not a model directory. Give the folder that holds model.keras.")
     path = directory / METADATA_FILE
     if not path.exists():
-        raise ModLensError(f"'{directory}' is not a ModLens model: {METADATA_FILE} is missing. Train or copy a full model directory.")
+        raise ModLensError(
+            f"'{directory}' is not a ModLens model: {METADATA_FILE} is missing. Train or copy a full model directory."
+        )
     try:
         metadata = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:

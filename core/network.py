@@ -7,14 +7,41 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
+from collections.abc import Iterator
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
-import keras  # noqa: E402
+
+@contextlib.contextmanager
+def _native_stderr_silenced() -> Iterator[None]:
+    """Hide the C++ start-up banners TensorFlow writes to fd 2 on import (oneDNN, absl).
+
+    They would break the CLI's promise of one line on stderr for an error.
+    """
+    try:
+        saved = os.dup(2)
+    except OSError:  # no real stderr (e.g. some embedded runners)
+        yield
+        return
+    try:
+        sys.stderr.flush()
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+with _native_stderr_silenced():
+    import keras
+    import tensorflow as tf
+
 import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
 
 from core.config import ModelConfig  # noqa: E402
 
@@ -56,9 +83,11 @@ def build_token_layers(config: ModelConfig, n_labels: int) -> list[keras.layers.
     if config.bidirectional:
         recurrent = keras.layers.Bidirectional(recurrent, name="bilstm")
     layers: list[keras.layers.Layer] = [
-        keras.layers.Embedding(config.vocab_size, config.embedding_dim, mask_zero=True, name="embedding"),
-        recurrent,
+        keras.layers.Embedding(config.vocab_size, config.embedding_dim, mask_zero=True, name="embedding")
     ]
+    if config.embedding_dropout:
+        layers.append(keras.layers.SpatialDropout1D(config.embedding_dropout, name="embedding_dropout"))
+    layers.append(recurrent)
     if config.dropout:
         layers.append(keras.layers.Dropout(config.dropout, name="dropout"))
     layers.append(keras.layers.Dense(n_labels, activation="sigmoid", name="scores"))

@@ -74,6 +74,7 @@ class Posts:
         SHA-256 of the raw file bytes; with the model version it keys cached scores.
     notes
         Non-fatal things the user should know (removed NUL bytes, empty posts, ...).
+
     """
 
     frame: pd.DataFrame
@@ -139,6 +140,7 @@ def read_posts(
     ------
     ModLensError
         For every problem with the file, with a message saying what to do.
+
     """
     data, name = _read_bytes(source, filename)
     frame, notes = read_table(data, name)
@@ -180,18 +182,14 @@ def read_table(data: bytes, filename: str = "") -> tuple[pd.DataFrame, tuple[str
         notes = ()
     else:
         text, encoding_notes = decode_text(data)
-        if kind == "jsonl":
-            frame = _read_jsonl(text)
-        else:
-            frame = _read_delimited(text, tab=suffix == ".tsv")
+        frame = _read_jsonl(text) if kind == "jsonl" else _read_delimited(text, tab=suffix == ".tsv")
         notes = encoding_notes
     frame.columns = [str(c).strip() for c in frame.columns]
     if len(frame.columns) == 0:
         raise ModLensError("The file has no columns. Upload a table with a header row.")
     if len(frame) == 0:
         raise ModLensError(
-            f"The file has a header ({describe_columns(frame.columns)}) but no rows. "
-            "Add at least one post."
+            f"The file has a header ({describe_columns(frame.columns)}) but no rows. Add at least one post."
         )
     duplicated = [c for c in pd.Index(frame.columns)[pd.Index(frame.columns).duplicated()]]
     if duplicated:
@@ -211,9 +209,7 @@ def find_text_column(columns: Sequence[object]) -> str | None:
     return None
 
 
-def resolve_text_column(
-    frame: pd.DataFrame, text_col: str | None, *, choose_hint: str = "with --text-col"
-) -> str:
+def resolve_text_column(frame: pd.DataFrame, text_col: str | None, *, choose_hint: str = "with --text-col") -> str:
     """Return the text column, given or found by name, or raise a helpful error."""
     if text_col is not None:
         if text_col in frame.columns:
@@ -239,7 +235,7 @@ def text_column_candidates(frame: pd.DataFrame) -> list[str]:
     scored = []
     for col in frame.columns:
         sample = frame[col].dropna().head(200)
-        if sample.empty or not (sample.map(type) == str).all():
+        if sample.empty or not sample.map(lambda v: isinstance(v, str)).all():
             continue
         mean_len = float(sample.str.len().mean())
         scored.append((mean_len, col))
@@ -372,9 +368,7 @@ def _read_delimited(text: str, *, tab: bool) -> pd.DataFrame:
     except pd.errors.ParserWarning as exc:
         raise ModLensError(_explain_long_row(text, delimiter)) from exc
     except pd.errors.EmptyDataError as exc:
-        raise ModLensError(
-            "The file is empty. Upload a file with a header row and one post per row."
-        ) from exc
+        raise ModLensError("The file is empty. Upload a file with a header row and one post per row.") from exc
     except pd.errors.ParserError as exc:
         raise ModLensError(_explain_parser_error(str(exc), delimiter)) from exc
 
@@ -388,9 +382,7 @@ def _explain_long_row(text: str, delimiter: str) -> str:
     width = len(next(rows))
     for line, row in enumerate(rows, start=2):
         if len(row) > width:
-            return _explain_parser_error(
-                f"Expected {width} fields in line {line}, saw {len(row)}", delimiter
-            )
+            return _explain_parser_error(f"Expected {width} fields in line {line}, saw {len(row)}", delimiter)
     return _explain_parser_error("rows longer than the header", delimiter)
 
 

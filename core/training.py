@@ -101,9 +101,18 @@ def _user_set(path: Path, request: TrainingRequest) -> LabelledSet:
 def _stack(sets: Sequence[LabelledSet], split: str, labels: Sequence[str]) -> tuple[list[str], np.ndarray]:
     frames = [s.frame[s.frame["split"] == split] for s in sets]
     texts = [t for f in frames for t in f["text"].tolist()]
-    y = np.concatenate(
-        [np.column_stack([f[label].to_numpy(dtype=float) if label in f else np.full(len(f), np.nan) for label in labels]) for f in frames]
-    ) if frames else np.zeros((0, len(labels)))
+    y = (
+        np.concatenate(
+            [
+                np.column_stack(
+                    [f[label].to_numpy(dtype=float) if label in f else np.full(len(f), np.nan) for label in labels]
+                )
+                for f in frames
+            ]
+        )
+        if frames
+        else np.zeros((0, len(labels)))
+    )
     return texts, y
 
 

@@ -30,11 +30,13 @@ def resample_weights(n: int, n_resamples: int, rng: np.random.Generator) -> np.n
     n_resamples : int
         Number of resamples.
     rng : numpy.random.Generator
+        Source of randomness (seeded by the caller for reproducibility).
 
     Returns
     -------
     ndarray of float64, shape (n_resamples, n)
         Row ``b`` holds how often each row was drawn; each row sums to ``n``.
+
     """
     idx = rng.integers(0, n, size=(n_resamples, n))
     idx += np.arange(n_resamples)[:, None] * n
@@ -49,9 +51,7 @@ def _chunks(n: int, n_resamples: int, seed: int) -> Iterator[np.ndarray]:
         yield resample_weights(n, min(size, n_resamples - first), rng)
 
 
-def bootstrap(
-    statistic: Callable[[np.ndarray], Stats], n: int, n_resamples: int, seed: int
-) -> Stats:
+def bootstrap(statistic: Callable[[np.ndarray], Stats], n: int, n_resamples: int, seed: int) -> Stats:
     """Evaluate ``statistic`` on ``n_resamples`` resamples of ``n`` rows.
 
     Parameters
@@ -59,13 +59,19 @@ def bootstrap(
     statistic : callable
         Maps a weight matrix of shape (B, n) to a dict of arrays whose first
         axis has length B.
-    n, n_resamples, seed : int
+    n : int
+        Number of rows.
+    n_resamples : int
+        Number of resamples.
+    seed : int
+        Seed of the random generator.
 
     Returns
     -------
     dict of ndarray
         The statistic's arrays stacked over all resamples (first axis
         ``n_resamples``); empty when ``n_resamples`` or ``n`` is 0.
+
     """
     if n_resamples == 0 or n == 0:
         return {}
@@ -73,9 +79,7 @@ def bootstrap(
     return {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
 
 
-def percentile_interval(
-    samples: np.ndarray, confidence: float
-) -> tuple[np.ndarray, np.ndarray]:
+def percentile_interval(samples: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:
     """Percentile interval over the first axis, ignoring undefined resamples.
 
     Resamples where a statistic is NaN (e.g. a group drew no positives) are
@@ -85,12 +89,14 @@ def percentile_interval(
     Parameters
     ----------
     samples : ndarray, shape (B, ...)
+        One replicate of the statistic per resample.
     confidence : float
         E.g. 0.95 for the 2.5 % and 97.5 % percentiles.
 
     Returns
     -------
     low, high : ndarray, shape (...)
+
     """
     alpha = (1.0 - confidence) / 2.0
     with warnings.catch_warnings():

@@ -21,7 +21,7 @@ class BiasConfig:
         them (the interval columns are then NaN).
     min_group_size : int
         Groups with fewer posts get NaN metrics and a note, because their
-        estimates would be noise.
+        estimates would be noise (the overall row is always computed).
     confidence : float
         Coverage of the percentile bootstrap intervals, e.g. 0.95.
     seed : int
@@ -31,11 +31,12 @@ class BiasConfig:
         (-5 stresses the worst groups).
     overall_weight : float
         Weight of the overall AUC in the final bias metric (0.25 in Jigsaw).
+
     """
 
     threshold: float = 0.5
     n_bootstrap: int = 1000
-    min_group_size: int = 20
+    min_group_size: int = 5
     confidence: float = 0.95
     seed: int = 0
     power: float = -5.0

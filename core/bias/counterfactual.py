@@ -16,7 +16,7 @@ import pandas as pd
 
 from core.bias.inputs import OVERALL
 from core.bias.lexicon import Lexicon, TermMatch, find_terms
-from core.bias.templates import ScoreFn, score_texts
+from core.bias.templates import ScoreFn, score_unique
 
 __all__ = ["counterfactual_gap", "counterfactual_scores", "largest_changes", "swap_variants"]
 
@@ -39,9 +39,7 @@ def _replace(text: str, matches: list[TermMatch], singular: str, plural: str) ->
     return text
 
 
-def swap_variants(
-    texts: Sequence[str], lexicon: Lexicon, *, terms_per_group: int | None = 1
-) -> pd.DataFrame:
+def swap_variants(texts: Sequence[str], lexicon: Lexicon, *, terms_per_group: int | None = 1) -> pd.DataFrame:
     """Variants of each post with one group's terms replaced by another group's.
 
     For every group mentioned in a post (source) and every other lexicon
@@ -51,7 +49,9 @@ def swap_variants(
     Parameters
     ----------
     texts : sequence of str
+        The posts.
     lexicon : Lexicon
+        Identity terms to find and to swap in.
     terms_per_group : int or None
         Replacement terms tried per target group (lexicon order); None = all.
 
@@ -61,6 +61,7 @@ def swap_variants(
         Columns ``post`` (position in ``texts``), ``source_group``,
         ``source_terms`` (as written in the post), ``target_group``,
         ``target_term``, ``text``; no rows for posts without identity terms.
+
     """
     options = {
         g: (
@@ -107,6 +108,7 @@ def counterfactual_scores(
     score_fn : callable
         ``list[str] -> ndarray`` of one probability per text, for one label.
     lexicon : Lexicon
+        Identity terms to find and to swap in.
     original_scores : array-like, optional
         Scores of ``texts`` if already known (saves rescoring them).
     terms_per_group : int or None
@@ -118,20 +120,21 @@ def counterfactual_scores(
         :func:`swap_variants` columns plus ``original_score``, ``score`` and
         ``change`` (= score - original_score), sorted by post and then by
         the size of the change, largest first.
+
     """
     variants = swap_variants(texts, lexicon, terms_per_group=terms_per_group)
     posts = variants["post"].to_numpy(dtype=np.intp)
     if original_scores is None:
         used = np.unique(posts)
         originals = np.full(len(texts), np.nan)
-        both = score_texts(score_fn, [texts[i] for i in used] + variants["text"].tolist())
+        both = score_unique(score_fn, [texts[i] for i in used] + variants["text"].tolist())
         originals[used] = both[: used.shape[0]]
         scores = both[used.shape[0] :]
     else:
         originals = np.asarray(original_scores, dtype=np.float64).ravel()
         if originals.shape[0] != len(texts):
             raise ValueError("original_scores must have one score per text")
-        scores = score_texts(score_fn, variants["text"].tolist())
+        scores = score_unique(score_fn, variants["text"].tolist())
     out = variants.assign(original_score=originals[posts], score=scores)
     out["change"] = out["score"] - out["original_score"]
     order = np.lexsort((-out["change"].abs().to_numpy(), posts))
@@ -146,14 +149,13 @@ def largest_changes(scored: pd.DataFrame) -> pd.DataFrame:
     return scored.loc[best.to_numpy()].reset_index(drop=True)
 
 
-def counterfactual_gap(
-    scored: pd.DataFrame, groups: Sequence[str] | None = None
-) -> pd.DataFrame:
+def counterfactual_gap(scored: pd.DataFrame, groups: Sequence[str] | None = None) -> pd.DataFrame:
     """Counterfactual fairness gap per source group, from :func:`counterfactual_scores`.
 
     Parameters
     ----------
     scored : DataFrame
+        Output of :func:`counterfactual_scores`.
     groups : sequence of str, optional
         Groups to report, in this order (e.g. ``lexicon.groups``), including
         those no post mentions; default: the groups found in ``scored``.
@@ -166,6 +168,7 @@ def counterfactual_gap(
         ``max_abs_change``, ``mean_change`` (negative: posts score lower once
         the group's terms are swapped out, i.e. the model penalises the
         group) and ``note``.
+
     """
     names = list(groups) if groups is not None else list(dict.fromkeys(scored["source_group"]))
     blocks = [(g, scored[scored["source_group"] == g]) for g in names]

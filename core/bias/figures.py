@@ -161,14 +161,11 @@ def template_figure(by_term: pd.DataFrame) -> go.Figure:
         row=1,
         col=1,
     )
-    fig.add_trace(
-        go.Bar(name="AUC", y=labels, x=rows["auc"].tolist(), orientation="h"), row=1, col=2
-    )
+    fig.add_trace(go.Bar(name="AUC", y=labels, x=rows["auc"].tolist(), orientation="h"), row=1, col=2)
     fig.update_xaxes(range=[0, 1], row=1, col=1)
     fig.update_xaxes(range=[0, 1], row=1, col=2)
     fig.update_layout(
-        title="Templated identity test: good when harmless scores are low and AUC is near 1 "
-        "for every term",
+        title="Templated identity test: good when harmless scores are low and AUC is near 1 for every term",
         showlegend=False,
         height=200 + 18 * len(labels),
         yaxis={"autorange": "reversed"},

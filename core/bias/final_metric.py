@@ -37,9 +37,7 @@ def overall_auc(table: pd.DataFrame) -> float:
     return float(rows.iloc[0])
 
 
-def final_bias_metric(
-    table: pd.DataFrame, *, power: float = -5.0, overall_weight: float = 0.25
-) -> float:
+def final_bias_metric(table: pd.DataFrame, *, power: float = -5.0, overall_weight: float = 0.25) -> float:
     """Jigsaw final metric: ``w * overall AUC + (1 - w) * mean of power means``.
 
     The power means (``power`` = -5) of the subgroup, BPSN and BNSP AUCs over
@@ -52,8 +50,10 @@ def final_bias_metric(
     table : DataFrame
         Output of :func:`core.bias.metrics.bias_metrics`.
     power : float
+        Exponent of the power mean; negative values stress the worst groups.
     overall_weight : float
         ``w`` above; 0.25 in the challenge.
+
     """
     groups = table[table["group"] != OVERALL]
     means = [power_mean(groups[col].to_numpy(), power) for col in _AUCS]

@@ -13,17 +13,12 @@ import pandas as pd
 from core.bias.bootstrap import bootstrap
 from core.bias.config import BiasConfig
 from core.bias.inputs import prepare
-from core.bias.table import build_table
+from core.bias.table import build_table, safe_divide, too_small, too_small_note
 
 __all__ = ["UNLABELLED_METRICS", "flag_rate_metrics"]
 
 #: Metric columns of :func:`flag_rate_metrics`.
 UNLABELLED_METRICS = ("mean_score", "flag_rate", "background_flag_rate", "flag_rate_ratio")
-
-
-def _div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    ok = den > 0
-    return np.where(ok, num / np.where(ok, den, 1.0), np.nan)
 
 
 def flag_rate_metrics(
@@ -50,6 +45,7 @@ def flag_rate_metrics(
         of :data:`UNLABELLED_METRICS` with ``_low``/``_high`` bounds, then
         ``note``. The background of a group is every post outside it; the
         overall row has no background (NaN ratio).
+
     """
     config = config or BiasConfig()
     prep = prepare(None, y_score, groups)
@@ -58,13 +54,13 @@ def flag_rate_metrics(
 
     def stats(w: np.ndarray) -> dict[str, np.ndarray]:
         size, hits = w @ masks, (w * flagged) @ masks
-        rate = _div(hits, size)
-        background = _div(hits[:, -1:] - hits, size[:, -1:] - size)
+        rate = safe_divide(hits, size)
+        background = safe_divide(hits[:, -1:] - hits, size[:, -1:] - size)
         return {
-            "mean_score": _div((w * prep.score) @ masks, size),
+            "mean_score": safe_divide((w * prep.score) @ masks, size),
             "flag_rate": rate,
             "background_flag_rate": background,
-            "flag_rate_ratio": _div(rate, background),
+            "flag_rate_ratio": safe_divide(rate, background),
         }
 
     n = prep.members.sum(axis=0)
@@ -76,10 +72,8 @@ def flag_rate_metrics(
             found.append(f"{prep.dropped} rows without a score left out")
         if size == 0:
             found.append("no posts in this group")
-        elif size < config.min_group_size:
-            found.append(
-                f"only {size} posts (fewer than {config.min_group_size}): metrics not computed"
-            )
+        elif size < config.min_group_size and j < len(n) - 1:
+            found.append(too_small_note(size, config.min_group_size))
         elif j < len(n) - 1 and hits[-1] == hits[j]:
             found.append("no post outside the group flagged: ratio undefined")
         notes.append("; ".join(found))
@@ -89,7 +83,7 @@ def flag_rate_metrics(
         {"n": n, "flagged": hits},
         point,
         bootstrap(stats, prep.n, config.n_bootstrap, config.seed),
-        invalid=n < config.min_group_size,
+        invalid=too_small(n, config.min_group_size),
         notes=notes,
         confidence=config.confidence,
     )

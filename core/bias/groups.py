@@ -9,9 +9,10 @@ import numpy as np
 import pandas as pd
 
 from core.bias.inputs import OVERALL
-from core.bias.lexicon import Lexicon, find_terms
+from core.bias.lexicon import Lexicon, normalise_term
 from core.errors import ModLensError
 from core.labels import POSITIVE_FRACTION, parse_labels
+from core.posts import describe_columns
 
 __all__ = ["IdentityMatches", "groups_from_columns", "match_identities"]
 
@@ -35,6 +36,7 @@ def groups_from_columns(
     columns : sequence of str
         Identity columns, one group each.
     threshold : float
+        Smallest fraction that counts as membership.
     choose_hint : str
         How the user picks columns where they are, for error messages.
 
@@ -46,6 +48,7 @@ def groups_from_columns(
     ------
     ModLensError
         For an unknown column or one whose values are not memberships.
+
     """
     if not columns:
         raise ModLensError(f"No identity columns chosen. Choose identity columns {choose_hint}.")
@@ -58,7 +61,7 @@ def groups_from_columns(
             )
         if col not in frame.columns:
             raise ModLensError(
-                f"Column '{col}' not found. Columns are: {', '.join(map(str, frame.columns))}. "
+                f"Column '{col}' not found. Columns are: {describe_columns(frame.columns)}. "
                 f"Choose identity columns {choose_hint}."
             )
         try:
@@ -86,6 +89,7 @@ class IdentityMatches:
     terms : DataFrame of str
         Same shape: the lexicon terms matched for each group, comma-separated
         (singular form, in order of appearance), ``''`` where none.
+
     """
 
     groups: pd.DataFrame
@@ -106,22 +110,28 @@ def match_identities(texts: Sequence[str], lexicon: Lexicon) -> IdentityMatches:
     Parameters
     ----------
     texts : sequence of str
+        The posts (None or missing is treated as empty).
     lexicon : Lexicon
+        Identity terms by group.
 
     Returns
     -------
     IdentityMatches
+
     """
     names = lexicon.groups
     column = {g: j for j, g in enumerate(names)}
-    terms: list[list[list[str]]] = [[[] for _ in names] for _ in texts]
+    found: dict[tuple[int, int], list[str]] = {}
     for i, text in enumerate(texts):
-        for match in find_terms(text or "", lexicon):
-            found = terms[i][column[match.group]]
-            if match.term not in found:
-                found.append(match.term)
-    joined = [[", ".join(found) for found in row] for row in terms]
-    term_frame = pd.DataFrame(joined, columns=names, dtype=object).reindex(columns=names)
-    if not texts:
-        term_frame = pd.DataFrame({g: pd.Series(dtype=object) for g in names})
+        if not text:
+            continue
+        for match in lexicon.pattern.finditer(text):
+            for group, term, _ in lexicon.forms[normalise_term(match.group())]:
+                terms = found.setdefault((i, column[group]), [])
+                if term not in terms:
+                    terms.append(term)
+    cells = np.full((len(texts), len(names)), "", dtype=object)
+    for (i, j), terms in found.items():
+        cells[i, j] = ", ".join(terms)
+    term_frame = pd.DataFrame(cells, columns=names)
     return IdentityMatches(groups=term_frame != "", terms=term_frame)

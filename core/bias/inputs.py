@@ -39,6 +39,7 @@ class Prepared:
         Bounds of tied scores (see :func:`core.bias.ranking.tie_blocks`).
     dropped : int
         Rows left out for a missing score or label.
+
     """
 
     names: list[str]
@@ -70,27 +71,28 @@ def _group_matrix(groups: pd.DataFrame, n: int) -> tuple[list[str], np.ndarray]:
         numeric = pd.DataFrame(groups).apply(pd.to_numeric, errors="coerce").to_numpy(float)
         if not np.isin(numeric, (0.0, 1.0)).all():
             raise ValueError(
-                "groups must hold booleans or 0/1; convert fractions with "
-                "core.bias.groups.groups_from_columns"
+                "groups must hold booleans or 0/1; convert fractions with core.bias.groups.groups_from_columns"
             )
         values = numeric == 1.0
     return names, values.reshape(n, len(names))
 
 
-def prepare(
-    y_true: npt.ArrayLike | None, y_score: npt.ArrayLike, groups: pd.DataFrame
-) -> Prepared:
+def prepare(y_true: npt.ArrayLike | None, y_score: npt.ArrayLike, groups: pd.DataFrame) -> Prepared:
     """Validate, drop rows without a score (or label) and sort canonically.
 
     Parameters
     ----------
-    y_true : array-like of {0, 1} with NaN for missing, or None
-    y_score : array-like of float, NaN for missing
-    groups : DataFrame of bool, one column per group, one row per post
+    y_true : array-like or None
+        Labels 0/1 with NaN for missing; None for unlabelled metrics.
+    y_score : array-like of float
+        Scores, NaN for missing.
+    groups : DataFrame of bool
+        One column per group, one row per post, aligned by position.
 
     Returns
     -------
     Prepared
+
     """
     score = np.asarray(y_score, dtype=np.float64).ravel()
     names, members = _group_matrix(groups, score.shape[0])

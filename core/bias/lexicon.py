@@ -52,6 +52,7 @@ class TermMatch:
     group : str
     plural : bool
         Whether the plural form matched (used to swap like with like).
+
     """
 
     start: int
@@ -71,6 +72,7 @@ class Lexicon:
     terms : DataFrame
         Columns ``group, category, term, plural``; a missing plural is the
         term itself.
+
     """
 
     terms: pd.DataFrame
@@ -139,12 +141,38 @@ class Lexicon:
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
-        """One regex matching any form as a whole word, longest forms first."""
-        parts = [
-            r"[\s\-]+".join(re.escape(word) for word in form.split(" "))
-            for form in sorted(self.forms, key=lambda f: (-len(f), f))
+        """One regex matching any form as a whole word (longest match that fits).
+
+        The forms are compiled as a character trie, so that scanning costs
+        about the same for 30 terms as for 3,000.
+        """
+        return re.compile(r"(?<!\w)" + _trie_regex(list(self.forms)) + r"(?!\w)", re.IGNORECASE)
+
+
+def _trie_regex(forms: list[str]) -> str:
+    """Regex for a set of normalised forms; a space matches spaces or hyphens."""
+    trie: dict = {}
+    for form in forms:
+        node = trie
+        for char in form:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        ends = "" in node
+        branches = [
+            (r"[\s\-]+" if char == " " else re.escape(char)) + build(child)
+            for char, child in sorted(node.items())
+            if char
         ]
-        return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE)
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            return "(?:" + body + ")?"
+        return body
+
+    return "(?:" + build(trie) + ")"
 
 
 def load_lexicon(path: str | Path | None = None) -> Lexicon:
@@ -154,6 +182,7 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
     ------
     ModLensError
         If the file is missing or lacks the required columns.
+
     """
     path = Path(path) if path is not None else LEXICON_PATH
     if not path.is_file():

@@ -18,7 +18,7 @@ from core.bias.bootstrap import bootstrap
 from core.bias.config import BiasConfig
 from core.bias.inputs import Prepared, prepare
 from core.bias.ranking import below_weight, tie_blocks
-from core.bias.table import build_table
+from core.bias.table import build_table, safe_divide, too_small, too_small_note
 
 __all__ = ["LABELLED_METRICS", "bias_metrics"]
 
@@ -33,12 +33,6 @@ LABELLED_METRICS = (
     "mean_score_neg",
     "mean_score_pos",
 )
-
-
-def _div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    """``num / den`` with NaN where the denominator is empty."""
-    ok = den > 0
-    return np.where(ok, num / np.where(ok, den, 1.0), np.nan)
 
 
 class _Engine:
@@ -72,14 +66,14 @@ class _Engine:
         fp = (wn * self.flagged) @ m
         fn = (wp * ~self.flagged) @ m
         return {
-            "subgroup_auc": _div(within, p * n),
-            "bpsn_auc": _div(all_vs_neg - within, (p_all - p) * n),
-            "bnsp_auc": _div(pos_vs_all - within, p * (n_all - n)),
-            "fpr": _div(fp, n),
-            "fnr": _div(fn, p),
-            "precision": _div(p - fn, p - fn + fp),
-            "mean_score_neg": _div((wn * prep.score) @ m, n),
-            "mean_score_pos": _div((wp * prep.score) @ m, p),
+            "subgroup_auc": safe_divide(within, p * n),
+            "bpsn_auc": safe_divide(all_vs_neg - within, (p_all - p) * n),
+            "bnsp_auc": safe_divide(pos_vs_all - within, p * (n_all - n)),
+            "fpr": safe_divide(fp, n),
+            "fnr": safe_divide(fn, p),
+            "precision": safe_divide(p - fn, p - fn + fp),
+            "mean_score_neg": safe_divide((wn * prep.score) @ m, n),
+            "mean_score_pos": safe_divide((wp * prep.score) @ m, p),
         }
 
 
@@ -96,7 +90,7 @@ def _notes(
     neg = n - pos
     bg_pos, bg_neg = pos[-1] - pos, neg[-1] - neg
     notes = []
-    for j, name in enumerate(names):
+    for j in range(len(names)):
         found: list[str] = []
         if j == len(names) - 1:
             found.append("all posts")
@@ -104,8 +98,8 @@ def _notes(
                 found.append(f"{dropped} rows without a label or score left out")
         if n[j] == 0:
             found.append("no posts in this group")
-        elif n[j] < min_size:
-            found.append(f"only {n[j]} posts (fewer than {min_size}): metrics not computed")
+        elif n[j] < min_size and j < len(names) - 1:
+            found.append(too_small_note(int(n[j]), min_size))
         else:
             if pos[j] == 0:
                 found.append("no positive posts: subgroup AUC, BNSP AUC and FNR undefined")
@@ -149,6 +143,7 @@ def bias_metrics(
         :data:`LABELLED_METRICS` the value and its ``_low``/``_high`` bounds,
         then ``note``. On the overall row ``subgroup_auc`` is the overall AUC
         and BPSN/BNSP are NaN. Undefined metrics are NaN, explained in ``note``.
+
     """
     config = config or BiasConfig()
     prep = prepare(y_true, y_score, groups)
@@ -164,9 +159,7 @@ def bias_metrics(
         {"n": n, "positives": pos, "negatives": n - pos},
         point,
         samples,
-        invalid=n < config.min_group_size,
-        notes=_notes(
-            prep.names, n, pos, flagged, min_size=config.min_group_size, dropped=prep.dropped
-        ),
+        invalid=too_small(n, config.min_group_size),
+        notes=_notes(prep.names, n, pos, flagged, min_size=config.min_group_size, dropped=prep.dropped),
         confidence=config.confidence,
     )

@@ -29,6 +29,7 @@ def tie_blocks(sorted_scores: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         score and ``end[i]`` one past the last, so that a cumulative sum ``cs``
         with a leading zero gives the weight strictly below as ``cs[start]``
         and up to the end of the tie as ``cs[end]``.
+
     """
     s = np.asarray(sorted_scores)
     n = s.shape[0]
@@ -58,6 +59,7 @@ def below_weight(weights: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.
     Returns
     -------
     ndarray, shape (B, n)
+
     """
     b, n = weights.shape
     cs = np.zeros((b, n + 1), dtype=np.float64)
@@ -79,12 +81,16 @@ def auc(
     Parameters
     ----------
     y_true : array-like of {0, 1}, shape (n,)
+        True labels.
     y_score : array-like, shape (n,)
+        Scores; higher means more likely positive.
     sample_weight : array-like, shape (n,) or (B, n), optional
+        Weight of each row, or one weight vector per bootstrap resample.
 
     Returns
     -------
     float or ndarray of shape (B,)
+
     """
     y = np.asarray(y_true, dtype=bool)
     s = np.asarray(y_score, dtype=np.float64)

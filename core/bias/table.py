@@ -9,7 +9,25 @@ import pandas as pd
 
 from core.bias.bootstrap import percentile_interval
 
-__all__ = ["build_table", "ci_columns"]
+__all__ = ["build_table", "ci_columns", "safe_divide", "too_small", "too_small_note"]
+
+
+def safe_divide(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """``num / den`` with NaN where the denominator is not positive (an empty group)."""
+    ok = den > 0
+    return np.where(ok, num / np.where(ok, den, 1.0), np.nan)
+
+
+def too_small(n: np.ndarray, min_size: int) -> np.ndarray:
+    """Groups whose metrics are withheld; the last (overall) row never is."""
+    out = np.asarray(n) < min_size
+    out[-1:] = False
+    return out
+
+
+def too_small_note(n: int, min_size: int) -> str:
+    """Note for a group whose metrics are withheld because it has too few posts."""
+    return f"only {n} post{'' if n == 1 else 's'} (fewer than {min_size}): metrics not computed"
 
 
 def ci_columns(metric: str) -> tuple[str, str]:
@@ -42,7 +60,10 @@ def build_table(
     invalid : ndarray of bool, shape (k,)
         Rows whose metrics are withheld (too few posts): all NaN.
     notes : sequence of str
+        Explanation per row (may be empty).
     confidence : float
+        Coverage of the percentile intervals.
+
     """
     columns: dict[str, object] = {"group": list(names)}
     columns.update({key: np.asarray(v, dtype=np.int64) for key, v in counts.items()})

@@ -27,7 +27,7 @@ __all__ = [
     "TemplateResult",
     "fill_templates",
     "load_templates",
-    "score_texts",
+    "score_unique",
     "summarise_templates",
     "templated_test",
 ]
@@ -44,9 +44,7 @@ def load_templates(path: str | Path | None = None) -> pd.DataFrame:
     """Read and validate a templates CSV (default: the project's own)."""
     path = Path(path) if path is not None else TEMPLATES_PATH
     if not path.is_file():
-        raise ModLensError(
-            f"Identity templates '{path}' not found. Restore assets/identity_templates.csv."
-        )
+        raise ModLensError(f"Identity templates '{path}' not found. Restore assets/identity_templates.csv.")
     return check_templates(pd.read_csv(path, dtype=str, keep_default_na=False))
 
 
@@ -55,22 +53,17 @@ def check_templates(frame: pd.DataFrame) -> pd.DataFrame:
     missing = {"template", "kind"} - set(frame.columns)
     if missing:
         raise ModLensError(
-            f"The templates lack column(s) {', '.join(sorted(missing))}. "
-            "They need the columns template, kind, form."
+            f"The templates lack column(s) {', '.join(sorted(missing))}. They need the columns template, kind, form."
         )
     out = frame.copy()
     out["form"] = out.get("form", "plural")
     out = out.fillna("").astype(str)
     bad_kind = sorted(set(out["kind"]) - set(KINDS))
     if bad_kind:
-        raise ModLensError(
-            f"Template kinds must be harmless or hostile, found: {', '.join(bad_kind)}."
-        )
+        raise ModLensError(f"Template kinds must be harmless or hostile, found: {', '.join(bad_kind)}.")
     bad = out.loc[out["template"].str.count(r"\{identity\}") != 1, "template"]
     if not bad.empty:
-        raise ModLensError(
-            f"Each template needs exactly one {PLACEHOLDER}; this one does not: {bad.iloc[0]!r}."
-        )
+        raise ModLensError(f"Each template needs exactly one {PLACEHOLDER}; this one does not: {bad.iloc[0]!r}.")
     return out.reset_index(drop=True)
 
 
@@ -91,6 +84,7 @@ def fill_templates(templates: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
     DataFrame
         Columns ``group, term, terms, kind, template, text``: ``term`` is the
         phrase filled in, ``terms`` the lexicon terms that share it.
+
     """
     templates = check_templates(templates)
     rows = []
@@ -103,7 +97,7 @@ def fill_templates(templates: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["group", "term", "terms", "kind", "template", "text"])
 
 
-def score_texts(score_fn: ScoreFn, texts: Sequence[str]) -> np.ndarray:
+def score_unique(score_fn: ScoreFn, texts: Sequence[str]) -> np.ndarray:
     """Score texts once each (duplicates share a score) and check the output."""
     unique, inverse = np.unique(np.asarray(list(texts), dtype=object), return_inverse=True)
     scores = np.asarray(score_fn([str(t) for t in unique]), dtype=np.float64).ravel()
@@ -120,6 +114,7 @@ def summarise_templates(scored: pd.DataFrame, *, by: str = "term") -> pd.DataFra
     scored : DataFrame
         :func:`fill_templates` output with a ``score`` column.
     by : {'term', 'group'}
+        One row per filled-in phrase or per identity group.
 
     Returns
     -------
@@ -128,6 +123,7 @@ def summarise_templates(scored: pd.DataFrame, *, by: str = "term") -> pd.DataFra
         by ``mean_harmless`` descending (the most penalised first), then an
         ``overall`` row: ``n_harmless, n_hostile, mean_harmless,
         mean_hostile, auc`` (hostile vs harmless; NaN if a kind is missing).
+
     """
     if by not in ("term", "group"):
         raise ValueError("by must be 'term' or 'group'")
@@ -167,9 +163,7 @@ class TemplateResult:
     by_group: pd.DataFrame
 
 
-def templated_test(
-    score_fn: ScoreFn, templates: pd.DataFrame, lexicon: Lexicon
-) -> TemplateResult:
+def templated_test(score_fn: ScoreFn, templates: pd.DataFrame, lexicon: Lexicon) -> TemplateResult:
     """Fill the templates, score every sentence once and summarise.
 
     Parameters
@@ -179,9 +173,11 @@ def templated_test(
     templates : DataFrame
         Columns ``template, kind[, form]`` (see :func:`load_templates`).
     lexicon : Lexicon
+        Identity phrases to fill in.
+
     """
     sentences = fill_templates(templates, lexicon)
-    sentences["score"] = score_texts(score_fn, sentences["text"].tolist())
+    sentences["score"] = score_unique(score_fn, sentences["text"].tolist())
     return TemplateResult(
         sentences=sentences,
         by_term=summarise_templates(sentences, by="term"),

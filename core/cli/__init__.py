@@ -18,12 +18,12 @@ EXIT_BUG = 1
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand registered."""
-    from core.cli import evaluate, score, train  # TEMP-CLI
+    from core.cli import bias, evaluate, score, train  # TEMP-CLI
 
     parser = argparse.ArgumentParser(prog="python -m core", description="ModLens: score, explain and audit posts.")
     parser.add_argument("--debug", action="store_true", help="show full tracebacks for errors")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (score, evaluate, train):  # TEMP-CLI
+    for module in (score, evaluate, train, bias):  # TEMP-CLI
         module.register(subparsers)
     return parser
 
@@ -31,7 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code."""
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
+    args.argv = argv
     try:
         return int(args.func(args) or 0)
     except ModLensError as exc:
@@ -45,7 +47,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug: still one line, unless --debug
         if args.debug:
             raise
-        print(f"error: unexpected {type(exc).__name__}: {_one_line(exc)} (run with --debug for details)", file=sys.stderr)
+        print(
+            f"error: unexpected {type(exc).__name__}: {_one_line(exc)} (run with --debug for details)", file=sys.stderr
+        )
         return EXIT_BUG
 
 

@@ -1,5 +1,4 @@
-"""``python -m core bias INPUT --label-col NAME [--label L] [--text-col NAME]
-[--group-cols a,b,...] [--threshold T] [--json]``: identity-bias breakdown.
+"""``python -m core bias INPUT --label-col NAME [--label L] [--group-cols a,b,...] [--threshold T] [--json]``.
 
 Without ``--group-cols`` the identity groups are detected in the text with
 the project's identity lexicon. The work is done by :func:`bias_report`,
@@ -46,7 +45,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--label-col", required=True, metavar="NAME", help="column with 0/1, true/false or fractional labels"
     )
     parser.add_argument(
-        "--label", default=None, metavar="L", help="model label to score (default: --label-col if the model has it, else the first)"
+        "--label",
+        default=None,
+        metavar="L",
+        help="model label to score (default: --label-col if the model has it, else the first)",
     )
     add_text_col_option(parser)
     parser.add_argument(
@@ -56,13 +58,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="identity columns (0/1 or fractions, >= 0.5 is a member); default: detect groups in the text",
     )
     parser.add_argument(
-        "--threshold", type=float, default=None, metavar="T", help="flagging threshold (default: the model's for the label)"
+        "--threshold",
+        type=float,
+        default=None,
+        metavar="T",
+        help="flagging threshold (default: the model's for the label)",
     )
     parser.add_argument(
-        "--bootstrap", type=int, default=BiasConfig.n_bootstrap, metavar="N", help="bootstrap resamples for the confidence intervals"
+        "--bootstrap",
+        type=int,
+        default=BiasConfig.n_bootstrap,
+        metavar="N",
+        help="bootstrap resamples for the confidence intervals",
     )
     parser.add_argument(
-        "--min-group-size", type=int, default=BiasConfig.min_group_size, metavar="N", help="smaller groups get no metrics"
+        "--min-group-size",
+        type=int,
+        default=BiasConfig.min_group_size,
+        metavar="N",
+        help="smaller groups get no metrics",
     )
     add_model_option(parser)
     parser.add_argument("--json", action="store_true", help="print JSON (without confidence intervals)")
@@ -103,10 +117,14 @@ def bias_report(
     y_true : array-like
         Labels, 1/0/NaN.
     texts : sequence of str
+        Post texts, in the order of ``y_true``.
     score_fn : callable
         ``list[str] -> ndarray`` of one probability per text.
     groups : DataFrame of bool
+        Identity membership per post (see :func:`identity_groups`).
     config : BiasConfig
+        Threshold, bootstrap and minimum group size.
+
     """
     scores = np.asarray(score_fn(list(texts)), dtype=np.float64).ravel()
     return bias_metrics(y_true, scores, groups=groups, config=config)
@@ -128,9 +146,7 @@ def report_json(table: pd.DataFrame, config: BiasConfig) -> dict[str, object]:
         "final_bias_metric": _number(
             final_bias_metric(table, power=config.power, overall_weight=config.overall_weight)
         ),
-        "groups": [
-            {key: _number(row[key]) for key in JSON_GROUP_KEYS} for _, row in groups.iterrows()
-        ],
+        "groups": [{key: _number(row[key]) for key in JSON_GROUP_KEYS} for _, row in groups.iterrows()],
     }
 
 

@@ -17,12 +17,16 @@ if TYPE_CHECKING:
 
 def add_model_option(parser: argparse.ArgumentParser) -> None:
     """``--model DIR``, defaulting to the active model."""
-    parser.add_argument("--model", type=Path, default=None, metavar="DIR", help="model directory (default: the active model)")
+    parser.add_argument(
+        "--model", type=Path, default=None, metavar="DIR", help="model directory (default: the active model)"
+    )
 
 
 def add_text_col_option(parser: argparse.ArgumentParser) -> None:
     """``--text-col NAME``; found by name when omitted."""
-    parser.add_argument("--text-col", default=None, metavar="NAME", help="column with the post text (default: found by name)")
+    parser.add_argument(
+        "--text-col", default=None, metavar="NAME", help="column with the post text (default: found by name)"
+    )
 
 
 def load_model_from_args(args: argparse.Namespace) -> ToxicityClassifier:
@@ -41,8 +45,10 @@ def label_index(model: ToxicityClassifier, label: str | None) -> int:
     return model.labels_.index(label)
 
 
-def progress_bar(total: int, unit: str = "posts", desc: str = ""):  # noqa: ANN201 (tqdm type)
+def progress_bar(total: int, unit: str = "posts", desc: str = ""):
     """A progress bar on stderr with the rate (posts/s); silent when stderr is not a terminal and CI logs."""
     from tqdm import tqdm
 
-    return tqdm(total=total, unit=unit, desc=desc, file=sys.stderr, dynamic_ncols=True, mininterval=0.5, unit_scale=True)
+    return tqdm(
+        total=total, unit=unit, desc=desc, file=sys.stderr, dynamic_ncols=True, mininterval=0.5, unit_scale=True
+    )

@@ -15,9 +15,15 @@ from core.scoring import score_texts
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``evaluate`` subcommand."""
-    parser = subparsers.add_parser("evaluate", help="metrics of the model on a labelled file", description="Metrics of the model on a labelled file.")
+    parser = subparsers.add_parser(
+        "evaluate",
+        help="metrics of the model on a labelled file",
+        description="Metrics of the model on a labelled file.",
+    )
     parser.add_argument("input", type=Path, metavar="INPUT")
-    parser.add_argument("--label-col", required=True, metavar="NAME", help="column with 0/1, true/false or fractional labels")
+    parser.add_argument(
+        "--label-col", required=True, metavar="NAME", help="column with 0/1, true/false or fractional labels"
+    )
     parser.add_argument("--label", default=None, metavar="L", help="model label to evaluate (default: the first)")
     add_text_col_option(parser)
     add_model_option(parser)
@@ -32,7 +38,10 @@ def run(args: argparse.Namespace) -> int:
     column = label_index(model, args.label)
     label = model.labels_[column]
     scores = score_texts(model, posts.texts)[:, column]
-    metrics = {"label": label, **evaluate_scores(posts.labels(args.label_col), scores, threshold=model.thresholds_[label])}
+    metrics = {
+        "label": label,
+        **evaluate_scores(posts.labels(args.label_col), scores, threshold=model.thresholds_[label]),
+    }
     if args.json:
         print(json.dumps({k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in metrics.items()}))
     else:

@@ -122,6 +122,7 @@ def text_report(
     dict
         ``{"text": ..., "labels": [{"label", "score", "base_value", "tokens":
         [{"token", "start", "end", "value"}, ...]}, ...]}`` with tokens in text order.
+
     """
     from core.explain.shap_values import explain_text
 
@@ -184,6 +185,7 @@ def explain_rows(
         Columns ``row`` (position of the post in the input), ``label``,
         ``token``, ``start``, ``end``, ``value``; ordered by row, then label in
         model order, then position in the text.
+
     """
     from core.explain.shap_values import explain_texts
 

@@ -13,9 +13,13 @@ from core.scoring import ScoringProgress, score_posts
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``score`` subcommand."""
-    parser = subparsers.add_parser("score", help="score every post of a file", description="Score every post of a file.")
+    parser = subparsers.add_parser(
+        "score", help="score every post of a file", description="Score every post of a file."
+    )
     parser.add_argument("input", type=Path, metavar="INPUT", help="CSV, TSV, JSON Lines, Parquet or Excel file")
-    parser.add_argument("-o", "--output", type=Path, default=None, help="output file (.csv, .parquet, .jsonl); default INPUT.scored.csv")
+    parser.add_argument(
+        "-o", "--output", type=Path, default=None, help="output file (.csv, .parquet, .jsonl); default INPUT.scored.csv"
+    )
     add_model_option(parser)
     add_text_col_option(parser)
     parser.add_argument("--raw", action="store_true", help="do not escape formula-like cells in CSV output")

@@ -15,18 +15,46 @@ from core.training import TrainingRequest, train
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``train`` subcommand."""
-    parser = subparsers.add_parser("train", help="train and save a model directory", description="Train and save a model directory.")
-    parser.add_argument("--data", type=Path, action="append", default=[], metavar="FILE", help="labelled file (repeatable)")
-    parser.add_argument("--public", action="append", default=[], metavar="NAME", help="public dataset from --data-dir, or 'all' (repeatable)")
-    parser.add_argument("--data-dir", type=Path, default=None, metavar="DIR", help="folder of public datasets (default ../shared/data)")
+    parser = subparsers.add_parser(
+        "train", help="train and save a model directory", description="Train and save a model directory."
+    )
+    parser.add_argument(
+        "--data", type=Path, action="append", default=[], metavar="FILE", help="labelled file (repeatable)"
+    )
+    parser.add_argument(
+        "--public",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="public dataset from --data-dir, or 'all' (repeatable)",
+    )
+    parser.add_argument(
+        "--data-dir", type=Path, default=None, metavar="DIR", help="folder of public datasets (default ../shared/data)"
+    )
     parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="model directory to write")
     parser.add_argument("--preset", default="default", choices=["seed", "default"])
     parser.add_argument("--labels", default="toxic,hate", help="model labels, comma-separated (default toxic,hate)")
-    parser.add_argument("--label-col", action="append", default=[], metavar="LABEL=COLUMN", help="map a model label to a column of --data files")
+    parser.add_argument(
+        "--label-col",
+        action="append",
+        default=[],
+        metavar="LABEL=COLUMN",
+        help="map a model label to a column of --data files",
+    )
     parser.add_argument("--text-col", default=None, metavar="NAME")
     parser.add_argument("--name", default=None, help="model name for the card")
-    for option, kind in (("epochs", int), ("batch-size", int), ("vocab-size", int), ("sequence-length", int),
-                         ("lstm-units", int), ("embedding-dim", int), ("learning-rate", float), ("seed", int)):
+    for option, kind in (
+        ("epochs", int),
+        ("batch-size", int),
+        ("vocab-size", int),
+        ("sequence-length", int),
+        ("lstm-units", int),
+        ("embedding-dim", int),
+        ("learning-rate", float),
+        ("seed", int),
+        ("dropout", float),
+        ("embedding-dropout", float),
+    ):
         parser.add_argument(f"--{option}", type=kind, default=None)
     parser.set_defaults(func=run)
 
@@ -41,21 +69,38 @@ def run(args: argparse.Namespace) -> int:
             raise ModLensError(f"--label-col '{item}' must be LABEL=COLUMN with LABEL one of: {', '.join(labels)}.")
         mapping[label] = column
     config = preset(args.preset).with_overrides(
-        epochs=args.epochs, batch_size=args.batch_size, vocab_size=args.vocab_size,
-        sequence_length=args.sequence_length, lstm_units=args.lstm_units, embedding_dim=args.embedding_dim,
-        learning_rate=args.learning_rate, seed=args.seed,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        vocab_size=args.vocab_size,
+        sequence_length=args.sequence_length,
+        lstm_units=args.lstm_units,
+        embedding_dim=args.embedding_dim,
+        learning_rate=args.learning_rate,
+        seed=args.seed,
+        dropout=args.dropout,
+        embedding_dropout=args.embedding_dropout,
     )
     request = TrainingRequest(
-        out=args.out, labels=labels, files=tuple(args.data), text_col=args.text_col, label_columns=mapping,
-        public=tuple(args.public), data_dir=args.data_dir, config=config,
-        name=args.name or args.out.name, command="python -m core " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
+        out=args.out,
+        labels=labels,
+        files=tuple(args.data),
+        text_col=args.text_col,
+        label_columns=mapping,
+        public=tuple(args.public),
+        data_dir=args.data_dir,
+        config=config,
+        name=args.name or args.out.name,
+        command="python -m core " + " ".join(shlex.quote(a) for a in args.argv),
     )
     clf = train(request, progress=_printer(), log=lambda line: print(line, file=sys.stderr))
-    print(f"saved {args.out} (thresholds: {', '.join(f'{k}={v:.3f}' for k, v in clf.thresholds_.items())})", file=sys.stderr)
+    print(
+        f"saved {args.out} (thresholds: {', '.join(f'{k}={v:.3f}' for k, v in clf.thresholds_.items())})",
+        file=sys.stderr,
+    )
     return 0
 
 
-def _printer():  # noqa: ANN202
+def _printer():
     from tqdm import tqdm
 
     state: dict[str, object] = {}
@@ -64,7 +109,9 @@ def _printer():  # noqa: ANN202
         bar = state.get("bar")
         if event.phase == "batch":
             if bar is None or state.get("epoch") != event.epoch:
-                bar = tqdm(total=event.batches, desc=f"epoch {event.epoch}/{event.epochs}", unit="batch", file=sys.stderr)
+                bar = tqdm(
+                    total=event.batches, desc=f"epoch {event.epoch}/{event.epochs}", unit="batch", file=sys.stderr
+                )
                 state.update(bar=bar, epoch=event.epoch)
             bar.update(event.batch - bar.n)
             bar.set_postfix(loss=f"{event.loss:.4f}")

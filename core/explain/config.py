@@ -35,6 +35,7 @@ class ExplainConfig:
         Seeds NumPy's global generator while SHAP runs (SHAP breaks ties with it),
         so the same post gives the same values; the previous state is restored.
         ``None`` leaves the generator alone.
+
     """
 
     max_evals: int = 500

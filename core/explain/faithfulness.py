@@ -1,4 +1,4 @@
-"""Faithfulness: do the top-attributed tokens really drive the score?
+"""Faithfulness: check that the top-attributed tokens really drive the score.
 
 For a post, remove its ``k`` highest-attributed tokens and see how far the score
 drops, compared with removing ``k`` random tokens. Faithful attributions give a
@@ -85,6 +85,7 @@ def post_faithfulness(
         One row per ``k``: ``score`` (full post), ``top_k_score`` /
         ``random_k_score`` (after removal; random is the mean over subsets) and
         the drops ``score - ...``.
+
     """
     column = label_indexes(labels, label)[0]
     rows = token_rows.sort_values("start")
@@ -98,7 +99,7 @@ def post_faithfulness(
     for k in ks:
         if k < 1 or k > n:
             continue
-        subsets = [tuple(ranking[:k].tolist())] + _random_subsets(n, k, n_random, rng)
+        subsets = [tuple(ranking[:k].tolist()), *_random_subsets(n, k, n_random, rng)]
         plans.append((k, subsets))
         variants.extend(remove_spans(text, spans, subset) for subset in subsets)
     if not plans:
@@ -148,8 +149,14 @@ def faithfulness_table(
         Result of :func:`~core.explain.shap_values.explain_texts`.
     texts
         Post text by post id (a sequence is indexed by position).
+    predict_fn, labels
+        The model function and its label names.
     label
         Label name(s); defaults to every label present in ``attributions``.
+    ks, n_random
+        As in :func:`post_faithfulness`.
+    seed
+        Seed of the random subsets; each post gets its own stream from it.
     progress, cancel
         As in :func:`~core.explain.shap_values.explain_texts`; stopping returns
         the rows computed so far.
@@ -158,6 +165,7 @@ def faithfulness_table(
     -------
     pandas.DataFrame
         Rows of :func:`post_faithfulness` for all posts, labels and ``k``.
+
     """
     if label is None:
         names = [name for name in labels if name in set(attributions.posts["label"])]
@@ -203,6 +211,7 @@ def summarize_faithfulness(table: pd.DataFrame) -> pd.DataFrame:
         ``label``, ``k``, ``n_posts``, mean ``top_k_drop``, mean
         ``random_k_drop`` and ``ratio`` (NaN when the random drop is not
         positive, where a ratio would mean nothing).
+
     """
     if table.empty:
         return pd.DataFrame(columns=SUMMARY_COLUMNS)

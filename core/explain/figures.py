@@ -49,6 +49,7 @@ def token_bar_figure(token_rows: pd.DataFrame, *, n: int = 10, title: str | None
     plotly.graph_objects.Figure
         One bar per token, largest push up at the top. Repeated words stay
         separate bars, labelled with their character position.
+
     """
     rows = strongest_tokens(token_rows, n=n)
     names = [f"{token} @{start}" for token, start in zip(rows["token"], rows["start"], strict=True)]
@@ -92,6 +93,7 @@ def global_tokens_figure(
     plotly.graph_objects.Figure
         Bar length is the mean signed attribution (direction), the hover shows
         mean absolute value and counts; words ordered by mean absolute value.
+
     """
     rows = global_tokens[global_tokens["label"] == label].nlargest(n, "mean_abs_value").iloc[::-1]
     fig = go.Figure(
@@ -133,6 +135,7 @@ def faithfulness_figure(summary: pd.DataFrame, *, label: str | None = None, titl
     -------
     plotly.graph_objects.Figure
         Two bar traces ("Top-k words", "Random k words") over ``k``.
+
     """
     if label is None:
         label = str(summary["label"].iloc[0]) if len(summary) else ""

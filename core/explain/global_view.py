@@ -32,6 +32,7 @@ class GlobalView:
         Table from :func:`aggregate_tokens`.
     attributions
         Per-post attributions of the explained posts.
+
     """
 
     tokens: pd.DataFrame
@@ -62,6 +63,7 @@ def select_posts(
         At most this many, drawn at random (seeded) when there are more.
     seed
         Seed of the sample, so the same file gives the same view.
+
     """
     candidates = np.arange(n_posts)
     if flagged is not None:
@@ -95,6 +97,7 @@ def aggregate_tokens(tokens: pd.DataFrame, *, min_count: int = 1) -> pd.DataFram
         ``label``, ``token``, ``mean_value``, ``mean_abs_value``, ``count``
         (occurrences), ``n_posts`` and ``posts`` (post ids, strongest positive
         attribution first), sorted by label then ``mean_abs_value`` descending.
+
     """
     if tokens.empty:
         return pd.DataFrame(columns=GLOBAL_COLUMNS)
@@ -124,6 +127,7 @@ def token_posts(tokens: pd.DataFrame, token: str, label: str | None = None) -> p
     -------
     pandas.DataFrame
         The matching rows of the token table, sorted by ``value`` descending.
+
     """
     keys = tokens["token"].map(token_key) if not tokens.empty else pd.Series(dtype=str)
     rows = tokens[keys == token_key(token)]
@@ -165,6 +169,7 @@ def explain_global(
     -------
     GlobalView
         Aggregated table and the underlying per-post attributions.
+
     """
     ids = list(range(len(texts))) if post_ids is None else list(post_ids)
     if len(ids) != len(texts):

@@ -44,6 +44,7 @@ def segments(text: str, token_rows: pd.DataFrame) -> list[Segment]:
     ValueError
         If a span lies outside ``text`` or spans overlap (the table belongs to
         another text).
+
     """
     rows = token_rows.sort_values("start", kind="stable")
     out: list[Segment] = []
@@ -87,6 +88,7 @@ def highlight_html(text: str, token_rows: pd.DataFrame, *, max_abs: float | None
         A ``<div>`` (whitespace preserved) in which every text piece is
         escaped with :func:`html.escape`; tokens are ``<span>`` elements with a
         background colour and a ``title`` giving the value.
+
     """
     pieces = segments(text, token_rows)
     if max_abs is None:

@@ -48,6 +48,7 @@ def occlusion_scores(
         ``start``, ``end``, ``score`` (full post), ``occluded_score`` (post
         without that token) and ``drop = score - occluded_score`` (positive
         when the token pushes the label up).
+
     """
     columns = label_indexes(labels, label)
     spans = token_spans(text)
@@ -87,6 +88,7 @@ def what_if(
     pandas.DataFrame
         One row per label: ``label``, ``original`` and ``edited`` scores, and
         ``change = edited - original``.
+
     """
     columns = label_indexes(labels, label)
     scores = predict(predict_fn, [original, edited], len(labels))

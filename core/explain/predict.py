@@ -24,6 +24,7 @@ def label_indexes(labels: Sequence[str], label: str | Sequence[str] | None = Non
     ------
     ModLensError
         If a requested label is not one of ``labels``; the message lists them.
+
     """
     if not labels:
         raise ModLensError("The model has no labels to explain. Load a trained model.")
@@ -56,6 +57,7 @@ def predict(predict_fn: PredictFn, texts: Sequence[str], n_labels: int, batch_si
     -------
     numpy.ndarray
         ``(len(texts), n_labels)`` float64 probabilities.
+
     """
     texts = [str(text) for text in texts]
     if not texts:

@@ -1,10 +1,12 @@
 """Split a post into word tokens with exact character spans, and remove tokens from it.
 
-A token is a run of non-whitespace characters with leading and trailing
-punctuation trimmed off. That is the unit the classifier's ``TextVectorization``
-layer sees (it splits on whitespace and strips punctuation), so explaining one
-token means explaining one model word; and because tokens are spans of the
-original string, every attribution maps back to the post exactly as written.
+A token is a whitespace-separated run of characters with leading and trailing
+punctuation trimmed off (``"idiot!!!"`` -> ``idiot``). Splitting only at
+whitespace never cuts what the model reads as one word (links, leetspeak
+such as ``f*ck``); a token can hold several model words where
+punctuation joins them (``you.idiot``), which the user also reads as one unit.
+Because tokens are spans of the original string, every attribution maps back to
+the post exactly as written.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ def token_spans(text: str) -> list[Span]:
         Runs made only of punctuation (``"!!!"``, ``"--"``) give no token: the
         model strips them, so they cannot carry an attribution. Emoji and
         non-Latin words are kept whole.
+
     """
     spans: list[Span] = []
     for match in _WORD_RUN.finditer(text):
@@ -79,6 +82,7 @@ def remove_spans(text: str, spans: Sequence[Span], remove: Iterable[int]) -> str
         tokens, whitespace, punctuation) left as written. Deleting rather than
         replacing with a mask word keeps the model from seeing an extra unknown
         word; it is the same "absence" used by SHAP, occlusion and faithfulness.
+
     """
     drop = sorted(set(remove))
     if not drop:
@@ -103,6 +107,7 @@ class SpanTokenizer:
     ----------
     max_tokens
         Only the first this many tokens are returned (None: all).
+
     """
 
     def __init__(self, max_tokens: int | None = None) -> None:
