@@ -18,17 +18,17 @@ class ModelConfig:
     """
 
     preset: str = "default"
-    vocab_size: int = 20_000
+    vocab_size: int = 15_000
     embedding_dim: int = 96
     lstm_units: int = 64
     bidirectional: bool = True
     sequence_length: int = 120
     dropout: float = 0.3
-    embedding_dropout: float = 0.0
+    embedding_dropout: float = 0.3
     """Share of embedding channels dropped per post in training (SpatialDropout1D)."""
-    learning_rate: float = 2e-3
+    learning_rate: float = 1e-3
     epochs: int = 6
-    batch_size: int = 128
+    batch_size: int = 64
     patience: int = 2
     validation_fraction: float = 0.1
     max_positive_weight: float = 5.0
@@ -59,6 +59,7 @@ SEED_PRESET = ModelConfig(
     bidirectional=False,
     sequence_length=100,
     dropout=0.0,
+    embedding_dropout=0.0,
     learning_rate=1e-3,
     epochs=10,
     batch_size=32,

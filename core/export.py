@@ -69,7 +69,18 @@ def write_table(
         elif suffix == ".jsonl":
             frame.to_json(path, orient="records", lines=True, force_ascii=False)
         else:
-            path.write_bytes(to_csv_bytes(frame, raw=raw))
+            _write_csv(frame, path, raw=raw)
     except OSError as exc:
         raise ModLensError(f"Cannot write '{path}': {exc.strerror}. Choose another output path.") from exc
     return path
+
+
+CSV_CHUNK_ROWS = 100_000
+
+
+def _write_csv(frame: pd.DataFrame, path: Path, *, raw: bool) -> None:
+    """Write CSV in row chunks so escaping and formatting never copy a huge table at once."""
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        for start in range(0, max(len(frame), 1), CSV_CHUNK_ROWS):
+            chunk = frame.iloc[start : start + CSV_CHUNK_ROWS]
+            (chunk if raw else escape_formulas(chunk)).to_csv(handle, index=False, header=start == 0)

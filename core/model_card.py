@@ -82,8 +82,9 @@ def render_card(metadata: dict[str, Any]) -> str:
                 f"{_fmt(row['pr_auc'])} | {_fmt(row['precision'])} | {_fmt(row['recall'])} | {_fmt(row['f1'])} | "
                 f"{_fmt(row['macro_f1'])} |"
             )
-    extra = metadata.get("extra_evaluation", {})
-    for title, body in extra.items():
+    from core.model_checks import render_checks
+
+    for title, body in render_checks(metadata.get("checks", {})).items():
         lines += ["", f"## {title}", "", body]
     lines += [
         "",

@@ -13,6 +13,14 @@ MODEL_ENV = "MODLENS_MODEL"
 
 
 def active_model_dir() -> Path:
-    """The model used when none is given: ``$MODLENS_MODEL`` if set, else the bundled default model."""
+    """The model used when none is given.
+
+    ``$MODLENS_MODEL`` if set (a model directory), else the registry's active version,
+    which is the bundled default model until another version is activated.
+    """
     override = os.environ.get(MODEL_ENV)
-    return Path(override) if override else DEFAULT_MODEL_DIR
+    if override:
+        return Path(override)
+    from core.registry import ModelRegistry
+
+    return ModelRegistry().active_dir()

@@ -44,6 +44,12 @@ def tiny_corpus(n: int = 480, seed: int = 0) -> tuple[list[str], np.ndarray]:
     return texts, np.array(labels)
 
 
+@pytest.fixture(autouse=True)
+def _isolated_registry(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never read or change the user's ~/.modlens registry."""
+    monkeypatch.setenv("MODLENS_HOME", str(tmp_path_factory.mktemp("modlens-home")))
+
+
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real two-label model directory, trained in a few seconds."""

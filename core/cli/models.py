@@ -1,0 +1,112 @@
+"""``python -m core models list|activate VERSION|delete VERSION|compare A B --data FILE --label-col L [--json]``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from core.registry import ModelRegistry
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``models`` subcommand and its actions."""
+    parser = subparsers.add_parser("models", help="list, activate, delete and compare model versions")
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    listing = actions.add_parser("list", help="list versions (* marks the active one)")
+    listing.add_argument("--json", action="store_true")
+    activate = actions.add_parser("activate", help="make a version the active model")
+    activate.add_argument("version", type=int)
+    delete = actions.add_parser("delete", help="delete a version (not 0, not the active one)")
+    delete.add_argument("version", type=int)
+    add = actions.add_parser("add", help="register a saved model directory as a new version")
+    add.add_argument("directory", type=Path)
+    add.add_argument("--activate", action="store_true")
+    compare = actions.add_parser("compare", help="metrics of two versions on one labelled file")
+    compare.add_argument("a", type=int)
+    compare.add_argument("b", type=int)
+    compare.add_argument("--data", type=Path, required=True, metavar="FILE")
+    compare.add_argument("--label-col", required=True, metavar="L")
+    compare.add_argument("--label", default=None, help="model label (default: the first)")
+    compare.add_argument("--text-col", default=None, metavar="NAME")
+    compare.add_argument("--json", action="store_true")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Carry out one registry action."""
+    registry = ModelRegistry()
+    if args.action == "list":
+        versions = registry.list()
+        if args.json:
+            print(json.dumps([_version_json(v) for v in versions]))
+        for v in [] if args.json else versions:
+            marker = "*" if v.active else " "
+            thresholds = ", ".join(f"{k}={t:.3f}" for k, t in v.thresholds.items())
+            print(
+                f"{marker} {v.version:>3}  {v.name:<28} {v.created:<26} {thresholds}"
+                + ("  (bundled)" if v.read_only else "")
+            )
+    elif args.action == "activate":
+        registry.activate(args.version)
+        print(f"version {args.version} is now active")
+    elif args.action == "delete":
+        registry.delete(args.version)
+        print(f"deleted version {args.version}")
+    elif args.action == "add":
+        version = registry.add(args.directory, activate=args.activate)
+        print(f"added version {version}{' (active)' if args.activate else ''}")
+    else:
+        _compare(registry, args)
+    return 0
+
+
+def _compare(registry: ModelRegistry, args: argparse.Namespace) -> None:
+    from core.cli.common import label_index
+    from core.evaluation import evaluate_scores
+    from core.model import ToxicityClassifier
+    from core.posts import read_posts
+    from core.scoring import score_texts
+
+    posts = read_posts(args.data, text_col=args.text_col, label_cols=[args.label_col])
+    truth = posts.labels(args.label_col)
+    results: dict[str, Any] = {}
+    for version in (args.a, args.b):
+        model = ToxicityClassifier.load(registry.path_of(version))
+        column = label_index(model, args.label)
+        label = model.labels_[column]
+        scores = score_texts(model, posts.texts)[:, column]
+        results[str(version)] = {"label": label, **evaluate_scores(truth, scores, threshold=model.thresholds_[label])}
+    if args.json:
+        print(json.dumps(_clean(results)))
+        return
+    keys = ["n", "positives", "threshold", "roc_auc", "pr_auc", "precision", "recall", "f1"]
+    print(f"{'metric':>10}  {'v' + str(args.a):>10}  {'v' + str(args.b):>10}")
+    for key in keys:
+        a, b = results[str(args.a)][key], results[str(args.b)][key]
+        print(f"{key:>10}  {_show(a):>10}  {_show(b):>10}")
+
+
+def _show(value: object) -> str:
+    return f"{value:.4f}" if isinstance(value, float) else str(value)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    return None if isinstance(value, float) and math.isnan(value) else value
+
+
+def _version_json(v: Any) -> dict[str, Any]:
+    return {
+        "version": v.version,
+        "name": v.name,
+        "created": v.created,
+        "labels": list(v.labels),
+        "thresholds": dict(v.thresholds),
+        "active": v.active,
+        "read_only": v.read_only,
+        "path": str(v.path),
+    }

@@ -1,0 +1,220 @@
+"""Model registry: numbered versions of model directories and a pointer to the active one.
+
+Layout under the registry root (default ``~/.modlens/models``, or ``$MODLENS_HOME/models``)::
+
+    versions/v1/ ...    model directories (``model.keras``, ``metadata.json``, ``model_card.md``)
+    active.json         {"version": 1}
+
+Version 0 is the bundled ``assets/model/``: always present, read-only. Every write
+is a rename of a fully written temporary file or directory, and the active pointer
+is only ever set to a version that exists, so a crash at any point leaves a valid
+registry. A pointer to a version that has gone missing falls back to version 0.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from core.errors import ModLensError
+from core.model_io import METADATA_FILE, read_metadata
+from core.paths import DEFAULT_MODEL_DIR
+
+HOME_ENV = "MODLENS_HOME"
+ACTIVE_FILE = "active.json"
+
+
+def default_root() -> Path:
+    """``$MODLENS_HOME/models`` if set, else ``~/.modlens/models`` (outside the repository)."""
+    home = os.environ.get(HOME_ENV)
+    return (Path(home) if home else Path.home() / ".modlens") / "models"
+
+
+@dataclass(frozen=True)
+class ModelVersion:
+    """One registered model version."""
+
+    version: int
+    path: Path
+    name: str
+    created: str
+    labels: tuple[str, ...]
+    thresholds: Mapping[str, float]
+    headline: Mapping[str, float]
+    active: bool
+    read_only: bool
+
+
+class ModelRegistry:
+    """Numbered model versions with one active version; safe against crashes mid-write."""
+
+    def __init__(self, root: Path | None = None, bundled: Path = DEFAULT_MODEL_DIR) -> None:
+        self.root = Path(root) if root is not None else default_root()
+        self.bundled = Path(bundled)
+
+    # -- queries ------------------------------------------------------------------------
+    @property
+    def versions_dir(self) -> Path:
+        """Folder holding ``v1``, ``v2``, ..."""
+        return self.root / "versions"
+
+    def path_of(self, version: int) -> Path:
+        """Directory of a version; raises when it does not exist."""
+        if version == 0:
+            return self.bundled
+        path = self.versions_dir / f"v{version}"
+        if not (path / METADATA_FILE).exists():
+            known = ", ".join(str(v.version) for v in self.list())
+            raise ModLensError(f"Model version {version} does not exist. Versions are: {known}.")
+        return path
+
+    def active_version(self) -> int:
+        """The active version; 0 when none was chosen or the chosen one has disappeared."""
+        try:
+            version = int(json.loads((self.root / ACTIVE_FILE).read_text())["version"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return 0
+        if version != 0 and not (self.versions_dir / f"v{version}" / METADATA_FILE).exists():
+            return 0
+        return version
+
+    def active_dir(self) -> Path:
+        """Directory of the active version."""
+        return self.path_of(self.active_version())
+
+    def list(self) -> list[ModelVersion]:
+        """All versions, oldest first (version 0, the bundled model, first)."""
+        active = self.active_version()
+        children = self.versions_dir.iterdir() if self.versions_dir.exists() else []
+        numbers = sorted(
+            int(p.name[1:])
+            for p in children
+            if p.name.startswith("v") and p.name[1:].isdigit() and (p / METADATA_FILE).exists()
+        )
+        found = [0, *numbers]
+        return [self._describe(v, active) for v in found]
+
+    def _describe(self, version: int, active: int) -> ModelVersion:
+        path = self.bundled if version == 0 else self.versions_dir / f"v{version}"
+        try:
+            meta: dict[str, Any] = read_metadata(path)
+        except ModLensError:
+            meta = {"name": "(missing or damaged)", "labels": []}
+        return ModelVersion(
+            version=version,
+            path=path,
+            name=str(meta.get("name", "")),
+            created=str(meta.get("created", "")),
+            labels=tuple(meta.get("labels", [])),
+            thresholds=dict(meta.get("thresholds", {})),
+            headline=dict(meta.get("headline", {})),
+            active=version == active,
+            read_only=version == 0,
+        )
+
+    # -- changes ------------------------------------------------------------------------
+    def add(self, model_dir: Path, *, activate: bool = False) -> int:
+        """Copy a saved model directory in as the next version; returns its number."""
+        read_metadata(Path(model_dir))
+        with self._lock():
+            self.versions_dir.mkdir(parents=True, exist_ok=True)
+            version = self._next_version()
+            staging = Path(tempfile.mkdtemp(prefix=".incoming-", dir=self.versions_dir))
+            try:
+                shutil.copytree(model_dir, staging / "model")
+                os.replace(staging / "model", self.versions_dir / f"v{version}")
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+            if activate:
+                self._write_active(version)
+        return version
+
+    def save(
+        self, clf: Any, *, metadata: Mapping[str, Any] | None = None, card: str = "", activate: bool = False
+    ) -> int:
+        """Save a fitted classifier as the next version (atomically); returns its number."""
+        with self._lock():
+            self.versions_dir.mkdir(parents=True, exist_ok=True)
+            version = self._next_version()
+            clf.save(self.versions_dir / f"v{version}", metadata=dict(metadata or {}), card=card)
+            if activate:
+                self._write_active(version)
+        return version
+
+    def activate(self, version: int) -> None:
+        """Make ``version`` the one scoring uses everywhere."""
+        with self._lock():
+            self.path_of(version)
+            self._write_active(version)
+
+    def delete(self, version: int) -> None:
+        """Delete a version (not 0, and not the active one)."""
+        if version == 0:
+            raise ModLensError("Version 0 is the bundled default model and cannot be deleted.")
+        with self._lock():
+            path = self.path_of(version)
+            if self.active_version() == version:
+                raise ModLensError(f"Version {version} is active. Activate another version first.")
+            trash = self.versions_dir / f".deleted-v{version}-{os.getpid()}"
+            os.replace(path, trash)
+            shutil.rmtree(trash, ignore_errors=True)
+
+    def set_thresholds(self, version: int, thresholds: Mapping[str, float]) -> None:
+        """Store new per-label thresholds in a version's metadata (atomically)."""
+        if version == 0:
+            raise ModLensError(
+                "Version 0 is the bundled model and read-only. Save the thresholds as a new version instead."
+            )
+        with self._lock():
+            path = self.path_of(version) / METADATA_FILE
+            metadata = json.loads(path.read_text(encoding="utf-8"))
+            unknown = set(thresholds) - set(metadata["labels"])
+            if unknown:
+                raise ModLensError(f"Unknown label(s) {', '.join(sorted(unknown))}; labels are {metadata['labels']}.")
+            metadata["thresholds"] = {**metadata["thresholds"], **{k: float(v) for k, v in thresholds.items()}}
+            _atomic_write(path, json.dumps(metadata, indent=2) + "\n")
+
+    # -- internals ----------------------------------------------------------------------
+    def _next_version(self) -> int:
+        numbers = [
+            int(p.name[1:]) for p in self.versions_dir.iterdir() if p.name.startswith("v") and p.name[1:].isdigit()
+        ]
+        return max(numbers, default=0) + 1
+
+    def _write_active(self, version: int) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        _atomic_write(self.root / ACTIVE_FILE, json.dumps({"version": version}) + "\n")
+
+    @contextlib.contextmanager
+    def _lock(self) -> Iterator[None]:
+        """Serialise writers across processes with an advisory file lock."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    """Write a small file by writing a temporary sibling, syncing it and renaming it over."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from core.cli import main
+from core.errors import ModLensError
+from core.paths import active_model_dir
+from core.registry import ModelRegistry
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def registry(tmp_path: Path, tiny_model_dir: Path) -> ModelRegistry:
+    return ModelRegistry(tmp_path / "models", bundled=tiny_model_dir)
+
+
+def test_version_zero_is_the_bundled_model_and_active_by_default(registry: ModelRegistry, tiny_model_dir) -> None:
+    versions = registry.list()
+    assert [v.version for v in versions] == [0]
+    assert versions[0].active and versions[0].read_only and versions[0].path == tiny_model_dir
+    assert registry.active_dir() == tiny_model_dir
+
+
+def test_add_activate_and_delete(registry: ModelRegistry, tiny_model_dir: Path) -> None:
+    first = registry.add(tiny_model_dir)
+    second = registry.add(tiny_model_dir, activate=True)
+    assert (first, second) == (1, 2)
+    assert registry.active_version() == 2
+    with pytest.raises(ModLensError, match="Version 2 is active"):
+        registry.delete(2)
+    registry.activate(1)
+    registry.delete(2)
+    assert [v.version for v in registry.list()] == [0, 1]
+    assert registry.add(tiny_model_dir) == 2
+    with pytest.raises(ModLensError, match="cannot be deleted"):
+        registry.delete(0)
+    with pytest.raises(ModLensError, match=r"Model version 9 does not exist\. Versions are: 0, 1, 2\."):
+        registry.activate(9)
+
+
+def test_thresholds_are_saved_in_the_version_metadata(registry: ModelRegistry, tiny_model_dir: Path) -> None:
+    from core.model import ToxicityClassifier
+
+    version = registry.add(tiny_model_dir)
+    registry.set_thresholds(version, {"toxic": 0.42})
+    assert ToxicityClassifier.load(registry.path_of(version)).thresholds_["toxic"] == pytest.approx(0.42)
+    with pytest.raises(ModLensError, match="read-only"):
+        registry.set_thresholds(0, {"toxic": 0.1})
+    with pytest.raises(ModLensError, match="Unknown label"):
+        registry.set_thresholds(version, {"spam": 0.1})
+
+
+def test_pointer_to_a_missing_version_falls_back_to_zero(registry: ModelRegistry, tiny_model_dir: Path) -> None:
+    import shutil
+
+    version = registry.add(tiny_model_dir, activate=True)
+    shutil.rmtree(registry.versions_dir / f"v{version}")
+    assert registry.active_version() == 0
+    (registry.root / "active.json").write_text("{broken")
+    assert registry.active_version() == 0
+
+
+def test_active_model_dir_follows_the_registry_and_env(tiny_model_dir: Path, monkeypatch) -> None:
+    registry = ModelRegistry()
+    version = registry.add(tiny_model_dir, activate=True)
+    monkeypatch.delenv("MODLENS_MODEL", raising=False)
+    assert active_model_dir() == registry.path_of(version)
+    monkeypatch.setenv("MODLENS_MODEL", "/somewhere/else")
+    assert active_model_dir() == Path("/somewhere/else")
+
+
+def test_a_kill_mid_save_leaves_the_registry_valid(registry: ModelRegistry, tiny_model_dir: Path, tmp_path: Path):
+    registry.add(tiny_model_dir, activate=True)
+    marker = tmp_path / "copying"
+    script = f"""
+import os, shutil, time
+from pathlib import Path
+from core.registry import ModelRegistry
+real_copy = shutil.copytree
+def slow_copy(src, dst, *a, **k):
+    out = real_copy(src, dst, *a, **k)
+    Path({str(marker)!r}).write_text("x")
+    time.sleep(60)
+    return out
+shutil.copytree = slow_copy
+ModelRegistry(Path({str(registry.root)!r}), bundled=Path({str(tiny_model_dir)!r})).add(
+    Path({str(tiny_model_dir)!r}), activate=True)
+"""
+    process = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT)
+    deadline = time.time() + 60
+    while not marker.exists() and time.time() < deadline:
+        time.sleep(0.1)
+    assert marker.exists(), "the child never reached the middle of the save"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert [v.version for v in registry.list()] == [0, 1]
+    assert registry.active_version() == 1
+    assert registry.add(tiny_model_dir) == 2
+
+
+def test_models_cli(tiny_model_dir: Path, tmp_path: Path, capsys) -> None:
+    assert main(["models", "add", str(tiny_model_dir)]) == 0
+    assert main(["models", "activate", "1"]) == 0
+    capsys.readouterr()
+    assert main(["models", "list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(v["version"], v["active"]) for v in listed] == [(0, False), (1, True)]
+    posts = tmp_path / "labelled.csv"
+    posts.write_text("text,gold\nyou are an idiot,1\nwhat a nice day,0\nshut up stupid,1\nthanks for the help,0\n")
+    assert main(["models", "add", str(tiny_model_dir)]) == 0
+    capsys.readouterr()
+    assert main(["models", "compare", "1", "2", "--data", str(posts), "--label-col", "gold", "--json"]) == 0
+    compared = json.loads(capsys.readouterr().out)
+    assert set(compared) == {"1", "2"}
+    assert compared["1"]["n"] == 4 and compared["1"]["roc_auc"] == compared["2"]["roc_auc"]
+    assert main(["models", "delete", "1"]) == 2
+    assert "Version 1 is active" in capsys.readouterr().err
