@@ -92,20 +92,25 @@ class ToxicityClassifier:
         labels: np.ndarray | Sequence[Sequence[float]],
         *,
         validation: tuple[Sequence[str], np.ndarray] | None = None,
+        sample_weight: np.ndarray | None = None,
         progress: ProgressCallback | None = None,
     ) -> ToxicityClassifier:
         """Train on ``texts`` with a label matrix (posts x labels; NaN where unknown).
 
         When ``validation`` is None a seeded share of the data is held out for early
         stopping (on mean validation ROC AUC) and for choosing thresholds.
+        ``sample_weight`` (one per text) scales each post's share of the loss.
         """
         config = self.config
         texts = _clean_texts(texts, config.max_chars)
         y = _label_matrix(labels, len(texts), len(self.labels))
+        weights = np.ones(len(texts), np.float32) if sample_weight is None else np.asarray(sample_weight, np.float32)
+        if weights.shape != (len(texts),) or (weights < 0).any():
+            raise ModLensError(f"sample_weight needs one non-negative weight per text ({len(texts)}).")
         if validation is None:
             train_idx, val_idx = _split(y, config.validation_fraction, config.seed)
             val_texts, y_val = [texts[i] for i in val_idx], y[val_idx]
-            texts, y = [texts[i] for i in train_idx], y[train_idx]
+            texts, y, weights = [texts[i] for i in train_idx], y[train_idx], weights[train_idx]
         else:
             val_texts = _clean_texts(validation[0], config.max_chars)
             y_val = _label_matrix(validation[1], len(val_texts), len(self.labels))
@@ -118,7 +123,7 @@ class ToxicityClassifier:
         self._scorer = None
         tokens = self._vectorize(texts)
         val_tokens = self._vectorize(val_texts)
-        self.history_ = _train(self, tokens, y, val_tokens, y_val, progress)
+        self.history_ = _train(self, tokens, y, weights, val_tokens, y_val, progress)
         val_scores = self._score_tokens(val_tokens)
         self.thresholds_, self.validation_metrics_ = _choose_thresholds(self.labels_, y_val, val_scores)
         self.n_train_, self.n_validation_ = len(texts), len(val_texts)
@@ -274,6 +279,7 @@ def _train(
     clf: ToxicityClassifier,
     tokens: np.ndarray,
     y: np.ndarray,
+    weights: np.ndarray,
     val_tokens: np.ndarray,
     y_val: np.ndarray,
     progress: ProgressCallback | None,
@@ -284,10 +290,16 @@ def _train(
     optimizer = keras.optimizers.Adam(learning_rate=config.learning_rate)
     loss_fn = network.masked_binary_crossentropy(_positive_weights(y, config.max_positive_weight))
 
-    @tf.function(input_signature=[tf.TensorSpec([None, None], tf.int64), tf.TensorSpec([None, None], tf.float32)])
-    def step(x: tf.Tensor, target: tf.Tensor) -> tf.Tensor:
+    @tf.function(
+        input_signature=[
+            tf.TensorSpec([None, None], tf.int64),
+            tf.TensorSpec([None, None], tf.float32),
+            tf.TensorSpec([None], tf.float32),
+        ]
+    )
+    def step(x: tf.Tensor, target: tf.Tensor, weight: tf.Tensor) -> tf.Tensor:
         with tf.GradientTape() as tape:
-            loss = loss_fn(target, part(x, training=True))
+            loss = loss_fn(target, part(x, training=True), weight)
         grads = tape.gradient(loss, part.trainable_variables)
         optimizer.apply_gradients(zip(grads, part.trainable_variables, strict=True))
         return loss
@@ -301,7 +313,7 @@ def _train(
         losses = []
         for number, idx in enumerate(batches, start=1):
             width = max(1, int(lengths[idx].max()))
-            loss = float(step(tf.constant(tokens[idx, :width]), tf.constant(y[idx])))
+            loss = float(step(tf.constant(tokens[idx, :width]), tf.constant(y[idx]), tf.constant(weights[idx])))
             losses.append(loss)
             if progress and (number % 20 == 0 or number == len(batches)):
                 event = TrainingProgress("batch", epoch, config.epochs, number, len(batches), float(np.mean(losses)))

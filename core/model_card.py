@@ -84,6 +84,9 @@ def render_card(metadata: dict[str, Any]) -> str:
             )
     from core.model_checks import render_checks
 
+    debias = metadata.get("debias")
+    if debias:
+        lines += ["", "## Reducing unintended identity bias", "", _debias_section(debias)]
     for title, body in render_checks(metadata.get("checks", {})).items():
         lines += ["", f"## {title}", "", body]
     lines += [
@@ -100,3 +103,34 @@ def render_card(metadata: dict[str, Any]) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _debias_section(debias: dict[str, Any]) -> str:
+    """Before/after table of a debiased training run."""
+    config = debias.get("config", {})
+    text = [
+        "Trained with `--debias`: "
+        + (
+            f"{config.get('sentences_per_phrase')} harmless and {config.get('sentences_per_phrase')} hostile "
+            "sentences per identity phrase from the project's augmentation templates (`assets/debias_templates.csv`, "
+            "separate from the evaluation templates), "
+            if config.get("augment")
+            else ""
+        )
+        + f"and non-toxic posts that mention an identity weighted x{config.get('identity_weight')} in the loss.",
+    ]
+    before, after = debias.get("before"), debias.get("after", {})
+    rows = [
+        ("final bias metric, templated test", "templated_final_bias_metric"),
+        ("lowest group subgroup AUC, templated test", "templated_min_subgroup_auc"),
+        ("lowest term AUC, templated test", "templated_min_term_auc"),
+        ("harmless template sentences flagged", "templated_harmless_flag_rate"),
+        ("functional cases accuracy", "functional_accuracy"),
+    ]
+    text += ["", "| measure | before | after |", "|---|---|---|"]
+    for title, key in rows:
+        text.append(f"| {title} | {_fmt(before.get(key)) if before else 'n/a'} | {_fmt(after.get(key))} |")
+    for label, value in after.get("mean_test_roc_auc", {}).items():
+        old = before.get("mean_test_roc_auc", {}).get(label) if before else None
+        text.append(f"| mean held-out ROC AUC, {label} | {_fmt(old)} | {_fmt(value)} |")
+    return "\n".join(text)

@@ -121,17 +121,22 @@ def vectorizer_of(model: keras.Model) -> keras.layers.TextVectorization:
 def masked_binary_crossentropy(positive_weight: np.ndarray) -> callable:
     """Binary cross-entropy over the labels a dataset has; NaN targets are ignored.
 
-    ``positive_weight`` (one per label) up-weights positives of rare labels.
+    ``positive_weight`` (one per label) up-weights positives of rare labels; an optional
+    per-post ``sample_weight`` (e.g. from debiasing) scales each post's terms.
     """
     weight = tf.constant(positive_weight, dtype=tf.float32)
 
-    def loss(y_true: tf.Tensor, y_pred: tf.Tensor) -> tf.Tensor:
+    def loss(y_true: tf.Tensor, y_pred: tf.Tensor, sample_weight: tf.Tensor | None = None) -> tf.Tensor:
         y_true = tf.cast(y_true, tf.float32)
         known = tf.math.logical_not(tf.math.is_nan(y_true))
         target = tf.where(known, y_true, tf.zeros_like(y_true))
         p = tf.clip_by_value(y_pred, 1e-7, 1 - 1e-7)
         per_item = -(weight * target * tf.math.log(p) + (1 - target) * tf.math.log(1 - p))
         per_item = tf.where(known, per_item, tf.zeros_like(per_item))
-        return tf.reduce_sum(per_item) / tf.maximum(tf.reduce_sum(tf.cast(known, tf.float32)), 1.0)
+        counted = tf.cast(known, tf.float32)
+        if sample_weight is not None:
+            per_item = per_item * sample_weight[:, None]
+            counted = counted * sample_weight[:, None]
+        return tf.reduce_sum(per_item) / tf.maximum(tf.reduce_sum(counted), 1.0)
 
     return loss

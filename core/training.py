@@ -11,7 +11,7 @@ import hashlib
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ import pandas as pd
 
 from core.config import ModelConfig
 from core.datasets import DEFAULT_DATA_DIR, LabelledSet, load_all, random_split
+from core.debias import AUGMENTATION_TEMPLATES, DebiasConfig, augmentation_frame, identity_weights
 from core.errors import ModLensError
 from core.evaluation import evaluate_scores
 from core.model import ProgressCallback, ToxicityClassifier
@@ -47,6 +48,8 @@ class TrainingRequest:
     config: ModelConfig = field(default_factory=ModelConfig)
     name: str = "modlens-model"
     command: str = ""
+    debias: DebiasConfig | None = None
+    compare_baseline: bool = True
 
 
 def gather(request: TrainingRequest) -> list[LabelledSet]:
@@ -133,33 +136,87 @@ def evaluate_sets(clf: ToxicityClassifier, sets: Sequence[LabelledSet], split: s
     return rows
 
 
-def train(request: TrainingRequest, progress: ProgressCallback | None = None, log: Any = None) -> ToxicityClassifier:
-    """Fit a classifier on the request's data, evaluate it and save the model directory."""
-    started = time.time()
-    sets = gather(request)
-    texts, y = _stack(sets, "train", request.labels)
+def _fit(
+    request: TrainingRequest,
+    sets: Sequence[LabelledSet],
+    debias: DebiasConfig | None,
+    progress: ProgressCallback | None,
+    log: Any,
+) -> tuple[ToxicityClassifier, int, int]:
+    """Fit one classifier on the train splits (plus augmentation when debiasing)."""
+    training_sets = list(sets)
+    if debias is not None and debias.augment:
+        augmentation = augmentation_frame(debias)
+        training_sets.append(LabelledSet("identity_augmentation", augmentation, (AUGMENTATION_TEMPLATES,)))
+    texts, y = _stack(training_sets, "train", request.labels)
     val_texts, y_val = _stack(sets, "validation", request.labels)
+    weights = identity_weights(texts, y, debias.identity_weight) if debias is not None else None
     if log:
-        log(f"Training on {len(texts):,} posts, validating on {len(val_texts):,} ({', '.join(s.name for s in sets)}).")
+        names = ", ".join(s.name for s in training_sets)
+        log(f"Training on {len(texts):,} posts, validating on {len(val_texts):,} ({names}).")
     clf = ToxicityClassifier(labels=request.labels, config=request.config)
     validation = (val_texts, y_val) if len(val_texts) else None
-    clf.fit(texts, y, validation=validation, progress=progress)
+    clf.fit(texts, y, validation=validation, sample_weight=weights, progress=progress)
+    return clf, len(texts), len(val_texts)
+
+
+def debias_summary(clf: ToxicityClassifier, evaluation: list[dict[str, Any]], checks: dict[str, Any]) -> dict[str, Any]:
+    """Numbers compared before and after debiasing: held-out AUC and the templated identity test."""
+    table = pd.DataFrame(evaluation)
+    template = checks.get("templated_identity", {})
+    return {
+        "mean_test_roc_auc": {label: float(rows["roc_auc"].mean()) for label, rows in table.groupby("label")}
+        if not table.empty
+        else {},
+        "templated_final_bias_metric": template.get("final_bias_metric"),
+        "templated_min_subgroup_auc": template.get("min_subgroup_auc"),
+        "templated_min_term_auc": template.get("min_term_auc"),
+        "templated_harmless_flag_rate": template.get("harmless_flag_rate"),
+        "functional_accuracy": checks.get("functional", {}).get("accuracy"),
+    }
+
+
+def train(request: TrainingRequest, progress: ProgressCallback | None = None, log: Any = None) -> ToxicityClassifier:
+    """Fit a classifier on the request's data, evaluate it and save the model directory.
+
+    With ``request.debias`` and ``request.compare_baseline`` an identical run without
+    debiasing is trained first, so the card can report before and after.
+    """
+    started = time.time()
+    sets = gather(request)
+    data_dir = request.data_dir or DEFAULT_DATA_DIR
+    before = None
+    if request.debias is not None and request.compare_baseline:
+        if log:
+            log("Training the baseline without debiasing, for the before/after comparison.")
+        baseline, _, _ = _fit(request, sets, None, progress, log)
+        base_eval = evaluate_sets(baseline, sets, "test")
+        before = debias_summary(baseline, base_eval, run_checks(baseline, data_dir))
+        if log:
+            log("Training with debiasing.")
+    clf, n_train, n_validation = _fit(request, sets, request.debias, progress, log)
     evaluation = evaluate_sets(clf, sets, "test")
-    checks = run_checks(clf, request.data_dir or DEFAULT_DATA_DIR)
+    checks = run_checks(clf, data_dir)
     checks["dataset_tuned"] = dataset_tuned_metrics(clf, sets)
-    metadata = {
+    metadata: dict[str, Any] = {
         "name": request.name,
         "command": request.command,
         "training_seconds": round(time.time() - started, 1),
         "training_data": {s.name: s.summary() for s in sets},
-        "n_train": len(texts),
-        "n_validation": len(val_texts),
+        "n_train": n_train,
+        "n_validation": n_validation,
         "evaluation": evaluation,
         "headline": headline_metrics(evaluation),
         "checks": checks,
     }
+    if request.debias is not None:
+        metadata["debias"] = {
+            "config": asdict(request.debias),
+            "before": before,
+            "after": debias_summary(clf, evaluation, checks),
+        }
     clf.save(request.out, metadata=metadata, card="")
-    card = render_card(clf.metadata_ if hasattr(clf, "metadata_") else _reload_metadata(request.out))
+    card = render_card(_reload_metadata(request.out))
     (Path(request.out) / "model_card.md").write_text(card, encoding="utf-8")
     return clf
 

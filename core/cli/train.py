@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from core.config import preset
+from core.debias import DebiasConfig
 from core.errors import ModLensError
 from core.model import TrainingProgress
 from core.training import TrainingRequest, train
@@ -43,6 +44,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--text-col", default=None, metavar="NAME")
     parser.add_argument("--name", default=None, help="model name for the card")
+    parser.add_argument(
+        "--debias", action="store_true", help="add harmless/hostile identity sentences and re-weight identity posts"
+    )
+    parser.add_argument(
+        "--no-baseline", action="store_true", help="with --debias, skip the comparison run without debiasing"
+    )
     for option, kind in (
         ("epochs", int),
         ("batch-size", int),
@@ -86,6 +93,8 @@ def run(args: argparse.Namespace) -> int:
         files=tuple(args.data),
         text_col=args.text_col,
         label_columns=mapping,
+        debias=DebiasConfig(seed=config.seed) if args.debias else None,
+        compare_baseline=not args.no_baseline,
         public=tuple(args.public),
         data_dir=args.data_dir,
         config=config,

@@ -1,0 +1,86 @@
+"""Reduce unintended identity bias in training: augmentation and re-weighting.
+
+Toxicity models learn identity words ("gay", "muslim") as evidence of toxicity
+because those words co-occur with abuse in training data. Two remedies, used
+together by default (``python -m core train ... --debias``):
+
+- **augmentation**: sentences from the project's *augmentation* templates
+  (``assets/debias_templates.csv``, separate from the evaluation templates in
+  ``assets/identity_templates.csv``) filled with every identity phrase of the
+  lexicon; harmless ones labelled non-toxic, hostile ones toxic and hate, so
+  the hostile words, not the identity word, carry the signal;
+- **re-weighting**: non-toxic training posts that mention an identity term
+  weigh more in the loss.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from core.bias import load_lexicon, match_identities
+from core.bias.lexicon import Lexicon
+from core.errors import ModLensError
+from core.paths import ASSETS_DIR
+
+AUGMENTATION_TEMPLATES = ASSETS_DIR / "debias_templates.csv"
+
+
+@dataclass(frozen=True)
+class DebiasConfig:
+    """How to debias a training run.
+
+    ``sentences_per_phrase`` templates of each kind are drawn per identity phrase;
+    ``identity_weight`` is the loss weight of non-toxic posts that mention an identity
+    (1.0 turns re-weighting off).
+    """
+
+    augment: bool = True
+    sentences_per_phrase: int = 8
+    identity_weight: float = 2.0
+    seed: int = 13
+
+
+def load_augmentation_templates(path: Path = AUGMENTATION_TEMPLATES) -> pd.DataFrame:
+    """The augmentation templates (``template``, ``kind`` = harmless / hostile)."""
+    if not Path(path).exists():
+        raise ModLensError(f"Augmentation templates '{path}' not found. Restore assets/debias_templates.csv.")
+    frame = pd.read_csv(path, keep_default_na=False)
+    if not {"template", "kind"} <= set(frame.columns) or not frame["template"].str.contains("{identity}").all():
+        raise ModLensError(f"'{path}' needs columns template, kind and one {{identity}} in every template.")
+    return frame
+
+
+def augmentation_frame(
+    config: DebiasConfig, lexicon: Lexicon | None = None, templates: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Labelled sentences (``text, toxic, hate, split='train'``) for every identity phrase."""
+    lexicon = lexicon or load_lexicon()
+    templates = templates if templates is not None else load_augmentation_templates()
+    rng = np.random.default_rng(config.seed)
+    phrases = sorted(set(lexicon.terms["plural"]))
+    rows = []
+    for phrase in phrases:
+        for kind, label in (("harmless", 0.0), ("hostile", 1.0)):
+            pool = templates.loc[templates["kind"] == kind, "template"].to_numpy()
+            take = min(config.sentences_per_phrase, len(pool))
+            for template in rng.choice(pool, size=take, replace=False):
+                text = template.replace("{identity}", phrase)
+                rows.append({"text": text[0].upper() + text[1:] if rng.random() < 0.5 else text,
+                             "toxic": label, "hate": label, "split": "train"})
+    return pd.DataFrame(rows)
+
+
+def identity_weights(texts: Sequence[str], y: np.ndarray, weight: float, lexicon: Lexicon | None = None) -> np.ndarray:
+    """Per-post loss weights: ``weight`` for known non-toxic posts that mention an identity, else 1."""
+    weights = np.ones(len(texts), dtype=np.float32)
+    if weight == 1.0 or not len(texts):
+        return weights
+    mentions = match_identities(list(texts), lexicon or load_lexicon()).groups.any(axis=1).to_numpy()
+    non_toxic = np.nan_to_num(y[:, 0], nan=1.0) == 0
+    weights[mentions & non_toxic] = weight
+    return weights
