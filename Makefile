@@ -46,8 +46,8 @@ lint: install-dev
 
 ## Rebuild the bundled default model from the public datasets in $(DATA_DIR).
 default-model: install
-	$(BIN)/python -m core train --public all --data-dir $(DATA_DIR) --out assets/model --preset default \
-		--name modlens-default-v1
+	$(BIN)/python -m core train --public all --data-dir $(DATA_DIR) --out assets/model --preset default --debias \
+		--name modlens-default-v2
 
 benchmarks: install-dev
 	$(BIN)/python benchmarks/score_throughput.py

@@ -18,12 +18,12 @@ EXIT_BUG = 1
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand registered."""
-    from core.cli import bias, evaluate, models, score, train  # TEMP-CLI
+    from core.cli import bias, evaluate, explain, models, score, train
 
     parser = argparse.ArgumentParser(prog="python -m core", description="ModLens: score, explain and audit posts.")
     parser.add_argument("--debug", action="store_true", help="show full tracebacks for errors")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (score, evaluate, train, bias, models):  # TEMP-CLI
+    for module in (score, evaluate, train, explain, bias, models):
         module.register(subparsers)
     return parser
 

@@ -19,6 +19,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
 import pandas as pd
@@ -50,7 +51,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("-o", "--output", help="Where to write the table (.csv, .parquet or .jsonl).")
     parser.add_argument("--json", action="store_true", help="With --text, print JSON instead of a table.")
     parser.add_argument("--max-evals", type=int, default=500, help="Model evaluations per post (default 500).")
-    parser.add_argument("--batch-size", type=int, default=100, help="Partition nodes per model call (default 100).")
+    parser.add_argument("--batch-size", type=int, default=100, help="Masked texts per model call (default 100).")
     common.add_model_option(parser)
     common.add_text_col_option(parser)
     parser.set_defaults(func=run)
@@ -105,6 +106,17 @@ def _check_args(args: argparse.Namespace) -> None:
             raise ModLensError("--json only applies with --text; the INPUT form writes a table with -o.")
         if args.limit is not None and args.limit < 1:
             raise ModLensError(f"--limit must be at least 1, not {args.limit}.")
+        _check_output(Path(args.output))
+
+
+def _check_output(path: Path) -> None:
+    """Fail before the (long) explanation run if the output cannot be written."""
+    from core.export import OUTPUT_SUFFIXES
+
+    if path.suffix.lower() not in OUTPUT_SUFFIXES:
+        raise ModLensError(f"Cannot write '{path.name}': use an output ending in {', '.join(OUTPUT_SUFFIXES)}.")
+    if not path.parent.exists():
+        raise ModLensError(f"Folder '{path.parent}' does not exist. Create it or choose another output path.")
 
 
 def text_report(

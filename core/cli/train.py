@@ -48,6 +48,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--debias", action="store_true", help="add harmless/hostile identity sentences and re-weight identity posts"
     )
     parser.add_argument(
+        "--debias-sentences",
+        type=int,
+        default=8,
+        metavar="N",
+        help="augmentation sentences per kind and identity phrase",
+    )
+    parser.add_argument(
+        "--identity-weight", type=float, default=2.0, metavar="W", help="loss weight of non-toxic identity posts"
+    )
+    parser.add_argument(
         "--no-baseline", action="store_true", help="with --debias, skip the comparison run without debiasing"
     )
     for option, kind in (
@@ -93,7 +103,11 @@ def run(args: argparse.Namespace) -> int:
         files=tuple(args.data),
         text_col=args.text_col,
         label_columns=mapping,
-        debias=DebiasConfig(seed=config.seed) if args.debias else None,
+        debias=DebiasConfig(
+            sentences_per_phrase=args.debias_sentences, identity_weight=args.identity_weight, seed=config.seed
+        )
+        if args.debias
+        else None,
         compare_baseline=not args.no_baseline,
         public=tuple(args.public),
         data_dir=args.data_dir,

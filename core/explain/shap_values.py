@@ -179,7 +179,13 @@ def _explain_one(
         base = model([remove_spans(text, spans, [0])])[0]
         return (score - base).reshape(1, -1), base
     with _seeded(config.seed):
-        result = explainer([text], max_evals=config.max_evals, batch_size=config.batch_size, silent=True)
+        result = explainer(
+            [text],
+            max_evals=config.max_evals,
+            batch_size=config.batch_size,
+            fixed_context=config.fixed_context,
+            silent=True,
+        )
     values = np.asarray(result.values[0], dtype=np.float64).reshape(n, -1)
     base = np.asarray(result.base_values[0], dtype=np.float64).reshape(-1)
     return values, base

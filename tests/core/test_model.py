@@ -150,3 +150,9 @@ def _edit_metadata(directory: Path, **changes) -> None:
     metadata = json.loads(path.read_text())
     metadata.update(changes)
     path.write_text(json.dumps(metadata))
+
+
+def test_empty_posts_score_as_harmless(tiny_model_dir: Path) -> None:
+    clf = ToxicityClassifier.load(tiny_model_dir)
+    empty = clf.predict_proba(["", "   ", "!!!"])
+    assert (empty[:, 0] < clf.thresholds_["toxic"]).all()

@@ -133,6 +133,8 @@ def test_run_file_form_writes_the_tidy_table(fake_model: None, tmp_path, capsys:
         (["in.csv", "-o", "out.csv", "--json"], "--json only applies with --text"),
         (["in.csv", "-o", "out.csv", "--limit", "0"], "--limit must be at least 1"),
         (["--text", "x", "--max-evals", "5"], "max_evals must be a whole number from 10"),
+        (["in.csv", "-o", "out.xlsx"], "use an output ending in .csv, .parquet, .jsonl"),
+        (["in.csv", "-o", "no/such/dir/out.csv"], "Folder 'no/such/dir' does not exist"),
     ],
 )
 def test_run_rejects_meaningless_arguments(fake_model: None, argv: list[str], message: str) -> None:

@@ -44,9 +44,11 @@ POSTS = [
 ]
 
 
+@pytest.mark.parametrize("fixed_context", [None, 0])
 @pytest.mark.parametrize("model", [additive_model, sigmoid_model])
-def test_attributions_add_up_to_score_minus_base(model) -> None:
-    result = explain_texts(POSTS, model, LABELS, config=ExplainConfig(max_evals=200))
+def test_attributions_add_up_to_score_minus_base(model, fixed_context) -> None:
+    config = ExplainConfig(max_evals=200, fixed_context=fixed_context)
+    result = explain_texts(POSTS, model, LABELS, config=config)
     assert len(result.posts) == len(POSTS) * len(LABELS)
     sums = result.tokens.groupby(["post_id", "label"])["value"].sum()
     scores = model(POSTS)
@@ -60,9 +62,10 @@ def test_attributions_add_up_to_score_minus_base(model) -> None:
     assert base[(3, "toxic")] == pytest.approx(model([""])[0, 0])
 
 
-def test_additive_model_gets_its_word_weights_back() -> None:
+@pytest.mark.parametrize("fixed_context", [None, 0])
+def test_additive_model_gets_its_word_weights_back(fixed_context) -> None:
     text = "You stupid idiot, I hate you. Lovely idiot!"
-    result = explain_text(text, additive_model, LABELS)
+    result = explain_text(text, additive_model, LABELS, config=ExplainConfig(fixed_context=fixed_context))
     toxic = result.for_post(0, "toxic")
     expected = [WEIGHTS.get(token.lower(), 0.0) for token in toxic["token"]]
     np.testing.assert_allclose(toxic["value"], expected, atol=1e-9)

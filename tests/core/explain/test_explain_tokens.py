@@ -76,6 +76,8 @@ def test_config_caps_reject_out_of_range_settings() -> None:
         ExplainConfig(max_evals=MAX_EVALS_CAP + 1)
     with pytest.raises(ModLensError, match="batch_size"):
         ExplainConfig(batch_size=0)
+    with pytest.raises(ModLensError, match="fixed_context"):
+        ExplainConfig(fixed_context=2)
     with pytest.raises(ModLensError, match="max_tokens"):
         ExplainConfig(max_tokens=2.5)  # type: ignore[arg-type]
     with pytest.raises(Exception, match=r"frozen|assign"):
