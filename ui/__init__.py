@@ -1,0 +1,12 @@
+"""Streamlit helpers of the ModLens dashboard.
+
+Pages in ``pages/`` stay thin: they read widgets, call :mod:`core` through
+these helpers, and render.
+
+* :mod:`ui.shell`: page config, the page list with URL paths, the page guard.
+* :mod:`ui.state`: the one owner of session-state keys.
+* :mod:`ui.resources`: the cached model and cached, background scoring.
+* :mod:`ui.render`: safe rendering of hostile text.
+* :mod:`ui.score_view`: the Score page's sections.
+* :mod:`ui.inputs`, :mod:`ui.results`: logic without Streamlit (tested directly).
+"""
