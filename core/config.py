@@ -25,6 +25,8 @@ class ModelConfig:
     sequence_length: int = 120
     dropout: float = 0.3
     embedding_dropout: float = 0.3
+    pooling: str = "last"
+    """How the LSTM's outputs become one vector: ``last`` state, or ``maxavg`` (masked max and mean over time)."""
     """Share of embedding channels dropped per post in training (SpatialDropout1D)."""
     learning_rate: float = 1e-3
     epochs: int = 6

@@ -76,10 +76,32 @@ def build_vectorizer(config: ModelConfig) -> keras.layers.TextVectorization:
     )
 
 
+@keras.saving.register_keras_serializable(package="modlens")
+class MaskedMaxAvgPooling(keras.layers.Layer):
+    """Concatenated max and mean over the unmasked time steps (padding never counts)."""
+
+    def compute_mask(self, inputs: tf.Tensor, mask: tf.Tensor | None = None) -> None:
+        """The pooled vector has no time axis, so no mask goes further."""
+        return None
+
+    def call(self, inputs: tf.Tensor, mask: tf.Tensor | None = None) -> tf.Tensor:
+        """Pool ``(batch, time, features)`` to ``(batch, 2 * features)``; an all-masked post gives zeros."""
+        if mask is None:
+            mask = tf.ones(tf.shape(inputs)[:2], dtype=tf.bool)
+        keep = tf.cast(mask, inputs.dtype)[:, :, None]
+        count = tf.maximum(tf.reduce_sum(keep, axis=1), 1.0)
+        mean = tf.reduce_sum(inputs * keep, axis=1) / count
+        lowest = tf.where(keep > 0, inputs, tf.fill(tf.shape(inputs), tf.constant(-1e9, inputs.dtype)))
+        has_any = tf.reduce_sum(keep, axis=1) > 0
+        peak = tf.where(has_any, tf.reduce_max(lowest, axis=1), tf.zeros_like(mean))
+        return tf.concat([peak, mean], axis=-1)
+
+
 def build_token_layers(config: ModelConfig, n_labels: int) -> list[keras.layers.Layer]:
-    """Embedding(mask_zero) -> (Bi)LSTM -> dropout -> one sigmoid per label."""
+    """Embedding(mask_zero) -> (Bi)LSTM [-> masked max+mean pooling] -> dropout -> one sigmoid per label."""
     keras.utils.set_random_seed(config.seed)
-    recurrent = keras.layers.LSTM(config.lstm_units, name="lstm")
+    pooled = config.pooling == "maxavg"
+    recurrent = keras.layers.LSTM(config.lstm_units, return_sequences=pooled, name="lstm")
     if config.bidirectional:
         recurrent = keras.layers.Bidirectional(recurrent, name="bilstm")
     layers: list[keras.layers.Layer] = [
@@ -88,6 +110,8 @@ def build_token_layers(config: ModelConfig, n_labels: int) -> list[keras.layers.
     if config.embedding_dropout:
         layers.append(keras.layers.SpatialDropout1D(config.embedding_dropout, name="embedding_dropout"))
     layers.append(recurrent)
+    if pooled:
+        layers.append(MaskedMaxAvgPooling(name="pooling"))
     if config.dropout:
         layers.append(keras.layers.Dropout(config.dropout, name="dropout"))
     layers.append(keras.layers.Dense(n_labels, activation="sigmoid", name="scores"))

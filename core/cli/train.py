@@ -44,6 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--text-col", default=None, metavar="NAME")
     parser.add_argument("--name", default=None, help="model name for the card")
+    parser.add_argument("--pooling", choices=["last", "maxavg"], default=None, help="LSTM output pooling")
     parser.add_argument(
         "--debias", action="store_true", help="add harmless/hostile identity sentences and re-weight identity posts"
     )
@@ -96,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         dropout=args.dropout,
         embedding_dropout=args.embedding_dropout,
+        pooling=args.pooling,
     )
     request = TrainingRequest(
         out=args.out,

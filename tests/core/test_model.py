@@ -156,3 +156,18 @@ def test_empty_posts_score_as_harmless(tiny_model_dir: Path) -> None:
     clf = ToxicityClassifier.load(tiny_model_dir)
     empty = clf.predict_proba(["", "   ", "!!!"])
     assert (empty[:, 0] < clf.thresholds_["toxic"]).all()
+
+
+def test_maxavg_pooling_ignores_padding_and_survives_save_load(tmp_path: Path) -> None:
+    texts, labels = tiny_corpus(240)
+    config = preset("default").with_overrides(
+        epochs=2, vocab_size=200, embedding_dim=8, lstm_units=4, batch_size=32, sequence_length=16, pooling="maxavg"
+    )
+    clf = ToxicityClassifier(config=config).fit(texts, labels)
+    probe = ["idiot", "a friendly post about the game and the weather today", ""]
+    together = clf.predict_proba(probe)
+    alone = np.vstack([clf.predict_proba([t]) for t in probe])
+    np.testing.assert_allclose(together, alone, atol=1e-5)
+    loaded = ToxicityClassifier.load(clf.save(tmp_path / "pooled"))
+    np.testing.assert_allclose(loaded.predict_proba(probe), together, atol=1e-6)
+    assert loaded.config.pooling == "maxavg"
