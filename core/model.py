@@ -100,10 +100,6 @@ class ToxicityClassifier:
         When ``validation`` is None a seeded share of the data is held out for early
         stopping (on mean validation ROC AUC) and for choosing thresholds.
         ``sample_weight`` (one per text) scales each post's share of the loss.
-
-        A few empty posts labelled 0 are added to the training data: a post with no
-        words then scores as harmless, and SHAP's base value (the score with every
-        word removed) is a meaningful reference point.
         """
         config = self.config
         texts = _clean_texts(texts, config.max_chars)
@@ -118,7 +114,6 @@ class ToxicityClassifier:
         else:
             val_texts = _clean_texts(validation[0], config.max_chars)
             y_val = _label_matrix(validation[1], len(val_texts), len(self.labels))
-        texts, y, weights = _with_empty_posts(texts, y, weights)
         keras.utils.set_random_seed(config.seed)
         vectorizer = network.build_vectorizer(config)
         vectorizer.adapt(tf.constant(texts, dtype=tf.string), batch_size=4096)
@@ -216,18 +211,6 @@ def _clean_texts(texts: Sequence[str], max_chars: int) -> list[str]:
         value = text if isinstance(text, str) else ("" if text is None or text != text else str(text))
         cleaned.append(value[:max_chars])
     return cleaned
-
-
-def _with_empty_posts(
-    texts: list[str], y: np.ndarray, weights: np.ndarray
-) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Append empty posts (0.5% of the data, at least 8) labelled 0 for every label."""
-    n_empty = max(8, len(texts) // 200)
-    return (
-        texts + [""] * n_empty,
-        np.vstack([y, np.zeros((n_empty, y.shape[1]), dtype=y.dtype)]),
-        np.concatenate([weights, np.ones(n_empty, dtype=weights.dtype)]),
-    )
 
 
 def _label_matrix(labels: np.ndarray | Sequence[Sequence[float]], n: int, n_labels: int) -> np.ndarray:

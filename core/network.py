@@ -97,6 +97,22 @@ class MaskedMaxAvgPooling(keras.layers.Layer):
         return tf.concat([peak, mean], axis=-1)
 
 
+@keras.saving.register_keras_serializable(package="modlens")
+class ScoreHead(keras.layers.Dense):
+    """One sigmoid per label; a post with no words at all scores exactly 0.
+
+    A post without tokens reaches this layer as an all-zero vector (every step
+    masked), and a plain Dense layer would give it ``sigmoid(bias)``, often near
+    the threshold. Gating fixes that, and it makes SHAP's base value (the score
+    with every word removed) a clean 0.
+    """
+
+    def call(self, inputs: tf.Tensor) -> tf.Tensor:
+        """Sigmoid scores, times 0 where the input vector is all zeros (no words)."""
+        has_words = tf.cast(tf.reduce_any(tf.not_equal(inputs, 0), axis=-1, keepdims=True), self.compute_dtype)
+        return super().call(inputs) * has_words
+
+
 def build_token_layers(config: ModelConfig, n_labels: int) -> list[keras.layers.Layer]:
     """Embedding(mask_zero) -> (Bi)LSTM [-> masked max+mean pooling] -> dropout -> one sigmoid per label."""
     keras.utils.set_random_seed(config.seed)
@@ -114,7 +130,7 @@ def build_token_layers(config: ModelConfig, n_labels: int) -> list[keras.layers.
         layers.append(MaskedMaxAvgPooling(name="pooling"))
     if config.dropout:
         layers.append(keras.layers.Dropout(config.dropout, name="dropout"))
-    layers.append(keras.layers.Dense(n_labels, activation="sigmoid", name="scores"))
+    layers.append(ScoreHead(n_labels, activation="sigmoid", name="scores"))
     return layers
 
 

@@ -155,7 +155,7 @@ def _edit_metadata(directory: Path, **changes) -> None:
 def test_empty_posts_score_as_harmless(tiny_model_dir: Path) -> None:
     clf = ToxicityClassifier.load(tiny_model_dir)
     empty = clf.predict_proba(["", "   ", "!!!"])
-    assert (empty[:, 0] < clf.thresholds_["toxic"]).all()
+    assert (empty == 0).all()
 
 
 def test_maxavg_pooling_ignores_padding_and_survives_save_load(tmp_path: Path) -> None:
