@@ -8,5 +8,6 @@ these helpers, and render.
 * :mod:`ui.resources`: the cached model and cached, background scoring.
 * :mod:`ui.render`: safe rendering of hostile text.
 * :mod:`ui.score_view`: the Score page's sections.
+* :mod:`ui.bias_view`: the Bias page's sections (and their cached computations).
 * :mod:`ui.inputs`, :mod:`ui.results`: logic without Streamlit (tested directly).
 """

@@ -49,6 +49,97 @@ OPEN_ROW = "modlens.open_row"
 SELECTED_ROW = "modlens.selected_row"
 """Row number of the post opened on the Explain page."""
 
+# -- Explain page ---------------------------------------------------------------------------
+EXPLAIN_SOURCE = "modlens.explain.source"
+"""Widget key of the choice between a post of the last upload and a typed post."""
+EXPLAIN_ROW = "modlens.explain.row"
+"""Widget key of the row-number box that picks the post of the upload to explain."""
+EXPLAIN_ROW_SEEN = "modlens.explain.row_seen"
+"""The ``?row=`` value already applied to the row box, so the URL does not undo a later pick."""
+EXPLAIN_TYPED = "modlens.explain.typed"
+"""Widget key of the text area for a typed post."""
+EXPLAIN_WHAT_IF = "modlens.explain.what_if"
+"""Widget key of the what-if editor."""
+EXPLAIN_WHAT_IF_FOR = "modlens.explain.what_if_for"
+"""The post the what-if editor was filled with; another post refills it."""
+EXPLAIN_OCCLUDE = "modlens.explain.occlude"
+"""Widget key of the word picker whose word is removed (occlusion)."""
+EXPLAIN_OCCLUDE_FOR = "modlens.explain.occlude_for"
+"""The post the word picker was made for; another post resets it."""
+EXPLAIN_GLOBAL_SCOPE = "modlens.explain.global.scope"
+"""Widget key of which posts the global view explains (flagged or all)."""
+EXPLAIN_GLOBAL_MAX = "modlens.explain.global.max_posts"
+"""Widget key of the most posts the global view explains."""
+EXPLAIN_GLOBAL_PENDING = "modlens.explain.global.pending"
+"""The running global-explanation job (:class:`ui.explain_jobs.GlobalJob`); picked up again on return."""
+EXPLAIN_GLOBAL_RESULT = "modlens.explain.global.result"
+"""The last global explanation (:class:`ui.explain_jobs.GlobalRun`)."""
+EXPLAIN_GLOBAL_LABEL = "modlens.explain.global.label"
+"""Widget key of the label whose top words are opened."""
+EXPLAIN_GLOBAL_TOKEN = "modlens.explain.global.token"
+"""Widget key of the top word whose posts are listed."""
+EXPLAIN_GLOBAL_POSTS = "modlens.explain.global.posts"
+"""Widget key of the table of the posts behind a word (its row selection)."""
+
+
+def explain_chart_key(kind: str, label: str) -> str:
+    """Element key of an Explain page chart (``tokens``, ``faithfulness``, ``global``) of ``label``."""
+    return f"modlens.explain.chart.{kind}.{label}"
+
+
+# -- Bias page ------------------------------------------------------------------------------
+BIAS_SOURCE = "modlens.bias.source"
+"""Widget key of the choice of posts to analyse (last scored posts, sample posts, an upload)."""
+BIAS_UPLOAD = "modlens.bias.upload"
+"""Widget key of the Bias page's file uploader."""
+BIAS_FILE = "modlens.bias.file"
+"""``(file_id, Posts | NeedsTextColumn | error message)`` of the last file read on the Bias page."""
+BIAS_TEXT_COLUMN = "modlens.bias.text_column"
+"""Widget key of the text-column picker of a Bias page upload without a text column by name."""
+BIAS_SCORED = "modlens.bias.scored"
+"""``(score key, ScoredPosts)`` of the sample or upload last scored on the Bias page."""
+BIAS_LABEL = "modlens.bias.label"
+"""Widget key of the model label whose scores are analysed."""
+BIAS_BOOTSTRAP = "modlens.bias.bootstrap"
+"""Widget key of the number of bootstrap resamples."""
+BIAS_MIN_GROUP = "modlens.bias.min_group"
+"""Widget key of the smallest group size that gets metrics."""
+
+
+def bias_threshold_key(label: str) -> str:
+    """Widget key of the Bias page's threshold slider for ``label``."""
+    return f"modlens.bias.threshold.{label}"
+
+
+def bias_data_key(name: str, data_id: str) -> str:
+    """Widget key of a Bias page picker whose options depend on the data (``data_id``): it resets per input."""
+    return f"modlens.bias.{name}.{data_id}"
+
+
+def bias_chart_key(kind: str) -> str:
+    """Element key of a Bias page chart (``auc``, ``errors``, ``heatmap``, ``flags``, ``templates``, ``swaps``)."""
+    return f"modlens.bias.chart.{kind}"
+
+
+# -- Model page -----------------------------------------------------------------------------
+MODEL_TRAINING_JOB = "modlens.model.training_job"
+"""Id of the training this session started (:class:`ui.training_job.TrainingJob`), to show its result."""
+MODEL_NOTICE = "modlens.model.notice"
+"""Message of the last Model page action (activated, deleted, saved), shown once."""
+MODEL_CONFIRM_DELETE = "modlens.model.confirm_delete"
+"""Version whose deletion waits for the user's confirmation."""
+MODEL_UPLOADS = "modlens.model.uploads"
+"""``{section: (file_id, name, DataFrame)}``: the Model page's labelled uploads, parsed once."""
+MODEL_THRESHOLD_DATA = "modlens.model.threshold_data"
+"""Labelled posts scored by one version, for choosing thresholds (:class:`ui.model_data.ScoredLabels`)."""
+MODEL_COMPARISON = "modlens.model.comparison"
+"""Labelled posts scored by two versions (:class:`ui.model_data.Comparison`)."""
+
+
+def model_widget_key(section: str, name: str) -> str:
+    """Widget key of a Model page control; ``section`` is ``versions``, ``train``, ``thresholds`` or ``compare``."""
+    return f"modlens.model.{section}.{name}"
+
 
 _INPUT_WIDGET_PREFIXES = (TABLE, OPEN_ROW, SELECTED_ROW, "modlens.filter.", "modlens.truth.")
 
