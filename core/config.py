@@ -25,7 +25,7 @@ class ModelConfig:
     sequence_length: int = 120
     dropout: float = 0.3
     embedding_dropout: float = 0.3
-    pooling: str = "last"
+    pooling: str = "maxavg"
     """How the LSTM's outputs become one vector: ``last`` state, or ``maxavg`` (masked max and mean over time)."""
     """Share of embedding channels dropped per post in training (SpatialDropout1D)."""
     learning_rate: float = 1e-3
@@ -67,6 +67,7 @@ SEED_PRESET = ModelConfig(
     batch_size=32,
     patience=10,
     max_positive_weight=1.0,
+    pooling="last",
 )
 DEFAULT_PRESET = ModelConfig()
 
