@@ -1,29 +1,35 @@
-"""Explain page (``/explain``): placeholder that already receives the post picked on the Score page.
+"""Explain page (``/explain``): which words drive a post's scores, and across the upload.
 
-The post arrives as ``?row=N`` (a row of the last scored input) or through the
-session state; the explanation itself comes with a later issue.
+Pick a post of the last scored upload (or arrive with ``?row=N`` from the Score
+page), or type one: each label's score against its threshold, the post with
+every word shaded by its SHAP attribution, the strongest words, a faithfulness
+check, occlusion of a picked word and what-if edits. Below, the top words of
+each label over the flagged posts, computed in the background with a Stop
+button. Sections live in :mod:`ui.explain_view`.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from ui import render, shell, state
+from ui import explain_view, shell, state
 
 shell.require_app()
 
 st.title("Explain")
-st.write("Coming next: which words drive a post's scores (SHAP token attributions), for the post you pick.")
+st.caption("See which words drive a post's scores: SHAP token attributions of the model, per label.")
 
-row = state.selected_row()
+loaded = explain_view.load_model()
+if loaded is None:
+    st.stop()
+model, version = loaded
 result = state.get(state.RESULT)
-if row is None:
-    st.caption("Pick a post in the results table on the Score page to open it here.")
-elif result is None or not 0 <= row < len(result):
-    st.caption(f"Post {row} is not in the current results. Score a file on the Score page first.")
-else:
-    state.put(state.SELECTED_ROW, row)
-    st.subheader(f"Post {row}")
-    render.post_text(result.posts.texts[row])
-    scores = {f"score_{label}": float(result.scores[row, j]) for j, label in enumerate(result.labels)}
-    st.dataframe([scores], hide_index=True)
+thresholds = state.thresholds(model.labels_, model.thresholds_)
+
+post = explain_view.pick_post(result)
+if post is not None:
+    explain_view.explain_section(post, model, version, thresholds)
+    explain_view.what_if_section(post, model, version, thresholds)
+if result is not None:
+    st.divider()
+    explain_view.global_section(result, model, version)
