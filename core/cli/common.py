@@ -45,7 +45,7 @@ def label_index(model: ToxicityClassifier, label: str | None) -> int:
     return model.labels_.index(label)
 
 
-def progress_bar(total: int, unit: str = "posts", desc: str = ""):
+def progress_bar(total: int | None, unit: str = "posts", desc: str = ""):
     """A progress bar on stderr with the rate (posts/s); silent when stderr is not a terminal and CI logs."""
     from tqdm import tqdm
 

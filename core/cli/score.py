@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import itertools
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from core.cli.common import add_model_option, add_text_col_option, load_model_from_args, progress_bar
-from core.export import write_table
-from core.posts import read_posts
 from core.scoring import ScoringProgress, score_posts
+from core.streaming import ChunkWriter, iter_posts
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -27,15 +29,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Read, score and write; progress with posts/s on stderr."""
-    posts = read_posts(args.input, text_col=args.text_col)
+    """Read, score and write in chunks (memory stays flat); progress with posts/s on stderr."""
+    chunks = iter_posts(args.input, text_col=args.text_col)
+    first = next(chunks)
     model = load_model_from_args(args)
     output = args.output or args.input.with_name(args.input.stem + ".scored.csv")
-    with progress_bar(len(posts), desc="scoring") as bar:
-
-        def advance(event: ScoringProgress) -> None:
-            bar.update(event.done - bar.n)
-
-        scored = score_posts(model, posts, progress=advance)
-    write_table(scored, output, raw=args.raw, metadata={"thresholds": model.thresholds_})
+    with (
+        ChunkWriter(output, raw=args.raw, metadata={"thresholds": model.thresholds_}) as writer,
+        progress_bar(None, desc="scoring") as bar,
+    ):
+        for posts in itertools.chain([first], chunks):
+            writer.write(score_posts(model, posts, progress=_advance(bar)))
     return 0
+
+
+def _advance(bar: Any) -> Callable[[ScoringProgress], None]:
+    """Progress callback for one chunk that moves the overall bar."""
+    start = bar.n
+
+    def advance(event: ScoringProgress) -> None:
+        bar.update(start + event.done - bar.n)
+
+    return advance
