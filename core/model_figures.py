@@ -65,7 +65,8 @@ def training_figure(events: Sequence[Mapping[str, Any]], *, title: str = "Traini
     -------
     go.Figure
         Loss against epochs (fractional: epoch 1.5 is half-way through the second)
-        on the left, validation AUC at the end of each epoch on the right.
+        on the left, validation AUC at the end of each epoch on the right; the
+        x axes reach one epoch beyond the last one reported.
 
     """
     fig = make_subplots(rows=1, cols=2, subplot_titles=("training loss", "validation ROC AUC"))
@@ -104,17 +105,17 @@ def training_figure(events: Sequence[Mapping[str, Any]], *, title: str = "Traini
             col=2,
         )
     total = max((int(e["epochs"]) for e in events), default=1)
-    fig.update_xaxes(title_text="epoch", range=[0, max(total, 1) + 0.05], row=1, col=1)
-    fig.update_xaxes(
-        title_text="epoch", range=[0.5, max(total, 1) + 0.5], dtick=1 if total <= 20 else None, row=1, col=2
-    )
+    seen = max((int(e["epoch"]) for e in events), default=0)
+    shown = max(1, min(total, seen + 1))  # the epochs so far and the next one, not all planned epochs
+    fig.update_xaxes(title_text="epoch", range=[0, shown + 0.05], row=1, col=1)
+    fig.update_xaxes(title_text="epoch", range=[0.5, shown + 0.5], dtick=1 if shown <= 20 else None, row=1, col=2)
     fig.update_yaxes(title_text="loss", rangemode="tozero", row=1, col=1)
     fig.update_yaxes(title_text="ROC AUC", range=[0, 1.02], row=1, col=2)
     fig.update_layout(
         title={"text": _label(title)},
-        height=340,
-        margin={"l": 55, "r": 20, "t": 70, "b": 50},
-        legend={"orientation": "h", "yanchor": "bottom", "y": -0.35, "xanchor": "left", "x": 0.0},
+        height=360,
+        margin={"l": 55, "r": 20, "t": 70, "b": 90},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.3, "xanchor": "left", "x": 0.0},
     )
     return fig
 
@@ -123,7 +124,8 @@ def _nan(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def _point_traces(series: CurveSeries, color: str, x_key: str, y_key: str) -> list[go.Scatter]:
+def _point_traces(series: CurveSeries, color: str, x_key: str, y_key: str, *, alone: bool) -> list[go.Scatter]:
+    """Markers of a series' operating points: the first in the flag colour when the series is alone."""
     traces = []
     for k, (name, threshold) in enumerate(series.points.items()):
         point = operating_point(series.truth, series.scores, threshold)
@@ -135,7 +137,7 @@ def _point_traces(series: CurveSeries, color: str, x_key: str, y_key: str) -> li
                 mode="markers",
                 name=_label(f"{series.name}: {name}"),
                 marker={
-                    "color": FLAG_COLOR if k == 0 else color,
+                    "color": FLAG_COLOR if alone and k == 0 else color,
                     "size": 13,
                     "symbol": POINT_SYMBOLS[k % len(POINT_SYMBOLS)],
                     "line": {"width": 1, "color": color},
@@ -180,7 +182,7 @@ def roc_curves(series: Sequence[CurveSeries], *, label: str) -> go.Figure:
         fig.add_trace(
             go.Scatter(x=x, y=yy, mode="lines", name=_label(f"{one.name} (AUC {area:.3f})"), line={"color": color})
         )
-        for trace in _point_traces(one, color, "fpr", "tpr"):
+        for trace in _point_traces(one, color, "fpr", "tpr", alone=len(series) == 1):
             fig.add_trace(trace)
     if not areas:
         _empty(fig)
@@ -208,7 +210,7 @@ def pr_curves(series: Sequence[CurveSeries], *, label: str) -> go.Figure:
                 x=x, y=yy, mode="lines", name=_label(f"{one.name} (AP {ap:.3f})"), line={"color": color, "shape": "hv"}
             )
         )
-        for trace in _point_traces(one, color, "tpr", "precision"):
+        for trace in _point_traces(one, color, "tpr", "precision", alone=len(series) == 1):
             fig.add_trace(trace)
         if i == 0:
             fig.add_hline(y=float(y.mean()), line={"color": MUTED_COLOR, "dash": "dot"})

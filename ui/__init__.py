@@ -10,4 +10,6 @@ these helpers, and render.
 * :mod:`ui.score_view`: the Score page's sections.
 * :mod:`ui.bias_view`: the Bias page's sections (and their cached computations).
 * :mod:`ui.inputs`, :mod:`ui.results`: logic without Streamlit (tested directly).
+* :mod:`ui.model_view`: the Model page's sections; :mod:`ui.model_data` its logic without
+  Streamlit; :mod:`ui.training_job` / :mod:`ui.training_process` the background training.
 """

@@ -69,6 +69,18 @@ def get_model() -> Scorer:
     return _cached_model(str(directory.resolve()), _stamp(directory))
 
 
+def get_model_at(directory: Path) -> Scorer:
+    """The model in ``directory`` (e.g. a registry version), loaded once per server like the active one.
+
+    Raises
+    ------
+    ModLensError
+        When the model directory is missing or damaged.
+
+    """
+    return _cached_model(str(Path(directory).resolve()), _stamp(Path(directory)))
+
+
 def model_metadata(model: Scorer) -> dict:
     """The model's metadata (name, labels, thresholds, training data, metrics); minimal if it has none."""
     metadata = dict(getattr(model, "metadata_", None) or {})

@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from core.cli import bias, evaluate, explain, models, score, train
 from core.errors import ModLensError
 
 EXIT_USAGE = 2
@@ -18,8 +19,6 @@ EXIT_BUG = 1
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand registered."""
-    from core.cli import bias, evaluate, explain, models, score, train
-
     parser = argparse.ArgumentParser(prog="python -m core", description="ModLens: score, explain and audit posts.")
     parser.add_argument("--debug", action="store_true", help="show full tracebacks for errors")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -54,8 +55,14 @@ def model_dir() -> Path:
 
 
 @contextmanager
-def streamlit_server(model_dir: Path, log_name: str) -> Iterator[str]:
-    """Run ``streamlit run app.py`` on a free port; yields the base URL once ``/_stcore/health`` answers."""
+def streamlit_server(model_dir: Path | None, log_name: str, home: Path | None = None) -> Iterator[str]:
+    """Run ``streamlit run app.py`` on a free port; yields the base URL once ``/_stcore/health`` answers.
+
+    ``model_dir`` becomes ``$MODLENS_MODEL`` (None: unset, the registry's active version scores).
+    ``home`` becomes ``$MODLENS_HOME``, the server's model registry: a new temporary folder by default
+    (session fixtures start before the autouse fixture isolates the environment), so a test server never
+    reads or changes the user's registry.
+    """
     if not CHROMIUM.exists():
         pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
     ARTIFACTS.mkdir(exist_ok=True)
@@ -65,7 +72,10 @@ def streamlit_server(model_dir: Path, log_name: str) -> Iterator[str]:
         sys.executable, "-m", "streamlit", "run", "app.py",
         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
     ]
-    env = {**os.environ, "MODLENS_MODEL": str(model_dir)}
+    env = {**os.environ, "MODLENS_HOME": str(home or tempfile.mkdtemp(prefix="modlens-home-"))}
+    env.pop("MODLENS_MODEL", None)
+    if model_dir is not None:
+        env["MODLENS_MODEL"] = str(model_dir)
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -36,8 +37,9 @@ def test_score_writes_inputs_then_scores_and_flags(tiny_model_dir: Path, tmp_pat
     assert scored["body"].iloc[0] == "'=cmd|' /C calc'!A0"
     assert scored["body"].iloc[3] == "'@user stupid moron"
     clf = ToxicityClassifier.load(tiny_model_dir)
-    expected = clf.predict(["you are an idiot", "what a nice day"])[:, 0].tolist()
-    assert scored["flag_toxic"].iloc[1:3].tolist() == expected
+    expected = clf.predict_proba(["=cmd|' /C calc'!A0", "you are an idiot", "what a nice day", "@user stupid moron"])
+    np.testing.assert_allclose(scored["score_toxic"], expected[:, 0], atol=1e-5)
+    assert scored["flag_toxic"].tolist() == (scored["score_toxic"] >= clf.thresholds_["toxic"]).astype(int).tolist()
 
 
 def test_score_raw_and_parquet_output(tiny_model_dir: Path, tmp_path: Path) -> None:

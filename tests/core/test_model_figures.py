@@ -50,7 +50,10 @@ def test_training_figure_plots_loss_per_report_and_auc_per_epoch() -> None:
     assert val["x"] == [1, 2, 3]
     assert val["y"] == pytest.approx([0.7, 0.8, 0.9])
     assert loss["xaxis"] == "x" and val["xaxis"] == "x2"  # side by side
-    assert fig["layout"]["xaxis"]["range"][1] == pytest.approx(3.05)  # the axis shows every epoch to come
+    assert fig["layout"]["xaxis"]["range"][1] == pytest.approx(3.05)  # all 3 epochs
+    early = training_figure([e for e in _events(epochs=200) if e["epoch"] <= 2]).to_dict()
+    assert early["layout"]["xaxis"]["range"][1] == pytest.approx(3.05)  # epochs so far and the next, not all 200
+    assert early["layout"]["xaxis2"]["range"] == pytest.approx([0.5, 3.5])
 
 
 def test_training_figure_before_the_first_epoch_and_while_empty() -> None:
@@ -82,6 +85,7 @@ def test_roc_curves_mark_each_operating_point(labelled: tuple[np.ndarray, np.nda
     series = CurveSeries("v2", truth, scores, {"current": 0.5, "chosen": 0.3})
     fig = roc_curves([series], label="toxic").to_dict()
     chance, curve, current, chosen = fig["data"]
+    assert chance["name"] == "chance"
     known = ~np.isnan(truth)
     area = roc_auc_score(truth[known], scores[known])
     assert f"AUC {area:.3f}" in curve["name"]
@@ -110,6 +114,7 @@ def test_curves_compare_two_models(labelled: tuple[np.ndarray, np.ndarray]) -> N
     pr = pr_curves(series, label="toxic").to_dict()
     points = [t for t in pr["data"] if t["mode"] == "markers"]
     assert [p["name"] for p in points] == ["v1: threshold", "v2: threshold"]
+    assert [p["marker"]["color"] for p in points] == [lines[0]["line"]["color"], lines[1]["line"]["color"]]
     known = ~np.isnan(truth)
     flagged = known & (better >= 0.6)
     assert points[1]["y"][0] == pytest.approx(truth[flagged].mean())  # precision of v2 at its threshold

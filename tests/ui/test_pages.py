@@ -71,7 +71,7 @@ def test_home_describes_modlens_and_the_active_model(app: AppTest) -> None:
         ("pages/score.py", "Score posts", "Upload a file"),
         ("pages/explain.py", "Explain", "which words drive"),
         ("pages/bias.py", "Bias", "identity groups"),
-        ("pages/model.py", "Model", "full card"),
+        ("pages/model.py", "Model", "Train new model versions"),
     ],
 )
 def test_every_page_opens(app: AppTest, page: str, title: str, words: str) -> None:
