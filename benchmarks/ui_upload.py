@@ -68,8 +68,19 @@ def free_port() -> int:
 def start_server(port: int, model_dir: Path) -> subprocess.Popen:
     """``streamlit run app.py`` on ``port``; returns once ``/_stcore/health`` answers."""
     env = {**os.environ, "MODLENS_MODEL": str(model_dir)}
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-               "--server.port", str(port), "--server.address", "127.0.0.1"]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+    ]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -131,8 +142,10 @@ def main() -> int:
     load, timings = run(args.rows, args.runs)
     best = min(timings)
     print(f"model load (home page, once per server): {load:.1f} s")
-    print(f"upload to first results, {args.rows:,} rows: {best:.1f} s "
-          f"(best of {len(timings)}; budget {args.budget:.0f} s)")
+    print(
+        f"upload to first results, {args.rows:,} rows: {best:.1f} s "
+        f"(best of {len(timings)}; budget {args.budget:.0f} s)"
+    )
     return 0 if best <= args.budget else 1
 
 

@@ -70,8 +70,14 @@ def augmentation_frame(
             take = min(config.sentences_per_phrase, len(pool))
             for template in rng.choice(pool, size=take, replace=False):
                 text = template.replace("{identity}", phrase)
-                rows.append({"text": text[0].upper() + text[1:] if rng.random() < 0.5 else text,
-                             "toxic": label, "hate": label, "split": "train"})
+                rows.append(
+                    {
+                        "text": text[0].upper() + text[1:] if rng.random() < 0.5 else text,
+                        "toxic": label,
+                        "hate": label,
+                        "split": "train",
+                    }
+                )
     return pd.DataFrame(rows)
 
 

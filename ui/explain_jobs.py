@@ -85,6 +85,7 @@ def explain_post(
     text: str, predict_fn: PredictFn, labels: Sequence[str], version: str, config: ExplainConfig = CONFIG
 ) -> Attributions:
     """SHAP attributions of one post for every label (post id 0), cached."""
+
     def compute() -> Attributions:
         return explain_text(text, predict_fn, list(labels), config=config)
 
@@ -295,8 +296,14 @@ def start_global(
             todo.append(int(row))
         else:
             reused.append(with_post_id(hit, int(row)))
-    job = GlobalJob(source=source, rows=[int(r) for r in rows], todo=todo, todo_texts=[texts[row] for row in todo],
-                    reused=_concat(reused), description=description)
+    job = GlobalJob(
+        source=source,
+        rows=[int(r) for r in rows],
+        todo=todo,
+        todo_texts=[texts[row] for row in todo],
+        reused=_concat(reused),
+        description=description,
+    )
     job.future = _executor().submit(
         explain_global,
         job.todo_texts,
@@ -362,8 +369,9 @@ def post_table(run: GlobalRun, word: str, label: str) -> pd.DataFrame:
     """
     occurrences = token_posts(run.view.attributions.tokens, word, label)
     if occurrences.empty:
-        return pd.DataFrame({"row": pd.Series(dtype="int64"), "value": pd.Series(dtype="float64"),
-                             "times": pd.Series(dtype="int64")})
+        return pd.DataFrame(
+            {"row": pd.Series(dtype="int64"), "value": pd.Series(dtype="float64"), "times": pd.Series(dtype="int64")}
+        )
     table = occurrences.groupby("post_id", sort=False).agg(value=("value", "max"), times=("value", "size"))
     table = table.sort_values("value", ascending=False, kind="stable").reset_index()
     return table.rename(columns={"post_id": "row"}).astype({"row": "int64"})

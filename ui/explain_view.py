@@ -52,8 +52,10 @@ DEFAULT_MIN_COUNT = 2
 """Occurrences a word needs to be ranked in the global view, by default."""
 TOP_WORDS = 20
 """Words in the global chart and its word picker, per label."""
-LEGEND = "Red words raise the score, blue words lower it; the stronger the colour, the bigger the push. " \
+LEGEND = (
+    "Red words raise the score, blue words lower it; the stronger the colour, the bigger the push. "
     "Hover a word for its value."
+)
 
 
 @dataclass(frozen=True)
@@ -79,11 +81,16 @@ def pick_post(result: ScoredPosts | None) -> Post | None:
     if result is None:
         row = state.selected_row()
         if row is not None:
-            st.warning(f"Post {row} is not in the current results. Score a file on the Score page first, "
-                       "or type a post below.", icon=":material/search_off:")
+            st.warning(
+                f"Post {row} is not in the current results. Score a file on the Score page first, "
+                "or type a post below.",
+                icon=":material/search_off:",
+            )
         else:
-            st.info("No scored upload yet: score a file on the Score page to pick its posts here, or type a post.",
-                    icon=":material/info:")
+            st.info(
+                "No scored upload yet: score a file on the Score page to pick its posts here, or type a post.",
+                icon=":material/info:",
+            )
         return typed_post()
     _follow_link(result)
     source = st.radio("Post to explain", [FROM_UPLOAD, TYPED], key=state.EXPLAIN_SOURCE, horizontal=True)
@@ -98,8 +105,11 @@ def _follow_link(result: ScoredPosts) -> None:
     row = state.selected_row()
     valid = row is not None and 0 <= row < len(result)
     if raw is not None and not valid:
-        st.warning(f"Post {render.escape_markdown(raw)} is not in the current results ({len(result):,} posts). "
-                   "Pick another one below.", icon=":material/search_off:")
+        st.warning(
+            f"Post {render.escape_markdown(raw)} is not in the current results ({len(result):,} posts). "
+            "Pick another one below.",
+            icon=":material/search_off:",
+        )
     elif raw is not None and raw != state.get(state.EXPLAIN_ROW_SEEN):
         state.put(state.EXPLAIN_ROW_SEEN, raw)
         state.put(state.EXPLAIN_ROW, row)
@@ -183,8 +193,13 @@ def label_panel(text: str, attributions: Attributions, summary: pd.DataFrame, la
     row = attributions.posts[attributions.posts["label"] == label].iloc[0]
     score, base = float(row["score"]), float(row["base_value"])
     verdict = "flagged" if score >= threshold else "not flagged"
-    st.metric(f"{render.escape_markdown(label)} score", f"{score:.3f}", f"{verdict} at threshold {threshold:.3f}",
-              delta_color="off", delta_arrow="off")
+    st.metric(
+        f"{render.escape_markdown(label)} score",
+        f"{score:.3f}",
+        f"{verdict} at threshold {threshold:.3f}",
+        delta_color="off",
+        delta_arrow="off",
+    )
     st.caption(f"Score with every word removed: {base:.3f}; the words add {score - base:+.3f}.")
     rows = attributions.for_post(0, label)
     st.html(highlight_html(text, rows))
@@ -198,8 +213,10 @@ def label_panel(text: str, attributions: Attributions, summary: pd.DataFrame, la
         figure = faithfulness_figure(faithful, label=label, title=f"Faithfulness for {label}")
         figure.update_layout(height=300)
         st.plotly_chart(figure, key=state.explain_chart_key("faithfulness", label))
-        st.caption("Drop in score when the k words with the largest attributions are removed, against k random "
-                   "words (mean of 20 draws). Faithful attributions give a much bigger red bar.")
+        st.caption(
+            "Drop in score when the k words with the largest attributions are removed, against k random "
+            "words (mean of 20 draws). Faithful attributions give a much bigger red bar."
+        )
 
 
 def word_table(attributions: Attributions, occlusion: pd.DataFrame | None, labels: Sequence[str]) -> pd.DataFrame:
@@ -237,8 +254,14 @@ def occlusion_section(
         return
     if occlusion is not None:
         rows = occlusion[occlusion["start"] == starts[index]]
-        table = pd.DataFrame({"label": rows["label"], "score": rows["score"],
-                              "without the word": rows["occluded_score"], "change": -rows["drop"]})
+        table = pd.DataFrame(
+            {
+                "label": rows["label"],
+                "score": rows["score"],
+                "without the word": rows["occluded_score"],
+                "change": -rows["drop"],
+            }
+        )
     else:
         change = explain_jobs.without_word(text, index, model.predict_proba, labels)
         table = change.rename(columns={"original": "score", "edited": "without the word"})
@@ -257,8 +280,9 @@ def what_if_section(post: Post, model: Scorer, version: str, thresholds: Mapping
         height=110,
         max_chars=max(MAX_TYPED_CHARS, len(post.text)),
     )
-    st.button("Back to the original", on_click=state.put, args=(state.EXPLAIN_WHAT_IF, post.text),
-              icon=":material/undo:")
+    st.button(
+        "Back to the original", on_click=state.put, args=(state.EXPLAIN_WHAT_IF, post.text), icon=":material/undo:"
+    )
     if edited == post.text:
         st.caption("Change the text above to see how the scores and word attributions change.")
         return
@@ -270,8 +294,12 @@ def what_if_section(post: Post, model: Scorer, version: str, thresholds: Mapping
         label = str(change["label"])
         with column:
             verdict = "flagged" if change["edited"] >= thresholds[label] else "not flagged"
-            st.metric(f"{render.escape_markdown(label)} score of the edit", f"{change['edited']:.3f}",
-                      f"{change['change']:+.3f} ({verdict})", delta_color="inverse")
+            st.metric(
+                f"{render.escape_markdown(label)} score of the edit",
+                f"{change['edited']:.3f}",
+                f"{change['change']:+.3f} ({verdict})",
+                delta_color="inverse",
+            )
             st.html(highlight_html(edited, attributions.for_post(0, label)))
     st.dataframe(changes, hide_index=True, column_config=_score_columns(["original", "edited", "change"]))
 
@@ -285,29 +313,53 @@ def _score_columns(columns: Sequence[str]) -> dict[str, object]:
 def global_section(result: ScoredPosts, model: Scorer, version: str) -> None:
     """Top words per label over the flagged (or all) posts of the upload, with their posts one click away."""
     st.header("Across the upload")
-    st.caption("Which words drive each label over many posts: every post is explained, then each word's SHAP "
-               "values are averaged. Runs in the background; Stop keeps the posts already explained.")
+    st.caption(
+        "Which words drive each label over many posts: every post is explained, then each word's SHAP "
+        "values are averaged. Runs in the background; Stop keeps the posts already explained."
+    )
     source = (result.posts.content_hash, result.posts.text_col, version)
     thresholds = state.thresholds(result.labels, result.model_thresholds)
     flags = result.flagged(thresholds)[[f"flag_{label}" for label in result.labels]].to_numpy().any(axis=1)
 
     scope_col, max_col, run_col = st.columns([2, 1, 1], vertical_alignment="bottom")
-    scope = scope_col.radio("Posts", [FLAGGED, ALL_POSTS], key=state.EXPLAIN_GLOBAL_SCOPE, horizontal=True,
-                            help="Flagged for any label at the thresholds chosen on the Score page.")
-    max_posts = int(max_col.number_input("At most", min_value=1, max_value=MAX_POSTS_LIMIT, value=DEFAULT_MAX_POSTS,
-                                         step=50, key=state.EXPLAIN_GLOBAL_MAX,
-                                         help="A seeded random sample when there are more."))
+    scope = scope_col.radio(
+        "Posts",
+        [FLAGGED, ALL_POSTS],
+        key=state.EXPLAIN_GLOBAL_SCOPE,
+        horizontal=True,
+        help="Flagged for any label at the thresholds chosen on the Score page.",
+    )
+    max_posts = int(
+        max_col.number_input(
+            "At most",
+            min_value=1,
+            max_value=MAX_POSTS_LIMIT,
+            value=DEFAULT_MAX_POSTS,
+            step=50,
+            key=state.EXPLAIN_GLOBAL_MAX,
+            help="A seeded random sample when there are more.",
+        )
+    )
     pool = int(flags.sum()) if scope == FLAGGED else len(result)
     rows = select_posts(len(result), flagged=flags if scope == FLAGGED else None, max_posts=max_posts)
     description = _describe(len(rows), pool, scope)
     pending: explain_jobs.GlobalJob | None = state.get(state.EXPLAIN_GLOBAL_PENDING)
-    clicked = run_col.button("Explain these posts", type="primary", icon=":material/play_arrow:", disabled=not rows,
-                             help="While a run is in progress, this waits for it (Stop ends it).")
-    st.caption(f"Chosen: {description}." if rows
-               else "No post is flagged at the chosen thresholds: choose all posts, or lower a threshold.")
+    clicked = run_col.button(
+        "Explain these posts",
+        type="primary",
+        icon=":material/play_arrow:",
+        disabled=not rows,
+        help="While a run is in progress, this waits for it (Stop ends it).",
+    )
+    st.caption(
+        f"Chosen: {description}."
+        if rows
+        else "No post is flagged at the chosen thresholds: choose all posts, or lower a threshold."
+    )
     if clicked and rows and pending is None:
-        pending = explain_jobs.start_global(source, result.posts.texts, rows, model.predict_proba,
-                                            model.labels_, description)
+        pending = explain_jobs.start_global(
+            source, result.posts.texts, rows, model.predict_proba, model.labels_, description
+        )
         state.put(state.EXPLAIN_GLOBAL_PENDING, pending)
     if pending is not None:
         _wait(pending)
@@ -338,8 +390,12 @@ def _wait(job: explain_jobs.GlobalJob) -> None:
     box = st.empty()
     with box.container(border=True):
         bar = st.progress(job.fraction, text=job.progress_text())
-        st.button("Stop", on_click=job.stop, icon=":material/stop_circle:",
-                  help="Stop after the post in progress; the posts explained so far are kept.")
+        st.button(
+            "Stop",
+            on_click=job.stop,
+            icon=":material/stop_circle:",
+            help="Stop after the post in progress; the posts explained so far are kept.",
+        )
     run: explain_jobs.GlobalRun | None = None
     try:
         job.wait(lambda: bar.progress(min(job.fraction, 1.0), text=job.progress_text()))
@@ -359,20 +415,30 @@ def global_results(run: explain_jobs.GlobalRun, result: ScoredPosts, labels: Seq
     took = f" in {run.seconds:.1f} s" if run.seconds >= 0.1 else ""
     reused = f", {run.n_reused:,} of them from earlier runs" if run.n_reused else ""
     if run.cancelled:
-        st.warning(f"Stopped: {run.n_explained:,} of {run.n_chosen:,} posts were explained; the words below "
-                   "come from those. Run again to explain the rest (finished posts are kept).",
-                   icon=":material/stop_circle:")
+        st.warning(
+            f"Stopped: {run.n_explained:,} of {run.n_chosen:,} posts were explained; the words below "
+            "come from those. Run again to explain the rest (finished posts are kept).",
+            icon=":material/stop_circle:",
+        )
     chosen = run.description[:1].upper() + run.description[1:]
     st.caption(f"{chosen}: {run.n_explained:,} posts explained{took}{reused}.")
-    min_count = int(st.number_input(
-        "Words seen at least this many times", min_value=1, max_value=1_000, value=DEFAULT_MIN_COUNT,
-        key=state.EXPLAIN_GLOBAL_MIN_COUNT, width=320,
-        help="Rarer words are left out: an average over one or two posts is mostly noise.",
-    ))
+    min_count = int(
+        st.number_input(
+            "Words seen at least this many times",
+            min_value=1,
+            max_value=1_000,
+            value=DEFAULT_MIN_COUNT,
+            key=state.EXPLAIN_GLOBAL_MIN_COUNT,
+            width=320,
+            help="Rarer words are left out: an average over one or two posts is mostly noise.",
+        )
+    )
     words = aggregate_tokens(run.view.attributions.tokens, min_count=min_count)
     if words.empty:
-        st.info(f"No word occurs {min_count:,} times or more in the explained posts: lower the number above.",
-                icon=":material/info:")
+        st.info(
+            f"No word occurs {min_count:,} times or more in the explained posts: lower the number above.",
+            icon=":material/info:",
+        )
         return
     for column, label in zip(st.columns(len(labels)), labels, strict=True):
         figure = global_tokens_figure(plotly_text(words), label=label, n=TOP_WORDS)
@@ -386,8 +452,12 @@ def global_results(run: explain_jobs.GlobalRun, result: ScoredPosts, labels: Seq
         return
     means = dict(zip(top["token"], top["mean_value"], strict=True))
     counts = dict(zip(top["token"], top["n_posts"], strict=True))
-    word = word_col.selectbox("Word", top["token"].tolist(), key=state.EXPLAIN_GLOBAL_TOKEN,
-                              format_func=lambda w: f"{w}   (mean {means[w]:+.3f}, in {counts[w]:,} posts)")
+    word = word_col.selectbox(
+        "Word",
+        top["token"].tolist(),
+        key=state.EXPLAIN_GLOBAL_TOKEN,
+        format_func=lambda w: f"{w}   (mean {means[w]:+.3f}, in {counts[w]:,} posts)",
+    )
     if word is None:
         return
     posts = explain_jobs.post_table(run, word, label)
@@ -402,10 +472,12 @@ def global_results(run: explain_jobs.GlobalRun, result: ScoredPosts, labels: Seq
         on_select="rerun",
         selection_mode="single-row",
         hide_index=True,
-        column_config={"value": st.column_config.NumberColumn("SHAP value", format="%+.3f"),
-                       "times": st.column_config.NumberColumn("times in post"),
-                       f"score_{label}": st.column_config.ProgressColumn(format="%.3f", min_value=0.0, max_value=1.0),
-                       "text": st.column_config.TextColumn(width="large")},
+        column_config={
+            "value": st.column_config.NumberColumn("SHAP value", format="%+.3f"),
+            "times": st.column_config.NumberColumn("times in post"),
+            f"score_{label}": st.column_config.ProgressColumn(format="%.3f", min_value=0.0, max_value=1.0),
+            "text": st.column_config.TextColumn(width="large"),
+        },
     )
     picked = list(event.selection.rows) if event is not None else []
     if picked and picked[0] < len(posts):
@@ -414,8 +486,13 @@ def global_results(run: explain_jobs.GlobalRun, result: ScoredPosts, labels: Seq
             st.markdown(f"**Post {row}**, {render.escape_markdown(label)} attributions")
             rows = run.view.attributions.for_post(row, label)
             st.html(highlight_html(result.posts.texts[row], rows))
-            st.button(f"Explain post {row} above", on_click=open_row, args=(row,), icon=":material/arrow_upward:",
-                      help="Opens the post at the top of this page, with occlusion and what-if.")
+            st.button(
+                f"Explain post {row} above",
+                on_click=open_row,
+                args=(row,),
+                icon=":material/arrow_upward:",
+                help="Opens the post at the top of this page, with occlusion and what-if.",
+            )
 
 
 def open_row(row: int) -> None:

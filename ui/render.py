@@ -29,8 +29,10 @@ def escape_markdown(text: str) -> str:
     match (they are applied after escapes are resolved).
     """
     escaped = _MARKDOWN_PUNCTUATION.sub(r"\\\1", str(text))
-    escaped = _AUTOLINK_START.sub(lambda m: "".join(g for g in m.groups() if g)[:1] + _WORD_JOINER
-                                  + "".join(g for g in m.groups() if g)[1:], escaped)
+    escaped = _AUTOLINK_START.sub(
+        lambda m: "".join(g for g in m.groups() if g)[:1] + _WORD_JOINER + "".join(g for g in m.groups() if g)[1:],
+        escaped,
+    )
     escaped = _SHORTCODE_COLON.sub(":" + _WORD_JOINER, escaped)
     return _EMAIL_AT.sub("@" + _WORD_JOINER, escaped)
 

@@ -331,11 +331,14 @@ def charts_section(result: ScoredPosts, truth: dict[str, np.ndarray], thresholds
         scores, labelled = result.scores[:, j], truth[label]
         cells = st.columns(3)
         for cell, make, name in zip(
-            cells, (figures.roc_figure, figures.pr_figure, figures.confusion_figure), ("roc", "pr", "confusion"),
+            cells,
+            (figures.roc_figure, figures.pr_figure, figures.confusion_figure),
+            ("roc", "pr", "confusion"),
             strict=True,
         ):
-            cell.plotly_chart(make(labelled, scores, label=label, threshold=thresholds[label]),
-                              key=state.chart_key(name, label))
+            cell.plotly_chart(
+                make(labelled, scores, label=label, threshold=thresholds[label]), key=state.chart_key(name, label)
+            )
 
 
 def export_section(result: ScoredPosts, thresholds: dict[str, float]) -> None:

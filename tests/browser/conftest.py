@@ -69,8 +69,17 @@ def streamlit_server(model_dir: Path | None, log_name: str, home: Path | None = 
     port = _free_port()
     log = (ARTIFACTS / log_name).open("w")
     command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
     ]
     env = {**os.environ, "MODLENS_HOME": str(home or tempfile.mkdtemp(prefix="modlens-home-"))}
     env.pop("MODLENS_MODEL", None)

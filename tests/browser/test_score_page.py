@@ -75,8 +75,13 @@ def test_deep_link_on_a_fresh_server_runs_inside_the_app_shell(page: Page, fresh
 
 
 def test_stable_urls(page: Page, server: str) -> None:
-    for path, title in [("/", "ModLens"), ("/score", "Score posts"), ("/explain", "Explain"), ("/bias", "Bias"),
-                        ("/model", "Model")]:
+    for path, title in [
+        ("/", "ModLens"),
+        ("/score", "Score posts"),
+        ("/explain", "Explain"),
+        ("/bias", "Bias"),
+        ("/model", "Model"),
+    ]:
         page.goto(f"{server}{path}")
         heading = page.locator("h1").first
         heading.wait_for(timeout=MODEL_LOAD_MS)

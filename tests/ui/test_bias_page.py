@@ -125,15 +125,17 @@ def labelled_file() -> pd.DataFrame:
         toxic = i % 2 == 1
         muslim = i % 4 in (0, 1)
         text = f"post {i} about {'muslims' if muslim else 'people'}{', you idiot' if toxic else ', nice day'}"
-        rows.append({
-            "text": text,
-            "is_toxic": int(toxic),
-            "muslim": int(muslim),
-            "female": [0.0, 0.2, 0.5, 0.9][i % 4],
-            "tiny": int(i in (3, 4)),
-            "harmless_only": int(i % 2 == 0 and i < 20),
-            "id": f"p{i:03d}",
-        })
+        rows.append(
+            {
+                "text": text,
+                "is_toxic": int(toxic),
+                "muslim": int(muslim),
+                "female": [0.0, 0.2, 0.5, 0.9][i % 4],
+                "tiny": int(i in (3, 4)),
+                "harmless_only": int(i % 2 == 0 and i < 20),
+                "id": f"p{i:03d}",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -410,7 +412,10 @@ def test_plot_safe_and_guessing_helpers() -> None:
     assert bias_view.plot_safe(table)["group"].tolist() == ["a&lt;b&gt;&amp;", OVERALL]
     lexicon = load_lexicon()
     assert bias_view.guess_identity_columns(["male", "Muslim", "older_people", "score", "text"], lexicon) == [
-        "male", "Muslim", "older_people"]
+        "male",
+        "Muslim",
+        "older_people",
+    ]
     frame_ = pd.DataFrame({"a": ["0", "1", ""], "b": ["x", "1", "0"], "c": [0.2, 0.7, np.nan], "d": ["", "", ""]})
     assert bias_view.label_like_columns(frame_) == ["a", "c"]
     mentions = np.arange(0, 2000, 2)

@@ -323,8 +323,9 @@ def test_stopped_global_run_keeps_finished_posts_and_resumes(score_page: AppTest
     result = at.session_state[state.RESULT]
     source = (result.posts.content_hash, result.posts.text_col, resources.model_version(fake_model))
     predict = _StopAfterFirstPost(fake_model)
-    predict.job = job = explain_jobs.start_global(source, result.posts.texts, [0, 2], predict, fake_model.labels_,
-                                                  "the 2 flagged posts")
+    predict.job = job = explain_jobs.start_global(
+        source, result.posts.texts, [0, 2], predict, fake_model.labels_, "the 2 flagged posts"
+    )
     predict.ready.set()
     at.session_state[state.EXPLAIN_GLOBAL_PENDING] = job  # as if the run were started here and Stop clicked
     at.run()
@@ -341,8 +342,9 @@ def test_stopped_global_run_keeps_finished_posts_and_resumes(score_page: AppTest
     assert "stupid" in toxic["y"]
 
 
-def test_failing_global_run_shows_an_error_and_the_page_keeps_working(score_page: AppTest,
-                                                                     fake_model: KeywordModel) -> None:
+def test_failing_global_run_shows_an_error_and_the_page_keeps_working(
+    score_page: AppTest, fake_model: KeywordModel
+) -> None:
     at = scored(score_page).run()
     result = at.session_state[state.RESULT]
     source = (result.posts.content_hash, result.posts.text_col, resources.model_version(fake_model))
@@ -374,14 +376,16 @@ def test_global_result_survives_a_page_switch_and_goes_with_a_new_input(score_pa
     assert at.session_state[state.RESULT].posts.texts == ["you moron", "hi"]
 
 
-def test_global_run_finishing_after_a_new_input_is_cached_but_not_shown(score_page: AppTest,
-                                                                         fake_model: KeywordModel) -> None:
+def test_global_run_finishing_after_a_new_input_is_cached_but_not_shown(
+    score_page: AppTest, fake_model: KeywordModel
+) -> None:
     at = scored(score_page).run()
     result = at.session_state[state.RESULT]
     version = resources.model_version(fake_model)
     source = (result.posts.content_hash, result.posts.text_col, version)
-    job = explain_jobs.start_global(source, result.posts.texts, [1, 2], fake_model.predict_proba,
-                                    fake_model.labels_, "the 2 posts")
+    job = explain_jobs.start_global(
+        source, result.posts.texts, [1, 2], fake_model.predict_proba, fake_model.labels_, "the 2 posts"
+    )
     at.session_state[state.EXPLAIN_GLOBAL_PENDING] = job  # still running when the user leaves
     at.switch_page("pages/score.py").run()
     at = scored(at, "you moron\nnice day\n").run()

@@ -187,9 +187,7 @@ def test_importing_the_dashboard_does_not_import_tensorflow() -> None:
 
 
 # -- long tables ----------------------------------------------------------------------------------
-def test_long_tables_load_lazily_and_open_posts_by_number(
-    score_page: AppTest, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_long_tables_load_lazily_and_open_posts_by_number(score_page: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(score_view, "LAZY_ROWS", 2)
     score_page.text_area(key=state.PASTE).set_value("you idiot\nnice\nI hate you")
     next(b for b in score_page.button if b.label == "Score pasted posts").click()

@@ -61,8 +61,10 @@ def test_home_describes_modlens_and_the_active_model(app: AppTest) -> None:
     training = next(t for t in tables if "dataset" in t.columns)
     assert training["dataset"].tolist() == ["made-up"]
     headline = next(t for t in tables if "metric" in t.columns)
-    assert headline.set_index("metric")["value"].to_dict() == {"mean test ROC AUC toxic": 0.9,
-                                                              "mean test ROC AUC hate": 0.8}
+    assert headline.set_index("metric")["value"].to_dict() == {
+        "mean test ROC AUC toxic": 0.9,
+        "mean test ROC AUC hate": 0.8,
+    }
 
 
 @pytest.mark.parametrize(
@@ -92,8 +94,9 @@ def test_home_start_button_scores_the_sample_posts_on_the_score_page(app: AppTes
     assert len(results_table(app)) == 300
 
 
-def test_missing_model_shows_the_error_and_keeps_pages_working(monkeypatch: pytest.MonkeyPatch,
-                                                               fake_model: KeywordModel) -> None:
+def test_missing_model_shows_the_error_and_keeps_pages_working(
+    monkeypatch: pytest.MonkeyPatch, fake_model: KeywordModel
+) -> None:
     import ui.resources
 
     def broken(model_dir: object) -> KeywordModel:
@@ -138,8 +141,9 @@ def test_paste_without_posts_shows_an_error(score_page: AppTest) -> None:
 
 
 def _frame() -> pd.DataFrame:
-    return pd.DataFrame({"id": ["a1", "a2", "a3"], "text": ["you idiot", "nice day", "stupid moron"],
-                         "toxic": [1, 0, 1]})
+    return pd.DataFrame(
+        {"id": ["a1", "a2", "a3"], "text": ["you idiot", "nice day", "stupid moron"], "toxic": [1, 0, 1]}
+    )
 
 
 def _excel(frame: pd.DataFrame) -> bytes:
@@ -219,8 +223,9 @@ def test_bad_file_shows_core_message_and_keeps_earlier_results(score_page: AppTe
     assert metric(at, "Posts") == "1"
 
 
-def test_a_failing_model_shows_an_error_once(score_page: AppTest, fake_model: KeywordModel,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failing_model_shows_an_error_once(
+    score_page: AppTest, fake_model: KeywordModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
     calls: list[int] = []
 
     def broken(texts: list[str]) -> None:
@@ -335,7 +340,7 @@ def test_export_buttons_are_offered(score_page: AppTest) -> None:
 HOSTILE = [
     '<img src=x onerror="window.__pwned=1">',
     "**bold** and [a link](http://evil.example) :red[red] :material/home:",
-    "=HYPERLINK(\"http://evil.example\",\"click\")",
+    '=HYPERLINK("http://evil.example","click")',
 ]
 
 
