@@ -8,8 +8,7 @@ array([[0.02, 0.00]], dtype=float32)
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,32 +19,13 @@ from core import network
 from core.config import ModelConfig, preset
 from core.errors import ModLensError
 from core.network import keras, tf
+from core.progress import ProgressCallback, TrainingProgress
 
 DEFAULT_LABELS: tuple[str, ...] = ("toxic", "hate")
 SCORING_BATCH = 1_024
 """Posts per call of the compiled scoring function: small enough for tight length buckets
 (1,024 measured about 1.5x faster than 4,096 on 2 cores)."""
 _LENGTH_STEP = 8
-
-
-@dataclass(frozen=True)
-class TrainingProgress:
-    """One progress event during :meth:`ToxicityClassifier.fit`.
-
-    ``phase`` is ``"batch"`` (within an epoch) or ``"epoch"`` (an epoch ended,
-    ``val_auc`` set). A progress callback may return ``False`` to cancel.
-    """
-
-    phase: str
-    epoch: int
-    epochs: int
-    batch: int
-    batches: int
-    loss: float
-    val_auc: float = math.nan
-
-
-ProgressCallback = Callable[[TrainingProgress], "bool | None"]
 
 
 class NotFittedError(ModLensError):

@@ -335,10 +335,15 @@ def _read_jsonl(text: str) -> pd.DataFrame:
             return pd.read_json(io.StringIO(text), orient="records", dtype=False)
         return pd.read_json(io.StringIO(text), lines=True, dtype=False)
     except ValueError as exc:
-        raise ModLensError(
-            "The JSON Lines file could not be read: each line must be one JSON object like "
-            '{"text": "..."}. ' + f"Detail: {_first_line(exc)}"
-        ) from exc
+        raise ModLensError(jsonl_error_message(exc)) from exc
+
+
+def jsonl_error_message(exc: Exception) -> str:
+    """What to tell the user when a JSON Lines file does not parse."""
+    return (
+        "The JSON Lines file could not be read: each line must be one JSON object like "
+        '{"text": "..."}. ' + f"Detail: {_first_line(exc)}"
+    )
 
 
 def _sniff_delimiter(text: str) -> str:

@@ -29,6 +29,7 @@ from core.posts import (
     _sniff_delimiter,
     _suffix,
     describe_columns,
+    jsonl_error_message,
     read_posts,
     resolve_text_column,
 )
@@ -126,10 +127,7 @@ def _jsonl_chunks(path: Path, encoding: str, chunk_rows: int) -> Iterator[pd.Dat
         with pd.read_json(path, lines=True, dtype=False, chunksize=chunk_rows, encoding=encoding) as reader:
             yield from reader
     except ValueError as exc:
-        raise ModLensError(
-            "The JSON Lines file could not be read: each line must be one JSON object like "
-            '{"text": "..."}. ' + f"Detail: {str(exc).splitlines()[0][:200]}"
-        ) from exc
+        raise ModLensError(jsonl_error_message(exc)) from exc
 
 
 def _no_rows_message(path: Path, encoding: str) -> str:

@@ -30,9 +30,9 @@ import streamlit as st
 from core.errors import ModLensError
 from core.model_io import CARD_FILE, read_metadata
 from core.registry import ModelRegistry
-from ui.training_process import ProgressEvent, TrainingSpec, train_in_child
+from ui.training_process import TrainingProgress, TrainingSpec, train_in_child
 
-__all__ = ["ProgressEvent", "TrainingBoard", "TrainingJob", "TrainingSpec", "train_model", "training_board"]
+__all__ = ["TrainingBoard", "TrainingJob", "TrainingProgress", "TrainingSpec", "train_model", "training_board"]
 
 log = logging.getLogger("modlens.ui.training")
 
@@ -65,13 +65,13 @@ class TrainingJob:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     # -- called by the training thread --------------------------------------------------------
-    def progress(self, event: ProgressEvent) -> bool:
+    def progress(self, event: TrainingProgress) -> bool:
         """Progress callback of ``ToxicityClassifier.fit``: records the event; False asks the fit to stop."""
         with self._lock:
             self._events.append(self._record(event))
         return not self._cancel.is_set()
 
-    def _record(self, event: ProgressEvent) -> dict[str, Any]:
+    def _record(self, event: TrainingProgress) -> dict[str, Any]:
         return {
             "run": max(self._fits - 1, 0),
             "phase": event.phase,

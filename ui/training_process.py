@@ -15,7 +15,6 @@ No Streamlit here: the child imports this module and ``core`` only.
 from __future__ import annotations
 
 import logging
-import math
 import multiprocessing
 import queue
 import threading
@@ -31,6 +30,7 @@ import pandas as pd
 from core.config import ModelConfig
 from core.debias import DebiasConfig
 from core.errors import ModLensError
+from core.progress import TrainingProgress
 
 if TYPE_CHECKING:
     from core.training import TrainingRequest
@@ -41,19 +41,6 @@ COMMAND = "ModLens dashboard, Model page"
 CANCEL_GRACE_SECONDS = 10.0
 """After cancel, how long the child may take to stop at its next progress report before it is ended."""
 POLL_SECONDS = 0.2
-
-
-@dataclass(frozen=True)
-class ProgressEvent:
-    """A training progress report as the server receives it (fields of ``core.model.TrainingProgress``)."""
-
-    phase: str
-    epoch: int
-    epochs: int
-    batch: int
-    batches: int
-    loss: float
-    val_auc: float = math.nan
 
 
 @dataclass(frozen=True)
@@ -146,13 +133,13 @@ def _child(spec: TrainingSpec, workdir: Path, events: Any, stop: Any) -> None:
 def train_in_child(
     spec: TrainingSpec,
     workdir: Path,
-    progress: Callable[[ProgressEvent], bool | None],
+    progress: Callable[[TrainingProgress], bool | None],
     log: Callable[[str], None],
     stop: threading.Event | None = None,
 ) -> Path:
     """Train ``spec`` into ``workdir`` in a child process; returns the model directory.
 
-    ``progress`` gets every :class:`ProgressEvent` and may return False to stop the
+    ``progress`` gets every :class:`TrainingProgress` and may return False to stop the
     fit; ``stop`` (set by another thread) stops it too. Either way the child stops at
     its next progress report, or is ended after :data:`CANCEL_GRACE_SECONDS`.
 
@@ -191,7 +178,7 @@ def train_in_child(
                     ) from None
                 continue
             if kind == "progress":
-                if progress(ProgressEvent(**payload)) is False and stopping_since is None:
+                if progress(TrainingProgress(**payload)) is False and stopping_since is None:
                     child_stop.set()
                     stopping_since = time.monotonic()
             elif kind == "log":
