@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.errors import ModLensError
-from core.export import write_table  # noqa: F401  (re-exported for subcommands)
 from core.paths import active_model_dir
 
 if TYPE_CHECKING:

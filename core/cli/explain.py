@@ -28,6 +28,7 @@ from core.errors import ModLensError
 from core.explain.config import ExplainConfig
 from core.explain.predict import PredictFn
 from core.explain.progress import ProgressFn
+from core.export import write_table
 
 ROW_COLUMNS = ["row", "label", "token", "start", "end", "value"]
 
@@ -87,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
         config=config,
         progress=stderr_progress(sys.stderr),
     )
-    common.write_table(table, args.output)
+    write_table(table, args.output)
     n_posts = len(posts.texts) if args.limit is None else min(args.limit, len(posts.texts))
     print(f"Wrote {len(table)} token rows for {n_posts} posts to {args.output}.")
     return 0
