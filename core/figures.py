@@ -138,8 +138,8 @@ def _thin(*arrays: np.ndarray, limit: int = MAX_CURVE_POINTS) -> list[list[float
     return [a[idx].tolist() for a in arrays]
 
 
-def _one_class(label: str, what: str) -> go.Figure:
-    fig = go.Figure()
+def note_needs_both_classes(fig: go.Figure) -> go.Figure:
+    """Write in the middle of ``fig`` that the curve needs positive and negative labelled posts."""
     fig.add_annotation(
         text="needs posts labelled both positive and negative",
         showarrow=False,
@@ -148,6 +148,11 @@ def _one_class(label: str, what: str) -> go.Figure:
         xref="paper",
         yref="paper",
     )
+    return fig
+
+
+def _one_class(label: str, what: str) -> go.Figure:
+    fig = note_needs_both_classes(go.Figure())
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return _layout(fig, f"{_label(label)}: {what}", "", "")

@@ -17,7 +17,17 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 from sklearn.metrics import auc, average_precision_score, precision_recall_curve, roc_curve
 
-from core.figures import CLEAR_COLOR, FLAG_COLOR, MUTED_COLOR, _known, _label, _layout, _thin, operating_point
+from core.figures import (
+    CLEAR_COLOR,
+    FLAG_COLOR,
+    MUTED_COLOR,
+    _known,
+    _label,
+    _layout,
+    _thin,
+    note_needs_both_classes,
+    operating_point,
+)
 
 __all__ = ["CurveSeries", "pr_curves", "roc_curves", "training_figure"]
 
@@ -148,18 +158,6 @@ def _point_traces(series: CurveSeries, color: str, x_key: str, y_key: str, *, al
     return traces
 
 
-def _empty(fig: go.Figure) -> go.Figure:
-    fig.add_annotation(
-        text="needs posts labelled both positive and negative",
-        showarrow=False,
-        x=0.5,
-        y=0.5,
-        xref="paper",
-        yref="paper",
-    )
-    return fig
-
-
 def roc_curves(series: Sequence[CurveSeries], *, label: str) -> go.Figure:
     """ROC curves of one label for one or more models, each with its operating points marked.
 
@@ -185,7 +183,7 @@ def roc_curves(series: Sequence[CurveSeries], *, label: str) -> go.Figure:
         for trace in _point_traces(one, color, "fpr", "tpr", alone=len(series) == 1):
             fig.add_trace(trace)
     if not areas:
-        _empty(fig)
+        note_needs_both_classes(fig)
     fig.update_xaxes(range=[0, 1])
     fig.update_yaxes(range=[0, 1.02])
     title = f"{label}: ROC curve" + (f", AUC {', '.join(areas)}" if areas else "")
@@ -215,7 +213,7 @@ def pr_curves(series: Sequence[CurveSeries], *, label: str) -> go.Figure:
         if i == 0:
             fig.add_hline(y=float(y.mean()), line={"color": MUTED_COLOR, "dash": "dot"})
     if not aps:
-        _empty(fig)
+        note_needs_both_classes(fig)
     fig.update_xaxes(range=[0, 1])
     fig.update_yaxes(range=[0, 1.02])
     title = f"{label}: precision-recall" + (f", AP {', '.join(aps)}" if aps else "")
