@@ -25,13 +25,17 @@ class ModelConfig:
     sequence_length: int = 120
     dropout: float = 0.3
     embedding_dropout: float = 0.3
+    """Share of embedding channels dropped per post in training (SpatialDropout1D)."""
     pooling: str = "maxavg"
     """How the LSTM's outputs become one vector: ``last`` state, or ``maxavg`` (masked max and mean over time)."""
-    """Share of embedding channels dropped per post in training (SpatialDropout1D)."""
     learning_rate: float = 1e-3
     epochs: int = 6
     batch_size: int = 64
     patience: int = 2
+    """Epochs without a better validation AUC before training stops."""
+    plateau_decay: float = 1.0
+    """On an epoch without a better validation AUC, training goes back to the best weights and
+    multiplies the learning rate by this (1.0: keep going from the last weights at the same rate)."""
     validation_fraction: float = 0.1
     max_positive_weight: float = 5.0
     seed: int = 13

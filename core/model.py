@@ -25,6 +25,8 @@ DEFAULT_LABELS: tuple[str, ...] = ("toxic", "hate")
 SCORING_BATCH = 1_024
 """Posts per call of the compiled scoring function: small enough for tight length buckets
 (1,024 measured about 1.5x faster than 4,096 on 2 cores)."""
+SMALL_BATCH = 256
+"""Up to this many posts are scored in one traced call without sorting into length buckets."""
 _LENGTH_STEP = 8
 
 
@@ -116,7 +118,7 @@ class ToxicityClassifier:
         texts = _clean_texts(texts, self.config.max_chars)
         if not texts:
             return np.zeros((0, len(self.labels_)), dtype=np.float32)
-        return self._score_tokens(self._vectorize(texts))
+        return self._score_texts(texts)
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         """0/1 flags at each label's threshold, shape ``(len(texts), len(labels_))``."""
@@ -151,37 +153,82 @@ class ToxicityClassifier:
                 "ToxicityClassifier.load(directory) first."
             )
 
+    def _compiled(self) -> _CompiledScoring:
+        """The traced scoring functions, built on first use (reset whenever weights change)."""
+        if getattr(self, "_scorer", None) is None:
+            self._scorer = _CompiledScoring(self.model_)
+        return self._scorer
+
     def _vectorize(self, texts: Sequence[str]) -> np.ndarray:
-        vectorizer = network.vectorizer_of(self.model_)
-        parts = [
-            vectorizer(tf.constant(list(texts[i : i + 16_384]), dtype=tf.string)).numpy()
-            for i in range(0, len(texts), 16_384)
-        ]
+        compiled = self._compiled()
+        parts = [compiled.vectorize(list(texts[i : i + 16_384])) for i in range(0, len(texts), 16_384)]
         if not parts:
             return np.zeros((0, self.config.sequence_length), dtype=np.int64)
         return np.concatenate(parts)
 
+    def _score_texts(self, texts: list[str]) -> np.ndarray:
+        """Score cleaned texts: one graph call for a small batch, length buckets for many."""
+        if len(texts) <= SMALL_BATCH:
+            return self._compiled().score_texts(texts)
+        return self._score_tokens(self._vectorize(texts))
+
     def _score_tokens(self, tokens: np.ndarray) -> np.ndarray:
         """Score int tokens in length buckets: short posts are not padded to full length."""
-        if getattr(self, "_scorer", None) is None:
-            part = network.token_part(self.model_)
-
-            @tf.autograph.experimental.do_not_convert
-            def infer(tokens: tf.Tensor) -> tf.Tensor:
-                return part(tokens, training=False)
-
-            self._scorer = tf.function(
-                infer, input_signature=[tf.TensorSpec([None, None], tf.int64)], reduce_retracing=True
-            )
+        compiled = self._compiled()
         out = np.empty((len(tokens), len(self.labels_)), dtype=np.float32)
         lengths = np.count_nonzero(tokens, axis=1)
         order = np.argsort(lengths, kind="stable")
         for start in range(0, len(order), SCORING_BATCH):
             idx = order[start : start + SCORING_BATCH]
             width = max(_LENGTH_STEP, int(math.ceil(lengths[idx].max() / _LENGTH_STEP) * _LENGTH_STEP))
-            batch = tokens[idx, : min(width, tokens.shape[1])]
-            out[idx] = self._scorer(tf.constant(batch, dtype=tf.int64)).numpy()
+            out[idx] = compiled.score_tokens(tokens[idx, : min(width, tokens.shape[1])])
         return out
+
+
+class _CompiledScoring:
+    """``tf.function`` s over one Keras string model: vectorise, score tokens, score strings.
+
+    Calling Keras layers eagerly costs milliseconds per call; traced graphs cut a
+    small batch (an explanation's masked texts) from about 8 ms to 3 ms.
+    """
+
+    def __init__(self, model: keras.Model) -> None:
+        vectorizer = network.vectorizer_of(model)
+        part = network.token_part(model)
+
+        @tf.autograph.experimental.do_not_convert
+        def vectorize(texts: tf.Tensor) -> tf.Tensor:
+            return vectorizer(texts)
+
+        @tf.autograph.experimental.do_not_convert
+        def score_tokens(tokens: tf.Tensor) -> tf.Tensor:
+            return part(tokens, training=False)
+
+        @tf.autograph.experimental.do_not_convert
+        def score_texts(texts: tf.Tensor) -> tf.Tensor:
+            tokens = vectorizer(texts)
+            # Post-padded and masked, so cutting the padding changes no score.
+            width = tf.maximum(tf.reduce_max(tf.math.count_nonzero(tokens, axis=1)), 1)
+            return part(tokens[:, :width], training=False)
+
+        strings = [tf.TensorSpec([None], tf.string)]
+        self._vectorize = tf.function(vectorize, input_signature=strings)
+        self._score_tokens = tf.function(
+            score_tokens, input_signature=[tf.TensorSpec([None, None], tf.int64)], reduce_retracing=True
+        )
+        self._score_texts = tf.function(score_texts, input_signature=strings)
+
+    def vectorize(self, texts: list[str]) -> np.ndarray:
+        """Int tokens ``(n, sequence_length)``."""
+        return self._vectorize(tf.constant(texts, dtype=tf.string)).numpy()
+
+    def score_tokens(self, tokens: np.ndarray) -> np.ndarray:
+        """Scores of a batch of int tokens."""
+        return self._score_tokens(tf.constant(tokens, dtype=tf.int64)).numpy()
+
+    def score_texts(self, texts: list[str]) -> np.ndarray:
+        """Scores of a batch of strings, padded only to its longest post."""
+        return self._score_texts(tf.constant(texts, dtype=tf.string)).numpy()
 
 
 def _clean_texts(texts: Sequence[str], max_chars: int) -> list[str]:
@@ -318,6 +365,9 @@ def _train(
             stale += 1
             if stale >= config.patience:
                 break
+            if config.plateau_decay < 1.0:
+                part.set_weights(best_weights)
+                optimizer.learning_rate.assign(optimizer.learning_rate * config.plateau_decay)
     part.set_weights(best_weights)
     clf._scorer = None
     return history

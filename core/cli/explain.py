@@ -51,8 +51,18 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--limit", type=int, help="Explain only the first N posts of INPUT.")
     parser.add_argument("-o", "--output", help="Where to write the table (.csv, .parquet or .jsonl).")
     parser.add_argument("--json", action="store_true", help="With --text, print JSON instead of a table.")
-    parser.add_argument("--max-evals", type=int, default=500, help="Model evaluations per post (default 500).")
-    parser.add_argument("--batch-size", type=int, default=100, help="Masked texts per model call (default 100).")
+    parser.add_argument(
+        "--max-evals",
+        type=int,
+        default=ExplainConfig.max_evals,
+        help=f"Model evaluations per post (default {ExplainConfig.max_evals}).",
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=ExplainConfig.batch_size,
+        help=f"Masked texts per model call (default {ExplainConfig.batch_size}).",
+    )
     common.add_model_option(parser)
     common.add_text_col_option(parser)
     parser.set_defaults(func=run)

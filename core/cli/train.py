@@ -72,6 +72,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ("seed", int),
         ("dropout", float),
         ("embedding-dropout", float),
+        ("patience", int),
+        ("plateau-decay", float),
     ):
         parser.add_argument(f"--{option}", type=kind, default=None)
     parser.set_defaults(func=run)
@@ -98,6 +100,8 @@ def run(args: argparse.Namespace) -> int:
         dropout=args.dropout,
         embedding_dropout=args.embedding_dropout,
         pooling=args.pooling,
+        patience=args.patience,
+        plateau_decay=args.plateau_decay,
     )
     request = TrainingRequest(
         out=args.out,

@@ -22,9 +22,10 @@ class ExplainConfig:
     ----------
     max_evals
         Model evaluations per post for SHAP's Partition explainer. On the
-        default model and 2 CPU cores, a 50-word post took about 0.13 s at 500,
-        with token rankings at a median Spearman of 0.91 against converged Owen
-        values; 800 reaches 0.97 at about 0.2 s (``benchmarks/explain_latency.py``).
+        default model and 2 CPU cores, a 50-word post takes a median of about
+        0.11 s at 600, with token rankings at a median Spearman of 0.97 against
+        converged Owen values (reached at about 2,000 evaluations); 500 gives
+        about 0.93 and 800 about 0.98 at 0.16 s (``benchmarks/explain_latency.py``).
     batch_size
         Masked texts per model call (SHAP's Partition ``batch_size``). 100
         keeps the model busy with large batches; SHAP's default (10) is 3-4
@@ -48,7 +49,7 @@ class ExplainConfig:
 
     """
 
-    max_evals: int = 500
+    max_evals: int = 600
     batch_size: int = 100
     max_tokens: int = 256
     fixed_context: int | None = None

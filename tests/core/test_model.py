@@ -11,6 +11,7 @@ from core.config import ModelConfig, preset
 from core.errors import ModLensError
 from core.model import NotFittedError, ToxicityClassifier, TrainingCancelled
 from core.model_io import METADATA_FILE, MODEL_FILE
+from core.network import keras
 from tests.conftest import tiny_corpus
 
 pytestmark = pytest.mark.slow
@@ -79,6 +80,40 @@ def test_scores_do_not_depend_on_batch_composition(tiny_model_dir: Path) -> None
     together = clf.predict_proba(texts)
     alone = np.vstack([clf.predict_proba([t]) for t in texts])
     np.testing.assert_allclose(together, alone, atol=1e-5)
+
+
+def test_small_batches_and_length_buckets_give_the_same_scores(tiny_model_dir: Path) -> None:
+    # Up to SMALL_BATCH posts go through one traced string call; more are sorted into length buckets.
+    from core.model import SMALL_BATCH
+
+    clf = ToxicityClassifier.load(tiny_model_dir)
+    texts, _ = tiny_corpus(SMALL_BATCH + 40, seed=3)
+    texts = [text * (1 + i % 5) for i, text in enumerate(texts)] + ["", "!!!"]
+    bucketed = clf.predict_proba(texts)
+    small = np.vstack([clf.predict_proba(texts[i : i + 7]) for i in range(0, len(texts), 7)])
+    np.testing.assert_allclose(bucketed, small, atol=1e-5)
+    assert (bucketed[-2:] == 0).all()
+
+
+def test_plateau_decay_goes_back_to_the_best_weights_with_a_lower_rate(monkeypatch) -> None:
+    texts, labels = tiny_corpus(200)
+    config = preset("default").with_overrides(
+        epochs=3, vocab_size=100, embedding_dim=4, lstm_units=4, batch_size=8, patience=3, plateau_decay=0.25
+    )
+    aucs = iter([0.9, 0.8, 0.7])  # only the first epoch is best: two plateaus
+    monkeypatch.setattr("core.model.mean_auc", lambda y, scores: next(aucs))
+    rates = []
+    original = keras.optimizers.Adam
+
+    def spy(**kwargs):
+        optimizer = original(**kwargs)
+        rates.append(optimizer)
+        return optimizer
+
+    monkeypatch.setattr("core.model.keras.optimizers.Adam", spy)
+    clf = ToxicityClassifier(config=config).fit(texts, labels)
+    assert [row["val_auc"] for row in clf.history_] == [0.9, 0.8, 0.7]
+    assert float(rates[0].learning_rate) == pytest.approx(config.learning_rate * 0.25**2)
 
 
 def test_progress_callback_reports_and_can_cancel() -> None:
