@@ -33,10 +33,12 @@ def render_card(metadata: dict[str, Any]) -> str:
         f"Keras LSTM classifier, preset `{metadata.get('preset', '?')}`: TextVectorization "
         f"(vocabulary {config.get('vocab_size')}, sequence length {config.get('sequence_length')}) -> "
         f"Embedding({config.get('embedding_dim')}, mask_zero) -> "
+        f"{_embedding_dropout(config)}"
         f"{'Bidirectional ' if config.get('bidirectional') else ''}LSTM({config.get('lstm_units')}) -> "
-        f"dropout {config.get('dropout')} -> one sigmoid per label. Adam (lr {config.get('learning_rate')}), "
-        f"batch {config.get('batch_size')}, up to {config.get('epochs')} epochs with early stopping on "
-        "validation ROC AUC; loss masked where a dataset lacks a label; positives of rare labels up-weighted.",
+        f"{_pooling(config)}dropout {config.get('dropout')} -> one sigmoid per label. "
+        f"Adam (lr {config.get('learning_rate')}), batch {config.get('batch_size')}, up to {config.get('epochs')} "
+        f"epochs with early stopping on validation ROC AUC (patience {config.get('patience')})"
+        f"{_plateau(config)}; loss masked where a dataset lacks a label; positives of rare labels up-weighted.",
         "",
         "Thresholds (chosen on validation data, best F1):",
         "",
@@ -134,3 +136,21 @@ def _debias_section(debias: dict[str, Any]) -> str:
         old = before.get("mean_test_roc_auc", {}).get(label) if before else None
         text.append(f"| mean held-out ROC AUC, {label} | {_fmt(old)} | {_fmt(value)} |")
     return "\n".join(text)
+
+
+def _embedding_dropout(config: dict[str, Any]) -> str:
+    rate = config.get("embedding_dropout") or 0
+    return f"spatial dropout {rate} -> " if rate else ""
+
+
+def _pooling(config: dict[str, Any]) -> str:
+    if config.get("pooling") == "maxavg":
+        return "masked max and mean over time -> "
+    return "last state -> "
+
+
+def _plateau(config: dict[str, Any]) -> str:
+    decay = config.get("plateau_decay", 1.0)
+    if decay is None or decay >= 1.0:
+        return ""
+    return f"; after an epoch without a better AUC, back to the best weights with the learning rate times {decay}"
