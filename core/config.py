@@ -36,6 +36,9 @@ class ModelConfig:
     plateau_decay: float = 1.0
     """On an epoch without a better validation AUC, training goes back to the best weights and
     multiplies the learning rate by this (1.0: keep going from the last weights at the same rate)."""
+    weight_average: float = 0.0
+    """Momentum of an exponential moving average of the weights over training steps; at each
+    epoch the averaged weights are validated and kept (0: off, the raw weights)."""
     validation_fraction: float = 0.1
     max_positive_weight: float = 5.0
     seed: int = 13

@@ -316,6 +316,7 @@ def _train(
     part = network.token_part(clf.model_)
     optimizer = keras.optimizers.Adam(learning_rate=config.learning_rate)
     loss_fn = network.masked_binary_crossentropy(_positive_weights(y, config.max_positive_weight))
+    averaged = _WeightAverage(part.trainable_variables, config.weight_average)
 
     @tf.function(
         input_signature=[
@@ -329,6 +330,7 @@ def _train(
             loss = loss_fn(target, part(x, training=True), weight)
         grads = tape.gradient(loss, part.trainable_variables)
         optimizer.apply_gradients(zip(grads, part.trainable_variables, strict=True))
+        averaged.update()
         return loss
 
     rng = np.random.default_rng(config.seed)
@@ -347,7 +349,10 @@ def _train(
                 if progress(event) is False:
                     raise TrainingCancelled("Training was cancelled.")
         clf._scorer = None
+        raw_weights = averaged.swap_in()  # judge (and keep) the averaged weights, if averaging
         val_auc = mean_auc(y_val, clf._score_tokens(val_tokens)) if len(val_tokens) else math.nan
+        epoch_weights = part.get_weights()
+        averaged.swap_out(raw_weights)
         history.append({"epoch": epoch, "loss": float(np.mean(losses)), "val_auc": val_auc})
         if (
             progress
@@ -360,17 +365,68 @@ def _train(
         ):
             raise TrainingCancelled("Training was cancelled.")
         if math.isnan(val_auc) or val_auc > best_auc:
-            best_auc, best_weights, stale = (val_auc if not math.isnan(val_auc) else best_auc), part.get_weights(), 0
+            best_auc, best_weights, stale = (val_auc if not math.isnan(val_auc) else best_auc), epoch_weights, 0
         else:
             stale += 1
             if stale >= config.patience:
                 break
             if config.plateau_decay < 1.0:
                 part.set_weights(best_weights)
+                averaged.reset()
                 optimizer.learning_rate.assign(optimizer.learning_rate * config.plateau_decay)
     part.set_weights(best_weights)
     clf._scorer = None
     return history
+
+
+class _WeightAverage:
+    """Exponential moving average of the trainable weights during training (off at momentum 0).
+
+    Averaging the weights of the last few hundred steps smooths out the noise of
+    single mini-batches, a cheap stand-in for an ensemble.
+    """
+
+    def __init__(self, variables: Sequence[Any], momentum: float) -> None:
+        self._variables = list(variables)
+        self._momentum = float(momentum)
+        self._averages = (
+            [tf.Variable(tf.identity(_tensor(v)), trainable=False) for v in self._variables] if momentum else []
+        )
+
+    def update(self) -> None:
+        """Move the averages towards the current weights (inside the traced training step)."""
+        if not self._averages:
+            return
+        for average, variable in zip(self._averages, self._variables, strict=True):
+            average.assign(self._momentum * average + (1.0 - self._momentum) * _tensor(variable))
+
+    def swap_in(self) -> list[np.ndarray] | None:
+        """Load the averages into the model; return the raw weights to put back."""
+        if not self._averages:
+            return None
+        raw = [np.array(_tensor(v)) for v in self._variables]
+        for variable, average in zip(self._variables, self._averages, strict=True):
+            variable.assign(average)
+        return raw
+
+    def swap_out(self, raw: list[np.ndarray] | None) -> None:
+        """Put back the raw weights returned by :meth:`swap_in`."""
+        if raw is None:
+            return
+        for variable, value in zip(self._variables, raw, strict=True):
+            variable.assign(value)
+
+    def reset(self) -> None:
+        """Restart the averages from the current weights (after going back to the best ones)."""
+        if not self._averages:
+            return
+        for average, variable in zip(self._averages, self._variables, strict=True):
+            average.assign(_tensor(variable))
+
+
+def _tensor(variable: Any) -> tf.Tensor:
+    """The TensorFlow variable behind a Keras variable (a TensorFlow one is returned as is)."""
+    return variable if isinstance(variable, tf.Variable) else variable.value
 
 
 def _choose_thresholds(

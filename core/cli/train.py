@@ -74,6 +74,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ("embedding-dropout", float),
         ("patience", int),
         ("plateau-decay", float),
+        ("weight-average", float),
     ):
         parser.add_argument(f"--{option}", type=kind, default=None)
     parser.set_defaults(func=run)
@@ -102,6 +103,7 @@ def run(args: argparse.Namespace) -> int:
         pooling=args.pooling,
         patience=args.patience,
         plateau_decay=args.plateau_decay,
+        weight_average=args.weight_average,
     )
     request = TrainingRequest(
         out=args.out,

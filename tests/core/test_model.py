@@ -116,6 +116,38 @@ def test_plateau_decay_goes_back_to_the_best_weights_with_a_lower_rate(monkeypat
     assert float(rates[0].learning_rate) == pytest.approx(config.learning_rate * 0.25**2)
 
 
+def test_weight_average_follows_the_weights_and_swaps_in_and_out() -> None:
+    from core.model import _WeightAverage
+    from core.network import tf
+
+    weight = tf.Variable([0.0, 4.0])
+    average = _WeightAverage([weight], momentum=0.5)
+    weight.assign([2.0, 0.0])
+    average.update()  # 0.5 * old + 0.5 * new
+    raw = average.swap_in()
+    np.testing.assert_allclose(weight.numpy(), [1.0, 2.0])
+    average.swap_out(raw)
+    np.testing.assert_allclose(weight.numpy(), [2.0, 0.0])
+    average.reset()
+    assert average.swap_in() is not None
+    np.testing.assert_allclose(weight.numpy(), [2.0, 0.0])
+    off = _WeightAverage([weight], momentum=0.0)
+    off.update()
+    assert off.swap_in() is None
+
+
+def test_training_with_weight_averaging_keeps_the_averaged_weights() -> None:
+    texts, labels = tiny_corpus(240)
+    config = preset("default").with_overrides(
+        epochs=2, vocab_size=100, embedding_dim=4, lstm_units=4, batch_size=8, learning_rate=0.02, weight_average=0.9
+    )
+    clf = ToxicityClassifier(config=config).fit(texts, labels)
+    assert len(clf.history_) == 2
+    assert clf.predict_proba(["idiot"]).shape == (1, 2)
+    best = max(row["val_auc"] for row in clf.history_)
+    assert clf.validation_metrics_ and best > 0.5
+
+
 def test_progress_callback_reports_and_can_cancel() -> None:
     texts, labels = tiny_corpus(200)
     config = preset("default").with_overrides(epochs=2, vocab_size=100, embedding_dim=4, lstm_units=4, batch_size=8)
