@@ -74,6 +74,7 @@ class ToxicityClassifier:
         labels: np.ndarray | Sequence[Sequence[float]],
         *,
         validation: tuple[Sequence[str], np.ndarray] | None = None,
+        validation_groups: Sequence[str] | None = None,
         sample_weight: np.ndarray | None = None,
         progress: ProgressCallback | None = None,
     ) -> ToxicityClassifier:
@@ -81,7 +82,11 @@ class ToxicityClassifier:
 
         When ``validation`` is None a seeded share of the data is held out for early
         stopping (on mean validation ROC AUC) and for choosing thresholds.
-        ``sample_weight`` (one per text) scales each post's share of the loss.
+        ``validation_groups`` (one name per validation text, such as its dataset)
+        makes early stopping use the mean of each group's validation AUC, the way
+        models are judged across datasets, so the largest dataset and score offsets
+        between datasets do not decide. ``sample_weight`` (one per text) scales each
+        post's share of the loss.
         """
         config = self.config
         texts = _clean_texts(texts, config.max_chars)
@@ -96,6 +101,8 @@ class ToxicityClassifier:
         else:
             val_texts = _clean_texts(validation[0], config.max_chars)
             y_val = _label_matrix(validation[1], len(val_texts), len(self.labels))
+        if validation_groups is not None and (validation is None or len(validation_groups) != len(val_texts)):
+            raise ModLensError("validation_groups needs validation data and one group per validation text.")
         keras.utils.set_random_seed(config.seed)
         vectorizer = network.build_vectorizer(config)
         vectorizer.adapt(tf.constant(texts, dtype=tf.string), batch_size=4096)
@@ -105,7 +112,8 @@ class ToxicityClassifier:
         self._scorer = None
         tokens = self._vectorize(texts)
         val_tokens = self._vectorize(val_texts)
-        self.history_ = _train(self, tokens, y, weights, val_tokens, y_val, progress)
+        groups = None if validation_groups is None else np.asarray(validation_groups, dtype=object)
+        self.history_ = _train(self, tokens, y, weights, val_tokens, y_val, groups, progress)
         val_scores = self._score_tokens(val_tokens)
         self.thresholds_, self.validation_metrics_ = _choose_thresholds(self.labels_, y_val, val_scores)
         self.n_train_, self.n_validation_ = len(texts), len(val_texts)
@@ -284,6 +292,15 @@ def mean_auc(y: np.ndarray, scores: np.ndarray) -> float:
     return float(np.mean(aucs)) if aucs else math.nan
 
 
+def validation_auc(y: np.ndarray, scores: np.ndarray, groups: np.ndarray | None = None) -> float:
+    """:func:`mean_auc`, or with ``groups`` the mean over groups of each group's :func:`mean_auc`."""
+    if groups is None:
+        return mean_auc(y, scores)
+    per_group = [mean_auc(y[groups == group], scores[groups == group]) for group in dict.fromkeys(groups)]
+    known = [value for value in per_group if not math.isnan(value)]
+    return float(np.mean(known)) if known else math.nan
+
+
 def _positive_weights(y: np.ndarray, cap: float) -> np.ndarray:
     weights = []
     for j in range(y.shape[1]):
@@ -309,6 +326,7 @@ def _train(
     weights: np.ndarray,
     val_tokens: np.ndarray,
     y_val: np.ndarray,
+    val_groups: np.ndarray | None,
     progress: ProgressCallback | None,
 ) -> list[dict[str, float]]:
     """Bucketed mini-batch training with early stopping on validation AUC."""
@@ -350,7 +368,7 @@ def _train(
                     raise TrainingCancelled("Training was cancelled.")
         clf._scorer = None
         raw_weights = averaged.swap_in()  # judge (and keep) the averaged weights, if averaging
-        val_auc = mean_auc(y_val, clf._score_tokens(val_tokens)) if len(val_tokens) else math.nan
+        val_auc = validation_auc(y_val, clf._score_tokens(val_tokens), val_groups) if len(val_tokens) else math.nan
         epoch_weights = part.get_weights()
         averaged.swap_out(raw_weights)
         history.append({"epoch": epoch, "loss": float(np.mean(losses)), "val_auc": val_auc})

@@ -150,13 +150,21 @@ def _fit(
         training_sets.append(LabelledSet("identity_augmentation", augmentation, (AUGMENTATION_TEMPLATES,)))
     texts, y = _stack(training_sets, "train", request.labels)
     val_texts, y_val = _stack(sets, "validation", request.labels)
+    val_groups = [s.name for s in sets for _ in range(int((s.frame["split"] == "validation").sum()))]
     weights = identity_weights(texts, y, debias.identity_weight) if debias is not None else None
     if log:
         names = ", ".join(s.name for s in training_sets)
         log(f"Training on {len(texts):,} posts, validating on {len(val_texts):,} ({names}).")
     clf = ToxicityClassifier(labels=request.labels, config=request.config)
     validation = (val_texts, y_val) if len(val_texts) else None
-    clf.fit(texts, y, validation=validation, sample_weight=weights, progress=progress)
+    clf.fit(
+        texts,
+        y,
+        validation=validation,
+        validation_groups=val_groups if validation and len(sets) > 1 else None,
+        sample_weight=weights,
+        progress=progress,
+    )
     return clf, len(texts), len(val_texts)
 
 

@@ -148,6 +148,28 @@ def test_training_with_weight_averaging_keeps_the_averaged_weights() -> None:
     assert clf.validation_metrics_ and best > 0.5
 
 
+def test_validation_auc_averages_over_groups_so_offsets_between_groups_do_not_count() -> None:
+    from core.model import validation_auc
+
+    y = np.array([[0.0], [1.0], [0.0], [1.0]])
+    # Each group is ranked perfectly, but group b scores higher overall: pooled AUC suffers, grouped does not.
+    scores = np.array([[0.1], [0.2], [0.8], [0.9]])
+    groups = np.array(["a", "a", "b", "b"], dtype=object)
+    assert validation_auc(y, scores) == pytest.approx(0.75)
+    assert validation_auc(y, scores, groups) == pytest.approx(1.0)
+    one_class = np.array(["a", "a", "c", "c"], dtype=object)
+    y_one = np.array([[0.0], [1.0], [1.0], [1.0]])
+    assert validation_auc(y_one, scores, one_class) == pytest.approx(1.0)  # group c has one class: skipped
+
+
+def test_validation_groups_need_validation_data() -> None:
+    texts, labels = tiny_corpus(40)
+    with pytest.raises(ModLensError, match="validation_groups"):
+        ToxicityClassifier().fit(texts, labels, validation_groups=["a"] * 4)
+    with pytest.raises(ModLensError, match="one group per validation text"):
+        ToxicityClassifier().fit(texts, labels, validation=(texts[:4], labels[:4]), validation_groups=["a"])
+
+
 def test_progress_callback_reports_and_can_cancel() -> None:
     texts, labels = tiny_corpus(200)
     config = preset("default").with_overrides(epochs=2, vocab_size=100, embedding_dim=4, lstm_units=4, batch_size=8)
