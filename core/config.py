@@ -14,7 +14,9 @@ class ModelConfig:
 
     The ``seed`` preset is the configuration of the classic Keras text
     classification example; ``default`` is what measured best on the bundled
-    public datasets (see the default model's card).
+    public datasets (see the default model's card). Field defaults leave the
+    training schedule extras off (``plateau_decay``, ``weight_average``), so the
+    metadata of models trained before them reads back as trained.
     """
 
     preset: str = "default"
@@ -76,7 +78,7 @@ SEED_PRESET = ModelConfig(
     max_positive_weight=1.0,
     pooling="last",
 )
-DEFAULT_PRESET = ModelConfig()
+DEFAULT_PRESET = ModelConfig(plateau_decay=0.3, weight_average=0.995)
 
 
 def preset(name: str) -> ModelConfig:

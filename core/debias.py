@@ -41,7 +41,7 @@ class DebiasConfig:
 
     augment: bool = True
     sentences_per_phrase: int = 8
-    identity_weight: float = 2.0
+    identity_weight: float = 1.5
     seed: int = 13
 
 

@@ -401,30 +401,36 @@ class _WeightAverage:
     """Exponential moving average of the trainable weights during training (off at momentum 0).
 
     Averaging the weights of the last few hundred steps smooths out the noise of
-    single mini-batches, a cheap stand-in for an ensemble.
+    single mini-batches, a cheap stand-in for an ensemble. The average starts at
+    zero and is divided by ``1 - momentum ** steps`` (as Adam corrects its moments),
+    so it is the weighted mean of the steps so far even in a short run, never pulled
+    towards the random initial weights.
     """
 
     def __init__(self, variables: Sequence[Any], momentum: float) -> None:
         self._variables = list(variables)
         self._momentum = float(momentum)
+        self._steps = tf.Variable(0.0, trainable=False)
         self._averages = (
-            [tf.Variable(tf.identity(_tensor(v)), trainable=False) for v in self._variables] if momentum else []
+            [tf.Variable(tf.zeros_like(_tensor(v)), trainable=False) for v in self._variables] if momentum else []
         )
 
     def update(self) -> None:
         """Move the averages towards the current weights (inside the traced training step)."""
         if not self._averages:
             return
+        self._steps.assign_add(1.0)
         for average, variable in zip(self._averages, self._variables, strict=True):
             average.assign(self._momentum * average + (1.0 - self._momentum) * _tensor(variable))
 
     def swap_in(self) -> list[np.ndarray] | None:
-        """Load the averages into the model; return the raw weights to put back."""
-        if not self._averages:
+        """Load the (bias-corrected) averages into the model; return the raw weights to put back."""
+        if not self._averages or float(self._steps.numpy()) == 0:
             return None
-        raw = [np.array(_tensor(v)) for v in self._variables]
+        correction = 1.0 - self._momentum ** float(self._steps.numpy())
+        raw = [_tensor(v).numpy() for v in self._variables]
         for variable, average in zip(self._variables, self._averages, strict=True):
-            variable.assign(average)
+            variable.assign(average / correction)
         return raw
 
     def swap_out(self, raw: list[np.ndarray] | None) -> None:
@@ -435,11 +441,10 @@ class _WeightAverage:
             variable.assign(value)
 
     def reset(self) -> None:
-        """Restart the averages from the current weights (after going back to the best ones)."""
-        if not self._averages:
-            return
-        for average, variable in zip(self._averages, self._variables, strict=True):
-            average.assign(_tensor(variable))
+        """Start averaging afresh (after going back to the best weights)."""
+        self._steps.assign(0.0)
+        for average in self._averages:
+            average.assign(tf.zeros_like(average))
 
 
 def _tensor(variable: Any) -> tf.Tensor:

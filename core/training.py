@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.config import ModelConfig
+from core.config import ModelConfig, preset
 from core.datasets import DEFAULT_DATA_DIR, LabelledSet, load_all, random_split
 from core.debias import AUGMENTATION_TEMPLATES, DebiasConfig, augmentation_frame, identity_weights
 from core.errors import ModLensError
@@ -45,7 +45,7 @@ class TrainingRequest:
     label_columns: dict[str, str] = field(default_factory=dict)
     public: tuple[str, ...] = ()
     data_dir: Path | None = None
-    config: ModelConfig = field(default_factory=ModelConfig)
+    config: ModelConfig = field(default_factory=lambda: preset("default"))
     name: str = "modlens-model"
     command: str = ""
     debias: DebiasConfig | None = None

@@ -51,12 +51,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--debias-sentences",
         type=int,
-        default=8,
+        default=DebiasConfig.sentences_per_phrase,
         metavar="N",
-        help="augmentation sentences per kind and identity phrase",
+        help=f"augmentation sentences per kind and identity phrase (default {DebiasConfig.sentences_per_phrase})",
     )
     parser.add_argument(
-        "--identity-weight", type=float, default=2.0, metavar="W", help="loss weight of non-toxic identity posts"
+        "--identity-weight",
+        type=float,
+        default=DebiasConfig.identity_weight,
+        metavar="W",
+        help=f"loss weight of non-toxic identity posts (default {DebiasConfig.identity_weight})",
     )
     parser.add_argument(
         "--no-baseline", action="store_true", help="with --debias, skip the comparison run without debiasing"

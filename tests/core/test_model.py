@@ -116,21 +116,26 @@ def test_plateau_decay_goes_back_to_the_best_weights_with_a_lower_rate(monkeypat
     assert float(rates[0].learning_rate) == pytest.approx(config.learning_rate * 0.25**2)
 
 
-def test_weight_average_follows_the_weights_and_swaps_in_and_out() -> None:
+def test_weight_average_is_a_bias_corrected_moving_average_that_swaps_in_and_out() -> None:
     from core.model import _WeightAverage
     from core.network import tf
 
     weight = tf.Variable([0.0, 4.0])
     average = _WeightAverage([weight], momentum=0.5)
+    assert average.swap_in() is None  # nothing averaged yet
     weight.assign([2.0, 0.0])
-    average.update()  # 0.5 * old + 0.5 * new
+    average.update()
     raw = average.swap_in()
-    np.testing.assert_allclose(weight.numpy(), [1.0, 2.0])
+    np.testing.assert_allclose(weight.numpy(), [2.0, 0.0])  # one step: the weights themselves, not init
     average.swap_out(raw)
-    np.testing.assert_allclose(weight.numpy(), [2.0, 0.0])
+    weight.assign([4.0, 2.0])
+    average.update()  # (0.5 * 0.5 * [2, 0] + 0.5 * [4, 2]) / (1 - 0.25)
+    raw = average.swap_in()
+    np.testing.assert_allclose(weight.numpy(), [10 / 3, 4 / 3])
+    average.swap_out(raw)
+    np.testing.assert_allclose(weight.numpy(), [4.0, 2.0])
     average.reset()
-    assert average.swap_in() is not None
-    np.testing.assert_allclose(weight.numpy(), [2.0, 0.0])
+    assert average.swap_in() is None
     off = _WeightAverage([weight], momentum=0.0)
     off.update()
     assert off.swap_in() is None
