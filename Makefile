@@ -47,7 +47,7 @@ lint: install-dev
 ## Rebuild the bundled default model from the public datasets in $(DATA_DIR).
 default-model: install
 	$(BIN)/python -m core train --public all --data-dir $(DATA_DIR) --out assets/model --preset default --debias \
-		--name modlens-default-v2
+		--name modlens-default-v3
 
 benchmarks: install-dev
 	$(BIN)/python benchmarks/score_throughput.py

@@ -37,8 +37,9 @@ def render_card(metadata: dict[str, Any]) -> str:
         f"{'Bidirectional ' if config.get('bidirectional') else ''}LSTM({config.get('lstm_units')}) -> "
         f"{_pooling(config)}dropout {config.get('dropout')} -> one sigmoid per label. "
         f"Adam (lr {config.get('learning_rate')}), batch {config.get('batch_size')}, up to {config.get('epochs')} "
-        f"epochs with early stopping on validation ROC AUC (patience {config.get('patience')})"
-        f"{_plateau(config)}; loss masked where a dataset lacks a label; positives of rare labels up-weighted.",
+        f"epochs with early stopping on validation ROC AUC (the mean over datasets when trained on several; "
+        f"patience {config.get('patience')}){_plateau(config)}{_weight_average(config)}; loss masked where a "
+        "dataset lacks a label; positives of rare labels up-weighted.",
         "",
         "Thresholds (chosen on validation data, best F1):",
         "",
@@ -154,3 +155,10 @@ def _plateau(config: dict[str, Any]) -> str:
     if decay is None or decay >= 1.0:
         return ""
     return f"; after an epoch without a better AUC, back to the best weights with the learning rate times {decay}"
+
+
+def _weight_average(config: dict[str, Any]) -> str:
+    momentum = config.get("weight_average") or 0
+    if not momentum:
+        return ""
+    return f"; the weights kept are a moving average over training steps (momentum {momentum})"

@@ -34,13 +34,16 @@ def _metadata(**config_changes) -> dict:
 
 
 def test_card_describes_the_network_and_its_training_schedule() -> None:
-    card = render_card(_metadata(plateau_decay=0.3))
+    card = render_card(_metadata(plateau_decay=0.3, weight_average=0.995))
     assert "Embedding(96, mask_zero) -> spatial dropout 0.3 -> Bidirectional LSTM(64)" in card
     assert "masked max and mean over time -> dropout 0.3" in card
     assert "patience 2" in card and "learning rate times 0.3" in card
-    plain = render_card(_metadata(pooling="last", embedding_dropout=0.0, bidirectional=False))
+    assert "moving average over training steps (momentum 0.995)" in card
+    plain = render_card(
+        _metadata(pooling="last", embedding_dropout=0.0, bidirectional=False, plateau_decay=1.0, weight_average=0.0)
+    )
     assert "last state ->" in plain and "spatial dropout" not in plain and "Bidirectional" not in plain
-    assert "learning rate times" not in plain
+    assert "learning rate times" not in plain and "moving average" not in plain
 
 
 def test_card_tables_show_metrics_and_missing_values() -> None:
