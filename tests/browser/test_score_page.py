@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Download, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from core.export import escape_cell
 from core.paths import SAMPLE_POSTS
@@ -55,6 +56,24 @@ def upload(page: Page, path: Path) -> None:
 def wait_idle(page: Page) -> None:
     """Wait until the script run in progress (if any) has finished."""
     page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=60_000)
+
+
+def download_csv(page: Page, attempts: int = 3) -> Download:
+    """Click "Download CSV" and return the download.
+
+    On a busy machine a click can land while Streamlit re-runs the script and swaps
+    the button; like a user, click again.
+    """
+    for attempt in range(attempts):
+        wait_idle(page)
+        try:
+            with page.expect_download(timeout=30_000) as info:
+                page.get_by_role("button", name="Download CSV").click()
+            return info.value
+        except PlaywrightTimeoutError:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def assert_not_pwned(page: Page) -> None:
@@ -123,12 +142,10 @@ def test_upload_sample_table_charts_threshold_and_csv(page: Page, server: str, t
     )
     assert metric(page, "Flagged toxic") == "300"
 
-    wait_idle(page)
-    with page.expect_download(timeout=60_000) as info:
-        page.get_by_role("button", name="Download CSV").click()
+    download = download_csv(page)
     path = tmp_path / "scored.csv"
-    info.value.save_as(path)
-    assert info.value.suggested_filename == "sample_posts.scored.csv"
+    download.save_as(path)
+    assert download.suggested_filename == "sample_posts.scored.csv"
     scored = pd.read_csv(path, keep_default_na=False, dtype={"id": str})
     original = pd.read_csv(SAMPLE_POSTS, keep_default_na=False, dtype=str)
     assert len(scored) == 300
@@ -211,9 +228,8 @@ def test_csv_export_escapes_formula_posts(page: Page, server: str, tmp_path: Pat
     open_score(page, server)
     upload(page, posts)
     page.get_by_text(f"Showing {len(HOSTILE)} of {len(HOSTILE)} posts").wait_for(timeout=120_000)
-    with page.expect_download() as info:
-        page.get_by_role("button", name="Download CSV").click()
-    rows = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8"))))
+    download = download_csv(page)
+    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
     texts = [row["text"] for row in rows]
     assert texts[5] == "'" + HOSTILE[5]
     assert texts[6] == "'" + HOSTILE[6]
