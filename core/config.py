@@ -47,6 +47,19 @@ class ModelConfig:
     max_chars: int = 5_000
     """Characters of a post that the model reads; longer posts are cut for the model only."""
 
+    def __post_init__(self) -> None:
+        """Reject schedule settings that would make training diverge or never average."""
+        if not 0 < self.plateau_decay <= 1:
+            raise ModLensError(
+                f"plateau_decay must be above 0 and at most 1 (1 turns it off), not {self.plateau_decay}."
+            )
+        if not 0 <= self.weight_average < 1:
+            raise ModLensError(
+                f"weight_average must be from 0 (off) up to, not including, 1; not {self.weight_average}."
+            )
+        if self.patience < 1 or self.epochs < 1:
+            raise ModLensError("epochs and patience must be at least 1.")
+
     def to_dict(self) -> dict[str, Any]:
         """Plain dict for ``metadata.json``."""
         return asdict(self)

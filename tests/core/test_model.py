@@ -175,6 +175,15 @@ def test_validation_groups_need_validation_data() -> None:
         ToxicityClassifier().fit(texts, labels, validation=(texts[:4], labels[:4]), validation_groups=["a"])
 
 
+def test_config_rejects_schedules_that_cannot_work() -> None:
+    with pytest.raises(ModLensError, match="plateau_decay"):
+        preset("default").with_overrides(plateau_decay=1.5)
+    with pytest.raises(ModLensError, match="weight_average"):
+        preset("default").with_overrides(weight_average=1.0)
+    with pytest.raises(ModLensError, match="patience"):
+        preset("default").with_overrides(patience=0)
+
+
 def test_progress_callback_reports_and_can_cancel() -> None:
     texts, labels = tiny_corpus(200)
     config = preset("default").with_overrides(epochs=2, vocab_size=100, embedding_dim=4, lstm_units=4, batch_size=8)
