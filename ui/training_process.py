@@ -110,7 +110,7 @@ class TrainingSpec:
 
 def _child(spec: TrainingSpec, workdir: Path, events: Any, stop: Any) -> None:
     """Body of the child process: train and report every event through ``events``."""
-    from core.model import TrainingCancelled
+    from core.fitting import TrainingCancelled
     from core.training import train
 
     def progress(event: Any) -> bool:

@@ -10,7 +10,7 @@ from pathlib import Path
 from core.config import preset
 from core.debias import DebiasConfig
 from core.errors import ModLensError
-from core.model import TrainingProgress
+from core.progress import TrainingProgress
 from core.training import TrainingRequest, train
 
 
