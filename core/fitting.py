@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
-from sklearn.metrics import roc_auc_score
 
 from core import network
 from core.config import ModelConfig
@@ -28,6 +27,8 @@ class TrainingCancelled(ModLensError):  # noqa: N818 (reads better than ...Error
 
 def mean_auc(y: np.ndarray, scores: np.ndarray) -> float:
     """Mean ROC AUC over labels, each on the rows where the label is known and both classes occur."""
+    from sklearn.metrics import roc_auc_score  # imported here: scoring never needs scikit-learn
+
     aucs = []
     for j in range(y.shape[1]):
         known = ~np.isnan(y[:, j])

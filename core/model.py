@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.metrics import precision_recall_curve, roc_auc_score
 
 from core import network
 from core.config import ModelConfig, preset
@@ -315,6 +314,8 @@ def _choose_thresholds(
             thresholds[label] = 0.5
             metrics[label] = {"n": int(known.sum()), "roc_auc": math.nan, "f1": math.nan}
             continue
+        from sklearn.metrics import precision_recall_curve, roc_auc_score  # training only: keeps scoring start-up lean
+
         precision, recall, cut = precision_recall_curve(truth, score)
         f1 = 2 * precision * recall / np.maximum(precision + recall, 1e-12)
         best = int(np.argmax(f1[:-1]))

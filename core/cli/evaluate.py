@@ -8,7 +8,6 @@ import math
 from pathlib import Path
 
 from core.cli.common import add_model_option, add_text_col_option, label_index, load_model_from_args
-from core.evaluation import evaluate_scores
 from core.posts import read_posts
 from core.scoring import score_texts
 
@@ -40,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     scores = score_texts(model, posts.texts)[:, column]
     metrics = {
         "label": label,
-        **evaluate_scores(posts.labels(args.label_col), scores, threshold=model.thresholds_[label]),
+        **_evaluate_scores(posts.labels(args.label_col), scores, threshold=model.thresholds_[label]),
     }
     if args.json:
         print(json.dumps({k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in metrics.items()}))
@@ -49,3 +48,10 @@ def run(args: argparse.Namespace) -> int:
             shown = f"{value:.4f}" if isinstance(value, float) else str(value)
             print(f"{key:>10}  {shown}")
     return 0
+
+
+def _evaluate_scores(*args, **kwargs) -> dict[str, float]:
+    """:func:`core.evaluation.evaluate_scores`, imported on use so other commands start without scikit-learn."""
+    from core.evaluation import evaluate_scores
+
+    return evaluate_scores(*args, **kwargs)

@@ -11,7 +11,6 @@ from core.config import preset
 from core.debias import DebiasConfig
 from core.errors import ModLensError
 from core.progress import TrainingProgress
-from core.training import TrainingRequest, train
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -109,6 +108,8 @@ def run(args: argparse.Namespace) -> int:
         plateau_decay=args.plateau_decay,
         weight_average=args.weight_average,
     )
+    from core.training import TrainingRequest, train  # TensorFlow and scikit-learn: only when training
+
     request = TrainingRequest(
         out=args.out,
         labels=labels,
