@@ -52,7 +52,8 @@ def render_card(metadata: dict[str, Any]) -> str:
         lines += [
             "",
             "## Training data and label mapping",
-            f"{metadata.get('n_train', '?'):,} training and {metadata.get('n_validation', '?'):,} validation posts.",
+            f"{metadata.get('n_train', '?'):,} training and {metadata.get('n_validation', '?'):,} validation posts."
+            + (f" Random splits drawn with split seed {metadata['split_seed']}." if "split_seed" in metadata else ""),
             "",
             "| dataset | rows | train / validation / test | toxic known (positive) | hate known (positive) | mapping |",
             "|---|---|---|---|---|---|",

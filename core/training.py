@@ -36,6 +36,9 @@ class TrainingRequest:
     ``files`` are the user's labelled files; ``label_columns`` maps model labels to
     column names in them (by default a column named like the label, or ``label``
     for the first label). ``public`` names datasets from ``data_dir`` (``all`` for every one).
+    ``split_seed`` draws the random train/validation/test splits. It is kept apart from the
+    model's training seed (``config.seed``), so runs with different training seeds are judged
+    on the same held-out posts and never train on each other's test posts.
     """
 
     out: Path
@@ -50,13 +53,14 @@ class TrainingRequest:
     command: str = ""
     debias: DebiasConfig | None = None
     compare_baseline: bool = True
+    split_seed: int = 13
 
 
 def gather(request: TrainingRequest) -> list[LabelledSet]:
     """Load every training source of a request as labelled sets with splits."""
     sets: list[LabelledSet] = []
     if request.public:
-        kwargs: dict[str, Any] = {"seed": request.config.seed}
+        kwargs: dict[str, Any] = {"seed": request.split_seed}
         if request.data_dir is not None:
             kwargs["data_dir"] = request.data_dir
         found = load_all(**kwargs)
@@ -98,7 +102,7 @@ def _user_set(path: Path, request: TrainingRequest) -> LabelledSet:
         )
     digest = hashlib.sha256(path.name.encode()).hexdigest()[:6]
     frame = pd.DataFrame({"text": posts.texts, **matrix})
-    frame["split"] = random_split(len(frame), request.config.seed, f"user-{digest}")
+    frame["split"] = random_split(len(frame), request.split_seed, f"user-{digest}")
     return LabelledSet(path.stem, frame, (path,))
 
 
@@ -211,6 +215,7 @@ def train(request: TrainingRequest, progress: ProgressCallback | None = None, lo
         "command": request.command,
         "training_seconds": round(time.time() - started, 1),
         "training_data": {s.name: s.summary() for s in sets},
+        "split_seed": request.split_seed,
         "n_train": n_train,
         "n_validation": n_validation,
         "evaluation": evaluation,

@@ -62,6 +62,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help=f"loss weight of non-toxic identity posts (default {DebiasConfig.identity_weight})",
     )
     parser.add_argument(
+        "--split-seed",
+        type=int,
+        default=13,
+        metavar="N",
+        help="seed of the random train/validation/test splits, apart from --seed (default 13)",
+    )
+    parser.add_argument(
         "--no-baseline", action="store_true", help="with --debias, skip the comparison run without debiasing"
     )
     for option, kind in (
@@ -122,6 +129,7 @@ def run(args: argparse.Namespace) -> int:
         if args.debias
         else None,
         compare_baseline=not args.no_baseline,
+        split_seed=args.split_seed,
         public=tuple(args.public),
         data_dir=args.data_dir,
         config=config,

@@ -48,6 +48,11 @@ def test_card_describes_the_network_and_its_training_schedule() -> None:
 
 def test_card_tables_show_metrics_and_missing_values() -> None:
     card = render_card(_metadata())
+    assert "split seed" not in card  # no training data recorded
+    with_data = render_card(
+        {**_metadata(), "training_data": {"mine": {"rows": 10}}, "n_train": 8, "n_validation": 1, "split_seed": 13}
+    )
+    assert "8 training and 1 validation posts. Random splits drawn with split seed 13." in with_data
     assert "| olid | toxic | 860 | 240 | 0.821 | n/a | 0.700 |" in card
     assert "| final bias metric, templated test | 0.885 | 0.936 |" in card
     assert "| mean held-out ROC AUC, toxic | 0.840 | 0.830 |" in card

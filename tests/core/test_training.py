@@ -7,7 +7,7 @@ import pytest
 
 from core.config import preset
 from core.model import ToxicityClassifier
-from core.training import TrainingRequest, train
+from core.training import TrainingRequest, gather, train
 from tests.conftest import tiny_corpus
 
 pytestmark = pytest.mark.slow
@@ -40,3 +40,18 @@ def test_training_on_several_sets_stops_early_on_the_mean_of_their_validation_au
     assert len(groups) == len(validation_texts) > 0
     assert groups == sorted(groups) and set(groups) == {"forum", "tweets"}  # in the order the sets were stacked
     assert (tmp_path / "model" / "metadata.json").exists()
+
+
+def test_splits_depend_on_the_split_seed_not_on_the_training_seed(tmp_path: Path) -> None:
+    texts, labels = tiny_corpus(300)
+    path = tmp_path / "mine.csv"
+    pd.DataFrame({"text": texts, "toxic": labels[:, 0]}).to_csv(path, index=False)
+
+    def splits(**changes) -> list[str]:
+        config = preset("default").with_overrides(seed=changes.pop("seed", None))
+        request = TrainingRequest(out=tmp_path / "m", files=(path,), config=config, **changes)
+        return gather(request)[0].frame["split"].tolist()
+
+    assert splits(seed=7) == splits(seed=13)  # another training seed: the same held-out posts
+    assert splits(split_seed=5) != splits()
+    assert set(splits()) == {"train", "validation", "test"}
