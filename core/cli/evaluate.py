@@ -32,6 +32,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Score the file and print n, positives, ROC AUC, PR AUC, precision, recall, F1."""
+    from core.evaluation import evaluate_scores  # scikit-learn: imported only by the command that needs it
+
     posts = read_posts(args.input, text_col=args.text_col, label_cols=[args.label_col])
     model = load_model_from_args(args)
     column = label_index(model, args.label)
@@ -39,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     scores = score_texts(model, posts.texts)[:, column]
     metrics = {
         "label": label,
-        **_evaluate_scores(posts.labels(args.label_col), scores, threshold=model.thresholds_[label]),
+        **evaluate_scores(posts.labels(args.label_col), scores, threshold=model.thresholds_[label]),
     }
     if args.json:
         print(json.dumps({k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in metrics.items()}))
@@ -48,10 +50,3 @@ def run(args: argparse.Namespace) -> int:
             shown = f"{value:.4f}" if isinstance(value, float) else str(value)
             print(f"{key:>10}  {shown}")
     return 0
-
-
-def _evaluate_scores(*args, **kwargs) -> dict[str, float]:
-    """:func:`core.evaluation.evaluate_scores`, imported on use so other commands start without scikit-learn."""
-    from core.evaluation import evaluate_scores
-
-    return evaluate_scores(*args, **kwargs)
