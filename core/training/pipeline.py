@@ -2,7 +2,7 @@
 
 Used by ``python -m core train`` (and so by ``make default-model``) and by the
 dashboard's Model page. Data comes from the user's labelled files and/or the
-public datasets in ``../shared/data`` (see :mod:`core.datasets`).
+public datasets in ``../shared/data`` (see :mod:`core.training.datasets`).
 """
 
 from __future__ import annotations
@@ -18,15 +18,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.config import ModelConfig, preset
-from core.datasets import DEFAULT_DATA_DIR, LabelledSet, load_all, random_split
-from core.debias import AUGMENTATION_TEMPLATES, DebiasConfig, augmentation_frame, identity_weights
 from core.errors import ModLensError
-from core.evaluation import evaluate_scores
-from core.model import ProgressCallback, ToxicityClassifier
-from core.model_card import render_card
-from core.model_checks import run_checks
-from core.posts import read_posts
+from core.evaluation.metrics import evaluate_scores
+from core.io.posts import read_posts
+from core.model.classifier import ProgressCallback, ToxicityClassifier
+from core.model.config import ModelConfig, preset
+from core.training.card import render_card
+from core.training.checks import run_checks
+from core.training.datasets import DEFAULT_DATA_DIR, LabelledSet, load_all, random_split
+from core.training.debias import AUGMENTATION_TEMPLATES, DebiasConfig, augmentation_frame, identity_weights
 
 
 @dataclass(frozen=True)
@@ -235,7 +235,7 @@ def train(request: TrainingRequest, progress: ProgressCallback | None = None, lo
 
 
 def _reload_metadata(directory: Path) -> dict[str, Any]:
-    from core.model_io import read_metadata
+    from core.model.artifact import read_metadata
 
     return read_metadata(Path(directory))
 

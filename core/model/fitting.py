@@ -14,11 +14,11 @@ from typing import Any
 
 import numpy as np
 
-from core import network
-from core.config import ModelConfig
 from core.errors import ModLensError
-from core.network import keras, tf
-from core.progress import ProgressCallback, TrainingProgress
+from core.model import network
+from core.model.config import ModelConfig
+from core.model.network import keras, tf
+from core.model.progress import ProgressCallback, TrainingProgress
 
 
 class TrainingCancelled(ModLensError):  # noqa: N818 (reads better than ...Error at call sites)

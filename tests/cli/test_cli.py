@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from core.cli import main
-from core.model import ToxicityClassifier
+from core.model.classifier import ToxicityClassifier
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
