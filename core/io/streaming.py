@@ -97,21 +97,22 @@ def _encoding(path: Path, head: bytes) -> str | None:
 
 
 def _csv_chunks(path: Path, encoding: str, delimiter: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
-    reader = pd.read_csv(
-        path,
-        sep=delimiter,
-        dtype=str,
-        keep_default_na=False,
-        na_filter=False,
-        index_col=False,
-        chunksize=chunk_rows,
-        encoding=encoding,
-        encoding_errors="replace",
-        engine="c",
-    )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)
+            # Made inside the try: pandas already tokenises the header here (an unclosed quote fails now).
+            reader = pd.read_csv(
+                path,
+                sep=delimiter,
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                index_col=False,
+                chunksize=chunk_rows,
+                encoding=encoding,
+                encoding_errors="replace",
+                engine="c",
+            )
             yield from reader
     except pd.errors.ParserWarning as exc:
         text = path.read_text(encoding=encoding, errors="replace")
