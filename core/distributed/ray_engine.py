@@ -189,8 +189,8 @@ class ScoreBlocks:
 
 def _connect(address: str | None) -> bool:
     """Connect to ``address`` (or ``RAY_ADDRESS``), or start a local cluster; True if this call started Ray."""
-    for name in ("ray", "ray.data"):
-        logging.getLogger(name).setLevel(logging.ERROR)
+    for name in ("ray", "ray.data"):  # the CLI's promise: an error is one line on stderr
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     from ray.data import DataContext
 
     DataContext.get_current().enable_progress_bars = False
@@ -222,9 +222,9 @@ def _user_error(exc: BaseException) -> ModLensError | None:
         if current is None or id(current) in seen:
             continue
         seen.add(id(current))
-        if isinstance(current, ModLensError):
+        if isinstance(current, ModLensError) and not isinstance(current, ray.exceptions.RayError):
             return ModLensError(str(current).splitlines()[0] if str(current) else type(current).__name__)
-        stack += [getattr(current, "cause", None), current.__cause__, current.__context__]
+        stack += [current.__context__, current.__cause__, getattr(current, "cause", None)]
     return None
 
 

@@ -123,5 +123,5 @@ def test_killing_an_actor_loses_and_duplicates_nothing(tiny_model_dir: Path, tmp
     assert killed, "no actor was killed: the run ended too soon to test recovery"
     scored = _read_parts(out)
     assert manifest["rows_in"] == manifest["rows_out"] == 3_000
-    assert sorted(scored["id"]) == list(range(3_000))
+    assert sorted(scored["id"].astype(int)) == list(range(3_000))
     assert not list(out.glob(".modlens-run-*"))
