@@ -73,6 +73,7 @@ def run_cli(cwd: Path, path: Path, out: Path, model: Path, extra: list[str]) -> 
 
 def before_checkout(ref: str, folder: Path) -> Path:
     """ModLens at ``ref``, extracted from git (only ``core``: the model comes from --model)."""
+    folder.mkdir(parents=True, exist_ok=True)
     archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "core"], check=True, capture_output=True)
     subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
     return folder
