@@ -51,6 +51,7 @@ default-model: install
 
 benchmarks: install-dev
 	$(BIN)/python benchmarks/score_throughput.py
+	$(BIN)/python benchmarks/ray_scaling.py
 	$(BIN)/python benchmarks/bias_metrics.py
 
 clean:
