@@ -165,7 +165,9 @@ class ScoreBlocks:
         tf.config.threading.set_intra_op_parallelism_threads(threads)
         tf.config.threading.set_inter_op_parallelism_threads(threads)
         from core.model.classifier import ToxicityClassifier
+        from core.model.runtime import set_scoring_threads
 
+        set_scoring_threads(threads)
         self.model = ToxicityClassifier.load(model_dir)
         self.model.long_posts = long_posts
         self.staging, self.text_col = Path(staging), text_col

@@ -80,8 +80,9 @@ class FusedRecurrent:
             self._table = None
             self._kernel = tf.constant(np.stack([_gate_order(k) for k in kernels]))
             self._bias = tf.constant(np.stack([_gate_order(b) for b in biases]))
-        self._graph = tf.function(self._forward, reduce_retracing=True)
-        self._xla: Callable | None = tf.function(self._forward, jit_compile=True)
+        forward = tf.autograph.experimental.do_not_convert(self._forward)
+        self._graph = tf.function(forward, reduce_retracing=True)
+        self._xla: Callable | None = tf.function(forward, jit_compile=True)
 
     @classmethod
     def build(cls, part: keras.Model, probe: np.ndarray | None = None) -> FusedRecurrent | None:
@@ -186,12 +187,21 @@ class FusedRecurrent:
         return tf.concat([*tf.unstack(peak), *tf.unstack(mean)], axis=-1)
 
 
+_threads: int | None = None
+
+
+def set_scoring_threads(threads: int | None) -> None:
+    """Score this many batches at once (None: the CPUs this process may use, at most 4)."""
+    global _threads
+    _threads = None if threads is None else max(1, int(threads))
+
+
 def scoring_threads() -> int:
-    """Batches scored at once: TensorFlow's intra-op thread setting, else the CPUs this process may use (max 4)."""
-    configured = tf.config.threading.get_intra_op_parallelism_threads()
-    if not configured:
-        configured = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return max(1, min(4, configured))
+    """Batches scored at once: :func:`set_scoring_threads`, else the CPUs this process may use (at most 4)."""
+    if _threads is not None:
+        return _threads
+    available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(4, available))
 
 
 class _UnsupportedError(ValueError):
