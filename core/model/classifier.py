@@ -165,7 +165,8 @@ class ToxicityClassifier:
         counts = [np.zeros(0, dtype=np.int64)]
         for start in range(0, len(texts), _CHUNK):
             chunk = texts[start : start + _CHUNK]
-            counts.append(windows.split_windows(chunk, compiled.vectorize(chunk), compiled.full_length())[2])
+            first = compiled.vectorize([text[: self.config.max_chars] for text in chunk])
+            counts.append(windows.split_windows(chunk, first, compiled.full_length(), cut=self.config.max_chars)[2])
         return np.concatenate(counts)
 
     def long_post_mask(self, texts: Sequence[str]) -> np.ndarray:
@@ -238,13 +239,14 @@ class ToxicityClassifier:
             raise ModLensError(f"long_posts must be one of {', '.join(LONG_POST_RULES)}, not {self.long_posts!r}.")
         compiled = self._compiled()
         parts = []
+        cut = self.config.max_chars  # enough characters for the first window (the rule before windows)
         for start in range(0, len(texts), _CHUNK):
             chunk = texts[start : start + _CHUNK]
-            tokens = compiled.vectorize(chunk)
+            tokens = compiled.vectorize([text[:cut] for text in chunk])
             if self.long_posts == "first":
                 parts.append(self._score_tokens(tokens))
                 continue
-            rows, offsets, _ = windows.split_windows(chunk, tokens, compiled.full_length())
+            rows, offsets, _ = windows.split_windows(chunk, tokens, compiled.full_length(), cut=cut)
             parts.append(windows.max_by_post(self._score_tokens(rows), offsets))
         return np.concatenate(parts)
 
@@ -327,7 +329,7 @@ def _probe_texts(model: keras.Model) -> list[str]:
     """Posts of known words, of lengths from empty to past one window, to check a runtime against Keras."""
     vocabulary = [word for word in network.vectorizer_of(model).get_vocabulary()[2:] if word.strip()] or ["x"]
     rng = np.random.default_rng(0)
-    lengths = [0, 1, 2, 3, 5, 8, 13, 21, 40, 80, 200]
+    lengths = [0, 1, 2, 3, 5, 8, 13, 21, 40, 60]
     return [" ".join(rng.choice(vocabulary, size=n).tolist()) for n in lengths]
 
 

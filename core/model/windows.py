@@ -84,7 +84,7 @@ class FullLengthVectorizer:
 
 
 def split_windows(
-    texts: Sequence[str], tokens: np.ndarray, full: FullLengthVectorizer
+    texts: Sequence[str], tokens: np.ndarray, full: FullLengthVectorizer, *, cut: int | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Rows to score for ``texts``: one per short post, one per window of a long post.
 
@@ -94,6 +94,9 @@ def split_windows(
         The posts (as given to the vectoriser).
     tokens
         Their first-window tokens from the model's vectoriser, ``(n, width[, channels])``.
+    cut
+        When ``tokens`` were made from the first ``cut`` characters of each post: longer
+        posts are read again in full too (their window may not have been full yet).
     full
         Vectoriser for the posts that fill the first window.
 
@@ -109,7 +112,8 @@ def split_windows(
     """
     width = tokens.shape[1]
     counts = np.count_nonzero(word_ids(tokens), axis=1)
-    candidates = np.flatnonzero(counts >= width)
+    truncated = np.array([cut is not None and len(text) > cut for text in texts], dtype=bool)
+    candidates = np.flatnonzero((counts >= width) | truncated)
     if not len(candidates):
         return tokens, np.arange(len(tokens)), counts
     long_tokens = dict(zip(candidates.tolist(), full([texts[i] for i in candidates]), strict=True))
@@ -119,12 +123,13 @@ def split_windows(
         windows[i] = len(window_starts(len(sequence), width))
     offsets = np.concatenate([[0], np.cumsum(windows)[:-1]])
     rows = np.zeros((int(windows.sum()), *tokens.shape[1:]), dtype=tokens.dtype)
-    single = windows == 1
-    rows[offsets[single]] = tokens[single]
+    read_once = np.ones(len(tokens), dtype=bool)
+    read_once[candidates] = False
+    rows[offsets[read_once]] = tokens[read_once]
     for i, sequence in long_tokens.items():
-        if windows[i] > 1:
-            starts = window_starts(len(sequence), width)
-            rows[offsets[i] : offsets[i] + len(starts)] = np.stack([sequence[s : s + width] for s in starts])
+        for row, start in enumerate(window_starts(len(sequence), width)):
+            piece = sequence[start : start + width]
+            rows[offsets[i] + row, : len(piece)] = piece
     return rows, offsets, counts
 
 

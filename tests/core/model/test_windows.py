@@ -74,3 +74,11 @@ def test_unknown_long_post_rule_is_refused(tiny: ToxicityClassifier) -> None:
             tiny.predict_proba(["hello"])
     finally:
         tiny.long_posts = "windows"
+
+
+def test_words_past_the_first_reading_of_a_very_long_post_still_count(tiny: ToxicityClassifier) -> None:
+    insult = " shut up stupid moron you pathetic idiot"
+    huge_word = "q" * (tiny.config.max_chars + 100)  # one unknown token longer than the first reading
+    both = tiny.predict_proba([huge_word + insult, "qqq" + insult])
+    np.testing.assert_allclose(both[0], both[1], atol=1e-6)
+    assert tiny.token_counts([huge_word + insult]).tolist() == [8]
