@@ -250,10 +250,7 @@ def _with_known_labels(request: TrainingRequest, sets: Sequence[LabelledSet], lo
         )
     missing = [label for label in request.labels if label not in known]
     if missing and log:
-        log(
-            f"No training post has a value for {', '.join(missing)}: the new model scores "
-            f"{', '.join(known)} only."
-        )
+        log(f"No training post has a value for {', '.join(missing)}: the new model scores {', '.join(known)} only.")
     return replace(request, labels=tuple(known)) if missing else request
 
 
