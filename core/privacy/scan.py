@@ -23,8 +23,12 @@ CHUNK_CHARS = 8_192
 MIN_CUT = CHUNK_CHARS // 2
 """A chunk is cut at whitespace in its second half; only a whitespace-free run longer than this is cut hard."""
 
-_SAFE_SPACE = re.compile(r"(?<![0-9+().\-])\s+(?![0-9+().\-])")
-_ANY_SPACE = re.compile(r"\s+")
+_CUT_PLACES = (
+    re.compile(r"(?<![0-9+().\-])\s+(?![0-9+().\-])"),
+    re.compile(r"(?<![0-9+().\-])\s+"),
+    re.compile(r"\s+"),
+)
+"""Where a chunk may end, best first: whitespace with no number on either side, with none before it, any."""
 _KIND_OF = {presidio: kind for kind, presidio in PRESIDIO_TYPES.items()}
 _PRIORITY = {kind: rank for rank, kind in enumerate(ENTITIES)}
 
@@ -44,14 +48,14 @@ class Span:
 
 
 def safe_cut(text: str, lo: int, hi: int) -> int:
-    """Index in ``[lo, hi]`` to cut ``text`` at: the last whitespace not between digits, else any, else ``hi``."""
-    last = None
-    for match in _SAFE_SPACE.finditer(text, lo, hi):
-        last = match.start()
-    if last is None:
-        for match in _ANY_SPACE.finditer(text, lo, hi):
+    """Index in ``(lo, hi]`` to cut ``text`` at: the last whitespace of the best kind available, else ``hi``."""
+    for place in _CUT_PLACES:
+        last = None
+        for match in place.finditer(text, lo, hi):
             last = match.start()
-    return hi if last is None or last <= lo else last
+        if last is not None and last > lo:
+            return last
+    return hi
 
 
 def chunk_bounds(text: str, size: int = CHUNK_CHARS) -> Iterator[tuple[int, int]]:
