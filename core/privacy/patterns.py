@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
-_BODY = r"""(?:[^\s<>"'`()]|\([^\s<>"'`()]{0,256}\))"""
+_BODY = r"""(?:(?!&\#x?[0-9a-f]{1,7};)[^\s<>"'`()]|\([^\s<>"'`()]{0,256}\))"""
+"""One character of a link, or a balanced ``(...)``; an HTML character reference (``&#8221;``) ends the link."""
 _NO_TRAILING_PUNCTUATION = r"(?<![.,;:!?*])"
 _PATH = rf"(?:[/?#]{_BODY}{{0,2048}}{_NO_TRAILING_PUNCTUATION})"
 _PORT = r"(?::[0-9]{1,5}(?![0-9]))"
@@ -69,6 +70,15 @@ CARD = (
 
 HANDLE = r"(?<![\w.@+-])@\w(?:[\w.]{0,28}\w)?(?:@(?:\w(?:[\w-]{0,61}\w)?\.){1,8}[a-z]{2,24})?(?![\w@]|\.\w)"
 """An ``@handle`` (up to 30 characters, dots inside allowed), with an optional ``@server`` (Mastodon)."""
+
+PHONE_WINDOW = re.compile(r"(?<![\w.+])\+?\(?[0-9][0-9 \t().\-/]{5,62}[0-9](?!\w)")
+"""A run that may hold phone numbers: 7-64 characters of digits and phone separators.
+
+Only these windows are handed to ``phonenumbers`` (whose own scan of a whole
+post verifies every date, decimal and IP address in it, once per region).
+"""
+PHONE_WINDOW_SKIP = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}|[0-9]{4}-[0-9]{2}-[0-9]{2}")
+"""Windows that are an IPv4 address or an ISO date, never a phone number."""
 
 CANDIDATES: dict[str, re.Pattern[str]] = {
     "EMAIL": re.compile(r"\w@\w[\w-]*\.\w"),

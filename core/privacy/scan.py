@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from core.privacy.config import ENTITIES, PLACEHOLDERS, PRESIDIO_TYPES
+from core.privacy.config import PLACEHOLDERS, PRESIDIO_TYPES
 from core.privacy.engine import Engines, presidio_types
 from core.privacy.patterns import candidate_entities
 
@@ -30,7 +30,8 @@ _CUT_PLACES = (
 )
 """Where a chunk may end, best first: whitespace with no number on either side, with none before it, any."""
 _KIND_OF = {presidio: kind for kind, presidio in PRESIDIO_TYPES.items()}
-_PRIORITY = {kind: rank for rank, kind in enumerate(ENTITIES)}
+_PRIORITY = {kind: rank for rank, kind in enumerate(("CARD", "EMAIL", "URL", "IP", "HANDLE", "PHONE"))}
+"""Which kind names a union of equally long matches: the most specific first (an IP also parses as a phone number)."""
 
 
 @dataclass(frozen=True)
@@ -71,9 +72,9 @@ def chunk_bounds(text: str, size: int = CHUNK_CHARS) -> Iterator[tuple[int, int]
 def merge_overlaps(spans: list[Span]) -> list[Span]:
     """Non-overlapping spans in text order: overlapping ones become their union.
 
-    The union takes the kind of its longest member (ties: the earlier kind in
-    :data:`ENTITIES`, so a card number beats a phone number of the same
-    digits). Redacting the union never shows part of either match.
+    The union takes the kind of its longest member (ties: by :data:`_PRIORITY`,
+    so a card number or an IP address beats a phone number of the same
+    characters). Redacting the union never shows part of either match.
     """
     merged: list[Span] = []
     group: list[Span] = []
