@@ -10,7 +10,7 @@ returned hold positions and kinds only, never the hidden text.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -22,6 +22,10 @@ TRUNCATION_NOTE = " [… {n:,} more characters not shown]"
 """Appended to a text cut at ``max_chars``; says how much was left out, shows none of it."""
 COUNT_COLUMNS = ["post", "n_redacted", *ENTITIES, "truncated"]
 SPAN_COLUMNS = ["post", "entity", "start", "end", "placeholder"]
+PROGRESS_EVERY = 200
+"""Posts between two progress calls."""
+ProgressFn = Callable[[int, int], object]
+"""Called as ``progress(done, total)`` while many texts are redacted (e.g. to drive a progress bar)."""
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,9 @@ def redact_text(text: str, config: RedactionConfig | None = None) -> RedactedTex
     return RedactedText(shown, tuple(spans), scanned, len(text))
 
 
-def redact_texts(texts: Sequence[object], config: RedactionConfig | None = None) -> Redaction:
+def redact_texts(
+    texts: Sequence[object], config: RedactionConfig | None = None, *, progress: ProgressFn | None = None
+) -> Redaction:
     """Redact personal data in many texts.
 
     Parameters
@@ -113,6 +119,10 @@ def redact_texts(texts: Sequence[object], config: RedactionConfig | None = None)
         converted with ``str``.
     config
         What to redact; the default redacts every kind.
+    progress
+        Called as ``progress(done, total)`` every :data:`PROGRESS_EVERY` posts
+        and at the end. Redaction has no partial result: an export is complete
+        or not written.
 
     Returns
     -------
@@ -142,6 +152,10 @@ def redact_texts(texts: Sequence[object], config: RedactionConfig | None = None)
             span_rows.append((post, span.entity, span.start, span.end, span.placeholder))
         row["truncated"] = result.truncated
         count_rows.append(row)
+        if progress is not None and (post + 1) % PROGRESS_EVERY == 0:
+            progress(post + 1, len(texts))
+    if progress is not None:
+        progress(len(texts), len(texts))
     counts = pd.DataFrame(count_rows, columns=COUNT_COLUMNS).astype(
         {"post": "int64", "n_redacted": "int64", **dict.fromkeys(ENTITIES, "int64"), "truncated": "bool"}
     )
@@ -152,12 +166,17 @@ def redact_texts(texts: Sequence[object], config: RedactionConfig | None = None)
 
 
 def redact_frame(
-    frame: pd.DataFrame, columns: str | Sequence[str] = "text", config: RedactionConfig | None = None
+    frame: pd.DataFrame,
+    columns: str | Sequence[str] = "text",
+    config: RedactionConfig | None = None,
+    *,
+    progress: ProgressFn | None = None,
 ) -> pd.DataFrame:
     """Copy of ``frame`` with personal data redacted in its text column(s), for exports.
 
     Only string cells change; missing values and numbers are kept as they are.
     Every other column, the index and the column order are unchanged.
+    ``progress`` is passed to :func:`redact_texts` (once per column).
 
     Raises
     ------
@@ -182,7 +201,7 @@ def redact_frame(
         column = out[name]
         is_text = column.map(lambda value: isinstance(value, str))
         if bool(is_text.any()):
-            redacted = redact_texts(column[is_text].tolist(), config).texts
+            redacted = redact_texts(column[is_text].tolist(), config, progress=progress).texts
             column = column.astype(object)
             column[is_text] = redacted
             out[name] = column

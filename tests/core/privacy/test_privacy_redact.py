@@ -231,3 +231,12 @@ def test_redact_frame_disabled_returns_a_copy() -> None:
 
 def test_non_string_cell_becomes_its_text() -> None:
     assert redact_texts([12345, math.nan, None]).texts == ["12345", "", ""]
+
+
+def test_progress_is_reported_during_and_at_the_end() -> None:
+    calls: list[tuple[int, int]] = []
+    redact_texts(["a@b.org"] * 450, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(200, 450), (400, 450), (450, 450)]
+    frame_calls: list[tuple[int, int]] = []
+    redact_frame(pd.DataFrame({"text": ["x"] * 3}), progress=lambda done, total: frame_calls.append((done, total)))
+    assert frame_calls == [(3, 3)]
