@@ -25,7 +25,8 @@ from core.io.posts import find_text_column, read_table
 from core.model.artifact import CARD_FILE, read_metadata
 from core.model.config import ModelConfig, preset
 from core.paths import MODEL_ENV
-from core.plots.curves import CurveSeries, pr_curves, roc_curves, training_figure
+from core.plots.curves import CurveSeries, pr_curves, roc_curves
+from core.plots.training import training_figure
 from core.registry import ModelRegistry, ModelVersion
 from core.scoring import score_texts
 from core.training import datasets

@@ -16,6 +16,7 @@ import streamlit as st
 
 from core.errors import ModLensError
 from core.io.posts import SUPPORTED, Posts
+from core.plots import curves as curve_figures
 from core.plots import scores as figures
 from core.scoring import Scorer, ScoringProgress
 from ui import inputs, render, resources, results, state
@@ -332,7 +333,7 @@ def charts_section(result: ScoredPosts, truth: dict[str, np.ndarray], thresholds
         cells = st.columns(3)
         for cell, make, name in zip(
             cells,
-            (figures.roc_figure, figures.pr_figure, figures.confusion_figure),
+            (curve_figures.roc_figure, curve_figures.pr_figure, figures.confusion_figure),
             ("roc", "pr", "confusion"),
             strict=True,
         ):

@@ -1,6 +1,7 @@
 """Reading posts and writing results: formats, encodings, streaming, labels, safe export.
 
 - :mod:`~core.io.posts`: one validated table from any supported file (the entry point).
+- :mod:`~core.io.formats` / :mod:`~core.io.columns`: parsing the bytes of each format; finding the text column.
 - :mod:`~core.io.streaming`: the same rules chunk by chunk, with a chunked writer.
 - :mod:`~core.io.encoding` / :mod:`~core.io.labels`: bytes to text, label values to 0/1/NaN.
 - :mod:`~core.io.export`: CSV with formula escaping, Parquet with metadata, JSON Lines.
@@ -13,14 +14,14 @@ from typing import Any
 
 _EXPORTS: dict[str, str] = {
     "Posts": "core.io.posts",
-    "SUPPORTED": "core.io.posts",
-    "TEXT_COLUMN_NAMES": "core.io.posts",
-    "describe_columns": "core.io.posts",
-    "find_text_column": "core.io.posts",
     "read_posts": "core.io.posts",
-    "read_table": "core.io.posts",
-    "resolve_text_column": "core.io.posts",
-    "text_column_candidates": "core.io.posts",
+    "SUPPORTED": "core.io.formats",
+    "read_table": "core.io.formats",
+    "TEXT_COLUMN_NAMES": "core.io.columns",
+    "describe_columns": "core.io.columns",
+    "find_text_column": "core.io.columns",
+    "resolve_text_column": "core.io.columns",
+    "text_column_candidates": "core.io.columns",
     "ChunkWriter": "core.io.streaming",
     "iter_posts": "core.io.streaming",
     "decode_text": "core.io.encoding",

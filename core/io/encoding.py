@@ -23,7 +23,7 @@ def decode_text(data: bytes) -> tuple[str, tuple[str, ...]]:
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = data.decode("utf-16", errors="replace")
     else:
-        _reject_binary(data[:_SAMPLE])
+        reject_binary(data[:_SAMPLE])
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
@@ -39,7 +39,7 @@ def decode_text(data: bytes) -> tuple[str, tuple[str, ...]]:
     return text, tuple(notes)
 
 
-def _reject_binary(sample: bytes) -> None:
+def reject_binary(sample: bytes) -> None:
     """Raise when a byte sample is mostly NULs or control bytes (an image, a program...)."""
     if not sample:
         return

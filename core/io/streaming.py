@@ -18,21 +18,19 @@ from typing import IO, Any
 import pandas as pd
 
 from core.errors import ModLensError
-from core.io.encoding import _reject_binary
+from core.io.columns import describe_columns, resolve_text_column
+from core.io.encoding import reject_binary
 from core.io.export import escape_formulas
-from core.io.posts import (
+from core.io.formats import (
     JSONL_SUFFIXES,
-    Posts,
-    _detect_kind,
-    _explain_long_row,
-    _explain_parser_error,
-    _sniff_delimiter,
-    _suffix,
-    describe_columns,
+    detect_kind,
+    explain_long_row,
+    explain_parser_error,
+    file_suffix,
     jsonl_error_message,
-    read_posts,
-    resolve_text_column,
+    sniff_delimiter,
 )
+from core.io.posts import Posts, read_posts
 
 CHUNK_ROWS = 50_000
 _BLOCK = 4 << 20
@@ -48,10 +46,10 @@ def iter_posts(
         return
     with open(path, "rb") as handle:
         head = handle.read(65_536)
-    suffix = _suffix(path.name)
+    suffix = file_suffix(path.name)
     if not head:
         raise ModLensError("The file is empty. Upload a file with a header row and one post per row.")
-    kind = _detect_kind(head, suffix)
+    kind = detect_kind(head, suffix)
     encoding = _encoding(path, head) if kind in ("delimited", "jsonl") else None
     if encoding is None:
         yield read_posts(path, text_col=text_col, choose_hint=choose_hint)
@@ -60,7 +58,7 @@ def iter_posts(
         frames = _jsonl_chunks(path, encoding, chunk_rows)
     else:
         sample = head.decode(encoding, errors="replace").lstrip("\ufeff")
-        delimiter = "\t" if suffix == ".tsv" else _sniff_delimiter(sample)
+        delimiter = "\t" if suffix == ".tsv" else sniff_delimiter(sample)
         frames = _csv_chunks(path, encoding, delimiter, chunk_rows)
     column = None
     seen = 0
@@ -81,7 +79,7 @@ def _encoding(path: Path, head: bytes) -> str | None:
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    _reject_binary(head)
+    reject_binary(head)
     decoder = codecs.getincrementaldecoder("utf-8")()
     valid = True
     with open(path, "rb") as handle:
@@ -115,11 +113,11 @@ def _csv_chunks(path: Path, encoding: str, delimiter: str, chunk_rows: int) -> I
             yield from reader
     except pd.errors.ParserWarning as exc:
         text = path.read_text(encoding=encoding, errors="replace")
-        raise ModLensError(_explain_long_row(text, delimiter)) from exc
+        raise ModLensError(explain_long_row(text, delimiter)) from exc
     except pd.errors.EmptyDataError as exc:
         raise ModLensError("The file is empty. Upload a file with a header row and one post per row.") from exc
     except pd.errors.ParserError as exc:
-        raise ModLensError(_explain_parser_error(str(exc), delimiter)) from exc
+        raise ModLensError(explain_parser_error(str(exc), delimiter)) from exc
 
 
 def _jsonl_chunks(path: Path, encoding: str, chunk_rows: int) -> Iterator[pd.DataFrame]:

@@ -23,6 +23,7 @@ from core.evaluation.metrics import evaluate_scores
 from core.io.posts import read_posts
 from core.model.classifier import ProgressCallback, ToxicityClassifier
 from core.model.config import ModelConfig, preset
+from core.model.labels import DEFAULT_LABELS
 from core.training.card import render_card
 from core.training.checks import run_checks
 from core.training.datasets import DEFAULT_DATA_DIR, LabelledSet, load_all, random_split
@@ -42,7 +43,7 @@ class TrainingRequest:
     """
 
     out: Path
-    labels: tuple[str, ...] = ("toxic", "hate")
+    labels: tuple[str, ...] = DEFAULT_LABELS
     files: tuple[Path, ...] = ()
     text_col: str | None = None
     label_columns: dict[str, str] = field(default_factory=dict)

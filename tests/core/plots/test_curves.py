@@ -1,74 +1,48 @@
-"""Model page figures, checked on ``fig.to_dict()``: training curves, ROC / PR curves with operating points."""
+"""ROC / precision-recall figures, checked on ``fig.to_dict()``: curves thinned, operating points marked."""
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from core.plots.curves import CurveSeries, pr_curves, roc_curves, training_figure
+from core.evaluation.thresholds import operating_point_at
+from core.plots import curves
+from core.plots.curves import CurveSeries, pr_curves, roc_curves
+from core.plots.style import MAX_CURVE_POINTS
 
 
-def _events(run: int = 0, epochs: int = 3, batches: int = 40) -> list[dict]:
-    events = []
-    for epoch in range(1, epochs + 1):
-        for batch in (20, 40):
-            events.append(
-                {
-                    "run": run,
-                    "phase": "batch",
-                    "epoch": epoch,
-                    "epochs": epochs,
-                    "batch": batch,
-                    "batches": batches,
-                    "loss": 1.0 / (epoch + batch / 40),
-                    "val_auc": math.nan,
-                }
-            )
-        events.append(
-            {
-                "run": run,
-                "phase": "epoch",
-                "epoch": epoch,
-                "epochs": epochs,
-                "batch": batches,
-                "batches": batches,
-                "loss": 1.0 / (epoch + 1),
-                "val_auc": 0.6 + 0.1 * epoch,
-            }
-        )
-    return events
+def test_roc_curve_auc_and_operating_point(data: tuple[np.ndarray, np.ndarray]) -> None:
+    truth, scores = data
+    fig = curves.roc_figure(truth, scores, label="toxic", threshold=0.5).to_dict()
+    known = ~np.isnan(truth)
+    expected = roc_auc_score(truth[known], scores[known])
+    assert f"AUC {expected:.3f}" in fig["layout"]["title"]["text"]
+    curve = fig["data"][1]
+    assert len(curve["x"]) <= MAX_CURVE_POINTS
+    assert curve["x"][0] == 0 and curve["x"][-1] == 1
+    marker = fig["data"][2]
+    point = operating_point_at(truth, scores, 0.5, require_both_classes=False)
+    assert list(marker["x"]) == [point.false_positive_rate]
+    assert list(marker["y"]) == [point.recall]
 
 
-def test_training_figure_plots_loss_per_report_and_auc_per_epoch() -> None:
-    fig = training_figure(_events()).to_dict()
-    loss, val = fig["data"]
-    assert loss["x"] == pytest.approx([0.5, 1.0, 1.5, 2.0, 2.5, 3.0])  # fractional epochs of the batch reports
-    assert loss["y"][0] == pytest.approx(1 / 1.5)
-    assert val["x"] == [1, 2, 3]
-    assert val["y"] == pytest.approx([0.7, 0.8, 0.9])
-    assert loss["xaxis"] == "x" and val["xaxis"] == "x2"  # side by side
-    assert fig["layout"]["xaxis"]["range"][1] == pytest.approx(3.05)  # all 3 epochs
-    early = training_figure([e for e in _events(epochs=200) if e["epoch"] <= 2]).to_dict()
-    assert early["layout"]["xaxis"]["range"][1] == pytest.approx(3.05)  # epochs so far and the next, not all 200
-    assert early["layout"]["xaxis2"]["range"] == pytest.approx([0.5, 3.5])
+def test_pr_curve_and_operating_point(data: tuple[np.ndarray, np.ndarray]) -> None:
+    truth, scores = data
+    fig = curves.pr_figure(truth, scores, label="toxic", threshold=0.6).to_dict()
+    assert "AP " in fig["layout"]["title"]["text"]
+    point = operating_point_at(truth, scores, 0.6, require_both_classes=False)
+    marker = fig["data"][-1]
+    assert list(marker["x"]) == [point.recall] and list(marker["y"]) == [point.precision]
+    baseline = [s for s in fig["layout"]["shapes"] if s.get("y0") == s.get("y1")]
+    assert baseline and baseline[0]["y0"] == pytest.approx(np.nanmean(truth))
 
 
-def test_training_figure_before_the_first_epoch_and_while_empty() -> None:
-    first = [e for e in _events() if e["phase"] == "batch"][:1]
-    fig = training_figure(first).to_dict()
-    assert fig["data"][0]["y"] == pytest.approx([1 / 1.5])
-    assert fig["data"][1]["x"] == []  # no validation AUC yet
-    assert training_figure([]).to_dict()["data"] == []
-
-
-def test_training_figure_has_one_pair_of_curves_per_run() -> None:
-    fig = training_figure(_events(0) + _events(1)).to_dict()
-    names = [t["name"] for t in fig["data"]]
-    assert names == ["run 1: loss", "run 1: validation AUC", "run 2: loss", "run 2: validation AUC"]
-    assert fig["data"][0]["line"]["color"] != fig["data"][2]["line"]["color"]
+def test_curves_need_both_classes() -> None:
+    for make in (curves.roc_figure, curves.pr_figure):
+        fig = make(np.ones(5), np.linspace(0, 1, 5), label="hate", threshold=0.5).to_dict()
+        assert fig["data"] == []
+        assert "both positive and negative" in fig["layout"]["annotations"][0]["text"]
 
 
 @pytest.fixture
