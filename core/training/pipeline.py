@@ -11,7 +11,7 @@ import hashlib
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -197,6 +197,7 @@ def train(request: TrainingRequest, progress: ProgressCallback | None = None, lo
     """
     started = time.time()
     sets = gather(request)
+    request = _with_known_labels(request, sets, log)
     data_dir = request.data_dir or DEFAULT_DATA_DIR
     before = None
     if request.debias is not None and request.compare_baseline:
@@ -233,6 +234,25 @@ def train(request: TrainingRequest, progress: ProgressCallback | None = None, lo
     card = render_card(_reload_metadata(request.out))
     (Path(request.out) / "model_card.md").write_text(card, encoding="utf-8")
     return clf
+
+
+def _with_known_labels(request: TrainingRequest, sets: Sequence[LabelledSet], log: Any) -> TrainingRequest:
+    """The request for the labels that have known values in the training data.
+
+    A label that no training post has a value for (a file with only a ``toxic`` column, say)
+    cannot be learned: the new model leaves it out rather than give it untrained scores.
+    """
+    _, y = _stack(sets, "train", request.labels)
+    known = [label for j, label in enumerate(request.labels) if np.isfinite(y[:, j]).any()]
+    if not known:
+        raise ModLensError(
+            f"No training post has a value for {', '.join(request.labels)}. "
+            "Choose the column that holds the labels (0/1), or add labelled posts."
+        )
+    missing = [label for label in request.labels if label not in known]
+    if missing and log:
+        log(f"No training post has a value for {', '.join(missing)}: the new model scores {', '.join(known)} only.")
+    return replace(request, labels=tuple(known)) if missing else request
 
 
 def _reload_metadata(directory: Path) -> dict[str, Any]:
