@@ -65,8 +65,12 @@ def wait_idle(page: Page, timeout: float = IDLE_MS) -> None:
 
 
 def keyed(page: Page, key: str) -> Locator:
-    """The element with widget or container key ``key`` (Streamlit's ``st-key-`` class, dots as dashes)."""
-    return page.locator(f".st-key-{key.replace('.', '-')}")
+    """The element with widget or container key ``key`` (Streamlit's ``st-key-`` class, dots as dashes).
+
+    A copy left from the previous script run (``data-stale``) is not matched: while a run is in progress
+    Streamlit may show both.
+    """
+    return page.locator(f".st-key-{key.replace('.', '-')}:not([data-stale=true])")
 
 
 def metric(page: Page, label: str) -> str:

@@ -60,10 +60,11 @@ def test_bias_page_on_the_sample_posts(page: Page, server: str) -> None:
         shutil.copyfile(ARTIFACTS / "bias-page.png", ROOT / "docs" / "bias-page.png")
 
     slider.press("Home")  # threshold 0: every post is flagged
-    assert slider.get_attribute("aria-valuetext") == "0.000"
     page.get_by_text("At threshold 0.000: overall false positive rate 1.000, false negative rate 0.000.").wait_for(
         timeout=60_000
     )
+    wait_idle(page)
+    assert slider.get_attribute("aria-valuetext") == "0.000"
     page.wait_for_function(
         f"() => document.querySelector('{ERROR_CHART}').data[0].y.every(v => v === null || v === 1)",
         timeout=30_000,

@@ -125,12 +125,13 @@ def test_upload_sample_table_charts_threshold_and_csv(page: Page, server: str, t
     wait_idle(page)
     slider = keyed(page, slider_key("toxic")).get_by_role("slider")
     slider.press("Home")  # threshold 0: every post is flagged
-    assert slider.get_attribute("aria-valuetext") == "0.000"
     page.wait_for_function(
         "() => [...document.querySelectorAll('[data-testid=stMetric]')]"
         ".some(m => m.innerText.startsWith('Flagged toxic') && m.innerText.includes('100.0% of posts'))",
         timeout=60_000,
     )
+    wait_idle(page)
+    assert slider.get_attribute("aria-valuetext") == "0.000"
     assert metric(page, "Flagged toxic") == "300"
 
     download = download_csv(page)
@@ -157,6 +158,7 @@ def test_broken_file_shows_the_error_and_the_app_keeps_working(page: Page, serve
     upload(page, broken)
     alert = page.locator("[data-testid=stAlertContentError]")
     alert.wait_for(timeout=60_000)
+    wait_idle(page)
     assert "is never closed" in alert.inner_text()
     assert page.locator("[data-testid=stException]").count() == 0
     page.get_by_role("button", name="Use sample posts").click()
@@ -253,4 +255,5 @@ def test_large_upload_shows_progress_and_a_lazy_table(page: Page, server: str, t
     number.press("Enter")
     code = page.locator("[data-testid=stCode]")
     code.wait_for()
+    wait_idle(page)
     assert code.inner_text().strip() == texts[12345]
