@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.bias import OVERALL, load_lexicon, match_identities
 from core.paths import SAMPLE_POSTS
-from tests.ui.conftest import APP, TIMEOUT, serve
+from tests.ui.conftest import serve
 from tests.ui.fake_model import TOXIC_WORDS, KeywordModel
 from ui.components import safe_text, thresholds
 from ui.sections.bias import charts as bias_charts
@@ -48,15 +48,14 @@ class BiasedModel(KeywordModel):
 
 
 @pytest.fixture
-def model(monkeypatch: pytest.MonkeyPatch) -> Iterator[BiasedModel]:
+def fake_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[BiasedModel]:
+    """The pages of these tests score with the biased model (the ``app`` fixture of ``tests/ui/conftest.py``)."""
     yield from serve(BiasedModel(), monkeypatch)
 
 
 @pytest.fixture
-def app(model: BiasedModel) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.run()
-    return at
+def model(fake_model: BiasedModel) -> BiasedModel:
+    return fake_model
 
 
 @pytest.fixture
