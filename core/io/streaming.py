@@ -17,7 +17,8 @@ from typing import IO, Any
 
 import pandas as pd
 
-from core.errors import ModLensError
+from core.errors import InputError, ModLensError, OutputError
+from core.io.atomic import AtomicFile
 from core.io.encoding import _reject_binary
 from core.io.export import escape_formulas
 from core.io.posts import (
@@ -33,6 +34,7 @@ from core.io.posts import (
     read_posts,
     resolve_text_column,
 )
+from core.io.targets import check_output_file
 
 CHUNK_ROWS = 50_000
 _BLOCK = 4 << 20
@@ -138,17 +140,26 @@ def _no_rows_message(path: Path, encoding: str) -> str:
 
 
 class ChunkWriter:
-    """Append scored chunks to a CSV, JSON Lines or Parquet file as they come."""
+    """Append scored chunks to a CSV, JSON Lines or Parquet file as they come.
 
-    def __init__(self, path: Path, *, raw: bool = False, metadata: dict[str, Any] | None = None) -> None:
-        self.path = Path(path)
+    The chunks go to a temporary file beside ``path`` that is renamed into place when
+    the writer closes without error (see :mod:`core.io.atomic`): an error part-way, or
+    a killed process, leaves no output at ``path`` (and a previous file there intact).
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        raw: bool = False,
+        metadata: dict[str, Any] | None = None,
+        inputs: tuple[str | Path, ...] = (),
+    ) -> None:
+        self.path = check_output_file(path, inputs=inputs)
         self.suffix = self.path.suffix.lower() or ".csv"
-        if self.suffix not in (".csv", ".parquet", ".jsonl"):
-            raise ModLensError(f"Cannot write '{self.path.name}': use an output ending in .csv, .parquet, .jsonl.")
-        if not self.path.parent.exists():
-            raise ModLensError(f"Folder '{self.path.parent}' does not exist. Create it or choose another output path.")
         self.raw = raw
         self.metadata = metadata or {}
+        self._part: AtomicFile | None = None
         self._handle: IO[str] | None = None
         self._parquet: Any = None
         self._schema: Any = None
@@ -157,18 +168,21 @@ class ChunkWriter:
     def write(self, frame: pd.DataFrame) -> None:
         """Append one chunk (the first one also writes the header / schema)."""
         try:
+            if self._part is None:
+                self._part = AtomicFile(self.path)
             if self.suffix == ".parquet":
                 self._write_parquet(frame)
             else:
                 if self._handle is None:
-                    self._handle = open(self.path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+                    self._handle = open(self._part.path, "w", encoding="utf-8", newline="")  # noqa: SIM115
                 if self.suffix == ".jsonl":
                     frame.to_json(self._handle, orient="records", lines=True, force_ascii=False)
                 else:
                     table = frame if self.raw else escape_formulas(frame)
                     table.to_csv(self._handle, index=False, header=self.rows == 0)
         except OSError as exc:
-            raise ModLensError(f"Cannot write '{self.path}': {exc.strerror}. Choose another output path.") from exc
+            self.abort()
+            raise OutputError(f"Cannot write '{self.path}': {exc.strerror}. Choose another output path.") from exc
         self.rows += len(frame)
 
     def _write_parquet(self, frame: pd.DataFrame) -> None:
@@ -177,27 +191,52 @@ class ChunkWriter:
 
         table = pa.Table.from_pandas(frame, preserve_index=False)
         if self._parquet is None:
+            assert self._part is not None
             meta = {**(table.schema.metadata or {}), b"modlens": json.dumps(self.metadata).encode()}
             self._schema = table.schema.with_metadata(meta)
-            self._parquet = pq.ParquetWriter(self.path, self._schema)
+            self._parquet = pq.ParquetWriter(self._part.path, self._schema)
         try:
             table = table.cast(self._schema)
         except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError) as exc:
-            raise ModLensError(
+            raise InputError(
                 "A column changes type part-way through the file, so it cannot be written as Parquet. "
                 "Write CSV (-o out.csv) instead."
             ) from exc
         self._parquet.write_table(table)
 
+    def _close_handles(self) -> None:
+        handle, parquet = self._handle, self._parquet
+        self._handle = self._parquet = None
+        if handle is not None:
+            handle.close()
+        if parquet is not None:
+            parquet.close()
+
     def close(self) -> None:
-        """Finish the file."""
-        if self._handle is not None:
-            self._handle.close()
-        if self._parquet is not None:
-            self._parquet.close()
+        """Finish the file and move it into place."""
+        try:
+            self._close_handles()
+        except BaseException:
+            self.abort()
+            raise
+        if self._part is not None:
+            self._part.commit()
+
+    def abort(self) -> None:
+        """Give up: remove the temporary file; nothing appears at ``path``."""
+        try:
+            self._close_handles()
+        except Exception:  # the file is discarded anyway
+            pass
+        finally:
+            if self._part is not None:
+                self._part.discard()
 
     def __enter__(self) -> ChunkWriter:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: object, exc: object, traceback: object) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
