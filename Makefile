@@ -46,7 +46,7 @@ lint: install-dev
 
 ## Rebuild the bundled default model from the public datasets in $(DATA_DIR).
 default-model: install
-	$(BIN)/python -m core train --public all --data-dir $(DATA_DIR) --out assets/model --preset default --debias \
+	$(BIN)/python -m core train --public all --data-dir $(DATA_DIR) --out assets/model --overwrite --preset default --debias \
 		--name modlens-default-v3
 
 benchmarks: install-dev

@@ -30,7 +30,7 @@ class InputError(ModLensError):
     """A file or table of posts, labels or groups that cannot be used as given."""
 
 
-class LimitExceeded(InputError):
+class LimitExceeded(InputError):  # noqa: N818 (reads as what happened: a limit was exceeded)
     """An input larger than a configured bound (size, rows, columns, cell length, time)."""
 
 

@@ -4,6 +4,7 @@ Layout under the registry root (default ``~/.modlens/models``, or ``$MODLENS_HOM
 
     versions/v1/ ...    model directories (``model.keras``, ``metadata.json``, ``model_card.md``)
     active.json         {"version": 1}
+    counter.json        {"last": 3}: the highest number ever given, so a number is never reused
 
 Version 0 is the bundled ``assets/model/``: always present, read-only. Every write
 is a rename of a fully written temporary file or directory, and the active pointer
@@ -18,18 +19,21 @@ import fcntl
 import json
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from core.errors import ModLensError
-from core.model.artifact import METADATA_FILE, read_metadata
+from core.errors import ModelError, ModLensError
+from core.io.targets import refuse_dangerous_folder
+from core.model.artifact import CARD_FILE, METADATA_FILE, MODEL_FILES, read_metadata
 from core.paths import DEFAULT_MODEL_DIR, MODEL_ENV
 
 HOME_ENV = "MODLENS_HOME"
 ACTIVE_FILE = "active.json"
+COUNTER_FILE = "counter.json"
 
 
 def default_root() -> Path:
@@ -134,14 +138,25 @@ class ModelRegistry:
 
     # -- changes ------------------------------------------------------------------------
     def add(self, model_dir: Path, *, activate: bool = False) -> int:
-        """Copy a saved model directory in as the next version; returns its number."""
-        read_metadata(Path(model_dir))
+        """Copy a saved model directory in as the next version; returns its number.
+
+        Only the regular files a model directory needs are copied (``model.keras``,
+        ``metadata.json``, ``model_card.md``); a symbolic link among them is refused,
+        so nothing outside the directory can be pulled into the registry.
+        """
+        model_dir = Path(model_dir)
+        _refuse_links(model_dir)
+        read_metadata(model_dir)
         with self._lock():
             self.versions_dir.mkdir(parents=True, exist_ok=True)
             version = self._next_version()
             staging = Path(tempfile.mkdtemp(prefix=".incoming-", dir=self.versions_dir))
             try:
-                shutil.copytree(model_dir, staging / "model")
+                (staging / "model").mkdir()
+                for name in MODEL_FILES:
+                    if name == CARD_FILE and not (model_dir / name).exists():
+                        continue
+                    _copy_regular_file(model_dir / name, staging / "model" / name)
                 os.replace(staging / "model", self.versions_dir / f"v{version}")
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
@@ -175,9 +190,18 @@ class ModelRegistry:
             path = self.path_of(version)
             if self.active_version() == version:
                 raise ModLensError(f"Version {version} is active. Activate another version first.")
+            foreign = sorted(p.name for p in path.iterdir() if p.name not in MODEL_FILES or p.is_symlink())
+            if foreign:
+                raise ModelError(
+                    f"Version {version} ({path}) holds files ModLens did not write ({', '.join(foreign[:5])}); "
+                    "it was not deleted. Move those files away first."
+                )
             trash = self.versions_dir / f".deleted-v{version}-{os.getpid()}"
             os.replace(path, trash)
-            shutil.rmtree(trash, ignore_errors=True)
+            for name in MODEL_FILES:
+                with contextlib.suppress(FileNotFoundError):
+                    (trash / name).unlink()
+            trash.rmdir()
 
     def set_thresholds(self, version: int, thresholds: Mapping[str, float]) -> None:
         """Store new per-label thresholds in a version's metadata (atomically)."""
@@ -196,10 +220,17 @@ class ModelRegistry:
 
     # -- internals ----------------------------------------------------------------------
     def _next_version(self) -> int:
+        """The next number: above every version present and every number ever given (persisted first)."""
         numbers = [
             int(p.name[1:]) for p in self.versions_dir.iterdir() if p.name.startswith("v") and p.name[1:].isdigit()
         ]
-        return max(numbers, default=0) + 1
+        try:
+            last = int(json.loads((self.root / COUNTER_FILE).read_text())["last"])
+        except (OSError, ValueError, KeyError, TypeError):
+            last = 0
+        version = max([last, *numbers]) + 1
+        _atomic_write(self.root / COUNTER_FILE, json.dumps({"last": version}) + "\n")
+        return version
 
     def _write_active(self, version: int) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
@@ -207,7 +238,8 @@ class ModelRegistry:
 
     @contextlib.contextmanager
     def _lock(self) -> Iterator[None]:
-        """Serialise writers across processes with an advisory file lock."""
+        """Serialise writers across processes with an advisory file lock (in a root that is safe to fill)."""
+        refuse_dangerous_folder(self.root, what="model registry")
         self.root.mkdir(parents=True, exist_ok=True)
         with open(self.root / ".lock", "w") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
@@ -230,3 +262,35 @@ def _atomic_write(path: Path, text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def _refuse_links(model_dir: Path) -> None:
+    """Raise when the model directory, or a file it must hold, is a symbolic link (or a link loop)."""
+    for path in (model_dir, *(model_dir / name for name in MODEL_FILES)):
+        if path.is_symlink():
+            try:
+                path.resolve(strict=True)
+            except (OSError, RuntimeError) as exc:
+                raise ModelError(
+                    f"'{path}' is a symbolic link that leads nowhere (a loop?). Give the real folder."
+                ) from exc
+            if path != model_dir:
+                raise ModelError(
+                    f"'{path}' is a symbolic link. A model directory must hold its own files; copy the real file "
+                    "in place of the link, then add the directory again."
+                )
+
+
+def _copy_regular_file(source: Path, target: Path) -> None:
+    """Copy one regular file without following a link planted after the check."""
+    try:
+        fd = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        raise ModelError(f"Cannot copy '{source}': {exc.strerror} (a symbolic link?). Give a model directory.") from exc
+    with os.fdopen(fd, "rb") as src:
+        if not stat.S_ISREG(os.fstat(src.fileno()).st_mode):
+            raise ModelError(f"'{source}' is not a regular file. Give a model directory written by ModLens.")
+        with open(target, "wb") as dst:
+            shutil.copyfileobj(src, dst)
+            dst.flush()
+            os.fsync(dst.fileno())

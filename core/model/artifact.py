@@ -8,6 +8,7 @@ problem into a :class:`~core.errors.ModLensError`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
@@ -20,7 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from core.errors import ModLensError
+from core.errors import ModLensError, OutputError
+from core.io.targets import refuse_dangerous_folder
 from core.model.config import ModelConfig
 
 if TYPE_CHECKING:
@@ -30,6 +32,8 @@ FORMAT_VERSION = 1
 MODEL_FILE = "model.keras"
 METADATA_FILE = "metadata.json"
 CARD_FILE = "model_card.md"
+MODEL_FILES = (MODEL_FILE, METADATA_FILE, CARD_FILE)
+"""Everything a model directory holds; ModLens replaces only folders holding nothing else."""
 
 
 def library_versions() -> dict[str, str]:
@@ -102,9 +106,50 @@ def build_metadata(
     return metadata
 
 
-def save_model_dir(model: keras.Model, target: Path, *, metadata: dict[str, Any], card: str) -> Path:
-    """Write the model directory atomically (``metadata`` from :func:`build_metadata`) and return its path."""
-    target = target.resolve()
+def check_model_target(target: str | Path, *, overwrite: bool = False) -> Path:
+    """Check that a model directory may be written at ``target``, before any training; returns it resolved.
+
+    Allowed: a new path, an empty folder, or (with ``overwrite``) a ModLens model
+    directory, i.e. a folder holding only ``model.keras``, ``metadata.json`` and
+    ``model_card.md`` as regular files. Refused, with :class:`~core.errors.OutputError`:
+    a file, a symbolic link, any other non-empty folder, a system folder, the home
+    folder (see :func:`~core.io.targets.refuse_dangerous_folder`).
+    """
+    path = Path(target).expanduser()
+    resolved = refuse_dangerous_folder(path, what="model directory")
+    if path.is_symlink():
+        raise OutputError(f"'{path}' is a symbolic link. Give a new folder for the model, not a link.")
+    if not os.path.lexists(resolved):
+        return resolved
+    if not resolved.is_dir():
+        raise OutputError(f"'{path}' is a file, not a model directory. Choose a new folder for the model.")
+    entries = sorted(os.listdir(resolved))
+    if not entries:
+        return resolved
+    foreign = [name for name in entries if name not in MODEL_FILES or not (resolved / name).is_file()]
+    foreign += [name for name in entries if (resolved / name).is_symlink() and name not in foreign]
+    if foreign or METADATA_FILE not in entries:
+        shown = ", ".join(foreign[:5] or entries[:5]) + (", ..." if len(foreign or entries) > 5 else "")
+        raise OutputError(
+            f"'{path}' is not empty and is not a ModLens model directory (it holds {shown}). "
+            "ModLens only replaces its own model directories: choose a new folder for the model."
+        )
+    if not overwrite:
+        raise OutputError(
+            f"'{path}' already holds a ModLens model. Add --overwrite to replace it, or choose a new folder."
+        )
+    return resolved
+
+
+def save_model_dir(
+    model: keras.Model, target: Path, *, metadata: dict[str, Any], card: str, overwrite: bool = False
+) -> Path:
+    """Write the model directory atomically (``metadata`` from :func:`build_metadata`) and return its path.
+
+    ``target`` is checked with :func:`check_model_target`: an existing model directory is
+    replaced only with ``overwrite``, anything else that is there is never touched.
+    """
+    target = check_model_target(target, overwrite=overwrite)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     staging.chmod(0o755)
@@ -113,17 +158,27 @@ def save_model_dir(model: keras.Model, target: Path, *, metadata: dict[str, Any]
         (staging / METADATA_FILE).write_text(json.dumps(_jsonable(metadata), indent=2) + "\n", encoding="utf-8")
         (staging / CARD_FILE).write_text(card or _minimal_card(metadata), encoding="utf-8")
         _fsync_dir(staging)
+        check_model_target(target, overwrite=overwrite)  # again: the folder may have changed while saving
         backup = None
-        if target.exists():
+        if target.exists() and os.listdir(target):
             backup = target.parent / f".{target.name}.old-{os.getpid()}"
             os.replace(target, backup)
         os.replace(staging, target)
         if backup is not None:
-            shutil.rmtree(backup, ignore_errors=True)
+            _remove_model_dir(backup)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target
+
+
+def _remove_model_dir(directory: Path) -> None:
+    """Delete a model directory file by file: only ModLens's own files, never a tree it did not write."""
+    for name in MODEL_FILES:
+        with contextlib.suppress(FileNotFoundError):
+            (directory / name).unlink()
+    with contextlib.suppress(OSError):
+        directory.rmdir()
 
 
 def read_metadata(directory: Path) -> dict[str, Any]:

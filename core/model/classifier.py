@@ -153,8 +153,13 @@ class ToxicityClassifier:
         return self
 
     # -- persistence -------------------------------------------------------------------
-    def save(self, directory: str | Path, *, metadata: dict[str, Any] | None = None, card: str = "") -> Path:
-        """Save atomically to a model directory (``model.keras``, ``metadata.json``, ``model_card.md``)."""
+    def save(
+        self, directory: str | Path, *, metadata: dict[str, Any] | None = None, card: str = "", overwrite: bool = False
+    ) -> Path:
+        """Save atomically to a model directory (``model.keras``, ``metadata.json``, ``model_card.md``).
+
+        An existing model directory is replaced only with ``overwrite``; any other folder is refused.
+        """
         self._check_fitted()
         full = artifact.build_metadata(
             labels=self.labels_,
@@ -164,7 +169,7 @@ class ToxicityClassifier:
             validation=getattr(self, "validation_metrics_", {}),
             extra=metadata or {},
         )
-        return artifact.save_model_dir(self.model_, Path(directory), metadata=full, card=card)
+        return artifact.save_model_dir(self.model_, Path(directory), metadata=full, card=card, overwrite=overwrite)
 
     @classmethod
     def load(cls, directory: str | Path) -> ToxicityClassifier:

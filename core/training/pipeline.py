@@ -20,7 +20,9 @@ import pandas as pd
 
 from core.errors import ModLensError
 from core.evaluation.metrics import evaluate_scores
+from core.io.atomic import atomic_write_text
 from core.io.posts import read_posts
+from core.model.artifact import CARD_FILE, check_model_target
 from core.model.classifier import ProgressCallback, ToxicityClassifier
 from core.model.config import ModelConfig, preset
 from core.training.card import render_card
@@ -54,6 +56,8 @@ class TrainingRequest:
     debias: DebiasConfig | None = None
     compare_baseline: bool = True
     split_seed: int = 13
+    overwrite: bool = False
+    """Replace ``out`` when it already holds a ModLens model (anything else there is always refused)."""
 
 
 def gather(request: TrainingRequest) -> list[LabelledSet]:
@@ -195,6 +199,7 @@ def train(request: TrainingRequest, progress: ProgressCallback | None = None, lo
     debiasing is trained first, so the card can report before and after.
     """
     started = time.time()
+    check_model_target(request.out, overwrite=request.overwrite)  # before hours of training, not after
     sets = gather(request)
     data_dir = request.data_dir or DEFAULT_DATA_DIR
     before = None
@@ -228,9 +233,9 @@ def train(request: TrainingRequest, progress: ProgressCallback | None = None, lo
             "before": before,
             "after": debias_summary(clf, evaluation, checks),
         }
-    clf.save(request.out, metadata=metadata, card="")
+    clf.save(request.out, metadata=metadata, card="", overwrite=request.overwrite)
     card = render_card(_reload_metadata(request.out))
-    (Path(request.out) / "model_card.md").write_text(card, encoding="utf-8")
+    atomic_write_text(Path(request.out) / CARD_FILE, card)
     return clf
 
 

@@ -31,10 +31,9 @@ def _leftovers(folder: Path, keep: set[str]) -> list[str]:
 @pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".parquet"])
 def test_chunk_writer_error_mid_stream_leaves_no_output_and_no_temp(tmp_path: Path, suffix: str) -> None:
     target = tmp_path / f"scored{suffix}"
-    with pytest.raises(ModLensError, match="Line 60002"):
-        with ChunkWriter(target) as writer:
-            writer.write(_frame(50_000))
-            raise ModLensError("Line 60002 has 3 fields but the header has 2.")
+    with pytest.raises(ModLensError, match="Line 60002"), ChunkWriter(target) as writer:
+        writer.write(_frame(50_000))
+        raise ModLensError("Line 60002 has 3 fields but the header has 2.")
     assert not target.exists()
     assert _leftovers(tmp_path, set()) == []
 
@@ -42,10 +41,9 @@ def test_chunk_writer_error_mid_stream_leaves_no_output_and_no_temp(tmp_path: Pa
 def test_chunk_writer_keeps_a_previous_output_until_the_new_one_is_complete(tmp_path: Path) -> None:
     target = tmp_path / "scored.csv"
     target.write_text("id,text\nold,row\n")
-    with pytest.raises(RuntimeError):
-        with ChunkWriter(target) as writer:
-            writer.write(_frame(10))
-            raise RuntimeError("killed by a bug")
+    with pytest.raises(RuntimeError), ChunkWriter(target) as writer:
+        writer.write(_frame(10))
+        raise RuntimeError("killed by a bug")
     assert target.read_text() == "id,text\nold,row\n"
     with ChunkWriter(target) as writer:
         writer.write(_frame(10))
