@@ -29,6 +29,7 @@ from core.explain.config import ExplainConfig
 from core.explain.predict import PredictFn
 from core.explain.progress import ProgressFn
 from core.io.export import write_table
+from core.io.targets import check_output_file
 
 ROW_COLUMNS = ["row", "label", "token", "start", "end", "value"]
 
@@ -98,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
         config=config,
         progress=stderr_progress(sys.stderr),
     )
-    write_table(table, args.output)
+    write_table(table, args.output, inputs=(args.input,))
     n_posts = len(posts.texts) if args.limit is None else min(args.limit, len(posts.texts))
     print(f"Wrote {len(table)} token rows for {n_posts} posts to {args.output}.")
     return 0
@@ -117,17 +118,7 @@ def _check_args(args: argparse.Namespace) -> None:
             raise ModLensError("--json only applies with --text; the INPUT form writes a table with -o.")
         if args.limit is not None and args.limit < 1:
             raise ModLensError(f"--limit must be at least 1, not {args.limit}.")
-        _check_output(Path(args.output))
-
-
-def _check_output(path: Path) -> None:
-    """Fail before the (long) explanation run if the output cannot be written."""
-    from core.io.export import OUTPUT_SUFFIXES
-
-    if path.suffix.lower() not in OUTPUT_SUFFIXES:
-        raise ModLensError(f"Cannot write '{path.name}': use an output ending in {', '.join(OUTPUT_SUFFIXES)}.")
-    if not path.parent.exists():
-        raise ModLensError(f"Folder '{path.parent}' does not exist. Create it or choose another output path.")
+        check_output_file(Path(args.output), inputs=(args.input,))  # before the (long) run, not after
 
 
 def text_report(

@@ -154,3 +154,12 @@ def test_train_needs_overwrite_to_replace_a_model_directory(
     empty = tmp_path / "empty"
     empty.mkdir()
     assert _train(tmp_path, empty) == 0  # an empty folder holds nothing to lose
+
+
+def test_explain_refuses_an_output_that_is_the_input(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setattr("core.cli.common.load_model_from_args", lambda args: pytest.fail("model loaded first"))
+    source = _posts(tmp_path / "posts.csv")
+    before = source.read_bytes()
+    assert main(["explain", str(source), "-o", str(source)]) == 2
+    assert "is the input file" in capsys.readouterr().err
+    assert source.read_bytes() == before
