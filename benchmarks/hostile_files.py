@@ -59,7 +59,11 @@ def measure(kind: str, path: str, cap_mb: float, timeout: float) -> tuple[str, s
     """Peak MB, seconds and outcome of reading ``path`` in a watched child process."""
     started = time.perf_counter()
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, kind, path], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        [sys.executable, "-c", CHILD, kind, path],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
     peak = 0.0
     verdict = ""

@@ -28,7 +28,8 @@ from typing import Any
 
 from core.errors import ModelError, ModLensError
 from core.io.targets import refuse_dangerous_folder
-from core.model.artifact import CARD_FILE, METADATA_FILE, MODEL_FILES, read_metadata
+from core.model.artifact import CARD_FILE, MODEL_FILES
+from core.model.metadata import METADATA_FILE, ModelMetadata, read_metadata, write_metadata
 from core.paths import DEFAULT_MODEL_DIR, MODEL_ENV
 
 HOME_ENV = "MODLENS_HOME"
@@ -56,7 +57,11 @@ def active_model_dir() -> Path:
 
 @dataclass(frozen=True)
 class ModelVersion:
-    """One registered model version."""
+    """One registered model version.
+
+    ``metadata`` is None and ``error`` says why when the version's ``metadata.json``
+    is missing or damaged; such a version is still listed, so it can be seen and deleted.
+    """
 
     version: int
     path: Path
@@ -64,9 +69,11 @@ class ModelVersion:
     created: str
     labels: tuple[str, ...]
     thresholds: Mapping[str, float]
-    headline: Mapping[str, float]
+    headline: Mapping[str, float | None]
     active: bool
     read_only: bool
+    metadata: ModelMetadata | None = None
+    error: str | None = None
 
 
 class ModelRegistry:
@@ -121,19 +128,22 @@ class ModelRegistry:
     def _describe(self, version: int, active: int) -> ModelVersion:
         path = self.bundled if version == 0 else self.versions_dir / f"v{version}"
         try:
-            meta: dict[str, Any] = read_metadata(path)
-        except ModLensError:
-            meta = {"name": "(missing or damaged)", "labels": []}
+            meta: ModelMetadata | None = read_metadata(path)
+            error = None
+        except ModLensError as exc:
+            meta, error = None, str(exc)
         return ModelVersion(
             version=version,
             path=path,
-            name=str(meta.get("name", "")),
-            created=str(meta.get("created", "")),
-            labels=tuple(meta.get("labels", [])),
-            thresholds=dict(meta.get("thresholds", {})),
-            headline=dict(meta.get("headline", {})),
+            name=meta.name if meta else "(damaged)",
+            created=meta.created if meta else "",
+            labels=meta.labels if meta else (),
+            thresholds=dict(meta.thresholds) if meta else {},
+            headline=dict(meta.headline) if meta else {},
             active=version == active,
             read_only=version == 0,
+            metadata=meta,
+            error=error,
         )
 
     # -- changes ------------------------------------------------------------------------
@@ -210,13 +220,8 @@ class ModelRegistry:
                 "Version 0 is the bundled model and read-only. Save the thresholds as a new version instead."
             )
         with self._lock():
-            path = self.path_of(version) / METADATA_FILE
-            metadata = json.loads(path.read_text(encoding="utf-8"))
-            unknown = set(thresholds) - set(metadata["labels"])
-            if unknown:
-                raise ModLensError(f"Unknown label(s) {', '.join(sorted(unknown))}; labels are {metadata['labels']}.")
-            metadata["thresholds"] = {**metadata["thresholds"], **{k: float(v) for k, v in thresholds.items()}}
-            _atomic_write(path, json.dumps(metadata, indent=2) + "\n")
+            path = self.path_of(version)
+            write_metadata(path, read_metadata(path).with_thresholds(thresholds))
 
     # -- internals ----------------------------------------------------------------------
     def _next_version(self) -> int:

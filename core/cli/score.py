@@ -8,7 +8,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from core.cli.common import add_model_option, add_text_col_option, load_model_from_args, progress_bar
+from core.cli.common import (
+    add_model_option,
+    add_text_col_option,
+    load_model_from_args,
+    print_notes,
+    progress_bar,
+)
+from core.io.posts import empty_posts_note
 from core.io.streaming import ChunkWriter, iter_posts
 from core.io.targets import check_output_file
 from core.scoring import ScoringProgress, score_posts
@@ -40,12 +47,17 @@ def run(args: argparse.Namespace) -> int:
     chunks = iter_posts(args.input, text_col=args.text_col)
     first = next(chunks)
     model = load_model_from_args(args)
+    shown: set[str] = set()
+    empty = 0
     with (
         ChunkWriter(output, raw=args.raw, metadata={"thresholds": model.thresholds_}, inputs=(args.input,)) as writer,
         progress_bar(None, desc="scoring") as bar,
     ):
         for posts in itertools.chain([first], chunks):
+            print_notes(posts.notes, shown)
+            empty += int(posts.empty_mask.sum())
             writer.write(score_posts(model, posts, progress=_advance(bar)))
+    print_notes([empty_posts_note(empty)] if empty else [], shown)
     return 0
 
 

@@ -7,7 +7,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from core.errors import ModLensError
+from core.errors import ConfigError, ModLensError
 from core.model.artifact import check_model_target
 from core.model.config import preset
 from core.model.progress import TrainingProgress
@@ -100,6 +100,8 @@ def run(args: argparse.Namespace) -> int:
     """Train, evaluate per dataset and save; a progress bar per epoch on stderr."""
     check_model_target(args.out, overwrite=args.overwrite)
     labels = tuple(label.strip() for label in args.labels.split(",") if label.strip())
+    if not labels:
+        raise ConfigError(f"--labels needs at least one label name (e.g. toxic,hate), not '{args.labels}'.")
     mapping = {}
     for item in args.label_col:
         label, sep, column = item.partition("=")

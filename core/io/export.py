@@ -27,11 +27,12 @@ def escape_cell(value: object) -> object:
 
 
 def escape_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Copy of ``frame`` with formula-like text cells escaped (text columns only)."""
+    """Copy of ``frame`` with formula-like text cells and column names escaped (text columns only)."""
     out = frame.copy()
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
             out[column] = out[column].map(escape_cell)
+    out.columns = [escape_cell(column) for column in out.columns]
     return out
 
 

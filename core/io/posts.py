@@ -100,13 +100,13 @@ class Posts:
         return np.array([not t.strip() for t in self.texts], dtype=bool)
 
     def labels(self, col: str) -> np.ndarray:
-        """Binary labels of column ``col`` as floats (1, 0, or NaN where missing)."""
+        """Binary labels of column ``col`` as floats (1, 0, or NaN where missing); some must be known."""
         if col not in self.frame.columns:
             raise InputError(
                 f"Column '{col}' not found. Columns are: {describe_columns(self.frame.columns)}. "
                 "Choose a label column that exists."
             )
-        return parse_labels(self.frame[col], col)
+        return known_labels(self.frame[col], col)
 
 
 def read_posts(
@@ -157,10 +157,10 @@ def read_posts(
                 f"Label column '{col}' not found. Columns are: {describe_columns(frame.columns)}. "
                 "Choose an existing label column."
             )
-        parse_labels(frame[col], col)
+        known_labels(frame[col], col)
     empty = sum(1 for t in _as_texts(frame[column]) if not t.strip())
     if empty:
-        notes = (*notes, f"{empty} post(s) have empty text; they are kept and scored as empty.")
+        notes = (*notes, empty_posts_note(empty))
     return Posts(
         frame=frame,
         text_col=column,
@@ -212,6 +212,22 @@ def read_table(
             "Rename the repeated columns."
         )
     return frame.reset_index(drop=True), notes
+
+
+def empty_posts_note(count: int) -> str:
+    """The note for ``count`` posts whose text is empty or only whitespace."""
+    return f"{count} post(s) have empty text; they are kept and scored as empty."
+
+
+def known_labels(values: pd.Series, name: str) -> np.ndarray:
+    """:func:`~core.io.labels.parse_labels`, refusing a column where every label is missing."""
+    labels = parse_labels(values, name)
+    if labels.size and np.isnan(labels).all():
+        raise InputError(
+            f"Column '{name}' has no labels: every value is empty or missing. "
+            "Choose a column with 0/1, true/false or fractional labels."
+        )
+    return labels
 
 
 def find_text_column(columns: Sequence[object]) -> str | None:

@@ -25,6 +25,7 @@ from core.io.posts import read_posts
 from core.model.artifact import CARD_FILE, check_model_target
 from core.model.classifier import ProgressCallback, ToxicityClassifier
 from core.model.config import ModelConfig, preset
+from core.model.metadata import ModelMetadata, read_metadata
 from core.training.card import render_card
 from core.training.checks import run_checks
 from core.training.datasets import DEFAULT_DATA_DIR, LabelledSet, load_all, random_split
@@ -87,6 +88,11 @@ def gather(request: TrainingRequest) -> list[LabelledSet]:
 
 def _user_set(path: Path, request: TrainingRequest) -> LabelledSet:
     posts = read_posts(path, text_col=request.text_col)
+    if posts.empty_mask.all():
+        raise ModLensError(
+            f"{path.name}: every post in column '{posts.text_col}' is empty, so there is nothing to learn from. "
+            "Choose the text column with --text-col."
+        )
     columns = {c.lower(): c for c in posts.frame.columns}
     matrix = {}
     for i, label in enumerate(request.labels):
@@ -239,9 +245,7 @@ def train(request: TrainingRequest, progress: ProgressCallback | None = None, lo
     return clf
 
 
-def _reload_metadata(directory: Path) -> dict[str, Any]:
-    from core.model.artifact import read_metadata
-
+def _reload_metadata(directory: Path) -> ModelMetadata:
     return read_metadata(Path(directory))
 
 
