@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 CHILD = """
-import resource, sys, time
+import sys, time
 started = time.perf_counter()
 kind, path = sys.argv[1], sys.argv[2]
 try:
@@ -40,7 +40,8 @@ try:
     outcome = f"read {rows} rows"
 except Exception as exc:
     outcome = f"{type(exc).__name__}: {' '.join(str(exc).split())[:150]}"
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+status = open("/proc/self/status").read()
+peak = int(status.split("VmHWM:")[1].split()[0]) / 1024  # own peak; ru_maxrss would include the forking parent
 print(f"{peak:.0f}\\t{time.perf_counter() - started:.1f}\\t{outcome}")
 """
 

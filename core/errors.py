@@ -17,8 +17,10 @@ __all__ = [
     "LimitExceeded",
     "ModLensError",
     "ModelError",
+    "NotFittedError",
     "OutputError",
     "PermissionDenied",
+    "TrainingCancelled",
 ]
 
 
@@ -40,6 +42,14 @@ class ConfigError(ModLensError):
 
 class ModelError(ModLensError):
     """A model directory or its ``metadata.json`` that is missing, damaged or of the wrong shape."""
+
+
+class NotFittedError(ModelError):
+    """A classifier used before ``fit`` or ``load``."""
+
+
+class TrainingCancelled(ModLensError):  # noqa: N818 (reads better than ...Error at call sites)
+    """Raised by ``fit`` when the progress callback asked to stop (the user pressed Cancel)."""
 
 
 class OutputError(ModLensError):

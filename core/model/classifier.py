@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from core.errors import ModLensError
+from core.errors import ModLensError, NotFittedError
 from core.model import artifact, network
 from core.model.config import ModelConfig, preset
 from core.model.fitting import TrainingCancelled, fit_network
@@ -27,7 +27,7 @@ __all__ = [
     "SMALL_BATCH",
     "NotFittedError",
     "ToxicityClassifier",
-    "TrainingCancelled",  # raised by fit; defined with the training loop in core.model.fitting
+    "TrainingCancelled",  # raised by fit; defined with every other user-facing error in core.errors
     "TrainingProgress",
 ]
 
@@ -38,10 +38,6 @@ SCORING_BATCH = 1_024
 SMALL_BATCH = 256
 """Up to this many posts are scored in one traced call without sorting into length buckets."""
 _LENGTH_STEP = 8
-
-
-class NotFittedError(ModLensError):
-    """Raised when a classifier is used before ``fit`` or ``load``."""
 
 
 class ToxicityClassifier:

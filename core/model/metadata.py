@@ -21,7 +21,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from core.errors import InputError, ModelError
+from core.errors import ConfigError, InputError, ModelError
 from core.io.atomic import atomic_write_text
 from core.io.source import open_regular
 
@@ -126,8 +126,11 @@ class ModelMetadata(Mapping[str, Any]):
         unknown = sorted(set(thresholds) - set(self.labels))
         if unknown:
             raise InputError(f"Unknown label(s) {', '.join(unknown)}; labels are {list(self.labels)}.")
-        merged = {**self.thresholds, **thresholds}
-        return replace(self, thresholds=_thresholds(merged, self.labels, "the new thresholds"))
+        for label, value in thresholds.items():
+            if not _is_number(value) or not 0.0 <= float(value) <= 1.0:  # type: ignore[arg-type]
+                raise ConfigError(f"The threshold for '{label}' must be a number from 0 to 1, not {value!r}.")
+        merged = {**self.thresholds, **{label: float(v) for label, v in thresholds.items()}}  # type: ignore[arg-type]
+        return replace(self, thresholds=merged)
 
     # -- the read-only mapping view of the JSON document ----------------------------------------
     @cached_property

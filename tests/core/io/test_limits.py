@@ -117,7 +117,9 @@ CHILD = textwrap.dedent(
         kind, message = "read", ""
     except BaseException as exc:
         kind, message = type(exc).__name__, str(exc)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # VmHWM: this program's own peak (ru_maxrss would include the forking parent's memory)
+    status = open("/proc/self/status").read()
+    peak = int(status.split("VmHWM:")[1].split()[0]) / 1024
     print(json.dumps({"kind": kind, "message": message, "mb": peak, "s": time.perf_counter() - started}))
     """
 )
