@@ -28,7 +28,7 @@ from typing import Any
 
 from core.errors import ModelError, ModLensError
 from core.io.targets import refuse_dangerous_folder
-from core.model.artifact import CARD_FILE, MODEL_FILES
+from core.model.artifact import MODEL_FILES
 from core.model.metadata import METADATA_FILE, ModelMetadata, read_metadata, write_metadata
 from core.paths import DEFAULT_MODEL_DIR, MODEL_ENV
 
@@ -164,9 +164,8 @@ class ModelRegistry:
             try:
                 (staging / "model").mkdir()
                 for name in MODEL_FILES:
-                    if name == CARD_FILE and not (model_dir / name).exists():
-                        continue
-                    _copy_regular_file(model_dir / name, staging / "model" / name)
+                    if (model_dir / name).exists():  # read_metadata checked metadata.json; load checks the rest
+                        _copy_regular_file(model_dir / name, staging / "model" / name)
                 os.replace(staging / "model", self.versions_dir / f"v{version}")
             finally:
                 shutil.rmtree(staging, ignore_errors=True)

@@ -11,7 +11,7 @@ import hashlib
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ import pandas as pd
 from core.errors import ModLensError
 from core.evaluation.metrics import evaluate_scores
 from core.io.atomic import atomic_write_text
+from core.io.labels import parse_labels
 from core.io.posts import read_posts
 from core.model.artifact import CARD_FILE, check_model_target
 from core.model.classifier import ProgressCallback, ToxicityClassifier
@@ -104,7 +105,12 @@ def _user_set(path: Path, request: TrainingRequest) -> LabelledSet:
                 f"Label column '{column}' not found in {path.name}. Columns are: "
                 f"{', '.join(posts.frame.columns)}. Map it with --label-col {label}=COLUMN."
             )
-        matrix[label] = posts.labels(column) if column else np.full(len(posts), np.nan)
+        if column is None:
+            matrix[label] = np.full(len(posts), np.nan)
+        elif label in request.label_columns:  # chosen by the user: it must hold labels
+            matrix[label] = posts.labels(column)
+        else:  # found by name: a column without values leaves that label out (see _with_known_labels)
+            matrix[label] = parse_labels(posts.frame[column], column)
     if all(np.isnan(v).all() for v in matrix.values()):
         raise ModLensError(
             f"{path.name} has no label column for {', '.join(request.labels)}. "
@@ -207,6 +213,7 @@ def train(request: TrainingRequest, progress: ProgressCallback | None = None, lo
     started = time.time()
     check_model_target(request.out, overwrite=request.overwrite)  # before hours of training, not after
     sets = gather(request)
+    request = _with_known_labels(request, sets, log)
     data_dir = request.data_dir or DEFAULT_DATA_DIR
     before = None
     if request.debias is not None and request.compare_baseline:
@@ -243,6 +250,25 @@ def train(request: TrainingRequest, progress: ProgressCallback | None = None, lo
     card = render_card(_reload_metadata(request.out))
     atomic_write_text(Path(request.out) / CARD_FILE, card)
     return clf
+
+
+def _with_known_labels(request: TrainingRequest, sets: Sequence[LabelledSet], log: Any) -> TrainingRequest:
+    """The request for the labels that have known values in the training data.
+
+    A label that no training post has a value for (a file with only a ``toxic`` column, say)
+    cannot be learned: the new model leaves it out rather than give it untrained scores.
+    """
+    _, y = _stack(sets, "train", request.labels)
+    known = [label for j, label in enumerate(request.labels) if np.isfinite(y[:, j]).any()]
+    if not known:
+        raise ModLensError(
+            f"No training post has a value for {', '.join(request.labels)}. "
+            "Choose the column that holds the labels (0/1), or add labelled posts."
+        )
+    missing = [label for label in request.labels if label not in known]
+    if missing and log:
+        log(f"No training post has a value for {', '.join(missing)}: the new model scores {', '.join(known)} only.")
+    return replace(request, labels=tuple(known)) if missing else request
 
 
 def _reload_metadata(directory: Path) -> ModelMetadata:

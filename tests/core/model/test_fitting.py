@@ -77,3 +77,15 @@ def test_validation_auc_averages_over_groups_so_offsets_between_groups_do_not_co
     one_class = np.array(["a", "a", "c", "c"], dtype=object)
     y_one = np.array([[0.0], [1.0], [1.0], [1.0]])
     assert validation_auc(y_one, scores, one_class) == pytest.approx(1.0)  # group c has one class: skipped
+
+
+def test_a_label_without_any_known_value_is_masked_not_a_crash() -> None:
+    texts, labels = tiny_corpus(120)
+    labels[:, 1] = np.nan  # a file with only a toxic column
+    config = preset("default").with_overrides(
+        epochs=1, vocab_size=100, embedding_dim=4, lstm_units=4, sequence_length=12, batch_size=16
+    )
+    clf = ToxicityClassifier(config=config).fit(texts, labels)
+    assert clf.predict_proba(["you are an idiot"]).shape == (1, 2)
+    assert np.isnan(clf.validation_metrics_["hate"]["roc_auc"])
+    assert not np.isnan(clf.validation_metrics_["toxic"]["roc_auc"])
