@@ -45,6 +45,9 @@ class BiasConfig:
     overall_weight: float = 0.25
 
     def __post_init__(self) -> None:
+        """Reject settings out of range (NaN included), saying what is allowed."""
+        if not isinstance(self.threshold, int | float) or not 0.0 <= self.threshold <= 1.0:
+            raise ConfigError(f"threshold must be a number from 0 to 1, not {self.threshold!r}.")
         if self.n_bootstrap < 0:
             raise ConfigError(f"n_bootstrap (bootstrap resamples) must be 0 or more, not {self.n_bootstrap}.")
         if self.min_group_size < 1:

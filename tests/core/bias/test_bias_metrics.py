@@ -189,3 +189,9 @@ def test_config_validation() -> None:
         BiasConfig(confidence=1.5)
     with pytest.raises(ConfigError, match="n_bootstrap"):
         BiasConfig(n_bootstrap=-1)
+
+
+@pytest.mark.parametrize("threshold", [float("nan"), -0.1, 1.5, "0.5"])
+def test_a_threshold_outside_zero_to_one_is_refused(threshold: object) -> None:
+    with pytest.raises(ConfigError, match="threshold must be a number from 0 to 1"):
+        BiasConfig(threshold=threshold)  # type: ignore[arg-type]
