@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import ModelError, ModLensError
+from core.io.atomic import atomic_write_text
 from core.io.targets import refuse_dangerous_folder
 from core.model.artifact import MODEL_FILES
 from core.model.metadata import METADATA_FILE, ModelMetadata, read_metadata, write_metadata
@@ -233,12 +234,12 @@ class ModelRegistry:
         except (OSError, ValueError, KeyError, TypeError):
             last = 0
         version = max([last, *numbers]) + 1
-        _atomic_write(self.root / COUNTER_FILE, json.dumps({"last": version}) + "\n")
+        atomic_write_text(self.root / COUNTER_FILE, json.dumps({"last": version}) + "\n")
         return version
 
     def _write_active(self, version: int) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
-        _atomic_write(self.root / ACTIVE_FILE, json.dumps({"version": version}) + "\n")
+        atomic_write_text(self.root / ACTIVE_FILE, json.dumps({"version": version}) + "\n")
 
     @contextlib.contextmanager
     def _lock(self) -> Iterator[None]:
@@ -251,21 +252,6 @@ class ModelRegistry:
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    """Write a small file by writing a temporary sibling, syncing it and renaming it over."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
 
 
 def _refuse_links(model_dir: Path) -> None:
