@@ -1,14 +1,15 @@
 """Peak memory and time of reading hostile files: each is read in a child process that is watched.
 
 Builds the files of issue 15 (an xlsx claiming a huge dimension, an xlsx zip bomb, a
-wide sheet, a CSV header with a million columns, a huge single-line file, ``/dev/zero``
-and a FIFO), reads each with ``core.io.posts.read_posts`` (the dashboard's and most
+wide sheet, a CSV header with a million columns, a huge single-line file, ``/dev/zero``,
+a FIFO) and reads each with ``core.io.posts.read_posts`` (the dashboard's and most
 commands' reader) and, for the text files, ``core.io.streaming.iter_posts`` (the
-streaming reader of ``score``) in a child process, and prints the child's peak
+streaming reader of ``score``); one 10 MB post goes through ``python -m core explain``
+with the bundled model. Each runs in a child process; the table gives the child's peak
 resident memory, its time and how it ended. A watchdog kills a child above
 ``--cap-mb`` of memory or after ``--timeout`` seconds, so the machine is never at risk.
 
-Usage: python benchmarks/hostile_files.py [--cap-mb 3000] [--timeout 60] [--keep DIR]
+Usage: python benchmarks/hostile_files.py [--cap-mb 3000] [--timeout 60] [--keep DIR] [--only TEXT]
 """
 
 from __future__ import annotations
@@ -58,6 +59,8 @@ def _rss_mb(pid: int) -> float:
 
 def measure(kind: str, path: str, cap_mb: float, timeout: float) -> tuple[str, str, str]:
     """Peak MB, seconds and outcome of reading ``path`` in a watched child process."""
+    if kind == "explain":
+        return _explain(path, cap_mb, timeout)
     started = time.perf_counter()
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, kind, path],
@@ -66,6 +69,37 @@ def measure(kind: str, path: str, cap_mb: float, timeout: float) -> tuple[str, s
         stderr=subprocess.DEVNULL,
         text=True,
     )
+    peak, verdict = _watch(child, started, cap_mb, timeout)
+    if verdict:
+        return f">{peak:.0f}", f"{time.perf_counter() - started:.1f}", verdict
+    out = (child.stdout.read() if child.stdout else "").strip().split("\t")
+    if len(out) != 3:
+        return f"{peak:.0f}", f"{time.perf_counter() - started:.1f}", f"crashed (exit {child.returncode})"
+    return out[0], out[1], out[2]
+
+
+def _explain(path: str, cap_mb: float, timeout: float) -> tuple[str, str, str]:
+    """``python -m core explain FILE -o OUT`` with the bundled model, watched like a reader."""
+    started = time.perf_counter()
+    out = Path(path).with_suffix(".explained.csv")
+    child = subprocess.Popen(
+        [sys.executable, "-m", "core", "explain", path, "-o", str(out), "--model", str(ROOT / "assets" / "model")],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    peak, verdict = _watch(child, started, cap_mb, timeout)
+    seconds = f"{time.perf_counter() - started:.1f}"
+    if verdict:
+        return f">{peak:.0f}", seconds, verdict
+    notes = [line for line in (child.stderr.read() if child.stderr else "").splitlines() if line.startswith("note:")]
+    out.unlink(missing_ok=True)
+    return f"{peak:.0f}", seconds, f"exit {child.returncode}; " + (notes[-1] if notes else "no note")
+
+
+def _watch(child: subprocess.Popen, started: float, cap_mb: float, timeout: float) -> tuple[float, str]:
+    """Poll the child's resident memory until it ends; kill it above the cap or after the timeout."""
     peak = 0.0
     verdict = ""
     while child.poll() is None:
@@ -77,12 +111,9 @@ def measure(kind: str, path: str, cap_mb: float, timeout: float) -> tuple[str, s
         if verdict:
             child.kill()
             child.wait()
-            return f">{peak:.0f}", f"{time.perf_counter() - started:.1f}", verdict
+            return peak, verdict
         time.sleep(0.02)
-    out = (child.stdout.read() if child.stdout else "").strip().split("\t")
-    if len(out) != 3:
-        return f"{peak:.0f}", f"{time.perf_counter() - started:.1f}", f"crashed (exit {child.returncode})"
-    return out[0], out[1], out[2]
+    return peak, ""
 
 
 # -- hostile files -------------------------------------------------------------------------------
@@ -179,6 +210,12 @@ def single_line(path: Path) -> None:
             handle.write(block)
 
 
+def big_post(path: Path) -> None:
+    """One post of 10 MB (words), to explain: SHAP scores hundreds of masked copies of it."""
+    with open(path, "w") as handle:
+        handle.write("text\n" + "you are an idiot and " * 500_000 + "\n")
+
+
 def fifo(path: Path) -> None:
     """A named pipe that nobody writes to: a reader that opens it waits forever."""
     os.mkfifo(path)
@@ -192,6 +229,7 @@ CASES: list[tuple[str, str, Callable[[Path], None] | None, tuple[str, ...]]] = [
     ("150 MB single-line CSV", "line.csv", single_line, ("read", "stream")),
     ("/dev/zero", "/dev/zero", None, ("read", "stream")),
     ("FIFO nobody writes to", "pipe.csv", fifo, ("read", "stream")),
+    ("one 10 MB post, explained", "bigpost.csv", big_post, ("explain",)),
 ]
 
 
@@ -201,11 +239,14 @@ def main() -> None:
     parser.add_argument("--cap-mb", type=float, default=3000, help="kill a child above this resident memory")
     parser.add_argument("--timeout", type=float, default=60, help="kill a child after this many seconds")
     parser.add_argument("--keep", type=Path, default=None, help="build the files in this folder and keep them")
+    parser.add_argument("--only", default="", help="run only the cases whose title contains this text")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="modlens-hostile-"))
     folder.mkdir(parents=True, exist_ok=True)
     print(f"{'file':<34} {'reader':<7} {'on disk':>9} {'peak MB':>8} {'seconds':>8}  outcome")
     for title, name, build, readers in CASES:
+        if args.only not in title:
+            continue
         path = Path(name) if name.startswith("/") else folder / name
         if build is not None and not os.path.lexists(path):
             build(path)
