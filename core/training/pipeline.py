@@ -96,6 +96,7 @@ def _user_set(path: Path, request: TrainingRequest) -> LabelledSet:
         )
     columns = {c.lower(): c for c in posts.frame.columns}
     matrix = {}
+    found: list[str] = []
     for i, label in enumerate(request.labels):
         column = request.label_columns.get(label) or columns.get(label.lower())
         if column is None and i == 0 and "label" in columns:
@@ -105,13 +106,16 @@ def _user_set(path: Path, request: TrainingRequest) -> LabelledSet:
                 f"Label column '{column}' not found in {path.name}. Columns are: "
                 f"{', '.join(posts.frame.columns)}. Map it with --label-col {label}=COLUMN."
             )
-        if column is None:
-            matrix[label] = np.full(len(posts), np.nan)
-        elif label in request.label_columns:  # chosen by the user: it must hold labels
-            matrix[label] = posts.labels(column)
-        else:  # found by name: a column without values leaves that label out (see _with_known_labels)
-            matrix[label] = parse_labels(posts.frame[column], column)
+        # a label column without any value leaves that label out (see _with_known_labels)
+        matrix[label] = np.full(len(posts), np.nan) if column is None else parse_labels(posts.frame[column], column)
+        if column is not None:
+            found.append(column)
     if all(np.isnan(v).all() for v in matrix.values()):
+        if found:
+            raise ModLensError(
+                f"{path.name}: the label column(s) {', '.join(found)} hold no labels (every value is empty). "
+                f"Choose a column of 0/1 labels with --label-col {request.labels[0]}=COLUMN."
+            )
         raise ModLensError(
             f"{path.name} has no label column for {', '.join(request.labels)}. "
             f"Columns are: {', '.join(posts.frame.columns)}. Map one with --label-col {request.labels[0]}=COLUMN."

@@ -58,7 +58,7 @@ CASES = [
     (["evaluate", "{d}/arrays.jsonl", "--label-col", "text"], "line 2 is a JSON array, not an object"),
     (["evaluate", "{d}/nanlabels.csv", "--label-col", "gold"], "Column 'gold' has no labels"),
     (["bias", "{d}/nanlabels.csv", "--label-col", "gold"], "Column 'gold' has no labels"),
-    (["train", "--data", "{d}/nanlabels.csv", "--label-col", "toxic=gold", "--out", "{d}/m"], "has no labels"),
+    (["train", "--data", "{d}/nanlabels.csv", "--label-col", "toxic=gold", "--out", "{d}/m"], "gold hold no labels"),
     (["train", "--data", "{d}/nolabels.csv", "--out", "{d}/m"], "has no label column for toxic, hate"),
     (["train", "--data", "{d}/good.csv", "--out", "{d}/m", "--labels", " , "], "--labels needs at least one"),
     (["train", "--data", "{d}/emptytext.csv", "--out", "{d}/m"], "every post in column 'text' is empty"),
