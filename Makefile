@@ -3,6 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+ADDRESS ?= 127.0.0.1
 DATA_DIR ?= ../shared/data
 
 .PHONY: run test install install-dev chromium default-model lint benchmarks clean
@@ -23,9 +24,10 @@ install: $(VENV)/.installed-run
 
 install-dev: $(VENV)/.installed-dev
 
-## Start the dashboard on http://localhost:$(PORT) with the bundled default model.
+## Start the dashboard on http://$(ADDRESS):$(PORT) with the bundled default model (this machine only; see README
+## "Running the dashboard for a team" before changing ADDRESS).
 run: install
-	$(BIN)/python -m streamlit run app.py --server.port $(PORT)
+	$(BIN)/python -m streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT)
 
 ## Install Debian's chromium for the browser tests (only as root, only when missing).
 chromium:
@@ -46,7 +48,7 @@ lint: install-dev
 
 ## Rebuild the bundled default model from the public datasets in $(DATA_DIR).
 default-model: install
-	$(BIN)/python -m core train --public all --data-dir $(DATA_DIR) --out assets/model --preset default --debias \
+	$(BIN)/python -m core train --public all --data-dir $(DATA_DIR) --out assets/model --overwrite --preset default --debias \
 		--name modlens-default-v3
 
 benchmarks: install-dev

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from collections.abc import Sequence
+from pathlib import Path
 
 from core.cli import bias, evaluate, explain, models, score, train
 from core.errors import ModLensError
@@ -47,10 +49,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             raise
         print(
-            f"error: unexpected {type(exc).__name__}: {_one_line(exc)} (run with --debug for details)", file=sys.stderr
+            f"error: unexpected {type(exc).__name__} at {_where(exc)} (a bug; run with --debug for details)",
+            file=sys.stderr,
         )
         return EXIT_BUG
 
 
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _where(exc: BaseException) -> str:
+    """File and line where a bug was raised. The message is left out: it may quote post text."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return "an unknown place"
+    package = Path(__file__).resolve().parents[1]
+    ours = [f for f in frames if Path(f.filename).resolve().is_relative_to(package)]
+    frame = (ours or frames)[-1]
+    path = Path(frame.filename).resolve()
+    name = path.relative_to(package.parent) if ours else path.name
+    return f"{name}:{frame.lineno}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,6 +43,21 @@ def label_index(model: ToxicityClassifier, label: str | None) -> int:
     if label not in model.labels_:
         raise ModLensError(f"Label '{label}' is not a model label. Model labels are: {', '.join(model.labels_)}.")
     return model.labels_.index(label)
+
+
+def print_notes(notes: Iterable[str], shown: set[str] | None = None) -> None:
+    """Print the reader's notes (encoding fallback, removed NUL bytes, empty posts) to stderr, each once."""
+    for note in notes:
+        if shown is not None:
+            if note in shown:
+                continue
+            shown.add(note)
+        print(f"note: {printable(note)}", file=sys.stderr)
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters escaped, so file contents cannot drive the terminal."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in str(text))
 
 
 def progress_bar(total: int | None, unit: str = "posts", desc: str = ""):

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from core.errors import ModLensError
+from core.errors import ModLensError, NotFittedError
 from core.model import artifact, network
 from core.model.config import ModelConfig, preset
 from core.model.fitting import TrainingCancelled, fit_network
@@ -27,7 +27,7 @@ __all__ = [
     "SMALL_BATCH",
     "NotFittedError",
     "ToxicityClassifier",
-    "TrainingCancelled",  # raised by fit; defined with the training loop in core.model.fitting
+    "TrainingCancelled",  # raised by fit; defined with every other user-facing error in core.errors
     "TrainingProgress",
 ]
 
@@ -37,10 +37,6 @@ SCORING_BATCH = 1_024
 SMALL_BATCH = 256
 """Up to this many posts are scored in one traced call without sorting into length buckets."""
 _LENGTH_STEP = 8
-
-
-class NotFittedError(ModLensError):
-    """Raised when a classifier is used before ``fit`` or ``load``."""
 
 
 class ToxicityClassifier:
@@ -152,8 +148,13 @@ class ToxicityClassifier:
         return self
 
     # -- persistence -------------------------------------------------------------------
-    def save(self, directory: str | Path, *, metadata: dict[str, Any] | None = None, card: str = "") -> Path:
-        """Save atomically to a model directory (``model.keras``, ``metadata.json``, ``model_card.md``)."""
+    def save(
+        self, directory: str | Path, *, metadata: dict[str, Any] | None = None, card: str = "", overwrite: bool = False
+    ) -> Path:
+        """Save atomically to a model directory (``model.keras``, ``metadata.json``, ``model_card.md``).
+
+        An existing model directory is replaced only with ``overwrite``; any other folder is refused.
+        """
         self._check_fitted()
         full = artifact.build_metadata(
             labels=self.labels_,
@@ -163,7 +164,7 @@ class ToxicityClassifier:
             validation=getattr(self, "validation_metrics_", {}),
             extra=metadata or {},
         )
-        return artifact.save_model_dir(self.model_, Path(directory), metadata=full, card=card)
+        return artifact.save_model_dir(self.model_, Path(directory), metadata=full, card=card, overwrite=overwrite)
 
     @classmethod
     def load(cls, directory: str | Path) -> ToxicityClassifier:

@@ -90,7 +90,7 @@ def label_like_columns(frame: pd.DataFrame, exclude: Sequence[Hashable] = ()) ->
             continue
         try:
             values = parse_labels(frame[column], str(column))
-        except (ModLensError, TypeError, ValueError):
+        except ModLensError:
             continue
         if not np.isnan(values).all():
             found.append(column)

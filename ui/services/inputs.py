@@ -13,9 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from core.errors import ModLensError
-from core.io.columns import find_text_column, text_column_candidates
-from core.io.formats import read_table
-from core.io.posts import Posts, read_posts
+from core.io.posts import Posts, find_text_column, read_posts, read_table, text_column_candidates
 from core.paths import SAMPLE_POSTS
 
 CHOOSE_HINT = "in the column picker"

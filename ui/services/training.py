@@ -28,7 +28,7 @@ from typing import Any
 
 import streamlit as st
 
-from core.errors import ModLensError
+from core.errors import ModLensError, TrainingBusyError
 from core.model.artifact import CARD_FILE, read_metadata
 from core.model.config import ModelConfig
 from core.registry import ModelRegistry
@@ -38,6 +38,7 @@ from ui.services.training_process import TrainingProgress, TrainingSpec, train_i
 
 __all__ = [
     "TrainingBoard",
+    "TrainingBusyError",
     "TrainingJob",
     "TrainingProgress",
     "TrainingSpec",
@@ -94,10 +95,6 @@ def training_spec(
         debias=debias,
         compare_baseline=baseline,
     )
-
-
-class TrainingBusyError(ModLensError):
-    """A training is already running on this server."""
 
 
 @dataclass

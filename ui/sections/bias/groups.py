@@ -55,7 +55,7 @@ def groups_section(data: str, scored: ScoredPosts, settings: Settings, version: 
                 scored.scores[:, settings.column].astype(float),
                 groups.members,
             )
-    except (ModLensError, ValueError) as exc:  # e.g. a group column named like a reserved row
+    except ModLensError as exc:  # e.g. a group column named like the reserved 'overall' row
         error(str(exc))
         return
     labelled = settings.truth is not None

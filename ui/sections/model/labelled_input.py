@@ -12,8 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from core.errors import ModLensError
-from core.io.columns import find_text_column
-from core.io.formats import read_table
+from core.io.posts import find_text_column, read_table
 from core.registry import ModelVersion
 from core.training import datasets
 from ui.components import upload

@@ -11,8 +11,7 @@ import logging
 import streamlit as st
 
 from core.errors import ModLensError
-from core.io.formats import SUPPORTED
-from core.io.posts import Posts
+from core.io.posts import SUPPORTED, Posts
 from ui import state
 from ui.components import upload
 from ui.components.safe_text import error
