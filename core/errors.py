@@ -20,6 +20,7 @@ __all__ = [
     "NotFittedError",
     "OutputError",
     "PermissionDenied",
+    "TrainingBusyError",
     "TrainingCancelled",
 ]
 
@@ -50,6 +51,10 @@ class NotFittedError(ModelError):
 
 class TrainingCancelled(ModLensError):  # noqa: N818 (reads better than ...Error at call sites)
     """Raised by ``fit`` when the progress callback asked to stop (the user pressed Cancel)."""
+
+
+class TrainingBusyError(ModLensError):
+    """A training asked for while another one runs on this server (one runs at a time)."""
 
 
 class OutputError(ModLensError):

@@ -4,6 +4,7 @@
 - :mod:`~core.model.network`: the Keras layers (raw strings in, one probability per label out).
 - :mod:`~core.model.fitting`: the training loop (early stopping, plateau decay, weight averaging).
 - :mod:`~core.model.config` / :mod:`~core.model.progress`: TensorFlow-free settings and progress events.
+- :mod:`~core.model.labels`: the default labels ``("toxic", "hate")``, named once.
 - :mod:`~core.model.artifact`: model directories (atomic save, ``safe_mode`` load, what may be replaced).
 - :mod:`~core.model.metadata`: ``metadata.json`` as a typed, checked :class:`ModelMetadata` (the only reader/writer).
 
@@ -16,7 +17,7 @@ import importlib
 from typing import Any
 
 _EXPORTS: dict[str, str] = {
-    "DEFAULT_LABELS": "core.model.classifier",
+    "DEFAULT_LABELS": "core.model.labels",
     "NotFittedError": "core.model.classifier",
     "ToxicityClassifier": "core.model.classifier",
     "TrainingCancelled": "core.model.fitting",

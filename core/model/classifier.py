@@ -18,11 +18,11 @@ from core.errors import ModLensError, NotFittedError
 from core.model import artifact, network
 from core.model.config import ModelConfig, preset
 from core.model.fitting import TrainingCancelled, fit_network
+from core.model.labels import DEFAULT_LABELS
 from core.model.network import keras, tf
 from core.model.progress import ProgressCallback, TrainingProgress
 
 __all__ = [
-    "DEFAULT_LABELS",
     "SCORING_BATCH",
     "SMALL_BATCH",
     "NotFittedError",
@@ -31,7 +31,6 @@ __all__ = [
     "TrainingProgress",
 ]
 
-DEFAULT_LABELS: tuple[str, ...] = ("toxic", "hate")
 SCORING_BATCH = 1_024
 """Posts per call of the compiled scoring function: small enough for tight length buckets
 (1,024 measured about 1.5x faster than 4,096 on 2 cores)."""

@@ -26,6 +26,7 @@ from core.io.posts import read_posts
 from core.model.artifact import CARD_FILE, check_model_target
 from core.model.classifier import ProgressCallback, ToxicityClassifier
 from core.model.config import ModelConfig, preset
+from core.model.labels import DEFAULT_LABELS
 from core.model.metadata import ModelMetadata, read_metadata
 from core.training.card import render_card
 from core.training.checks import run_checks
@@ -46,7 +47,7 @@ class TrainingRequest:
     """
 
     out: Path
-    labels: tuple[str, ...] = ("toxic", "hate")
+    labels: tuple[str, ...] = DEFAULT_LABELS
     files: tuple[Path, ...] = ()
     text_col: str | None = None
     label_columns: dict[str, str] = field(default_factory=dict)
