@@ -11,3 +11,12 @@ class ModLensError(Exception):
     e.g. ``Column 'text' not found. Columns are: id, body. Choose the text
     column with --text-col.``
     """
+
+
+class PermissionDenied(ModLensError):
+    """The acting user's role does not allow the action (checked in the service layer).
+
+    The message names the user, the role the action needs and who can change it,
+    e.g. ``bob is an analyst; deciding posts needs the reviewer or admin role. Ask an
+    admin to change your role.``
+    """
