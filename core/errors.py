@@ -13,7 +13,7 @@ class ModLensError(Exception):
     """
 
 
-class PermissionDenied(ModLensError):
+class PermissionDenied(ModLensError):  # noqa: N818 - the name the services and pages use
     """The acting user's role does not allow the action (checked in the service layer).
 
     The message names the user, the role the action needs and who can change it,

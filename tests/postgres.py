@@ -3,7 +3,7 @@
 The Debian server binaries (``/usr/lib/postgresql/<version>/bin``; ``make test`` installs
 the ``postgresql`` package when root) are used. ``initdb`` refuses to run as root, so
 as root the cluster runs as the ``postgres`` OS user through ``runuser``, from a
-temporary folder owned by that user. :func:`start_cluster` raises :class:`Unavailable`
+temporary folder owned by that user. :func:`start_cluster` raises :class:`NoPostgresError`
 with the reason when no server can be started; callers skip.
 """
 
@@ -25,7 +25,7 @@ from pathlib import Path
 SUPERUSER = "postgres"
 
 
-class Unavailable(RuntimeError):
+class NoPostgresError(RuntimeError):
     """No PostgreSQL server can be started here (the message says why)."""
 
 
@@ -53,7 +53,7 @@ def find_pg_ctl() -> str:
     on_path = shutil.which("pg_ctl")
     if on_path:
         return on_path
-    raise Unavailable("PostgreSQL server binaries not found (apt-get install postgresql, or set MODLENS_PG_CTL)")
+    raise NoPostgresError("PostgreSQL server binaries not found (apt-get install postgresql, or set MODLENS_PG_CTL)")
 
 
 def _free_port() -> int:
@@ -67,10 +67,10 @@ def _as_server_user(pg_ctl: str, base: Path) -> str:
     try:
         account = pwd.getpwnam(SUPERUSER)
     except KeyError as exc:
-        raise Unavailable("running as root and there is no 'postgres' OS user to run the server as") from exc
+        raise NoPostgresError("running as root and there is no 'postgres' OS user to run the server as") from exc
     runuser = shutil.which("runuser")
     if runuser is None:
-        raise Unavailable("running as root and 'runuser' is missing, so initdb cannot run as another user")
+        raise NoPostgresError("running as root and 'runuser' is missing, so initdb cannot run as another user")
     os.chown(base, account.pw_uid, account.pw_gid)
     base.chmod(0o700)
     wrapper = Path(tempfile.mkdtemp(prefix="modlens-pgctl-")) / "pg_ctl"
@@ -85,7 +85,7 @@ def start_cluster() -> Iterator[Cluster]:
     try:
         from pytest_postgresql.executors import PostgreSQLExecutor
     except ImportError as exc:
-        raise Unavailable("pytest-postgresql is not installed (pip install -r requirements-dev.txt)") from exc
+        raise NoPostgresError("pytest-postgresql is not installed (pip install -r requirements-dev.txt)") from exc
     pg_ctl = find_pg_ctl()
     base = Path(tempfile.mkdtemp(prefix="modlens-pg-"))
     executable = _as_server_user(pg_ctl, base) if os.geteuid() == 0 else pg_ctl
@@ -109,7 +109,7 @@ def start_cluster() -> Iterator[Cluster]:
         log = base / "server.log"
         detail = log.read_text(errors="replace").strip().splitlines()[-3:] if log.exists() else []
         shutil.rmtree(base, ignore_errors=True)
-        raise Unavailable(f"the PostgreSQL server did not start: {exc} {' '.join(detail)}".strip()) from exc
+        raise NoPostgresError(f"the PostgreSQL server did not start: {exc} {' '.join(detail)}".strip()) from exc
     try:
         yield Cluster(host="127.0.0.1", port=port, user=SUPERUSER)
     finally:

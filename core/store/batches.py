@@ -225,8 +225,8 @@ def save_batch(db: Database, actor: Actor, batch: BatchInput, *, queue: QueueReq
             priorities = [float(p) if m else 0.0 for m, p in zip(mask.tolist(), priority.tolist(), strict=True)]
         for start in range(0, n, INSERT_CHUNK):
             stop = min(n, start + INSERT_CHUNK)
-            session.execute(
-                insert(Item),
+            session.connection().execute(
+                insert(Item.__table__),
                 [
                     {
                         "batch_id": row.id,

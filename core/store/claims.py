@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.orm import Session
 
 from core.errors import ModLensError
@@ -122,7 +122,7 @@ def claim_next(db: Database, actor: Actor, queue: str, *, lease_seconds: float =
         return item_view(session, item)
 
 
-def _next_free(queue_id: int, me: str, now: datetime, *, skip_locked: bool):
+def _next_free(queue_id: int, me: str, now: datetime, *, skip_locked: bool) -> Select[tuple[Item]]:
     decided_by_me = exists().where(Decision.item_id == Item.id, Decision.reviewer == me, Decision.is_current)
     query = (
         select(Item)

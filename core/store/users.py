@@ -114,6 +114,16 @@ def login_actor(db: Database, name: str, *, method: str = "oidc") -> Actor | Non
         return Actor(name=user.name, role=Role(user.role))
 
 
+def user_actor(db: Database, name: str) -> Actor:
+    """The actor of an active account, without a sign-in (the command line's ``--as USER``)."""
+    with db.read() as session:
+        user = session.scalar(select(User).where(User.name == name))
+    if user is None or not user.active:
+        state = "does not exist" if user is None else "is disabled"
+        raise ModLensError(f"User '{name}' {state}. List the users with: python -m core users list.")
+    return Actor(name=user.name, role=Role(user.role))
+
+
 def list_users(db: Database, actor: Actor) -> list[UserInfo]:
     """Every account, by name (admins only)."""
     with db.read() as session:
