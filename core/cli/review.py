@@ -49,9 +49,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_text_col_option(imp)
     imp.add_argument("--id-col", default=None, metavar="C", help="the file's post id (default: found by name)")
     imp.add_argument("--author-col", default=None, metavar="C", help="column with the author")
-    imp.add_argument(
-        "--rule", choices=("flagged", "all"), default="flagged", help="posts to queue (default: flagged)"
-    )
+    imp.add_argument("--rule", choices=("flagged", "all"), default="flagged", help="posts to queue (default: flagged)")
     add_model_option(imp)
     add_actor_option(imp)
 

@@ -97,7 +97,7 @@ def db(store_url: str) -> Iterator:
 
 
 @pytest.fixture
-def team(db) -> dict:  # noqa: ANN001
+def team(db) -> dict:
     """Accounts admin, rev (reviewer), rev2 (reviewer) and ana (analyst); their actors by name."""
     from core.store import users
     from core.store.roles import operator_actor
@@ -143,7 +143,7 @@ def batch_input(n: int = 20, *, labels: tuple[str, ...] = ("toxic", "hate"), **o
 
 
 @pytest.fixture
-def make_queue(db) -> Callable[..., str]:  # noqa: ANN001
+def make_queue(db) -> Callable[..., str]:
     """Save a batch of ``n`` posts with a queue (default: all posts) and return the queue's name."""
     from core.store.batches import save_batch
     from core.store.queues import QueueRequest
@@ -152,7 +152,7 @@ def make_queue(db) -> Callable[..., str]:  # noqa: ANN001
 
     counter = iter(range(1, 1_000))
 
-    def make(actor=None, n: int = 20, rule=None, reviews_required: int = 1, **overrides: object) -> str:  # noqa: ANN001
+    def make(actor=None, n: int = 20, rule=None, reviews_required: int = 1, **overrides: object) -> str:
         name = f"queue-{next(counter)}"
         request = QueueRequest(name, rule or AllPosts(), reviews_required=reviews_required)
         save_batch(db, actor or demo_actor(), batch_input(n, **overrides), queue=request)

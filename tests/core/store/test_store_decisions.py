@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from sqlalchemy import select
@@ -39,7 +41,7 @@ def test_reasons_must_fit_the_action(db, team, make_queue) -> None:
     queue = make_queue(team["ana"], n=2)
     item = find_item(db, team["rev"], queue, "p0")
     with pytest.raises(
-        ModLensError, match="Reason 'spam' cannot be given for approve. Reasons for approve: not_violating"
+        ModLensError, match=re.escape("Reason 'spam' cannot be given for approve. Reasons for approve: not_violating")
     ):
         decide(db, team["rev"], item, "approve", reason="spam")
     with pytest.raises(ModLensError, match="Unknown action 'ban'"):
