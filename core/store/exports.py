@@ -129,8 +129,8 @@ def training_data(
 ) -> ReviewedPosts:
     """Posts decided remove (``primary_label`` = 1) or approve (every label 0), for "train on reviewed posts".
 
-    A removal marks the other labels 1 when the reviewer named them in ``labels``, 0 when
-    the reviewer named labels without them, and NaN (unknown) when no labels were given.
+    A removal marks the other labels 1 when a reviewer named them in ``labels``, 0 when
+    reviewers named labels without them, and NaN (unknown) when no labels were given.
     Escalated and skipped posts, and posts whose reviewers disagree, are left out.
     Needs the admin role (training models).
     """
@@ -163,7 +163,9 @@ def training_data(
     for item_id, (text, votes) in by_item.items():
         if len({a for a, _ in votes}) > 1:
             continue  # reviewers disagree: no label
-        action, labels = votes[-1]
+        action = votes[0][0]
+        named = [set(labels) for _, labels in votes if labels]
+        labels = set().union(*named) if named else None
         if action == "approve":
             row = [0.0] * len(names)
         else:
