@@ -120,12 +120,13 @@ def _import(db: Database, args: argparse.Namespace) -> int:
     from core.registry import model_version_label
     from core.scoring import score_texts
     from core.store.batches import BatchInput, find_id_column, save_batch
-    from core.store.queues import QueueRequest
+    from core.store.queues import QueueRequest, check_queue_name
     from core.store.roles import Permission, require
     from core.store.rules import AllPosts, Flagged
 
     actor = resolve_actor(db, args.as_user, recorded=True)
     require(actor, Permission.CREATE_QUEUE)  # fail before scoring; the service checks again
+    check_queue_name(db, args.queue)
     posts = read_posts(args.input, text_col=args.text_col)
     id_col = args.id_col or find_id_column(posts.frame.columns)
     for option, column in (("--id-col", args.id_col), ("--author-col", args.author_col)):

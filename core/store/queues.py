@@ -74,14 +74,24 @@ def queue_by_name(session: Session, name: str) -> Queue:
     return queue
 
 
-def _check_request(session: Session, request: QueueRequest, batch: Batch) -> None:
-    if not NAME_PATTERN.match(request.name) or request.name != request.name.strip():
+def _check_name(session: Session, name: str) -> None:
+    if not NAME_PATTERN.match(name) or name != name.strip():
         raise ModLensError("A queue name needs 1 to 100 printable characters, without spaces around it.")
+    if session.scalar(select(Queue.id).where(Queue.name == name)) is not None:
+        raise ModLensError(f"Queue '{name}' exists already. Choose another name.")
+
+
+def check_queue_name(db: Database, name: str) -> None:
+    """Raise a helpful error if ``name`` is taken or invalid (to fail before scoring; creation checks again)."""
+    with db.read() as session:
+        _check_name(session, name)
+
+
+def _check_request(session: Session, request: QueueRequest, batch: Batch) -> None:
     if not 1 <= request.reviews_required <= 5:
         raise ModLensError(f"reviews_required must be between 1 and 5, got {request.reviews_required}.")
     check_rule(request.rule, batch.labels)
-    if session.scalar(select(Queue.id).where(Queue.name == request.name)) is not None:
-        raise ModLensError(f"Queue '{request.name}' exists already. Choose another name.")
+    _check_name(session, request.name)
 
 
 def add_queue(

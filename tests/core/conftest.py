@@ -159,3 +159,23 @@ def make_queue(db) -> Callable[..., str]:
         return name
 
     return make
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., tuple[int, str, str]]:
+    """Run ``python -m core ARGV`` in-process: (exit code, stdout, stderr); ``stdin`` feeds passwords."""
+    import io
+
+    from core.cli import main
+
+    def run(argv: list[str], stdin: str | None = None) -> tuple[int, str, str]:
+        if stdin is not None:
+            monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        try:
+            code = main(argv)
+        except SystemExit as exc:  # argparse usage errors
+            code = int(exc.code or 0)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
