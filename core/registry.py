@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.errors import ModLensError
-from core.model_io import METADATA_FILE, read_metadata
-from core.paths import DEFAULT_MODEL_DIR
+from core.model.artifact import METADATA_FILE, read_metadata
+from core.paths import DEFAULT_MODEL_DIR, MODEL_ENV
 
 if TYPE_CHECKING:
     from core.store.roles import Actor
@@ -39,6 +39,18 @@ def default_root() -> Path:
     """``$MODLENS_HOME/models`` if set, else ``~/.modlens/models`` (outside the repository)."""
     home = os.environ.get(HOME_ENV)
     return (Path(home) if home else Path.home() / ".modlens") / "models"
+
+
+def active_model_dir() -> Path:
+    """The model used when none is given.
+
+    ``$MODLENS_MODEL`` if set (a model directory), else the registry's active version,
+    which is the bundled default model until another version is activated.
+    """
+    override = os.environ.get(MODEL_ENV)
+    if override:
+        return Path(override)
+    return ModelRegistry().active_dir()
 
 
 @dataclass(frozen=True)

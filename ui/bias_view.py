@@ -49,9 +49,9 @@ from core.bias.lexicon import normalise_term
 from core.bias.table import ci_columns
 from core.bias.templates import ScoreFn, fill_templates
 from core.errors import ModLensError
-from core.export import to_csv_bytes
-from core.labels import parse_labels
-from core.posts import Posts
+from core.io.export import to_csv_bytes
+from core.io.labels import parse_labels
+from core.io.posts import Posts
 from core.scoring import Scorer, ScoringProgress, score_texts
 from ui import inputs, render, resources, results, state
 from ui.results import ScoredPosts

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from core.errors import ModLensError
+from core.io.posts import Posts, find_text_column, read_posts, read_table, text_column_candidates
 from core.paths import SAMPLE_POSTS
-from core.posts import Posts, find_text_column, read_posts, read_table, text_column_candidates
 
 CHOOSE_HINT = "in the column picker"
 PASTED_NAME = "pasted posts"

@@ -20,11 +20,11 @@ import numpy as np
 import pandas as pd
 
 from core.errors import ModLensError
-from core.evaluation import evaluate_scores
-from core.labels import parse_labels
-from core.posts import Posts
+from core.evaluation.metrics import evaluate_scores
+from core.evaluation.thresholds import OperatingPoint, threshold_for_cost, threshold_for_precision, threshold_for_recall
+from core.io.labels import parse_labels
+from core.io.posts import Posts
 from core.registry import ModelVersion
-from core.thresholds import OperatingPoint, threshold_for_cost, threshold_for_precision, threshold_for_recall
 
 NO_COLUMN = "(none)"
 MAX_CATEGORIES = 50
@@ -60,7 +60,7 @@ def _clean_values(series: pd.Series) -> pd.Series:
 
 
 def parses_as_labels(series: pd.Series) -> bool:
-    """True when the column holds labels that :func:`core.labels.parse_labels` reads (0/1, true/false, fractions)."""
+    """True when the column holds labels that :func:`core.io.labels.parse_labels` reads (0/1, true/false, fractions)."""
     try:
         parse_labels(series, str(series.name))
     except ModLensError:
@@ -152,7 +152,7 @@ class LabelledPosts:
         return [label for label, values in self.labels.items() if len(np.unique(values[~np.isnan(values)])) == 2]
 
     def training_table(self) -> pd.DataFrame:
-        """``text`` and one column per label: the file ``core.training`` trains on."""
+        """``text`` and one column per label: the file ``core.training.pipeline`` trains on."""
         return pd.DataFrame({"text": list(self.texts), **{label: v for label, v in self.labels.items()}})
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from core.paths import active_model_dir
+from core.registry import active_model_dir
 from core.scoring import Scorer, ScoringProgress, score_texts
 
 PROGRESS_CHUNK = 16_384
@@ -37,7 +37,7 @@ POLL_SECONDS = 0.2
 
 def load_classifier(model_dir: Path) -> Scorer:
     """Load the classifier from ``model_dir`` and warm it up (imports TensorFlow)."""
-    from core.model import ToxicityClassifier
+    from core.model.classifier import ToxicityClassifier
 
     return ToxicityClassifier.load(model_dir).warm_up()
 

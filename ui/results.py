@@ -13,9 +13,9 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from core.evaluation import evaluate_scores
-from core.export import to_csv_bytes, to_parquet_bytes
-from core.posts import Posts
+from core.evaluation.metrics import evaluate_scores
+from core.io.export import to_csv_bytes, to_parquet_bytes
+from core.io.posts import Posts
 from core.scoring import ScoringProgress, reflag, score_frame
 
 ROW = "row"
@@ -157,7 +157,7 @@ def summarize(table: pd.DataFrame, labels: Sequence[str]) -> dict[str, float]:
 
 
 def label_metrics(truth: np.ndarray, scores: np.ndarray, threshold: float) -> dict[str, float]:
-    """Quick metrics of one label at ``threshold`` (``core.evaluation.evaluate_scores``)."""
+    """Quick metrics of one label at ``threshold`` (``core.evaluation.metrics.evaluate_scores``)."""
     return evaluate_scores(truth, scores, threshold=threshold)
 
 

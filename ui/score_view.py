@@ -1,7 +1,7 @@
 """Streamlit sections of the Score page: input, column picker, progress, results, charts, export.
 
 ``pages/score.py`` calls these in order. Logic without Streamlit lives in
-:mod:`ui.inputs` and :mod:`ui.results`; figures in :mod:`core.figures`.
+:mod:`ui.inputs` and :mod:`ui.results`; figures in :mod:`core.plots.scores`.
 Post text is only shown through ``st.dataframe`` and :func:`ui.render.post_text`.
 """
 
@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import figures
 from core.errors import ModLensError
-from core.posts import SUPPORTED, Posts
+from core.io.posts import SUPPORTED, Posts
+from core.plots import scores as figures
 from core.scoring import Scorer, ScoringProgress
 from ui import inputs, render, resources, results, state
 from ui.results import ScoredPosts

@@ -2,7 +2,7 @@
 
 The :class:`TrainingBoard` lives in ``st.cache_resource``, so every session of the
 server sees the same trainings and at most one runs at a time. Each training is
-held by a daemon thread: :func:`train_model` (``core.training.train`` into a
+held by a daemon thread: :func:`train_model` (``core.training.pipeline.train`` into a
 temporary directory, computed in a child process, see :mod:`ui.training_process`),
 then ``ModelRegistry.add``. Its progress callback records every event and returns
 False once cancel was asked, which stops the fit; a training cancelled at any
@@ -28,7 +28,7 @@ from typing import Any
 import streamlit as st
 
 from core.errors import ModLensError
-from core.model_io import CARD_FILE, read_metadata
+from core.model.artifact import CARD_FILE, read_metadata
 from core.registry import ModelRegistry
 from ui.training_process import TrainingProgress, TrainingSpec, train_in_child
 
@@ -84,7 +84,7 @@ class TrainingJob:
         }
 
     def log(self, message: str) -> None:
-        """Log callback of ``core.training.train``; each fit starts with ``Training on ...``."""
+        """Log callback of ``core.training.pipeline.train``; each fit starts with ``Training on ...``."""
         with self._lock:
             self._messages.append(str(message))
             if str(message).startswith("Training on "):
@@ -169,7 +169,7 @@ def train_model(
 ) -> Path:
     """Train ``spec`` into ``workdir`` and return the model directory; tests replace this.
 
-    Runs ``core.training.train`` in a child process (:func:`ui.training_process.train_in_child`).
+    Runs ``core.training.pipeline.train`` in a child process (:func:`ui.training_process.train_in_child`).
     """
     return train_in_child(spec, workdir, progress, log, stop)
 

@@ -27,13 +27,13 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from core.config import ModelConfig
-from core.debias import DebiasConfig
 from core.errors import ModLensError
-from core.progress import TrainingProgress
+from core.model.config import ModelConfig
+from core.model.progress import TrainingProgress
+from core.training.debias import DebiasConfig
 
 if TYPE_CHECKING:
-    from core.training import TrainingRequest
+    from core.training.pipeline import TrainingRequest
 
 log = logging.getLogger("modlens.ui.training")
 
@@ -60,7 +60,7 @@ class TrainingSpec:
     table_name
         Dataset name of ``table`` in the model card (safe characters only).
     public
-        Public datasets to train on (names from ``core.datasets.available``).
+        Public datasets to train on (names from ``core.training.datasets.available``).
     labels
         Model labels.
     debias
@@ -84,8 +84,8 @@ class TrainingSpec:
     data_dir: Path | None = None
 
     def request(self, workdir: Path) -> TrainingRequest:
-        """The ``core.training`` request; writes the table into ``workdir`` (as Parquet: exact values)."""
-        from core.training import TrainingRequest
+        """The ``core.training.pipeline`` request; writes the table into ``workdir`` (as Parquet: exact values)."""
+        from core.training.pipeline import TrainingRequest
 
         files: tuple[Path, ...] = ()
         if self.table is not None:
@@ -110,8 +110,8 @@ class TrainingSpec:
 
 def _child(spec: TrainingSpec, workdir: Path, events: Any, stop: Any) -> None:
     """Body of the child process: train and report every event through ``events``."""
-    from core.fitting import TrainingCancelled
-    from core.training import train
+    from core.model.fitting import TrainingCancelled
+    from core.training.pipeline import train
 
     def progress(event: Any) -> bool:
         events.put(("progress", asdict(event)))

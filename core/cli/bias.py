@@ -202,7 +202,7 @@ def report_text(table: pd.DataFrame, config: BiasConfig, *, label: str = "") -> 
 def run(args: argparse.Namespace) -> int:
     """Read the posts, score them with the model and print the bias report."""
     from core.cli.common import label_index, load_model_from_args
-    from core.posts import read_posts
+    from core.io.posts import read_posts
     from core.scoring import score_texts
 
     if args.threshold is not None and not 0.0 <= args.threshold <= 1.0:

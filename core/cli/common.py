@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.errors import ModLensError
-from core.paths import active_model_dir
+from core.registry import active_model_dir
 
 if TYPE_CHECKING:
-    from core.model import ToxicityClassifier
+    from core.model.classifier import ToxicityClassifier
 
 
 def add_model_option(parser: argparse.ArgumentParser) -> None:
@@ -53,7 +53,7 @@ def add_actor_option(parser: argparse.ArgumentParser, *, required: bool = False)
 
 def load_model_from_args(args: argparse.Namespace) -> ToxicityClassifier:
     """Load ``--model`` or the active model."""
-    from core.model import ToxicityClassifier
+    from core.model.classifier import ToxicityClassifier
 
     return ToxicityClassifier.load(args.model or active_model_dir())
 

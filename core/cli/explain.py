@@ -28,7 +28,7 @@ from core.errors import ModLensError
 from core.explain.config import ExplainConfig
 from core.explain.predict import PredictFn
 from core.explain.progress import ProgressFn
-from core.export import write_table
+from core.io.export import write_table
 
 ROW_COLUMNS = ["row", "label", "token", "start", "end", "value"]
 
@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
             print(format_text_report(report))
         return 0
 
-    from core.posts import read_posts
+    from core.io.posts import read_posts
 
     posts = read_posts(args.input, text_col=getattr(args, "text_col", None))
     table = explain_rows(
@@ -122,7 +122,7 @@ def _check_args(args: argparse.Namespace) -> None:
 
 def _check_output(path: Path) -> None:
     """Fail before the (long) explanation run if the output cannot be written."""
-    from core.export import OUTPUT_SUFFIXES
+    from core.io.export import OUTPUT_SUFFIXES
 
     if path.suffix.lower() not in OUTPUT_SUFFIXES:
         raise ModLensError(f"Cannot write '{path.name}': use an output ending in {', '.join(OUTPUT_SUFFIXES)}.")

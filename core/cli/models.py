@@ -65,9 +65,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _compare(registry: ModelRegistry, args: argparse.Namespace) -> None:
     from core.cli.common import label_index
-    from core.evaluation import evaluate_scores
-    from core.model import ToxicityClassifier
-    from core.posts import read_posts
+    from core.evaluation.metrics import evaluate_scores
+    from core.io.posts import read_posts
+    from core.model.classifier import ToxicityClassifier
     from core.scoring import score_texts
 
     posts = read_posts(args.data, text_col=args.text_col, label_cols=[args.label_col])

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from core.cli.common import add_model_option, add_text_col_option, load_model_from_args, progress_bar
+from core.io.streaming import ChunkWriter, iter_posts
 from core.scoring import ScoringProgress, score_posts
-from core.streaming import ChunkWriter, iter_posts
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

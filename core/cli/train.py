@@ -7,10 +7,10 @@ import shlex
 import sys
 from pathlib import Path
 
-from core.config import preset
-from core.debias import DebiasConfig
 from core.errors import ModLensError
-from core.progress import TrainingProgress
+from core.model.config import preset
+from core.model.progress import TrainingProgress
+from core.training.debias import DebiasConfig
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -115,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
         plateau_decay=args.plateau_decay,
         weight_average=args.weight_average,
     )
-    from core.training import TrainingRequest, train  # TensorFlow and scikit-learn: only when training
+    from core.training.pipeline import TrainingRequest, train  # TensorFlow and scikit-learn: only when training
 
     request = TrainingRequest(
         out=args.out,

@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Download, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from core.export import escape_cell
+from core.io.export import escape_cell
 from core.paths import SAMPLE_POSTS
 from tests.browser.conftest import ARTIFACTS, MODEL_LOAD_MS, ROOT
 

@@ -12,8 +12,7 @@ import pytest
 
 from core.cli import main
 from core.errors import ModLensError
-from core.paths import active_model_dir
-from core.registry import ModelRegistry
+from core.registry import ModelRegistry, active_model_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,7 +47,7 @@ def test_add_activate_and_delete(registry: ModelRegistry, tiny_model_dir: Path) 
 
 
 def test_thresholds_are_saved_in_the_version_metadata(registry: ModelRegistry, tiny_model_dir: Path) -> None:
-    from core.model import ToxicityClassifier
+    from core.model.classifier import ToxicityClassifier
 
     version = registry.add(tiny_model_dir)
     registry.set_thresholds(version, {"toxic": 0.42})

@@ -179,7 +179,7 @@ def test_a_running_job_is_joined_not_started_twice(fake_model: KeywordModel, mon
 
 def test_importing_the_dashboard_does_not_import_tensorflow() -> None:
     code = (
-        "import sys, runpy; import ui.resources, ui.score_view, ui.results, ui.inputs, ui.state, core.figures; "
+        "import sys, runpy; import ui.resources, ui.score_view, ui.results, ui.inputs, ui.state, core.plots.scores; "
         "print('tensorflow' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)

@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 
 from core.bias import BiasConfig, bias_metrics
-from core.config import preset
-from core.debias import DebiasConfig
 from core.errors import ModLensError
+from core.model.config import preset
 from core.registry import ModelRegistry
+from core.training.debias import DebiasConfig
 from ui import model_data, training_job
 from ui.model_data import Comparison, LabelledPosts, LabelRule
 

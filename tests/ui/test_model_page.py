@@ -3,7 +3,7 @@
 The registry is isolated per test ($MODLENS_HOME, see ``tests/conftest.py``); versions
 are copies of the session's tiny real model; scoring uses the keyword fake model.
 Training uses a fake trainer (fast, controllable), except one test that trains a tiny
-real model with ``core.training.train``.
+real model with ``core.training.pipeline.train``.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.errors import ModLensError
+from core.evaluation.thresholds import threshold_for_precision
 from core.registry import ModelRegistry
-from core.thresholds import threshold_for_precision
 from tests.conftest import tiny_corpus
 from tests.ui.conftest import APP, TIMEOUT
 from tests.ui.fake_model import KeywordModel
@@ -152,7 +152,7 @@ def version_dir(tmp_path: Path) -> Callable[..., Path]:
 
 @dataclass(frozen=True)
 class Progress:
-    """Same fields as ``core.model.TrainingProgress`` (without importing TensorFlow)."""
+    """Same fields as ``core.model.classifier.TrainingProgress`` (without importing TensorFlow)."""
 
     phase: str
     epoch: int

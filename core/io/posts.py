@@ -21,9 +21,9 @@ from typing import IO
 import numpy as np
 import pandas as pd
 
-from core.encoding import decode_text
 from core.errors import ModLensError
-from core.labels import parse_labels
+from core.io.encoding import decode_text
+from core.io.labels import parse_labels
 
 TEXT_COLUMN_NAMES: tuple[str, ...] = (
     "comment_text",

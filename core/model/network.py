@@ -43,7 +43,7 @@ with _native_stderr_silenced():
 
 import numpy as np  # noqa: E402
 
-from core.config import ModelConfig  # noqa: E402
+from core.model.config import ModelConfig  # noqa: E402
 
 VECTORIZE = "vectorize"
 _PUNCTUATION = r'[!"#$%&()\*\+,\-\./:;<=>?@\[\\\]^_`{|}~]'

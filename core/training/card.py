@@ -86,7 +86,7 @@ def render_card(metadata: dict[str, Any]) -> str:
                 f"{_fmt(row['pr_auc'])} | {_fmt(row['precision'])} | {_fmt(row['recall'])} | {_fmt(row['f1'])} | "
                 f"{_fmt(row['macro_f1'])} |"
             )
-    from core.model_checks import render_checks
+    from core.training.checks import render_checks
 
     debias = metadata.get("debias")
     if debias:

@@ -1,8 +1,8 @@
 """Plotly figures of the Model page: training curves, and ROC / precision-recall curves with operating points.
 
 Pure ``data -> Figure`` functions, no Streamlit and no TensorFlow (training
-progress comes in as plain records). Like :mod:`core.figures`, curves are thinned
-to at most :data:`core.figures.MAX_CURVE_POINTS` points and names are escaped.
+progress comes in as plain records). Like :mod:`core.plots.scores`, curves are thinned
+to at most :data:`core.plots.scores.MAX_CURVE_POINTS` points and names are escaped.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 from sklearn.metrics import auc, average_precision_score, precision_recall_curve, roc_curve
 
-from core.figures import (
+from core.plots.scores import (
     CLEAR_COLOR,
     FLAG_COLOR,
     MUTED_COLOR,

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from core.config import preset
-from core.model_card import render_card
+from core.model.config import preset
+from core.training.card import render_card
 
 
 def _metadata(**config_changes) -> dict:

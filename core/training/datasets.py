@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 
 from core.errors import ModLensError
+from core.paths import PROJECT_ROOT
 
-DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+DEFAULT_DATA_DIR = PROJECT_ROOT.parent / "shared" / "data"
 
 LABEL_MAPPING: dict[str, str] = {
     "jigsaw": "toxic = Jigsaw `toxic`; hate unknown (masked). Rows 0-9,999 of the 2018 train set.",

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from core.bias.lexicon import Lexicon
-from core.config import preset
-from core.debias import DebiasConfig, augmentation_frame, identity_weights
-from core.model import ToxicityClassifier
+from core.model.classifier import ToxicityClassifier
+from core.model.config import preset
+from core.training.debias import DebiasConfig, augmentation_frame, identity_weights
 
 pytestmark = pytest.mark.slow
 

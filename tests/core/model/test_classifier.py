@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.config import ModelConfig, preset
 from core.errors import ModLensError
-from core.model import NotFittedError, ToxicityClassifier, TrainingCancelled
-from core.model_io import METADATA_FILE, MODEL_FILE
+from core.model.artifact import METADATA_FILE, MODEL_FILE
+from core.model.classifier import NotFittedError, ToxicityClassifier, TrainingCancelled
+from core.model.config import ModelConfig, preset
 from tests.conftest import tiny_corpus
 
 pytestmark = pytest.mark.slow
@@ -83,7 +83,7 @@ def test_scores_do_not_depend_on_batch_composition(tiny_model_dir: Path) -> None
 
 def test_small_batches_and_length_buckets_give_the_same_scores(tiny_model_dir: Path) -> None:
     # Up to SMALL_BATCH posts go through one traced string call; more are sorted into length buckets.
-    from core.model import SMALL_BATCH
+    from core.model.classifier import SMALL_BATCH
 
     clf = ToxicityClassifier.load(tiny_model_dir)
     texts, _ = tiny_corpus(SMALL_BATCH + 40, seed=3)
@@ -162,7 +162,7 @@ def test_missing_model_directory(tmp_path: Path) -> None:
 def test_interrupted_save_keeps_the_previous_model(tiny_model_dir: Path, tmp_path: Path, monkeypatch) -> None:
     clf = ToxicityClassifier.load(tiny_model_dir)
     target = clf.save(tmp_path / "m", metadata={"name": "first"})
-    import core.model_io as model_io
+    import core.model.artifact as model_io
 
     def crash(*args, **kwargs):
         raise KeyboardInterrupt

@@ -3,10 +3,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.config import preset
-from core.fitting import WeightAverage, validation_auc
-from core.model import ToxicityClassifier
-from core.network import keras, tf
+from core.model.classifier import ToxicityClassifier
+from core.model.config import preset
+from core.model.fitting import WeightAverage, validation_auc
+from core.model.network import keras, tf
 from tests.conftest import tiny_corpus
 
 pytestmark = pytest.mark.slow
@@ -18,7 +18,7 @@ def test_plateau_decay_goes_back_to_the_best_weights_with_a_lower_rate(monkeypat
         epochs=3, vocab_size=100, embedding_dim=4, lstm_units=4, batch_size=8, patience=3, plateau_decay=0.25
     )
     aucs = iter([0.9, 0.8, 0.7])  # only the first epoch is best: two plateaus
-    monkeypatch.setattr("core.fitting.mean_auc", lambda y, scores: next(aucs))
+    monkeypatch.setattr("core.model.fitting.mean_auc", lambda y, scores: next(aucs))
     rates = []
     original = keras.optimizers.Adam
 
@@ -27,7 +27,7 @@ def test_plateau_decay_goes_back_to_the_best_weights_with_a_lower_rate(monkeypat
         rates.append(optimizer)
         return optimizer
 
-    monkeypatch.setattr("core.fitting.keras.optimizers.Adam", spy)
+    monkeypatch.setattr("core.model.fitting.keras.optimizers.Adam", spy)
     clf = ToxicityClassifier(config=config).fit(texts, labels)
     assert [row["val_auc"] for row in clf.history_] == [0.9, 0.8, 0.7]
     assert float(rates[0].learning_rate) == pytest.approx(config.learning_rate * 0.25**2)
@@ -77,3 +77,15 @@ def test_validation_auc_averages_over_groups_so_offsets_between_groups_do_not_co
     one_class = np.array(["a", "a", "c", "c"], dtype=object)
     y_one = np.array([[0.0], [1.0], [1.0], [1.0]])
     assert validation_auc(y_one, scores, one_class) == pytest.approx(1.0)  # group c has one class: skipped
+
+
+def test_a_label_without_any_known_value_is_masked_not_a_crash() -> None:
+    texts, labels = tiny_corpus(120)
+    labels[:, 1] = np.nan  # a file with only a toxic column
+    config = preset("default").with_overrides(
+        epochs=1, vocab_size=100, embedding_dim=4, lstm_units=4, sequence_length=12, batch_size=16
+    )
+    clf = ToxicityClassifier(config=config).fit(texts, labels)
+    assert clf.predict_proba(["you are an idiot"]).shape == (1, 2)
+    assert np.isnan(clf.validation_metrics_["hate"]["roc_auc"])
+    assert not np.isnan(clf.validation_metrics_["toxic"]["roc_auc"])

@@ -19,7 +19,7 @@ import pytest
 from sklearn.metrics import precision_score, recall_score
 
 from core.errors import ModLensError
-from core.thresholds import (
+from core.evaluation.thresholds import (
     OperatingPoint,
     operating_point_at,
     threshold_for_cost,

@@ -14,15 +14,17 @@ import platform
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from core.config import ModelConfig
 from core.errors import ModLensError
+from core.model.config import ModelConfig
 
 if TYPE_CHECKING:
-    from core.model import ToxicityClassifier
+    import keras
 
 FORMAT_VERSION = 1
 MODEL_FILE = "model.keras"
@@ -49,35 +51,67 @@ def library_versions() -> dict[str, str]:
     }
 
 
-def build_metadata(clf: ToxicityClassifier, extra: dict[str, Any]) -> dict[str, Any]:
-    """Metadata of a fitted classifier; ``extra`` (training data, metrics, name) is merged in."""
+@dataclass(frozen=True)
+class LoadedArtifact:
+    """What a model directory holds: the Keras string model, its metadata and where it was read from."""
+
+    model: keras.Model
+    metadata: dict[str, Any]
+    directory: Path
+
+    @property
+    def labels(self) -> list[str]:
+        """Output names, in column order."""
+        return list(self.metadata["labels"])
+
+    @property
+    def thresholds(self) -> dict[str, float]:
+        """Per-label thresholds (0.5 where the metadata has none)."""
+        saved = self.metadata.get("thresholds", {})
+        return {label: float(saved.get(label, 0.5)) for label in self.labels}
+
+    @property
+    def config(self) -> ModelConfig:
+        """The hyper-parameters the model was trained with."""
+        return ModelConfig.from_dict(self.metadata.get("config", {}))
+
+
+def build_metadata(
+    *,
+    labels: Sequence[str],
+    thresholds: Mapping[str, float],
+    config: ModelConfig,
+    history: list[dict[str, Any]],
+    validation: Mapping[str, Any],
+    extra: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Metadata of a fitted model; ``extra`` (training data, metrics, name) is merged in."""
     metadata: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
         "name": extra.get("name", "modlens-model"),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "labels": list(clf.labels_),
-        "thresholds": {k: float(v) for k, v in clf.thresholds_.items()},
-        "preset": clf.config.preset,
-        "config": clf.config.to_dict(),
-        "history": getattr(clf, "history_", []),
-        "validation": getattr(clf, "validation_metrics_", {}),
+        "labels": list(labels),
+        "thresholds": {k: float(v) for k, v in thresholds.items()},
+        "preset": config.preset,
+        "config": config.to_dict(),
+        "history": list(history),
+        "validation": dict(validation),
         "libraries": library_versions(),
     }
     metadata.update({k: v for k, v in extra.items() if k not in {"labels", "thresholds"}})
     return metadata
 
 
-def save_model_dir(clf: ToxicityClassifier, target: Path, *, metadata: dict[str, Any], card: str) -> Path:
-    """Write the model directory atomically and return its path."""
+def save_model_dir(model: keras.Model, target: Path, *, metadata: dict[str, Any], card: str) -> Path:
+    """Write the model directory atomically (``metadata`` from :func:`build_metadata`) and return its path."""
     target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     staging.chmod(0o755)
     try:
-        clf.model_.save(staging / MODEL_FILE)
-        full = build_metadata(clf, metadata)
-        (staging / METADATA_FILE).write_text(json.dumps(_jsonable(full), indent=2) + "\n", encoding="utf-8")
-        (staging / CARD_FILE).write_text(card or _minimal_card(full), encoding="utf-8")
+        model.save(staging / MODEL_FILE)
+        (staging / METADATA_FILE).write_text(json.dumps(_jsonable(metadata), indent=2) + "\n", encoding="utf-8")
+        (staging / CARD_FILE).write_text(card or _minimal_card(metadata), encoding="utf-8")
         _fsync_dir(staging)
         backup = None
         if target.exists():
@@ -118,8 +152,8 @@ def read_metadata(directory: Path) -> dict[str, Any]:
     return metadata
 
 
-def load_model_dir(cls: type[ToxicityClassifier], directory: Path) -> ToxicityClassifier:
-    """Load a classifier from a model directory, with clear errors for bad directories."""
+def load_artifact(directory: Path) -> LoadedArtifact:
+    """Load the Keras model and metadata of a model directory, with clear errors for bad directories."""
     import keras
 
     metadata = read_metadata(directory)
@@ -142,17 +176,7 @@ def load_model_dir(cls: type[ToxicityClassifier], directory: Path) -> ToxicityCl
             f"The model in '{directory}' has {outputs} outputs but its metadata names {len(labels)} labels. "
             "Restore the model directory or retrain it."
         )
-    clf = cls(labels=labels, config=ModelConfig.from_dict(metadata.get("config", {})))
-    clf.model_ = model
-    clf.labels_ = labels
-    thresholds = metadata.get("thresholds", {})
-    clf.thresholds_ = {label: float(thresholds.get(label, 0.5)) for label in labels}
-    clf.history_ = metadata.get("history", [])
-    clf.validation_metrics_ = metadata.get("validation", {})
-    clf.metadata_ = metadata
-    clf.model_dir_ = directory
-    clf._scorer = None
-    return clf
+    return LoadedArtifact(model=model, metadata=metadata, directory=directory)
 
 
 def _minimal_card(metadata: dict[str, Any]) -> str:

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from core.errors import ModLensError
-from core.posts import find_text_column, read_posts, text_column_candidates
+from core.io.posts import find_text_column, read_posts, text_column_candidates
 
 
 def test_reads_csv_in_order_and_keeps_every_column_as_written() -> None:

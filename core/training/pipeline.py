@@ -2,7 +2,7 @@
 
 Used by ``python -m core train`` (and so by ``make default-model``) and by the
 dashboard's Model page. Data comes from the user's labelled files and/or the
-public datasets in ``../shared/data`` (see :mod:`core.datasets`).
+public datasets in ``../shared/data`` (see :mod:`core.training.datasets`).
 """
 
 from __future__ import annotations
@@ -11,22 +11,22 @@ import hashlib
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from core.config import ModelConfig, preset
-from core.datasets import DEFAULT_DATA_DIR, LabelledSet, load_all, random_split
-from core.debias import AUGMENTATION_TEMPLATES, DebiasConfig, augmentation_frame, identity_weights
 from core.errors import ModLensError
-from core.evaluation import evaluate_scores
-from core.model import ProgressCallback, ToxicityClassifier
-from core.model_card import render_card
-from core.model_checks import run_checks
-from core.posts import read_posts
+from core.evaluation.metrics import evaluate_scores
+from core.io.posts import read_posts
+from core.model.classifier import ProgressCallback, ToxicityClassifier
+from core.model.config import ModelConfig, preset
+from core.training.card import render_card
+from core.training.checks import run_checks
+from core.training.datasets import DEFAULT_DATA_DIR, LabelledSet, load_all, random_split
+from core.training.debias import AUGMENTATION_TEMPLATES, DebiasConfig, augmentation_frame, identity_weights
 
 
 @dataclass(frozen=True)
@@ -196,6 +196,7 @@ def train(request: TrainingRequest, progress: ProgressCallback | None = None, lo
     """
     started = time.time()
     sets = gather(request)
+    request = _with_known_labels(request, sets, log)
     data_dir = request.data_dir or DEFAULT_DATA_DIR
     before = None
     if request.debias is not None and request.compare_baseline:
@@ -234,8 +235,27 @@ def train(request: TrainingRequest, progress: ProgressCallback | None = None, lo
     return clf
 
 
+def _with_known_labels(request: TrainingRequest, sets: Sequence[LabelledSet], log: Any) -> TrainingRequest:
+    """The request for the labels that have known values in the training data.
+
+    A label that no training post has a value for (a file with only a ``toxic`` column, say)
+    cannot be learned: the new model leaves it out rather than give it untrained scores.
+    """
+    _, y = _stack(sets, "train", request.labels)
+    known = [label for j, label in enumerate(request.labels) if np.isfinite(y[:, j]).any()]
+    if not known:
+        raise ModLensError(
+            f"No training post has a value for {', '.join(request.labels)}. "
+            "Choose the column that holds the labels (0/1), or add labelled posts."
+        )
+    missing = [label for label in request.labels if label not in known]
+    if missing and log:
+        log(f"No training post has a value for {', '.join(missing)}: the new model scores {', '.join(known)} only.")
+    return replace(request, labels=tuple(known)) if missing else request
+
+
 def _reload_metadata(directory: Path) -> dict[str, Any]:
-    from core.model_io import read_metadata
+    from core.model.artifact import read_metadata
 
     return read_metadata(Path(directory))
 

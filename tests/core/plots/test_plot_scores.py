@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from core import figures
+from core.plots import scores as figures
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 """Score files of any length with flat memory: read, score and write them in chunks of rows.
 
 The command line uses this for CSV, TSV and JSON Lines files; Parquet, Excel and
-files that need repairs (NUL bytes) go through :func:`core.posts.read_posts` in one
-piece. Validation is the same as for :func:`~core.posts.read_posts`: every problem
+files that need repairs (NUL bytes) go through :func:`core.io.posts.read_posts` in one
+piece. Validation is the same as for :func:`~core.io.posts.read_posts`: every problem
 is a :class:`~core.errors.ModLensError` that says what to do.
 """
 
@@ -17,10 +17,10 @@ from typing import IO, Any
 
 import pandas as pd
 
-from core.encoding import _reject_binary
 from core.errors import ModLensError
-from core.export import escape_formulas
-from core.posts import (
+from core.io.encoding import _reject_binary
+from core.io.export import escape_formulas
+from core.io.posts import (
     JSONL_SUFFIXES,
     Posts,
     _detect_kind,

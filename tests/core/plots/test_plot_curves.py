@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from core.model_figures import CurveSeries, pr_curves, roc_curves, training_figure
+from core.plots.curves import CurveSeries, pr_curves, roc_curves, training_figure
 
 
 def _events(run: int = 0, epochs: int = 3, batches: int = 40) -> list[dict]:

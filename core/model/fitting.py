@@ -14,11 +14,11 @@ from typing import Any
 
 import numpy as np
 
-from core import network
-from core.config import ModelConfig
 from core.errors import ModLensError
-from core.network import keras, tf
-from core.progress import ProgressCallback, TrainingProgress
+from core.model import network
+from core.model.config import ModelConfig
+from core.model.network import keras, tf
+from core.model.progress import ProgressCallback, TrainingProgress
 
 
 class TrainingCancelled(ModLensError):  # noqa: N818 (reads better than ...Error at call sites)
@@ -47,11 +47,16 @@ def validation_auc(y: np.ndarray, scores: np.ndarray, groups: np.ndarray | None 
 
 
 def _positive_weights(y: np.ndarray, cap: float) -> np.ndarray:
+    """Loss weight of each label's positives: sqrt(negatives / positives), between 1 and ``cap``.
+
+    A label with no known values (masked everywhere) gets weight 1: it adds nothing to the loss.
+    """
     weights = []
     for j in range(y.shape[1]):
         column = y[:, j][~np.isnan(y[:, j])]
-        positives = max(column.sum(), 1.0)
-        weights.append(min(cap, max(1.0, math.sqrt((len(column) - positives) / positives))))
+        positives = max(float(column.sum()), 1.0)
+        negatives = max(len(column) - positives, 0.0)
+        weights.append(min(cap, max(1.0, math.sqrt(negatives / positives))))
     return np.array(weights, dtype=np.float32)
 
 

@@ -5,9 +5,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from core.config import preset
-from core.model import ToxicityClassifier
-from core.training import TrainingRequest, gather, train
+from core.model.classifier import ToxicityClassifier
+from core.model.config import preset
+from core.training.pipeline import TrainingRequest, gather, train
 from tests.conftest import tiny_corpus
 
 pytestmark = pytest.mark.slow

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from core.errors import ModLensError
-from core.posts import read_posts
+from core.io.posts import read_posts
+from core.io.streaming import ChunkWriter, iter_posts
 from core.scoring import score_posts
-from core.streaming import ChunkWriter, iter_posts
 
 
 class LengthModel:

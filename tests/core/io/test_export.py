@@ -7,7 +7,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from core.errors import ModLensError
-from core.export import escape_cell, escape_formulas, to_csv_bytes, to_parquet_bytes, write_table
+from core.io.export import escape_cell, escape_formulas, to_csv_bytes, to_parquet_bytes, write_table
 
 
 @pytest.mark.parametrize(

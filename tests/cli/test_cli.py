@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from core.cli import main
-from core.model import ToxicityClassifier
+from core.model.classifier import ToxicityClassifier
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -121,3 +121,19 @@ def test_missing_model_is_a_one_line_error(tmp_path: Path, capsys) -> None:
     assert code == 2
     err = capsys.readouterr().err
     assert err.startswith("error: No model at") and err.count("\n") == 1
+
+
+def test_train_on_a_file_with_only_a_toxic_column_scores_toxic_only(tmp_path: Path, capsys) -> None:
+    from tests.conftest import tiny_corpus
+
+    texts, labels = tiny_corpus(240)
+    data = tmp_path / "toxic_only.csv"
+    pd.DataFrame({"text": texts, "toxic": labels[:, 0].astype(int)}).to_csv(data, index=False)
+    out = tmp_path / "model"
+    small = ["--epochs", "1", "--vocab-size", "200", "--embedding-dim", "8", "--lstm-units", "4"]
+    code = main(["train", "--data", str(data), "--out", str(out), "--sequence-length", "16", *small])
+    assert code == 0, capsys.readouterr().err
+    metadata = json.loads((out / "metadata.json").read_text())
+    assert metadata["labels"] == ["toxic"]
+    assert set(metadata["thresholds"]) == {"toxic"}
+    assert "scores toxic only" in capsys.readouterr().err

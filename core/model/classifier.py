@@ -14,12 +14,12 @@ from typing import Any
 
 import numpy as np
 
-from core import network
-from core.config import ModelConfig, preset
 from core.errors import ModLensError
-from core.fitting import TrainingCancelled, fit_network
-from core.network import keras, tf
-from core.progress import ProgressCallback, TrainingProgress
+from core.model import artifact, network
+from core.model.config import ModelConfig, preset
+from core.model.fitting import TrainingCancelled, fit_network
+from core.model.network import keras, tf
+from core.model.progress import ProgressCallback, TrainingProgress
 
 __all__ = [
     "DEFAULT_LABELS",
@@ -27,7 +27,7 @@ __all__ = [
     "SMALL_BATCH",
     "NotFittedError",
     "ToxicityClassifier",
-    "TrainingCancelled",  # raised by fit; defined with the training loop in core.fitting
+    "TrainingCancelled",  # raised by fit; defined with the training loop in core.model.fitting
     "TrainingProgress",
 ]
 
@@ -155,17 +155,31 @@ class ToxicityClassifier:
     # -- persistence -------------------------------------------------------------------
     def save(self, directory: str | Path, *, metadata: dict[str, Any] | None = None, card: str = "") -> Path:
         """Save atomically to a model directory (``model.keras``, ``metadata.json``, ``model_card.md``)."""
-        from core.model_io import save_model_dir
-
         self._check_fitted()
-        return save_model_dir(self, Path(directory), metadata=metadata or {}, card=card)
+        full = artifact.build_metadata(
+            labels=self.labels_,
+            thresholds=self.thresholds_,
+            config=self.config,
+            history=getattr(self, "history_", []),
+            validation=getattr(self, "validation_metrics_", {}),
+            extra=metadata or {},
+        )
+        return artifact.save_model_dir(self.model_, Path(directory), metadata=full, card=card)
 
     @classmethod
     def load(cls, directory: str | Path) -> ToxicityClassifier:
         """Load a model directory written by :meth:`save` (Keras ``safe_mode=True``)."""
-        from core.model_io import load_model_dir
-
-        return load_model_dir(cls, Path(directory))
+        loaded = artifact.load_artifact(Path(directory))
+        clf = cls(labels=loaded.labels, config=loaded.config)
+        clf.model_ = loaded.model
+        clf.labels_ = loaded.labels
+        clf.thresholds_ = loaded.thresholds
+        clf.history_ = loaded.metadata.get("history", [])
+        clf.validation_metrics_ = loaded.metadata.get("validation", {})
+        clf.metadata_ = loaded.metadata
+        clf.model_dir_ = loaded.directory
+        clf._scorer = None
+        return clf
 
     # -- internals ---------------------------------------------------------------------
     def _check_fitted(self) -> None:

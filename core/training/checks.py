@@ -17,9 +17,9 @@ from typing import Any
 import pandas as pd
 
 from core.bias import BiasConfig, bias_metrics, final_bias_metric, load_lexicon, load_templates, templated_test
-from core.datasets import DEFAULT_DATA_DIR, clean_text
-from core.evaluation import evaluate_scores
+from core.evaluation.metrics import evaluate_scores
 from core.paths import ASSETS_DIR
+from core.training.datasets import DEFAULT_DATA_DIR, clean_text
 
 FUNCTIONAL_CASES = ASSETS_DIR / "functional_cases.csv"
 

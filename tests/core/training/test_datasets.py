@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.datasets import available, clean_text, load_all, random_split
 from core.errors import ModLensError
+from core.training.datasets import available, clean_text, load_all, random_split
 
 
 def _gz_csv(frame: pd.DataFrame, path: Path, **kwargs) -> None:
