@@ -116,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _import(db: Database, args: argparse.Namespace) -> int:
     from core.cli.common import load_model_from_args
-    from core.posts import read_posts
+    from core.io.posts import read_posts
     from core.registry import model_version_label
     from core.scoring import score_texts
     from core.store.batches import BatchInput, find_id_column, save_batch
@@ -159,7 +159,7 @@ def _import(db: Database, args: argparse.Namespace) -> int:
 
 
 def _active_dir() -> Path:
-    from core.paths import active_model_dir
+    from core.registry import active_model_dir
 
     return active_model_dir()
 

@@ -21,7 +21,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from core.errors import ModLensError
-from core.posts import describe_columns
+from core.io.posts import describe_columns
 from core.store.access import authorize
 from core.store.audit import add_event
 from core.store.db import Database
@@ -162,7 +162,7 @@ def _extra_parquet(frame: pd.DataFrame) -> bytes | None:
     """The remaining columns as Parquet; columns pyarrow cannot type are stored as text."""
     if frame.shape[1] == 0:
         return None
-    from core.export import to_parquet_bytes
+    from core.io.export import to_parquet_bytes
 
     try:
         return to_parquet_bytes(frame.reset_index(drop=True))

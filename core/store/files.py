@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from core.errors import ModLensError
-from core.export import escape_cell, escape_formulas, to_parquet_bytes
+from core.io.export import escape_cell, escape_formulas, to_parquet_bytes
 
 EXPORT_SUFFIXES = (".csv", ".parquet")
 

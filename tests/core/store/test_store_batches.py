@@ -17,7 +17,7 @@ from core.store.batches import (
 from core.store.queues import QueueRequest
 from core.store.roles import demo_actor
 from core.store.rules import Flagged
-from tests.core.conftest import batch_input
+from tests.db_fixtures import batch_input
 
 
 def test_save_and_reopen_gives_the_table_back_without_rescoring(db) -> None:

@@ -9,7 +9,7 @@ from core.store.claims import find_item
 from core.store.decisions import decide
 from core.store.exports import decisions_frame, export_decisions, training_data
 from core.store.files import write_frame_atomic
-from tests.core.conftest import batch_input
+from tests.db_fixtures import batch_input
 
 EXPORT_COLUMNS = [
     "item_id",

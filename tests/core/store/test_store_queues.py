@@ -7,7 +7,7 @@ from core.store.batches import save_batch
 from core.store.claims import claim_next
 from core.store.queues import QueueRequest, create_queue, list_queues
 from core.store.rules import Flagged, IdentityGroup, ScoreRange
-from tests.core.conftest import batch_input
+from tests.db_fixtures import batch_input
 
 
 def test_queue_from_a_saved_batch_takes_only_unqueued_posts(db, team) -> None:

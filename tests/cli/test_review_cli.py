@@ -10,7 +10,7 @@ import pytest
 
 from tests.ui.fake_model import KeywordModel
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 EXPORT_COLUMNS = [
     "item_id",
     "id",
