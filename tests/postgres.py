@@ -74,14 +74,17 @@ def _as_server_user(pg_ctl: str, base: Path) -> str:
     os.chown(base, account.pw_uid, account.pw_gid)
     base.chmod(0o700)
     wrapper = Path(tempfile.mkdtemp(prefix="modlens-pgctl-")) / "pg_ctl"
-    wrapper.write_text(f'#!/bin/sh\nexec {runuser} -u {SUPERUSER} -- {pg_ctl} "$@"\n')
+    wrapper.write_text(f'#!/bin/sh\ncd / && exec {runuser} -u {SUPERUSER} -- {pg_ctl} "$@"\n')
     wrapper.chmod(stat.S_IRWXU)
     return str(wrapper)
 
 
 @contextmanager
-def start_cluster() -> Iterator[Cluster]:
-    """Initialise and start a cluster in a temporary folder; stop it and remove everything afterwards."""
+def start_cluster(*, durable: bool = False) -> Iterator[Cluster]:
+    """Initialise and start a cluster in a temporary folder; stop it and remove everything afterwards.
+
+    Tests run without fsync (faster); ``durable=True`` keeps PostgreSQL's defaults (benchmarks).
+    """
     try:
         from pytest_postgresql.executors import PostgreSQLExecutor
     except ImportError as exc:
@@ -100,7 +103,8 @@ def start_cluster() -> Iterator[Cluster]:
         startparams="-w",
         dbname="modlens",
         user=SUPERUSER,
-        postgres_options="-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+        postgres_options="-c max_connections=200"
+        + ("" if durable else " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"),
         timeout=60,
     )
     try:

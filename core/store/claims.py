@@ -110,8 +110,7 @@ def claim_next(db: Database, actor: Actor, queue: str, *, lease_seconds: float =
                 Item.claimed_by == me,
                 Item.lease_expires_at > now,
             )
-            .order_by(Item.priority.desc(), Item.id)
-            .limit(1)
+            .limit(1)  # no ORDER BY: it would steer the planner away from ix_items_claimed
         ).first()
         item = held or session.scalars(_next_free(row.id, me, now, skip_locked=db.is_postgresql)).first()
         if item is None:

@@ -13,6 +13,7 @@ interleave with another writer. On PostgreSQL the services lock rows with
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Iterator
@@ -120,6 +121,7 @@ class Database:
         self.url = resolve_url(url)
         self.engine = make_engine(self.url)
         self._write_engine = self.engine.execution_options(**{_WRITE: True})
+        self._write_lock = threading.Lock() if self.dialect == "sqlite" else contextlib.nullcontext()
 
     @property
     def dialect(self) -> str:
@@ -139,14 +141,29 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A session whose changes are committed together at the end, or not at all on an error."""
-        with Session(self._write_engine, expire_on_commit=False) as session:
+        """A session whose changes are committed together at the end, or not at all on an error.
+
+        On SQLite the threads of one process take turns (a lock) instead of polling the file
+        lock, whose back-off sleeps would add up to seconds under load; other processes still
+        wait through the busy timeout.
+        """
+        with self._write_lock, Session(self._write_engine, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()
             except BaseException:
                 session.rollback()
                 raise
+
+    def refresh_statistics(self) -> None:
+        """Update the query planner's statistics after a bulk load (``ANALYZE`` / ``PRAGMA optimize``).
+
+        Without them PostgreSQL plans the next claim of a freshly loaded queue as if the
+        table were empty (a sort of every pending post instead of an index walk).
+        """
+        with self.engine.connect() as connection:
+            connection.exec_driver_sql("ANALYZE items" if self.is_postgresql else "PRAGMA optimize")
+            connection.commit()
 
     def close(self) -> None:
         """Close every pooled connection."""

@@ -12,7 +12,7 @@ from datetime import datetime
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, bindparam, case, func, select, update
+from sqlalchemy import and_, bindparam, case, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from core.errors import ModLensError
@@ -20,7 +20,7 @@ from core.store.access import authorize
 from core.store.audit import add_event
 from core.store.db import Database
 from core.store.roles import Actor, Permission
-from core.store.rules import Rule, check_rule, rule_to_json
+from core.store.rules import Rule, check_rule, needs_text, rule_to_json
 from core.store.schema import Batch, Item, Queue, utcnow
 
 NAME_PATTERN = re.compile(r"^[^\x00-\x1f\x7f]{1,100}$")
@@ -135,10 +135,9 @@ def create_queue(db: Database, actor: Actor, batch_id: int, request: QueueReques
     with db.write() as session:
         authorize(session, actor, Permission.CREATE_QUEUE)
         batch = get_batch(session, batch_id)
+        text = Item.text if needs_text(request.rule) else literal("").label("text")
         rows = session.execute(
-            select(Item.id, Item.text, Item.scores, Item.queue_id)
-            .where(Item.batch_id == batch_id)
-            .order_by(Item.row_number)
+            select(Item.id, text, Item.scores, Item.queue_id).where(Item.batch_id == batch_id).order_by(Item.row_number)
         ).all()
         view = pd.DataFrame(
             {"text": [r.text for r in rows], **{f"score_{lb}": [r.scores[lb] for r in rows] for lb in batch.labels}}
@@ -160,7 +159,7 @@ def create_queue(db: Database, actor: Actor, batch_id: int, request: QueueReques
         taken = session.scalar(select(func.count()).select_from(Item).where(Item.queue_id == result.id)) or 0
         if taken != len(ids):
             raise ModLensError("Another queue took some of these posts at the same time. Create the queue again.")
-        return QueueResult(
+        made = QueueResult(
             id=result.id,
             name=result.name,
             batch_id=batch_id,
@@ -168,6 +167,8 @@ def create_queue(db: Database, actor: Actor, batch_id: int, request: QueueReques
             size=int(taken),
             already_queued=int((mask & ~free).sum()),
         )
+    db.refresh_statistics()
+    return made
 
 
 def list_queues(db: Database, actor: Actor, *, batch_id: int | None = None) -> list[QueueInfo]:

@@ -2,8 +2,8 @@
 
 A rule is a frozen dataclass with a readable :meth:`describe` (stored with the
 queue and shown to reviewers) and :meth:`select`, which takes the batch as a
-table (``text``, ``score_<label>``) and returns which rows match and their
-priority (higher first; ties go to the older post). Rules are stored as JSON
+table (``score_<label>``, and ``text`` for rules with ``needs_text``) and returns
+which rows match and their priority (higher first; ties go to the older post). Rules are stored as JSON
 (:func:`rule_to_json` / :func:`rule_from_json`).
 """
 
@@ -66,6 +66,7 @@ class IdentityGroup:
     group: str
     label: str | None = None
     kind: ClassVar[str] = "identity_group"
+    needs_text: ClassVar[bool] = True
 
     def describe(self, thresholds: Mapping[str, float]) -> str:
         """E.g. ``mentions identity group 'muslim'``."""
@@ -124,6 +125,13 @@ class AllPosts:
 
 
 Rule = Flagged | ScoreRange | IdentityGroup | QualitySample | AllPosts
+
+
+def needs_text(rule: Rule) -> bool:
+    """Whether :meth:`select` reads the post texts (loading them costs time on large batches)."""
+    return bool(getattr(rule, "needs_text", False))
+
+
 RULES: dict[str, type] = {cls.kind: cls for cls in (Flagged, ScoreRange, IdentityGroup, QualitySample, AllPosts)}
 
 

@@ -119,8 +119,8 @@ class Batch(Base):
     text_col: Mapped[str] = mapped_column(String(255))
     id_col: Mapped[str | None] = mapped_column(String(255))
     author_col: Mapped[str | None] = mapped_column(String(255))
-    extra_columns: Mapped[bytes | None] = mapped_column(LargeBinary)
-    """The file's other columns as Parquet, so reopening gives back the whole table."""
+    extra_columns: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    """The file's other columns as Parquet, so reopening gives back the whole table (loaded only when read)."""
 
 
 class Queue(Base):
@@ -148,6 +148,7 @@ class Item(Base):
         Index("ix_items_queue_next", "queue_id", "status", "priority"),
         Index("ix_items_batch_author", "batch_id", "author"),
         Index("ix_items_batch_external", "batch_id", "external_id"),
+        Index("ix_items_claimed", "claimed_by", "queue_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

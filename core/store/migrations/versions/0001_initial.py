@@ -94,6 +94,7 @@ def upgrade() -> None:
     op.create_index("ix_items_queue_next", "items", ["queue_id", "status", "priority"])
     op.create_index("ix_items_batch_author", "items", ["batch_id", "author"])
     op.create_index("ix_items_batch_external", "items", ["batch_id", "external_id"])
+    op.create_index("ix_items_claimed", "items", ["claimed_by", "queue_id", "status"])
     op.create_table(
         "decisions",
         sa.Column("id", sa.Integer(), nullable=False),
