@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import statistics
 import sys
 import tempfile
@@ -158,9 +159,10 @@ def run(db: Database, label: str, rows: int, reviewers: int, decisions: int) -> 
     open_s, opened = timed(open_batch, db, admin, saved.id)
     assert len(opened.frame) == rows
     queue_s, queue = timed(create_queue, db, admin, saved.id, QueueRequest("flagged", Flagged()))
-    wall_started = time.perf_counter()
+    single = reviewer_sessions(db, "flagged", names[:1], decisions)
+    wall_started, cpu_started = time.perf_counter(), time.process_time()
     timings = reviewer_sessions(db, "flagged", names, decisions)
-    wall = time.perf_counter() - wall_started
+    wall, cpu = time.perf_counter() - wall_started, time.process_time() - cpu_started
     bulk_s, bulk = timed(
         bulk_decide, db, users.user_actor(db, names[0]), "flagged", "approve", ScoreFilter("toxic", max_score=0.55)
     )
@@ -170,10 +172,11 @@ def run(db: Database, label: str, rows: int, reviewers: int, decisions: int) -> 
     print(f"  open the saved batch       {open_s:7.2f} s")
     print(f"  queue of flagged posts     {queue_s:7.2f} s  ({queue.size:,} posts)")
     print(f"  bulk decision              {bulk_s:7.2f} s  ({bulk.decided:,} posts, one transaction)")
+    print(f"  1 reviewer alone, claim + decide   {percentiles(single['both'])}")
     done = len(timings["decide"])
     print(
         f"  {reviewers} reviewers x {decisions} claim + decide: {done} decisions in {wall:.1f} s "
-        f"({done / wall:.0f} decisions/s)"
+        f"({done / wall:.0f} decisions/s; this process used {cpu / max(done, 1) * 1000:.1f} ms CPU per decision)"
     )
     print(f"    claim                    {percentiles(timings['claim'])}")
     print(f"    decide                   {percentiles(timings['decide'])}")
@@ -207,6 +210,7 @@ def main() -> int:
     parser.add_argument("--postgres-url", default=None, help="an existing, empty PostgreSQL database")
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args()
+    print(f"load average before the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     with tempfile.TemporaryDirectory() as folder:
         db = Database(str(Path(folder) / "bench.db"))
         run(db, "SQLite (WAL, synchronous=FULL)", args.rows, args.reviewers, args.decisions)
