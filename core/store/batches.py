@@ -150,14 +150,29 @@ def _cells(series: pd.Series) -> list[str | None]:
             out.append(None)
         else:
             text = value if isinstance(value, str) else str(value)
-            out.append(text if text.strip() else None)
+            out.append(storable(text) if text.strip() else None)
     return out
 
 
+def storable(text: str) -> str:
+    """``text`` as a database can hold it: NUL characters and lone surrogates become U+FFFD.
+
+    PostgreSQL refuses NUL in text and neither driver can encode a lone surrogate (possible
+    in JSON input); every other character is kept exactly as written.
+    """
+    if "\x00" in text:
+        text = text.replace("\x00", "\ufffd")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = "".join("\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in text)
+    return text
+
+
 def _texts(series: pd.Series) -> list[str]:
-    """Post texts as written; missing values become ``""``."""
+    """Post texts as written (see :func:`storable`); missing values become ``""``."""
     cells = _cells(series)
-    return [v if isinstance(v, str) else (c or "") for v, c in zip(series.tolist(), cells, strict=True)]
+    return [storable(v) if isinstance(v, str) else (c or "") for v, c in zip(series.tolist(), cells, strict=True)]
 
 
 def _extra_parquet(frame: pd.DataFrame) -> bytes | None:
@@ -226,7 +241,7 @@ def save_batch(db: Database, actor: Actor, batch: BatchInput, *, queue: QueueReq
         if queue is not None:
             authorize(session, actor, Permission.CREATE_QUEUE)
         row = Batch(
-            file_name=batch.file_name[:255] or "(pasted posts)",
+            file_name=storable(batch.file_name[:255]) or "(pasted posts)",
             content_hash=batch.content_hash,
             created_by=actor.name,
             created_at=utcnow(),

@@ -118,3 +118,26 @@ def test_saving_needs_a_valid_account(db, team) -> None:
         save_batch(db, demo_actor(), batch_input(3))
     with pytest.raises(ModLensError, match="Batch 99 does not exist"):
         open_batch(db, team["ana"], 99)
+
+
+def test_hostile_text_is_stored_as_written_except_what_no_database_can_hold(db) -> None:
+    texts = ["<script>alert(1)</script>", "nul\x00byte", "lone \ud800 surrogate", "=1+1", "emoji 😀 ok"]
+    frame = pd.DataFrame({"text": texts, "id": ["a\x00", "b", "c", "d", "e"]}, dtype=object)
+    batch = BatchInput(
+        frame=frame,
+        text_col="text",
+        scores=np.full((5, 1), 0.5),
+        labels=("toxic",),
+        thresholds={"toxic": 0.5},
+        model_version="m",
+        id_col="id",
+    )
+    reopened = open_batch(db, demo_actor(), save_batch(db, demo_actor(), batch).id).frame
+    assert reopened["text"].tolist() == [
+        "<script>alert(1)</script>",
+        "nul\ufffdbyte",
+        "lone \ufffd surrogate",
+        "=1+1",
+        "emoji 😀 ok",
+    ]
+    assert reopened["id"].iloc[0] == "a\ufffd"
