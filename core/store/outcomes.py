@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from core.store.schema import Batch, Decision, Item
@@ -11,7 +11,9 @@ from core.store.schema import Batch, Decision, Item
 OUTCOME_COLUMNS = ("status", "action", "reason", "note", "reviewer", "decided_at", "model_version")
 
 
-def item_outcomes(session: Session, batch: Batch, where: ColumnElement[bool]) -> pd.DataFrame:
+def item_outcomes(
+    session: Session, batch: Batch, where: ColumnElement[bool], *, with_text: bool = True
+) -> pd.DataFrame:
     """Posts matching ``where`` (in file order) with their scores and latest current decision.
 
     The latest current decision other than *skip* wins; a post only skipped shows the skip.
@@ -20,6 +22,7 @@ def item_outcomes(session: Session, batch: Batch, where: ColumnElement[bool]) ->
     ``status``, ``action``, ``reason``, ``note``, ``reviewer``, ``decided_at``, ``model_version``,
     ``source``, ``rule_text``, ``reviews`` (number of current decisions). ``action`` and the
     decision columns are empty while undecided; ``model_version`` is then the batch's.
+    ``with_text=False`` leaves ``text`` empty (counting does not need it; large queues load faster).
     """
     latest = (
         select(
@@ -38,7 +41,7 @@ def item_outcomes(session: Session, batch: Batch, where: ColumnElement[bool]) ->
             Item.id,
             Item.external_id,
             Item.author,
-            Item.text,
+            Item.text if with_text else literal("").label("text"),
             Item.scores,
             Item.status,
             Decision.action,

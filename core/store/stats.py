@@ -53,7 +53,7 @@ def _load(db: Database, actor: Actor, queue: str) -> tuple[pd.DataFrame, Batch]:
         row = queue_by_name(session, queue)
         batch = session.get(Batch, row.batch_id)
         assert batch is not None
-        return item_outcomes(session, batch, Item.queue_id == row.id), batch
+        return item_outcomes(session, batch, Item.queue_id == row.id, with_text=False), batch
 
 
 def queue_stats(db: Database, actor: Actor, queue: str) -> QueueStats:
@@ -63,7 +63,7 @@ def queue_stats(db: Database, actor: Actor, queue: str) -> QueueStats:
         row = queue_by_name(session, queue)
         batch = session.get(Batch, row.batch_id)
         assert batch is not None
-        table = item_outcomes(session, batch, Item.queue_id == row.id)
+        table = item_outcomes(session, batch, Item.queue_id == row.id, with_text=False)
         claimed = session.scalar(
             select(func.count())
             .select_from(Item)
@@ -119,7 +119,7 @@ def author_counts(db: Database, actor: Actor, queue: str) -> pd.DataFrame:
         row = queue_by_name(session, queue)
         batch = session.get(Batch, row.batch_id)
         assert batch is not None
-        table = item_outcomes(session, batch, (Item.batch_id == batch.id) & Item.author.is_not(None))
+        table = item_outcomes(session, batch, (Item.batch_id == batch.id) & Item.author.is_not(None), with_text=False)
     if table.empty:
         return pd.DataFrame(columns=list(AUTHOR_COLUMNS))
     flagged = np.zeros(len(table), dtype=bool)
