@@ -384,4 +384,4 @@ def test_the_child_process_reports_core_errors(tmp_path: Path) -> None:
     logged: list[str] = []
     with pytest.raises(ModLensError, match="only one class"):
         train_in_child(spec, tmp_path, lambda event: None, logged.append)
-    assert logged and logged[0].startswith("Training on ")  # core's log lines came through
+    assert any(line.startswith("Training on ") for line in logged)  # core's log lines came through
