@@ -19,7 +19,7 @@ from core.store.schema import Decision
 ROOT = Path(__file__).resolve().parents[3]
 
 WORKER = """
-import json, sys
+import json, sys, time
 from core.store.claims import claim_next
 from core.store.decisions import decide
 from core.store.db import Database
@@ -31,6 +31,7 @@ sys.stdin.readline()  # start together
 taken = []
 while (item := claim_next(db, actor, sys.argv[3])) is not None:
     taken.append(item.item_id)
+    time.sleep(0.02)  # reading the post; without a pause one SQLite process can starve the other
     decide(db, actor, item.item_id, "approve")
 print(json.dumps(taken), flush=True)
 """
