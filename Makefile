@@ -6,7 +6,7 @@ PORT ?= 8501
 ADDRESS ?= 127.0.0.1
 DATA_DIR ?= ../shared/data
 
-.PHONY: run test install install-dev chromium default-model lint benchmarks clean
+.PHONY: run test install install-dev chromium postgresql default-model lint benchmarks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,8 +39,19 @@ chromium:
 		fi; \
 	fi
 
-## Run every test: unit, AppTest and browser tests.
-test: install-dev chromium
+## Install Debian's PostgreSQL server for the store tests (only as root, only when missing); the tests
+## start a throwaway cluster of their own from its binaries.
+postgresql:
+	@if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+		else \
+			echo "PostgreSQL missing and not root: PostgreSQL tests will be skipped (apt-get install postgresql)"; \
+		fi; \
+	fi
+
+## Run every test: unit, AppTest, PostgreSQL and browser tests.
+test: install-dev chromium postgresql
 	$(BIN)/python -m pytest
 
 lint: install-dev
@@ -54,6 +65,7 @@ default-model: install
 benchmarks: install-dev
 	$(BIN)/python benchmarks/score_throughput.py
 	$(BIN)/python benchmarks/bias_metrics.py
+	$(BIN)/python benchmarks/review_store.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache artifacts

@@ -62,4 +62,9 @@ class OutputError(ModLensError):
 
 
 class PermissionDenied(ModLensError):  # noqa: N818 (the name says what happened, like the built-in PermissionError)
-    """An action the current user's role does not allow."""
+    """The acting user's role does not allow the action (checked in the service layer).
+
+    The message names the user, the role the action needs and who can change it,
+    e.g. ``bob is an analyst; deciding posts needs the reviewer or admin role. Ask an
+    admin to change your role.``
+    """

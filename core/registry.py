@@ -24,7 +24,7 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.errors import ModelError, ModLensError
 from core.io.atomic import atomic_write_text
@@ -32,6 +32,9 @@ from core.io.targets import refuse_dangerous_folder
 from core.model.artifact import MODEL_FILES
 from core.model.metadata import METADATA_FILE, ModelMetadata, read_metadata, write_metadata
 from core.paths import DEFAULT_MODEL_DIR, MODEL_ENV
+
+if TYPE_CHECKING:
+    from core.store.roles import Actor
 
 HOME_ENV = "MODLENS_HOME"
 ACTIVE_FILE = "active.json"
@@ -175,27 +178,48 @@ class ModelRegistry:
         return version
 
     def save(
-        self, clf: Any, *, metadata: Mapping[str, Any] | None = None, card: str = "", activate: bool = False
+        self,
+        clf: Any,
+        *,
+        metadata: Mapping[str, Any] | None = None,
+        card: str = "",
+        activate: bool = False,
+        actor: Actor | None = None,
+        database: str | None = None,
     ) -> int:
-        """Save a fitted classifier as the next version (atomically); returns its number."""
+        """Save a fitted classifier as the next version (atomically); returns its number.
+
+        With an ``actor``, recorded as ``model_train`` (admins only), as :meth:`activate` is.
+        """
+        audit = _Audit(actor, database)
         with self._lock():
             self.versions_dir.mkdir(parents=True, exist_ok=True)
             version = self._next_version()
             clf.save(self.versions_dir / f"v{version}", metadata=dict(metadata or {}), card=card)
             if activate:
                 self._write_active(version)
+        name = str(dict(metadata or {}).get("name", ""))
+        audit.record("model_train", version, after={"version": version, "name": name, "activated": activate})
         return version
 
-    def activate(self, version: int) -> None:
-        """Make ``version`` the one scoring uses everywhere."""
+    def activate(self, version: int, *, actor: Actor | None = None, database: str | None = None) -> None:
+        """Make ``version`` the one scoring uses everywhere.
+
+        With an ``actor`` the change needs the admin role and is recorded in the audit log
+        of ``database`` (default database when None); without one no database is touched.
+        """
+        audit = _Audit(actor, database)
         with self._lock():
             self.path_of(version)
+            before = self.active_version()
             self._write_active(version)
+        audit.record("model_activate", version, before={"version": before}, after={"version": version})
 
-    def delete(self, version: int) -> None:
-        """Delete a version (not 0, and not the active one)."""
+    def delete(self, version: int, *, actor: Actor | None = None, database: str | None = None) -> None:
+        """Delete a version (not 0, and not the active one); audited as :meth:`activate` is."""
         if version == 0:
             raise ModLensError("Version 0 is the bundled default model and cannot be deleted.")
+        audit = _Audit(actor, database)
         with self._lock():
             path = self.path_of(version)
             if self.active_version() == version:
@@ -206,22 +230,35 @@ class ModelRegistry:
                     f"Version {version} ({path}) holds files ModLens did not write ({', '.join(foreign[:5])}); "
                     "it was not deleted. Move those files away first."
                 )
+            described = self._describe(version, self.active_version())
             trash = self.versions_dir / f".deleted-v{version}-{os.getpid()}"
             os.replace(path, trash)
             for name in MODEL_FILES:
                 with contextlib.suppress(FileNotFoundError):
                     (trash / name).unlink()
             trash.rmdir()
+        audit.record("model_delete", version, before={"name": described.name, "created": described.created})
 
-    def set_thresholds(self, version: int, thresholds: Mapping[str, float]) -> None:
-        """Store new per-label thresholds in a version's metadata (atomically)."""
+    def set_thresholds(
+        self,
+        version: int,
+        thresholds: Mapping[str, float],
+        *,
+        actor: Actor | None = None,
+        database: str | None = None,
+    ) -> None:
+        """Store new per-label thresholds in a version's metadata (atomically); audited as :meth:`activate` is."""
         if version == 0:
             raise ModLensError(
                 "Version 0 is the bundled model and read-only. Save the thresholds as a new version instead."
             )
+        audit = _Audit(actor, database)
         with self._lock():
             path = self.path_of(version)
-            write_metadata(path, read_metadata(path).with_thresholds(thresholds))
+            metadata = read_metadata(path)
+            updated = metadata.with_thresholds(thresholds)
+            write_metadata(path, updated)
+        audit.record("threshold_change", version, before=dict(metadata.thresholds), after=dict(updated.thresholds))
 
     # -- internals ----------------------------------------------------------------------
     def _next_version(self) -> int:
@@ -252,6 +289,54 @@ class ModelRegistry:
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+class _Audit:
+    """Checks an actor's right to manage models up front and records the change afterwards.
+
+    Without an actor it does nothing, so the registry works without a database.
+    """
+
+    def __init__(self, actor: Actor | None, database: str | None) -> None:
+        self.actor = actor
+        self.database = database
+        if actor is not None:
+            from core.store.access import authorize
+            from core.store.db import open_database
+            from core.store.roles import Permission
+
+            self.db = open_database(database)
+            with self.db.read() as session:
+                authorize(session, actor, Permission.MANAGE_MODELS)
+
+    def record(self, action: str, version: int, **change: Mapping[str, Any]) -> None:
+        """Record ``action`` on model ``version`` (after the change is on disk)."""
+        if self.actor is None:
+            return
+        from core.store.audit import record_audit
+        from core.store.roles import Permission
+
+        record_audit(self.db, self.actor, action, "model", version, permission=Permission.MANAGE_MODELS, **change)
+
+
+def model_version_label(directory: Path, registry: ModelRegistry | None = None) -> str:
+    """How batches and decisions name the model: ``v3 modlens-default-v3 (2026-11-29T13:56:27+00:00)``.
+
+    The ``vN`` prefix is there when ``directory`` is a version of the registry.
+    """
+    try:
+        meta = read_metadata(Path(directory))
+    except ModLensError:
+        meta = {}
+    label = f"{meta.get('name') or Path(directory).name} ({meta.get('created', 'unknown date')})"
+    try:
+        target = Path(directory).resolve()
+        for version in (registry or ModelRegistry()).list():
+            if version.path.resolve() == target:
+                return f"v{version.version} {label}"
+    except OSError:
+        pass
+    return label
 
 
 def _refuse_links(model_dir: Path) -> None:

@@ -29,6 +29,29 @@ def add_text_col_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_database_option(parser: argparse.ArgumentParser) -> None:
+    """``--database URL``: default ``$MODLENS_DATABASE_URL`` or the SQLite file in ``$MODLENS_HOME``."""
+    parser.add_argument(
+        "--database",
+        default=None,
+        metavar="URL",
+        help="sqlite:///PATH or postgresql://USER@HOST/DB (default: $MODLENS_DATABASE_URL, else "
+        "$MODLENS_HOME/modlens.db)",
+    )
+
+
+def add_actor_option(parser: argparse.ArgumentParser, *, required: bool = False) -> None:
+    """``--as USER``: the account the action is done and recorded as."""
+    parser.add_argument(
+        "--as",
+        dest="as_user",
+        required=required,
+        default=None,
+        metavar="USER",
+        help="act as this user" + ("" if required else " (default: the demo admin while there are no accounts)"),
+    )
+
+
 def load_model_from_args(args: argparse.Namespace) -> ToxicityClassifier:
     """Load ``--model`` or the active model."""
     from core.model.classifier import ToxicityClassifier

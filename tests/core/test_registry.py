@@ -200,3 +200,44 @@ def test_registry_root_is_never_home_or_a_system_folder(
     with pytest.raises(ModLensError, match=r"Refusing to use .* your home folder"):
         ModelRegistry(home, bundled=tiny_model_dir).add(tiny_model_dir)
     assert list(home.iterdir()) == []
+
+
+def test_registry_changes_by_an_actor_need_an_admin_and_are_audited(registry: ModelRegistry, tmp_path: Path) -> None:
+    from core.errors import PermissionDenied
+    from core.store import users
+    from core.store.audit import audit_events
+    from core.store.db import close_databases
+    from core.store.roles import operator_actor
+
+    url = f"sqlite:///{tmp_path / 'audit.db'}"
+    try:
+        users.add_user(_db(url), operator_actor(), "boss", "admin", "boss-password")
+        users.add_user(_db(url), operator_actor(), "ana", "analyst", "ana-password")
+        boss, ana = users.user_actor(_db(url), "boss"), users.user_actor(_db(url), "ana")
+        version = registry.add(registry.bundled)
+        with pytest.raises(PermissionDenied, match="ana is an analyst"):
+            registry.activate(version, actor=ana, database=url)
+        assert registry.active_version() == 0  # refused before anything changed
+        registry.activate(version, actor=boss, database=url)
+        registry.set_thresholds(version, {"toxic": 0.3}, actor=boss, database=url)
+        registry.activate(0, actor=boss, database=url)
+        registry.delete(version, actor=boss, database=url)
+        events = audit_events(_db(url), boss)
+        models = events[events["entity_type"] == "model"]
+        assert models["action"].tolist() == ["model_delete", "model_activate", "threshold_change", "model_activate"]
+        assert models["after"].iloc[3] == {"version": version} and models["before"].iloc[3] == {"version": 0}
+        assert models["after"].iloc[2]["toxic"] == pytest.approx(0.3)
+    finally:
+        close_databases()
+
+
+def test_registry_without_an_actor_touches_no_database(registry: ModelRegistry, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("MODLENS_DATABASE_URL", f"sqlite:///{tmp_path / 'never.db'}")
+    registry.activate(registry.add(registry.bundled))
+    assert not (tmp_path / "never.db").exists()
+
+
+def _db(url: str):
+    from core.store.db import open_database
+
+    return open_database(url)
