@@ -302,7 +302,7 @@ class _Audit:
         self.database = database
         if actor is not None:
             from core.store.access import authorize
-            from core.store.db import open_database
+            from core.store.connect import open_database
             from core.store.roles import Permission
 
             self.db = open_database(database)

@@ -23,7 +23,7 @@ DIALECTS = ("sqlite", "postgresql")
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Argon2id with small costs: the tests hash many passwords on 2 shared cores."""
     from argon2 import PasswordHasher
 
@@ -82,7 +82,7 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     cluster = request.getfixturevalue("pg_cluster")
     with fresh_database(cluster, template=request.getfixturevalue("pg_template")) as url:
         yield url
-        from core.store.db import close_databases
+        from core.store.connect import close_databases
 
         close_databases()  # the CLI's cached engines hold connections; DROP DATABASE needs none
 
@@ -90,7 +90,8 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def db(store_url: str) -> Iterator:
     """A :class:`core.store.db.Database` on ``store_url``."""
-    from core.store.db import Database, close_databases
+    from core.store.connect import close_databases
+    from core.store.db import Database
 
     database = Database(store_url)
     yield database

@@ -107,7 +107,7 @@ def resolve_actor(db: Database, name: str | None, *, recorded: bool) -> Actor:
 
 def run(args: argparse.Namespace) -> int:
     """Carry out one review action."""
-    from core.store.db import open_database
+    from core.store.connect import open_database
 
     db = open_database(args.database)
     handler = {"import": _import, "decide": _decide, "export": _export, "stats": _stats}[args.review_action]

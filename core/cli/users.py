@@ -59,7 +59,7 @@ def read_password(stdin: TextIO | None = None) -> str:
 def run(args: argparse.Namespace) -> int:
     """Carry out one user action as the operator."""
     from core.store import users
-    from core.store.db import open_database
+    from core.store.connect import open_database
     from core.store.roles import operator_actor
 
     db = open_database(args.database)

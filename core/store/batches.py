@@ -27,6 +27,7 @@ from core.io.posts import describe_columns
 from core.store.access import authorize
 from core.store.audit import add_event
 from core.store.db import Database
+from core.store.lookup import get_batch
 from core.store.queues import QueueRequest, QueueResult, add_queue
 from core.store.roles import Actor, Permission
 from core.store.schema import Batch, Item, utcnow
@@ -325,14 +326,6 @@ def list_batches(db: Database, actor: Actor, *, limit: int = 20, created_by: str
     with db.read() as session:
         authorize(session, actor, Permission.READ_BATCHES)
         return [_summary(row) for row in session.scalars(query)]
-
-
-def get_batch(session: Session, batch_id: int) -> Batch:
-    """The batch row, or a helpful error."""
-    row = session.get(Batch, batch_id)
-    if row is None:
-        raise ModLensError(f"Batch {batch_id} does not exist. Choose one of the saved batches.")
-    return row
 
 
 def open_batch(db: Database, actor: Actor, batch_id: int) -> SavedBatch:

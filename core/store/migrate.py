@@ -1,6 +1,6 @@
 """Apply the Alembic migrations shipped in ``core/store/migrations`` (no ``alembic.ini`` needed).
 
-:func:`upgrade` is called by :func:`core.store.db.open_database`; it is safe when
+:func:`upgrade` is called by :func:`core.store.connect.open_database`; it is safe when
 several processes start at once: on PostgreSQL an advisory lock serialises them, on
 SQLite the write lock of ``BEGIN IMMEDIATE`` does, and the late comer finds the
 schema already at head. On SQLite the migrations run with foreign keys off (batch

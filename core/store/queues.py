@@ -19,6 +19,7 @@ from core.errors import ModLensError
 from core.store.access import authorize
 from core.store.audit import add_event
 from core.store.db import Database
+from core.store.lookup import get_batch
 from core.store.roles import Actor, Permission
 from core.store.rules import Rule, check_rule, needs_text, rule_to_json
 from core.store.schema import Batch, Item, Queue, utcnow
@@ -130,8 +131,6 @@ def add_queue(
 
 def create_queue(db: Database, actor: Actor, batch_id: int, request: QueueRequest) -> QueueResult:
     """Send the posts of a saved batch that match ``request.rule`` to a new queue (one transaction)."""
-    from core.store.batches import get_batch
-
     with db.write() as session:
         authorize(session, actor, Permission.CREATE_QUEUE)
         batch = get_batch(session, batch_id)

@@ -254,7 +254,7 @@ def test_the_same_commands_on_postgresql(cli, posts, fake_model, pg_cluster) -> 
             stats = json.loads(cli(["review", "stats", "--queue", "q", "--json", "--database", url])[1])
             assert (stats["total"], stats["decided"]) == (5, 2)
         finally:
-            from core.store.db import close_databases
+            from core.store.connect import close_databases
 
             close_databases()
 
@@ -277,7 +277,7 @@ def test_import_with_a_real_model(cli, posts, url, tiny_model_dir) -> None:
     assert code == 0, err
     table = json.loads(cli(["review", "stats", "--queue", "q", "--json", "--database", url])[1])
     assert table["total"] == 5
-    from core.store.db import open_database
+    from core.store.connect import open_database
     from core.store.exports import decisions_frame
     from core.store.roles import demo_actor
 

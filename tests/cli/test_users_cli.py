@@ -45,7 +45,7 @@ def test_password_prompt_on_a_terminal(url, monkeypatch) -> None:
     monkeypatch.setattr("sys.stdin", Terminal(""))
     monkeypatch.setattr("getpass.getpass", lambda prompt: next(prompts))
     assert main(["users", "add", "boss", "--role", "admin", "--database", url]) == 0
-    from core.store.db import open_database
+    from core.store.connect import open_database
     from core.store.users import authenticate
 
     assert authenticate(open_database(url), "boss", "typed-secret").name == "boss"

@@ -206,7 +206,7 @@ def test_registry_changes_by_an_actor_need_an_admin_and_are_audited(registry: Mo
     from core.errors import PermissionDenied
     from core.store import users
     from core.store.audit import audit_events
-    from core.store.db import close_databases
+    from core.store.connect import close_databases
     from core.store.roles import operator_actor
 
     url = f"sqlite:///{tmp_path / 'audit.db'}"
@@ -238,6 +238,6 @@ def test_registry_without_an_actor_touches_no_database(registry: ModelRegistry, 
 
 
 def _db(url: str):
-    from core.store.db import open_database
+    from core.store.connect import open_database
 
     return open_database(url)

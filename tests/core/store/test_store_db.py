@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from core.errors import ModLensError
-from core.store.db import Database, close_databases, default_url, open_database, resolve_url
+from core.store.connect import close_databases, open_database
+from core.store.db import Database, default_url, resolve_url
 
 
 def test_default_is_a_sqlite_file_in_modlens_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
