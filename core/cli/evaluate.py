@@ -7,7 +7,7 @@ import json
 import math
 from pathlib import Path
 
-from core.cli.common import add_model_option, add_text_col_option, label_index, load_model_from_args
+from core.cli.common import add_model_option, add_text_col_option, label_index, load_model_from_args, print_notes
 from core.io.posts import read_posts
 from core.scoring import score_texts
 
@@ -35,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
     from core.evaluation.metrics import evaluate_scores  # scikit-learn: imported only by the command that needs it
 
     posts = read_posts(args.input, text_col=args.text_col, label_cols=[args.label_col])
+    print_notes(posts.notes)
     model = load_model_from_args(args)
     column = label_index(model, args.label)
     label = model.labels_[column]

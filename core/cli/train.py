@@ -7,7 +7,8 @@ import shlex
 import sys
 from pathlib import Path
 
-from core.errors import ModLensError
+from core.errors import ConfigError, ModLensError
+from core.model.artifact import check_model_target
 from core.model.config import preset
 from core.model.progress import TrainingProgress
 from core.training.debias import DebiasConfig
@@ -31,7 +32,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--data-dir", type=Path, default=None, metavar="DIR", help="folder of public datasets (default ../shared/data)"
     )
-    parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="model directory to write")
+    parser.add_argument(
+        "--out", type=Path, required=True, metavar="DIR", help="model directory to write (a new folder)"
+    )
+    parser.add_argument(
+        "--overwrite", action="store_true", help="replace --out when it already holds a ModLens model (nothing else)"
+    )
     parser.add_argument("--preset", default="default", choices=["seed", "default"])
     parser.add_argument("--labels", default="toxic,hate", help="model labels, comma-separated (default toxic,hate)")
     parser.add_argument(
@@ -92,7 +98,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Train, evaluate per dataset and save; a progress bar per epoch on stderr."""
+    check_model_target(args.out, overwrite=args.overwrite)
     labels = tuple(label.strip() for label in args.labels.split(",") if label.strip())
+    if not labels:
+        raise ConfigError(f"--labels needs at least one label name (e.g. toxic,hate), not '{args.labels}'.")
     mapping = {}
     for item in args.label_col:
         label, sep, column = item.partition("=")
@@ -135,6 +144,7 @@ def run(args: argparse.Namespace) -> int:
         config=config,
         name=args.name or args.out.name,
         command="python -m core " + " ".join(shlex.quote(a) for a in args.argv),
+        overwrite=args.overwrite,
     )
     clf = train(request, progress=_printer(), log=lambda line: print(line, file=sys.stderr))
     print(

@@ -256,26 +256,50 @@ def threshold_for_cost(y_true: npt.ArrayLike, y_score: npt.ArrayLike, fp_cost: f
     return curve.point(best)
 
 
-def operating_point_at(y_true: npt.ArrayLike, y_score: npt.ArrayLike, threshold: float) -> OperatingPoint:
-    """Precision, recall and confusion counts at a given ``threshold``.
+def operating_point_at(
+    y_true: npt.ArrayLike, y_score: npt.ArrayLike, threshold: float, *, require_both_classes: bool = True
+) -> OperatingPoint:
+    """Precision, recall and confusion counts at a given ``threshold``: the one operating-point function.
+
+    Rows whose label is NaN (unknown) are left out. Thresholds, metrics and figures
+    all count flags here.
+
+    Parameters
+    ----------
+    y_true : array-like of {0, 1, NaN}
+        Labels.
+    y_score : array-like of float
+        Scores of the same posts.
+    threshold : float
+        Posts scoring at or above it are flagged.
+    require_both_classes : bool
+        True: check the labels and scores, and raise when a class is missing (choosing
+        thresholds). False (figures, metrics): no checks; rates that are undefined on
+        the data are NaN (recall without positives, precision when nothing is flagged).
 
     Raises
     ------
     ModLensError
-        When a class is missing.
+        With ``require_both_classes``, when a class is missing or the labels or scores are bad.
 
     """
-    truth, scores = _labelled(y_true, y_score)
+    if require_both_classes:
+        truth, scores = _labelled(y_true, y_score)
+    else:
+        truth = np.asarray(y_true, dtype=float).ravel()
+        scores = np.asarray(y_score, dtype=float).ravel()
+        known = ~np.isnan(truth)
+        truth, scores = truth[known].astype(int), scores[known]
     flags = scores >= threshold
     tp = int((flags & (truth == 1)).sum())
     fp = int((flags & (truth == 0)).sum())
-    positives = int(truth.sum())
+    positives = int((truth == 1).sum())
     return OperatingPoint(
         threshold=float(threshold),
         precision=tp / (tp + fp) if tp + fp else math.nan,
-        recall=tp / positives,
+        recall=tp / positives if positives else math.nan,
         tp=tp,
         fp=fp,
         fn=positives - tp,
-        tn=len(truth) - positives - fp,
+        tn=int((truth == 0).sum()) - fp,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.errors import ModLensError
+from core.errors import ConfigError
 
 MAX_EVALS_CAP = 20_000
 """Most model evaluations allowed per post (the 3,000-evaluation reference fits easily)."""
@@ -16,6 +16,8 @@ MAX_TOKENS_CAP = 2_000
 Also the default: every word of a post up to 2,000 words gets an attribution; the
 words after that stay in the post, count for its score, and get none. The result
 says so (``n_tokens``, ``n_explained`` and ``token_cap`` in ``Attributions.posts``)."""
+MAX_CHARS_CAP = 1_000_000
+"""Most characters of one post given to the explainer (each masked copy is a copy of the text)."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,13 @@ class ExplainConfig:
         attribution, so one very long post cannot stall the explainer. Scoring
         reads long posts in overlapping windows (every word can raise the score),
         so the default covers whole posts up to the cap.
+    max_chars
+        Characters of a post given to the explainer; longer posts are cut, with a
+        note in :attr:`~core.explain.shap_values.Attributions.notes`. Every masked
+        variant SHAP scores is a copy of the text, so without this cap one 10 MB
+        post costs gigabytes. The default is what scoring reads
+        (:data:`core.model.windows.MAX_SCORED_CHARS`, 100,000), so explanations
+        and scores see the same text (a batch of 100 masked copies is then at most 10 MB).
     fixed_context
         SHAP's Partition option. ``None`` (default) computes Owen values, each
         group judged both with and without its context. ``0`` judges each
@@ -58,6 +67,7 @@ class ExplainConfig:
     max_evals: int = 600
     batch_size: int = 100
     max_tokens: int = MAX_TOKENS_CAP
+    max_chars: int = 100_000
     fixed_context: int | None = None
     seed: int | None = 0
 
@@ -66,13 +76,14 @@ class ExplainConfig:
         _check_range("max_evals", self.max_evals, 10, MAX_EVALS_CAP)
         _check_range("batch_size", self.batch_size, 1, BATCH_SIZE_CAP)
         _check_range("max_tokens", self.max_tokens, 1, MAX_TOKENS_CAP)
+        _check_range("max_chars", self.max_chars, 1, MAX_CHARS_CAP)
         if self.fixed_context not in (None, 0, 1) or isinstance(self.fixed_context, bool):
-            raise ModLensError(f"Explanation setting fixed_context must be None, 0 or 1, not {self.fixed_context!r}.")
+            raise ConfigError(f"Explanation setting fixed_context must be None, 0 or 1, not {self.fixed_context!r}.")
         if self.seed is not None and not isinstance(self.seed, int):
-            raise ModLensError(f"Explanation seed must be a whole number or None, not {self.seed!r}.")
+            raise ConfigError(f"Explanation seed must be a whole number or None, not {self.seed!r}.")
 
 
 def _check_range(name: str, value: object, low: int, high: int) -> None:
-    """Raise :class:`ModLensError` unless ``value`` is an int in ``[low, high]``."""
+    """Raise :class:`~core.errors.ConfigError` unless ``value`` is an int in ``[low, high]``."""
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ModLensError(f"Explanation setting {name} must be a whole number from {low} to {high}, not {value!r}.")
+        raise ConfigError(f"Explanation setting {name} must be a whole number from {low} to {high}, not {value!r}.")

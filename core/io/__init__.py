@@ -4,6 +4,9 @@
 - :mod:`~core.io.streaming`: the same rules chunk by chunk, with a chunked writer.
 - :mod:`~core.io.encoding` / :mod:`~core.io.labels`: bytes to text, label values to 0/1/NaN.
 - :mod:`~core.io.export`: CSV with formula escaping, Parquet with metadata, JSON Lines.
+- :mod:`~core.io.limits`: the bounds every reader checks; :mod:`~core.io.source`: only regular files, never blocking.
+- :mod:`~core.io.delimited` / :mod:`~core.io.jsonl` / :mod:`~core.io.excel`: one bounded reader per format.
+- :mod:`~core.io.atomic` / :mod:`~core.io.targets`: outputs written whole or not at all, and only where allowed.
 """
 
 from __future__ import annotations
@@ -30,6 +33,14 @@ _EXPORTS: dict[str, str] = {
     "to_csv_bytes": "core.io.export",
     "to_parquet_bytes": "core.io.export",
     "write_table": "core.io.export",
+    "DEFAULT_LIMITS": "core.io.limits",
+    "ReadLimits": "core.io.limits",
+    "read_source": "core.io.source",
+    "atomic_path": "core.io.atomic",
+    "atomic_write_bytes": "core.io.atomic",
+    "atomic_write_text": "core.io.atomic",
+    "check_output_file": "core.io.targets",
+    "refuse_dangerous_folder": "core.io.targets",
 }
 """Public name -> module; loaded on first use so that importing the package stays cheap."""
 

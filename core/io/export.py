@@ -10,11 +10,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from core.errors import ModLensError
+from core.errors import OutputError
+from core.io.atomic import atomic_open, atomic_path
+from core.io.targets import OUTPUT_SUFFIXES as OUTPUT_SUFFIXES  # re-exported: the suffixes write_table takes
+from core.io.targets import check_output_file
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
-OUTPUT_SUFFIXES = (".csv", ".parquet", ".jsonl")
 
 
 def escape_cell(value: object) -> object:
@@ -25,11 +27,12 @@ def escape_cell(value: object) -> object:
 
 
 def escape_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Copy of ``frame`` with formula-like text cells escaped (text columns only)."""
+    """Copy of ``frame`` with formula-like text cells and column names escaped (text columns only)."""
     out = frame.copy()
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
             out[column] = out[column].map(escape_cell)
+    out.columns = [escape_cell(column) for column in out.columns]
     return out
 
 
@@ -54,24 +57,32 @@ def to_parquet_bytes(frame: pd.DataFrame, *, metadata: Mapping[str, object] | No
 
 
 def write_table(
-    frame: pd.DataFrame, path: str | Path, *, raw: bool = False, metadata: Mapping[str, object] | None = None
+    frame: pd.DataFrame,
+    path: str | Path,
+    *,
+    raw: bool = False,
+    metadata: Mapping[str, object] | None = None,
+    inputs: tuple[str | Path, ...] = (),
 ) -> Path:
-    """Write ``frame`` to CSV (default), Parquet or JSON Lines according to the suffix of ``path``."""
-    path = Path(path)
+    """Write ``frame`` to CSV (default), Parquet or JSON Lines according to the suffix of ``path``.
+
+    The file appears at ``path`` only when complete (see :mod:`core.io.atomic`); ``path``
+    is checked first (see :func:`~core.io.targets.check_output_file`), ``inputs`` included.
+    """
+    path = check_output_file(path, inputs=inputs)
     suffix = path.suffix.lower() or ".csv"
-    if suffix not in OUTPUT_SUFFIXES:
-        raise ModLensError(f"Cannot write '{path.name}': use an output ending in {', '.join(OUTPUT_SUFFIXES)}.")
-    if path.parent and not path.parent.exists():
-        raise ModLensError(f"Folder '{path.parent}' does not exist. Create it or choose another output path.")
     try:
         if suffix == ".parquet":
-            path.write_bytes(to_parquet_bytes(frame, metadata=metadata))
+            payload = to_parquet_bytes(frame, metadata=metadata)
+            with atomic_open(path, "wb") as handle:
+                handle.write(payload)
         elif suffix == ".jsonl":
-            frame.to_json(path, orient="records", lines=True, force_ascii=False)
+            with atomic_path(path) as part:
+                frame.to_json(part, orient="records", lines=True, force_ascii=False)
         else:
             _write_csv(frame, path, raw=raw)
     except OSError as exc:
-        raise ModLensError(f"Cannot write '{path}': {exc.strerror}. Choose another output path.") from exc
+        raise OutputError(f"Cannot write '{path}': {exc.strerror}. Choose another output path.") from exc
     return path
 
 
@@ -80,7 +91,7 @@ CSV_CHUNK_ROWS = 100_000
 
 def _write_csv(frame: pd.DataFrame, path: Path, *, raw: bool) -> None:
     """Write CSV in row chunks so escaping and formatting never copy a huge table at once."""
-    with open(path, "w", encoding="utf-8", newline="") as handle:
+    with atomic_open(path, "w", encoding="utf-8", newline="") as handle:
         for start in range(0, max(len(frame), 1), CSV_CHUNK_ROWS):
             chunk = frame.iloc[start : start + CSV_CHUNK_ROWS]
             (chunk if raw else escape_formulas(chunk)).to_csv(handle, index=False, header=start == 0)

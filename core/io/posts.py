@@ -7,11 +7,8 @@ a :class:`~core.errors.ModLensError` whose message says what to do.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
-import re
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -21,9 +18,14 @@ from typing import IO
 import numpy as np
 import pandas as pd
 
-from core.errors import ModLensError
+from core.errors import InputError, LimitExceeded
+from core.io.delimited import check_cells, check_line_lengths, read_delimited
 from core.io.encoding import decode_text
+from core.io.excel import read_xlsx
+from core.io.jsonl import read_jsonl
 from core.io.labels import parse_labels
+from core.io.limits import DEFAULT_LIMITS, MB, Deadline, ReadLimits
+from core.io.source import read_source
 
 TEXT_COLUMN_NAMES: tuple[str, ...] = (
     "comment_text",
@@ -98,13 +100,13 @@ class Posts:
         return np.array([not t.strip() for t in self.texts], dtype=bool)
 
     def labels(self, col: str) -> np.ndarray:
-        """Binary labels of column ``col`` as floats (1, 0, or NaN where missing)."""
+        """Binary labels of column ``col`` as floats (1, 0, or NaN where missing); some must be known."""
         if col not in self.frame.columns:
-            raise ModLensError(
+            raise InputError(
                 f"Column '{col}' not found. Columns are: {describe_columns(self.frame.columns)}. "
                 "Choose a label column that exists."
             )
-        return parse_labels(self.frame[col], col)
+        return known_labels(self.frame[col], col)
 
 
 def read_posts(
@@ -114,6 +116,7 @@ def read_posts(
     text_col: str | None = None,
     label_cols: Sequence[str] = (),
     choose_hint: str = "with --text-col",
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> Posts:
     """Read a CSV, TSV, JSON Lines, Parquet or Excel file of posts and validate it.
 
@@ -130,6 +133,9 @@ def read_posts(
     choose_hint
         How the user chooses a column where they are ("with --text-col" on the
         command line, "in the column picker" in the dashboard).
+    limits
+        Bounds on size, rows, columns, cells and time (see :mod:`core.io.limits`);
+        only regular files are read.
 
     Returns
     -------
@@ -142,19 +148,19 @@ def read_posts(
         For every problem with the file, with a message saying what to do.
 
     """
-    data, name = _read_bytes(source, filename)
-    frame, notes = read_table(data, name)
+    data, name = read_source(source, filename, limits)
+    frame, notes = read_table(data, name, limits=limits)
     column = resolve_text_column(frame, text_col, choose_hint=choose_hint)
     for col in label_cols:
         if col not in frame.columns:
-            raise ModLensError(
+            raise InputError(
                 f"Label column '{col}' not found. Columns are: {describe_columns(frame.columns)}. "
                 "Choose an existing label column."
             )
-        parse_labels(frame[col], col)
+        known_labels(frame[col], col)
     empty = sum(1 for t in _as_texts(frame[column]) if not t.strip())
     if empty:
-        notes = (*notes, f"{empty} post(s) have empty text; they are kept and scored as empty.")
+        notes = (*notes, empty_posts_note(empty))
     return Posts(
         frame=frame,
         text_col=column,
@@ -165,39 +171,63 @@ def read_posts(
     )
 
 
-def read_table(data: bytes, filename: str = "") -> tuple[pd.DataFrame, tuple[str, ...]]:
+def read_table(
+    data: bytes, filename: str = "", *, limits: ReadLimits = DEFAULT_LIMITS
+) -> tuple[pd.DataFrame, tuple[str, ...]]:
     """Parse raw file bytes into a DataFrame, choosing the format from name and content.
 
-    Returns the frame and a tuple of notes about things fixed on the way.
+    Returns the frame and a tuple of notes about things fixed on the way. Every
+    bound of ``limits`` is checked, the cheap ones before parsing.
     """
     if not data:
-        raise ModLensError("The file is empty. Upload a file with a header row and one post per row.")
-    suffix = _suffix(filename)
-    kind = _detect_kind(data, suffix)
+        raise InputError("The file is empty. Upload a file with a header row and one post per row.")
+    limits.check_size(len(data))
+    deadline = Deadline(limits.max_seconds)
+    suffix = file_suffix(filename)
+    kind = detect_kind(data, suffix)
+    notes: tuple[str, ...] = ()
     if kind == "parquet":
-        frame = _read_parquet(data)
-        notes: tuple[str, ...] = ()
+        frame = _read_parquet(data, limits)
     elif kind == "excel":
-        frame = _read_excel(data)
-        notes = ()
+        frame = read_xlsx(data, limits, deadline)
     else:
-        text, encoding_notes = decode_text(data)
-        frame = _read_jsonl(text) if kind == "jsonl" else _read_delimited(text, tab=suffix == ".tsv")
-        notes = encoding_notes
+        check_line_lengths((data[i : i + MB] for i in range(0, len(data), MB)), limits)
+        text, notes = decode_text(data)
+        frame = (
+            read_jsonl(text, limits, deadline)
+            if kind == "jsonl"
+            else read_delimited(text, limits, deadline, tab=suffix == ".tsv")
+        )
     frame.columns = [str(c).strip() for c in frame.columns]
     if len(frame.columns) == 0:
-        raise ModLensError("The file has no columns. Upload a table with a header row.")
+        raise InputError("The file has no columns. Upload a table with a header row.")
     if len(frame) == 0:
-        raise ModLensError(
+        raise InputError(
             f"The file has a header ({describe_columns(frame.columns)}) but no rows. Add at least one post."
         )
     duplicated = [c for c in pd.Index(frame.columns)[pd.Index(frame.columns).duplicated()]]
     if duplicated:
-        raise ModLensError(
+        raise InputError(
             f"Column names must be unique; repeated: {', '.join(map(repr, duplicated[:5]))}. "
             "Rename the repeated columns."
         )
     return frame.reset_index(drop=True), notes
+
+
+def empty_posts_note(count: int) -> str:
+    """The note for ``count`` posts whose text is empty or only whitespace."""
+    return f"{count} post(s) have empty text; they are kept and scored as empty."
+
+
+def known_labels(values: pd.Series, name: str) -> np.ndarray:
+    """:func:`~core.io.labels.parse_labels`, refusing a column where every label is missing."""
+    labels = parse_labels(values, name)
+    if labels.size and np.isnan(labels).all():
+        raise InputError(
+            f"Column '{name}' has no labels: every value is empty or missing. "
+            "Choose a column with 0/1, true/false or fractional labels."
+        )
+    return labels
 
 
 def find_text_column(columns: Sequence[object]) -> str | None:
@@ -217,13 +247,13 @@ def resolve_text_column(frame: pd.DataFrame, text_col: str | None, *, choose_hin
         matches = [c for c in frame.columns if c.lower() == text_col.strip().lower()]
         if len(matches) == 1:
             return matches[0]
-        raise ModLensError(
+        raise InputError(
             f"Column '{text_col}' not found. Columns are: {describe_columns(frame.columns)}. "
             f"Choose the text column {choose_hint}."
         )
     found = find_text_column(frame.columns)
     if found is None:
-        raise ModLensError(
+        raise InputError(
             f"Column 'text' not found. Columns are: {describe_columns(frame.columns)}. "
             f"Choose the text column {choose_hint}."
         )
@@ -264,43 +294,27 @@ def _is_missing(value: object) -> bool:
         return False
 
 
-def _read_bytes(source: str | Path | bytes | IO[bytes], filename: str | None) -> tuple[bytes, str]:
-    if isinstance(source, bytes | bytearray):
-        return bytes(source), filename or ""
-    if isinstance(source, str | Path):
-        path = Path(source)
-        if not path.exists():
-            raise ModLensError(f"File '{path}' does not exist. Check the path.")
-        if path.is_dir():
-            raise ModLensError(f"'{path}' is a folder. Give the path of a file of posts.")
-        try:
-            return path.read_bytes(), filename or path.name
-        except OSError as exc:
-            raise ModLensError(f"Cannot read '{path}': {exc.strerror}. Check the file's permissions.") from exc
-    getvalue = getattr(source, "getvalue", None)
-    data = getvalue() if callable(getvalue) else source.read()
-    return bytes(data), filename or str(getattr(source, "name", ""))
-
-
-def _suffix(filename: str) -> str:
+def file_suffix(filename: str) -> str:
+    """Lower-case suffix of a file name; compressed files are refused."""
     name = filename.lower()
     if name.endswith(".gz"):
-        raise ModLensError("Compressed files are not supported. Unzip the file and upload the CSV inside.")
+        raise InputError("Compressed files are not supported. Unzip the file and upload the CSV inside.")
     return Path(name).suffix
 
 
-def _detect_kind(data: bytes, suffix: str) -> str:
+def detect_kind(data: bytes, suffix: str) -> str:
+    """``parquet``, ``excel``, ``jsonl`` or ``delimited``, from the suffix and the first bytes."""
     if suffix in PARQUET_SUFFIXES or (not suffix and data[:4] == b"PAR1"):
         return "parquet"
     if suffix in EXCEL_SUFFIXES or (not suffix and data[:4] == b"PK\x03\x04"):
         return "excel"
     if suffix == ".xls":
-        raise ModLensError("Old Excel (.xls) files are not supported. Save the sheet as .xlsx or CSV.")
+        raise InputError("Old Excel (.xls) files are not supported. Save the sheet as .xlsx or CSV.")
     if suffix and suffix not in DELIMITED_SUFFIXES | JSONL_SUFFIXES:
-        raise ModLensError(f"Unsupported file type '{suffix}'. Use {SUPPORTED}.")
+        raise InputError(f"Unsupported file type '{suffix}'. Use {SUPPORTED}.")
     for magic, what in _BINARY_MAGIC.items():
         if data.startswith(magic):
-            raise ModLensError(f"The file looks like {what}, not a table of posts. Use {SUPPORTED}.")
+            raise InputError(f"The file looks like {what}, not a table of posts. Use {SUPPORTED}.")
     if suffix in JSONL_SUFFIXES:
         return "jsonl"
     if not suffix and data.lstrip()[:1] in (b"{", b"["):
@@ -308,105 +322,37 @@ def _detect_kind(data: bytes, suffix: str) -> str:
     return "delimited"
 
 
-def _read_parquet(data: bytes) -> pd.DataFrame:
+def _read_parquet(data: bytes, limits: ReadLimits) -> pd.DataFrame:
+    """Read a Parquet file after checking its footer's rows, columns and uncompressed size."""
+    import pyarrow.parquet as pq
+
     try:
-        return pd.read_parquet(io.BytesIO(data))
+        parquet = pq.ParquetFile(io.BytesIO(data))
+        meta = parquet.metadata
+        unpacked = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
     except Exception as exc:  # pyarrow raises many types for corrupt files
-        raise ModLensError(
-            "The Parquet file could not be read (it may be damaged or not Parquet). "
-            f"Re-export it or upload it as CSV. Detail: {_first_line(exc)}"
-        ) from exc
-
-
-def _read_excel(data: bytes) -> pd.DataFrame:
+        raise InputError(_parquet_error(exc)) from exc
+    limits.check_columns(meta.num_columns)
+    limits.check_rows(meta.num_rows)
+    limits.check_cells(meta.num_rows, meta.num_columns)
+    if unpacked > limits.max_uncompressed_mb * MB:
+        raise LimitExceeded(
+            f"The Parquet file holds {unpacked / MB:,.0f} MB of data once uncompressed; the limit is "
+            f"{limits.max_uncompressed_mb} MB. Split it into smaller files."
+        )
     try:
-        return pd.read_excel(io.BytesIO(data), sheet_name=0, engine="openpyxl")
-    except Exception as exc:  # openpyxl raises many types for corrupt files
-        raise ModLensError(
-            "The Excel file could not be read (it may be damaged or not .xlsx). "
-            f"Save it again as .xlsx or CSV. Detail: {_first_line(exc)}"
-        ) from exc
+        frame = parquet.read().to_pandas()
+    except Exception as exc:  # pyarrow raises many types for corrupt files
+        raise InputError(_parquet_error(exc)) from exc
+    check_cells(frame, limits)
+    return frame
 
 
-def _read_jsonl(text: str) -> pd.DataFrame:
-    stripped = text.lstrip()
-    try:
-        if stripped.startswith("["):
-            return pd.read_json(io.StringIO(text), orient="records", dtype=False)
-        return pd.read_json(io.StringIO(text), lines=True, dtype=False)
-    except ValueError as exc:
-        raise ModLensError(jsonl_error_message(exc)) from exc
-
-
-def jsonl_error_message(exc: Exception) -> str:
-    """What to tell the user when a JSON Lines file does not parse."""
+def _parquet_error(exc: Exception) -> str:
     return (
-        "The JSON Lines file could not be read: each line must be one JSON object like "
-        '{"text": "..."}. ' + f"Detail: {_first_line(exc)}"
+        "The Parquet file could not be read (it may be damaged or not Parquet). "
+        f"Re-export it or upload it as CSV. Detail: {_first_line(exc)}"
     )
-
-
-def _sniff_delimiter(text: str) -> str:
-    header = text.split("\n", 1)[0]
-    counts = {d: header.count(d) for d in (",", ";", "\t", "|")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] > 0 else ","
-
-
-def _read_delimited(text: str, *, tab: bool) -> pd.DataFrame:
-    if not text.strip():
-        raise ModLensError("The file is empty. Upload a file with a header row and one post per row.")
-    delimiter = "\t" if tab else _sniff_delimiter(text)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", pd.errors.ParserWarning)
-            return pd.read_csv(
-                io.StringIO(text),
-                sep=delimiter,
-                dtype=str,
-                keep_default_na=False,
-                na_filter=False,
-                skip_blank_lines=True,
-                index_col=False,
-                engine="c",
-            )
-    except pd.errors.ParserWarning as exc:
-        raise ModLensError(_explain_long_row(text, delimiter)) from exc
-    except pd.errors.EmptyDataError as exc:
-        raise ModLensError("The file is empty. Upload a file with a header row and one post per row.") from exc
-    except pd.errors.ParserError as exc:
-        raise ModLensError(_explain_parser_error(str(exc), delimiter)) from exc
-
-
-_FIELDS_RE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
-_EOF_RE = re.compile(r"EOF inside string starting at row (\d+)")
-
-
-def _explain_long_row(text: str, delimiter: str) -> str:
-    rows = csv.reader(io.StringIO(text), delimiter=delimiter)
-    width = len(next(rows))
-    for line, row in enumerate(rows, start=2):
-        if len(row) > width:
-            return _explain_parser_error(f"Expected {width} fields in line {line}, saw {len(row)}", delimiter)
-    return _explain_parser_error("rows longer than the header", delimiter)
-
-
-def _explain_parser_error(detail: str, delimiter: str) -> str:
-    shown = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}[delimiter]
-    fields = _FIELDS_RE.search(detail)
-    if fields:
-        expected, line, seen = fields.groups()
-        return (
-            f"Line {line} has {seen} fields but the header has {expected} ({shown}-separated). "
-            "Put quotes around text that contains the separator, or fix that line."
-        )
-    eof = _EOF_RE.search(detail)
-    if eof:
-        return (
-            f"A quoted field starting on row {eof.group(1)} is never closed. "
-            'Close the quote (write "" for a quote inside a field) and upload again.'
-        )
-    return f"The file could not be read as a {shown}-separated table: {_first_line(detail)}. Fix the file."
 
 
 def _first_line(value: object) -> str:

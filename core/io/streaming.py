@@ -3,153 +3,173 @@
 The command line uses this for CSV, TSV and JSON Lines files; Parquet, Excel and
 files that need repairs (NUL bytes) go through :func:`core.io.posts.read_posts` in one
 piece. Validation is the same as for :func:`~core.io.posts.read_posts`: every problem
-is a :class:`~core.errors.ModLensError` that says what to do.
+is a :class:`~core.errors.ModLensError` that says what to do. Only regular files are
+read; lines, header, columns and cells are bounded by :mod:`core.io.limits` (rows and
+total size are not: memory stays flat per chunk however long the file is).
 """
 
 from __future__ import annotations
 
 import codecs
+import io
 import json
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, BinaryIO
 
 import pandas as pd
 
-from core.errors import ModLensError
-from core.io.encoding import _reject_binary
+from core.errors import InputError, OutputError
+from core.io.atomic import AtomicFile
+from core.io.delimited import EMPTY_MESSAGE, check_cells, check_header, check_line_lengths, csv_blocks
+from core.io.encoding import CP1252_NOTE, bom_encoding, reject_binary
 from core.io.export import escape_formulas
+from core.io.jsonl import jsonl_chunks
+from core.io.limits import DEFAULT_LIMITS, ReadLimits
 from core.io.posts import (
     JSONL_SUFFIXES,
     Posts,
-    _detect_kind,
-    _explain_long_row,
-    _explain_parser_error,
-    _sniff_delimiter,
-    _suffix,
     describe_columns,
-    jsonl_error_message,
+    detect_kind,
+    file_suffix,
     read_posts,
     resolve_text_column,
 )
+from core.io.source import open_regular
+from core.io.targets import check_output_file
 
 CHUNK_ROWS = 50_000
 _BLOCK = 4 << 20
 
 
 def iter_posts(
-    path: str | Path, *, text_col: str | None = None, chunk_rows: int = CHUNK_ROWS, choose_hint: str = "with --text-col"
+    path: str | Path,
+    *,
+    text_col: str | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+    choose_hint: str = "with --text-col",
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> Iterator[Posts]:
-    """Yield the posts of a file in chunks of at most ``chunk_rows`` rows, in order."""
+    """Yield the posts of a file in chunks of at most ``chunk_rows`` rows, in order.
+
+    The first chunk carries the reader's notes (an encoding fallback, ...).
+    """
     path = Path(path)
-    if not path.is_file():
-        yield read_posts(path, text_col=text_col, choose_hint=choose_hint)  # raises the right message
-        return
-    with open(path, "rb") as handle:
-        head = handle.read(65_536)
-    suffix = _suffix(path.name)
-    if not head:
-        raise ModLensError("The file is empty. Upload a file with a header row and one post per row.")
-    kind = _detect_kind(head, suffix)
-    encoding = _encoding(path, head) if kind in ("delimited", "jsonl") else None
-    if encoding is None:
-        yield read_posts(path, text_col=text_col, choose_hint=choose_hint)
-        return
+    with open_regular(path) as handle:
+        head = handle.read(max(65_536, limits.max_header_kb * 1024 + 1))
+        suffix = file_suffix(path.name)
+        if not head:
+            raise InputError(EMPTY_MESSAGE)
+        kind = detect_kind(head, suffix)
+        encoding = None
+        if kind in ("delimited", "jsonl"):
+            handle.seek(0)
+            encoding = _scan(handle, head, limits)
+        if encoding is None:
+            handle.close()
+            yield read_posts(path, text_col=text_col, choose_hint=choose_hint, limits=limits)
+            return
+        handle.seek(0)
+        notes = (CP1252_NOTE,) if encoding == "cp1252" else ()
+        yield from _chunks(handle, path, kind, suffix, encoding, head, chunk_rows, limits, text_col, choose_hint, notes)
+
+
+def _chunks(
+    handle: BinaryIO,
+    path: Path,
+    kind: str,
+    suffix: str,
+    encoding: str,
+    head: bytes,
+    chunk_rows: int,
+    limits: ReadLimits,
+    text_col: str | None,
+    choose_hint: str,
+    notes: tuple[str, ...],
+) -> Iterator[Posts]:
+    text = io.TextIOWrapper(handle, encoding=encoding, errors="replace", newline="")
     if kind == "jsonl" or suffix in JSONL_SUFFIXES:
-        frames = _jsonl_chunks(path, encoding, chunk_rows)
+        frames = jsonl_chunks(text, chunk_rows, limits)
     else:
         sample = head.decode(encoding, errors="replace").lstrip("\ufeff")
-        delimiter = "\t" if suffix == ".tsv" else _sniff_delimiter(sample)
-        frames = _csv_chunks(path, encoding, delimiter, chunk_rows)
+        if not sample.strip():
+            raise InputError(EMPTY_MESSAGE)
+        delimiter = check_header(sample, limits, tab=suffix == ".tsv")
+        frames = csv_blocks(text, delimiter, chunk_rows)
     column = None
     seen = 0
     for frame in frames:
         frame.columns = [str(c).strip() for c in frame.columns]
         if column is None:
+            limits.check_columns(len(frame.columns))
             column = resolve_text_column(frame, text_col, choose_hint=choose_hint)
+        check_cells(frame, limits)
         frame.index = range(seen, seen + len(frame))
         seen += len(frame)
-        yield Posts(frame=frame, text_col=column, source_name=path.name)
+        yield Posts(frame=frame, text_col=column, source_name=path.name, notes=notes if seen == len(frame) else ())
     if column is None or seen == 0:
-        raise ModLensError(_no_rows_message(path, encoding))
+        raise InputError(_no_rows_message(head.decode(encoding, errors="replace")))
 
 
-def _encoding(path: Path, head: bytes) -> str | None:
-    """Encoding for streaming, or None when the file must be read whole (NUL bytes, binary)."""
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    _reject_binary(head)
+def _scan(handle: BinaryIO, head: bytes, limits: ReadLimits) -> str | None:
+    """Encoding for streaming, or None when the file must be read whole (NUL bytes).
+
+    Reads the file once in blocks: checks line lengths, NUL bytes and UTF-8 validity.
+    """
+    blocks = iter(lambda: handle.read(_BLOCK), b"")
+    bom = bom_encoding(head)
+    if bom is not None:
+        check_line_lengths(blocks, limits)
+        return bom
+    reject_binary(head[:65_536])
     decoder = codecs.getincrementaldecoder("utf-8")()
-    valid = True
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(_BLOCK), b""):
+    state = {"valid": True, "nul": False}
+
+    def watched() -> Iterator[bytes]:
+        for block in blocks:
             if b"\x00" in block:
-                return None
-            if valid:
+                state["nul"] = True
+                return
+            if state["valid"]:
                 try:
                     decoder.decode(block)
                 except UnicodeDecodeError:
-                    valid = False
-    return "utf-8" if valid else "cp1252"
+                    state["valid"] = False
+            yield block
+
+    check_line_lengths(watched(), limits)
+    if state["nul"]:
+        return None
+    return "utf-8" if state["valid"] else "cp1252"
 
 
-def _csv_chunks(path: Path, encoding: str, delimiter: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", pd.errors.ParserWarning)
-            # Made inside the try: pandas already tokenises the header here (an unclosed quote fails now).
-            reader = pd.read_csv(
-                path,
-                sep=delimiter,
-                dtype=str,
-                keep_default_na=False,
-                na_filter=False,
-                index_col=False,
-                chunksize=chunk_rows,
-                encoding=encoding,
-                encoding_errors="replace",
-                engine="c",
-            )
-            yield from reader
-    except pd.errors.ParserWarning as exc:
-        text = path.read_text(encoding=encoding, errors="replace")
-        raise ModLensError(_explain_long_row(text, delimiter)) from exc
-    except pd.errors.EmptyDataError as exc:
-        raise ModLensError("The file is empty. Upload a file with a header row and one post per row.") from exc
-    except pd.errors.ParserError as exc:
-        raise ModLensError(_explain_parser_error(str(exc), delimiter)) from exc
-
-
-def _jsonl_chunks(path: Path, encoding: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
-    try:
-        with pd.read_json(path, lines=True, dtype=False, chunksize=chunk_rows, encoding=encoding) as reader:
-            yield from reader
-    except ValueError as exc:
-        raise ModLensError(jsonl_error_message(exc)) from exc
-
-
-def _no_rows_message(path: Path, encoding: str) -> str:
-    with open(path, encoding=encoding, errors="replace") as handle:
-        header = handle.readline().strip()
+def _no_rows_message(head: str) -> str:
+    header = head.lstrip("\ufeff").split("\n", 1)[0].strip()
     columns = [c.strip() for c in header.replace("\t", ",").replace(";", ",").split(",") if c.strip()]
     return f"The file has a header ({describe_columns(columns)}) but no rows. Add at least one post."
 
 
 class ChunkWriter:
-    """Append scored chunks to a CSV, JSON Lines or Parquet file as they come."""
+    """Append scored chunks to a CSV, JSON Lines or Parquet file as they come.
 
-    def __init__(self, path: Path, *, raw: bool = False, metadata: dict[str, Any] | None = None) -> None:
-        self.path = Path(path)
+    The chunks go to a temporary file beside ``path`` that is renamed into place when
+    the writer closes without error (see :mod:`core.io.atomic`): an error part-way, or
+    a killed process, leaves no output at ``path`` (and a previous file there intact).
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        raw: bool = False,
+        metadata: dict[str, Any] | None = None,
+        inputs: tuple[str | Path, ...] = (),
+    ) -> None:
+        self.path = check_output_file(path, inputs=inputs)
         self.suffix = self.path.suffix.lower() or ".csv"
-        if self.suffix not in (".csv", ".parquet", ".jsonl"):
-            raise ModLensError(f"Cannot write '{self.path.name}': use an output ending in .csv, .parquet, .jsonl.")
-        if not self.path.parent.exists():
-            raise ModLensError(f"Folder '{self.path.parent}' does not exist. Create it or choose another output path.")
         self.raw = raw
         self.metadata = metadata or {}
+        self._part: AtomicFile | None = None
         self._handle: IO[str] | None = None
         self._parquet: Any = None
         self._schema: Any = None
@@ -158,18 +178,21 @@ class ChunkWriter:
     def write(self, frame: pd.DataFrame) -> None:
         """Append one chunk (the first one also writes the header / schema)."""
         try:
+            if self._part is None:
+                self._part = AtomicFile(self.path)
             if self.suffix == ".parquet":
                 self._write_parquet(frame)
             else:
                 if self._handle is None:
-                    self._handle = open(self.path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+                    self._handle = open(self._part.path, "w", encoding="utf-8", newline="")  # noqa: SIM115
                 if self.suffix == ".jsonl":
                     frame.to_json(self._handle, orient="records", lines=True, force_ascii=False)
                 else:
                     table = frame if self.raw else escape_formulas(frame)
                     table.to_csv(self._handle, index=False, header=self.rows == 0)
         except OSError as exc:
-            raise ModLensError(f"Cannot write '{self.path}': {exc.strerror}. Choose another output path.") from exc
+            self.abort()
+            raise OutputError(f"Cannot write '{self.path}': {exc.strerror}. Choose another output path.") from exc
         self.rows += len(frame)
 
     def _write_parquet(self, frame: pd.DataFrame) -> None:
@@ -178,27 +201,52 @@ class ChunkWriter:
 
         table = pa.Table.from_pandas(frame, preserve_index=False)
         if self._parquet is None:
+            assert self._part is not None
             meta = {**(table.schema.metadata or {}), b"modlens": json.dumps(self.metadata).encode()}
             self._schema = table.schema.with_metadata(meta)
-            self._parquet = pq.ParquetWriter(self.path, self._schema)
+            self._parquet = pq.ParquetWriter(self._part.path, self._schema)
         try:
             table = table.cast(self._schema)
         except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError) as exc:
-            raise ModLensError(
+            raise InputError(
                 "A column changes type part-way through the file, so it cannot be written as Parquet. "
                 "Write CSV (-o out.csv) instead."
             ) from exc
         self._parquet.write_table(table)
 
+    def _close_handles(self) -> None:
+        handle, parquet = self._handle, self._parquet
+        self._handle = self._parquet = None
+        if handle is not None:
+            handle.close()
+        if parquet is not None:
+            parquet.close()
+
     def close(self) -> None:
-        """Finish the file."""
-        if self._handle is not None:
-            self._handle.close()
-        if self._parquet is not None:
-            self._parquet.close()
+        """Finish the file and move it into place."""
+        try:
+            self._close_handles()
+        except BaseException:
+            self.abort()
+            raise
+        if self._part is not None:
+            self._part.commit()
+
+    def abort(self) -> None:
+        """Give up: remove the temporary file; nothing appears at ``path``."""
+        try:
+            self._close_handles()
+        except Exception:  # the file is discarded anyway
+            pass
+        finally:
+            if self._part is not None:
+                self._part.discard()
 
     def __enter__(self) -> ChunkWriter:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: object, exc: object, traceback: object) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()

@@ -4,7 +4,9 @@
 - :mod:`~core.model.network`: the Keras layers (raw strings in, one probability per label out).
 - :mod:`~core.model.fitting`: the training loop (early stopping, plateau decay, weight averaging).
 - :mod:`~core.model.config` / :mod:`~core.model.progress`: TensorFlow-free settings and progress events.
-- :mod:`~core.model.artifact`: model directories (atomic save, ``safe_mode`` load, metadata).
+- :mod:`~core.model.labels`: the default labels ``("toxic", "hate")``, named once.
+- :mod:`~core.model.artifact`: model directories (atomic save, ``safe_mode`` load, what may be replaced).
+- :mod:`~core.model.metadata`: ``metadata.json`` as a typed, checked :class:`ModelMetadata` (the only reader/writer).
 
 Names load lazily: ``from core.model import ModelConfig`` does not import TensorFlow.
 """
@@ -15,7 +17,7 @@ import importlib
 from typing import Any
 
 _EXPORTS: dict[str, str] = {
-    "DEFAULT_LABELS": "core.model.classifier",
+    "DEFAULT_LABELS": "core.model.labels",
     "NotFittedError": "core.model.classifier",
     "ToxicityClassifier": "core.model.classifier",
     "TrainingCancelled": "core.model.fitting",
@@ -25,7 +27,9 @@ _EXPORTS: dict[str, str] = {
     "TrainingProgress": "core.model.progress",
     "LoadedArtifact": "core.model.artifact",
     "load_artifact": "core.model.artifact",
-    "read_metadata": "core.model.artifact",
+    "ModelMetadata": "core.model.metadata",
+    "read_metadata": "core.model.metadata",
+    "write_metadata": "core.model.metadata",
 }
 """Public name -> module; loaded on first use so that importing the package stays cheap."""
 

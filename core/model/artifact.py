@@ -8,7 +8,7 @@ problem into a :class:`~core.errors.ModLensError`.
 
 from __future__ import annotations
 
-import json
+import contextlib
 import os
 import platform
 import shutil
@@ -20,16 +20,36 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from core.errors import ModLensError
+from core.errors import ConfigError, ModelError, OutputError
+from core.io.atomic import atomic_write_text
+from core.io.targets import refuse_dangerous_folder
 from core.model.config import ModelConfig
+from core.model.metadata import FORMAT_VERSION, METADATA_FILE, ModelMetadata, read_metadata, write_metadata
+
+__all__ = [
+    "CARD_FILE",
+    "FORMAT_VERSION",
+    "METADATA_FILE",
+    "MODEL_FILE",
+    "MODEL_FILES",
+    "LoadedArtifact",
+    "ModelMetadata",
+    "build_metadata",
+    "check_model_target",
+    "library_versions",
+    "load_artifact",
+    "model_config",
+    "read_metadata",
+    "save_model_dir",
+]
 
 if TYPE_CHECKING:
     import keras
 
-FORMAT_VERSION = 1
 MODEL_FILE = "model.keras"
-METADATA_FILE = "metadata.json"
 CARD_FILE = "model_card.md"
+MODEL_FILES = (MODEL_FILE, METADATA_FILE, CARD_FILE)
+"""Everything a model directory holds; ModLens replaces only folders holding nothing else."""
 
 
 def library_versions() -> dict[str, str]:
@@ -56,24 +76,34 @@ class LoadedArtifact:
     """What a model directory holds: the Keras string model, its metadata and where it was read from."""
 
     model: keras.Model
-    metadata: dict[str, Any]
+    metadata: ModelMetadata
     directory: Path
 
     @property
     def labels(self) -> list[str]:
         """Output names, in column order."""
-        return list(self.metadata["labels"])
+        return list(self.metadata.labels)
 
     @property
     def thresholds(self) -> dict[str, float]:
         """Per-label thresholds (0.5 where the metadata has none)."""
-        saved = self.metadata.get("thresholds", {})
-        return {label: float(saved.get(label, 0.5)) for label in self.labels}
+        return dict(self.metadata.thresholds)
 
     @property
     def config(self) -> ModelConfig:
         """The hyper-parameters the model was trained with."""
-        return ModelConfig.from_dict(self.metadata.get("config", {}))
+        return model_config(self.metadata, self.directory)
+
+
+def model_config(metadata: ModelMetadata, directory: Path | str = "") -> ModelConfig:
+    """The :class:`ModelConfig` of the metadata's ``config``, or a :class:`ModelError` naming the setting."""
+    try:
+        return ModelConfig.from_dict(dict(metadata.config))
+    except (ConfigError, TypeError) as exc:
+        raise ModelError(
+            f"{Path(directory) / METADATA_FILE}: 'config' is invalid ({exc}). "
+            "Restore the model directory or retrain it."
+        ) from exc
 
 
 def build_metadata(
@@ -84,8 +114,8 @@ def build_metadata(
     history: list[dict[str, Any]],
     validation: Mapping[str, Any],
     extra: Mapping[str, Any],
-) -> dict[str, Any]:
-    """Metadata of a fitted model; ``extra`` (training data, metrics, name) is merged in."""
+) -> ModelMetadata:
+    """Metadata of a fitted model; ``extra`` (training data, metrics, name, new keys) is merged in."""
     metadata: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
         "name": extra.get("name", "modlens-model"),
@@ -99,57 +129,82 @@ def build_metadata(
         "libraries": library_versions(),
     }
     metadata.update({k: v for k, v in extra.items() if k not in {"labels", "thresholds"}})
-    return metadata
+    return ModelMetadata.from_dict(_jsonable(metadata), source="the new model's metadata")
 
 
-def save_model_dir(model: keras.Model, target: Path, *, metadata: dict[str, Any], card: str) -> Path:
-    """Write the model directory atomically (``metadata`` from :func:`build_metadata`) and return its path."""
-    target = target.resolve()
+def check_model_target(target: str | Path, *, overwrite: bool = False) -> Path:
+    """Check that a model directory may be written at ``target``, before any training; returns it resolved.
+
+    Allowed: a new path, an empty folder, or (with ``overwrite``) a ModLens model
+    directory, i.e. a folder holding only ``model.keras``, ``metadata.json`` and
+    ``model_card.md`` as regular files. Refused, with :class:`~core.errors.OutputError`:
+    a file, a symbolic link, any other non-empty folder, a system folder, the home
+    folder (see :func:`~core.io.targets.refuse_dangerous_folder`).
+    """
+    path = Path(target).expanduser()
+    resolved = refuse_dangerous_folder(path, what="model directory")
+    if path.is_symlink():
+        raise OutputError(f"'{path}' is a symbolic link. Give a new folder for the model, not a link.")
+    if not os.path.lexists(resolved):
+        return resolved
+    if not resolved.is_dir():
+        raise OutputError(f"'{path}' is a file, not a model directory. Choose a new folder for the model.")
+    entries = sorted(os.listdir(resolved))
+    if not entries:
+        return resolved
+    foreign = [name for name in entries if name not in MODEL_FILES or not (resolved / name).is_file()]
+    foreign += [name for name in entries if (resolved / name).is_symlink() and name not in foreign]
+    if foreign or METADATA_FILE not in entries:
+        shown = ", ".join(foreign[:5] or entries[:5]) + (", ..." if len(foreign or entries) > 5 else "")
+        raise OutputError(
+            f"'{path}' is not empty and is not a ModLens model directory (it holds {shown}). "
+            "ModLens only replaces its own model directories: choose a new folder for the model."
+        )
+    if not overwrite:
+        raise OutputError(
+            f"'{path}' already holds a ModLens model. Add --overwrite to replace it, or choose a new folder."
+        )
+    return resolved
+
+
+def save_model_dir(
+    model: keras.Model, target: Path, *, metadata: ModelMetadata, card: str, overwrite: bool = False
+) -> Path:
+    """Write the model directory atomically (``metadata`` from :func:`build_metadata`) and return its path.
+
+    ``target`` is checked with :func:`check_model_target`: an existing model directory is
+    replaced only with ``overwrite``, anything else that is there is never touched.
+    """
+    target = check_model_target(target, overwrite=overwrite)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     staging.chmod(0o755)
     try:
         model.save(staging / MODEL_FILE)
-        (staging / METADATA_FILE).write_text(json.dumps(_jsonable(metadata), indent=2) + "\n", encoding="utf-8")
-        (staging / CARD_FILE).write_text(card or _minimal_card(metadata), encoding="utf-8")
+        write_metadata(staging, metadata)
+        atomic_write_text(staging / CARD_FILE, card or _minimal_card(metadata))
         _fsync_dir(staging)
+        check_model_target(target, overwrite=overwrite)  # again: the folder may have changed while saving
         backup = None
-        if target.exists():
+        if target.exists() and os.listdir(target):
             backup = target.parent / f".{target.name}.old-{os.getpid()}"
             os.replace(target, backup)
         os.replace(staging, target)
         if backup is not None:
-            shutil.rmtree(backup, ignore_errors=True)
+            _remove_model_dir(backup)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target
 
 
-def read_metadata(directory: Path) -> dict[str, Any]:
-    """Read and check ``metadata.json`` of a model directory."""
-    if not directory.exists():
-        raise ModLensError(f"No model at '{directory}'. Give a model directory with --model, or train one.")
-    if not directory.is_dir():
-        raise ModLensError(f"'{directory}' is a file, not a model directory. Give the folder that holds model.keras.")
-    path = directory / METADATA_FILE
-    if not path.exists():
-        raise ModLensError(
-            f"'{directory}' is not a ModLens model: {METADATA_FILE} is missing. Train or copy a full model directory."
-        )
-    try:
-        metadata = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ModLensError(f"{path} is damaged ({exc}). Restore the model directory or retrain it.") from exc
-    if not isinstance(metadata, dict) or not isinstance(metadata.get("labels"), list) or not metadata["labels"]:
-        raise ModLensError(f"{path} has no labels. Restore the model directory or retrain it.")
-    version = metadata.get("format_version")
-    if version != FORMAT_VERSION:
-        raise ModLensError(
-            f"The model in '{directory}' has format version {version}; this ModLens reads version "
-            f"{FORMAT_VERSION}. Retrain the model with this version."
-        )
-    return metadata
+def _remove_model_dir(directory: Path) -> None:
+    """Delete a model directory file by file: only ModLens's own files, never a tree it did not write."""
+    for name in MODEL_FILES:
+        with contextlib.suppress(FileNotFoundError):
+            (directory / name).unlink()
+    with contextlib.suppress(OSError):
+        directory.rmdir()
 
 
 def load_artifact(directory: Path) -> LoadedArtifact:
@@ -157,31 +212,32 @@ def load_artifact(directory: Path) -> LoadedArtifact:
     import keras
 
     metadata = read_metadata(directory)
+    model_config(metadata, directory)  # a damaged config is reported before the (slow) Keras load
     model_path = directory / MODEL_FILE
     if not model_path.exists():
-        raise ModLensError(f"'{directory}' has no {MODEL_FILE}. Restore the model directory or retrain it.")
-    if not zipfile.is_zipfile(model_path):
-        raise ModLensError(f"{model_path} is damaged (not a Keras archive). Restore it or retrain the model.")
+        raise ModelError(f"'{directory}' has no {MODEL_FILE}. Restore the model directory or retrain it.")
+    if not model_path.is_file() or not zipfile.is_zipfile(model_path):
+        raise ModelError(f"{model_path} is damaged (not a Keras archive). Restore it or retrain the model.")
     try:
         model = keras.saving.load_model(model_path, compile=False, safe_mode=True)
     except Exception as exc:  # Keras raises many types for damaged or foreign archives
-        raise ModLensError(
+        raise ModelError(
             f"{model_path} could not be loaded ({type(exc).__name__}: {str(exc).splitlines()[0][:160]}). "
             "Restore it or retrain the model."
         ) from exc
-    labels = list(metadata["labels"])
+    labels = list(metadata.labels)
     outputs = int(model.output_shape[-1])
     if outputs != len(labels):
-        raise ModLensError(
+        raise ModelError(
             f"The model in '{directory}' has {outputs} outputs but its metadata names {len(labels)} labels. "
             "Restore the model directory or retrain it."
         )
     return LoadedArtifact(model=model, metadata=metadata, directory=directory)
 
 
-def _minimal_card(metadata: dict[str, Any]) -> str:
-    lines = [f"# Model card: {metadata['name']}", "", f"Labels: {', '.join(metadata['labels'])}."]
-    lines += [f"- threshold `{k}`: {v:.3f}" for k, v in metadata["thresholds"].items()]
+def _minimal_card(metadata: ModelMetadata) -> str:
+    lines = [f"# Model card: {metadata.name}", "", f"Labels: {', '.join(metadata.labels)}."]
+    lines += [f"- threshold `{k}`: {v:.3f}" for k, v in metadata.thresholds.items()]
     return "\n".join(lines) + "\n"
 
 

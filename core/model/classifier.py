@@ -14,26 +14,25 @@ from typing import Any
 
 import numpy as np
 
-from core.errors import ModLensError
+from core.errors import ModLensError, NotFittedError
 from core.model import artifact, network, windows
 from core.model.config import ModelConfig, preset
 from core.model.fitting import TrainingCancelled, fit_network
+from core.model.labels import DEFAULT_LABELS
 from core.model.network import keras, tf
 from core.model.progress import ProgressCallback, TrainingProgress
 from core.model.runtime import FusedRecurrent
 
 __all__ = [
-    "DEFAULT_LABELS",
     "LONG_POST_RULES",
     "SCORING_BATCH",
     "SMALL_BATCH",
     "NotFittedError",
     "ToxicityClassifier",
-    "TrainingCancelled",  # raised by fit; defined with the training loop in core.model.fitting
+    "TrainingCancelled",  # raised by fit; defined with every other user-facing error in core.errors
     "TrainingProgress",
 ]
 
-DEFAULT_LABELS: tuple[str, ...] = ("toxic", "hate")
 SCORING_BATCH = 1_024
 """Posts per call of the compiled scoring function: small enough for tight length buckets
 (1,024 measured about 1.5x faster than 4,096 on 2 cores)."""
@@ -44,10 +43,6 @@ _CHUNK = 16_384
 """Posts vectorised and windowed together: memory stays flat however many posts one call gets."""
 LONG_POST_RULES = ("windows", "first")
 """How posts longer than one window are scored: every window, best score (default); or the first window only."""
-
-
-class NotFittedError(ModLensError):
-    """Raised when a classifier is used before ``fit`` or ``load``."""
 
 
 class ToxicityClassifier:
@@ -184,8 +179,13 @@ class ToxicityClassifier:
         return self
 
     # -- persistence -------------------------------------------------------------------
-    def save(self, directory: str | Path, *, metadata: dict[str, Any] | None = None, card: str = "") -> Path:
-        """Save atomically to a model directory (``model.keras``, ``metadata.json``, ``model_card.md``)."""
+    def save(
+        self, directory: str | Path, *, metadata: dict[str, Any] | None = None, card: str = "", overwrite: bool = False
+    ) -> Path:
+        """Save atomically to a model directory (``model.keras``, ``metadata.json``, ``model_card.md``).
+
+        An existing model directory is replaced only with ``overwrite``; any other folder is refused.
+        """
         self._check_fitted()
         full = artifact.build_metadata(
             labels=self.labels_,
@@ -195,7 +195,7 @@ class ToxicityClassifier:
             validation=getattr(self, "validation_metrics_", {}),
             extra=metadata or {},
         )
-        return artifact.save_model_dir(self.model_, Path(directory), metadata=full, card=card)
+        return artifact.save_model_dir(self.model_, Path(directory), metadata=full, card=card, overwrite=overwrite)
 
     @classmethod
     def load(cls, directory: str | Path) -> ToxicityClassifier:

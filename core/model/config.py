@@ -2,10 +2,34 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from core.errors import ModLensError
+from core.errors import ConfigError
+
+_WHOLE_RANGES = (
+    ("vocab_size", 2, 10_000_000),
+    ("embedding_dim", 1, 4_096),
+    ("lstm_units", 1, 4_096),
+    ("sequence_length", 1, 100_000),
+    ("epochs", 1, 1_000),
+    ("batch_size", 1, 1_000_000),
+    ("patience", 1, 1_000),
+    ("seed", 0, 2**32 - 1),
+    ("max_chars", 1, 10_000_000),
+)
+"""Whole-number settings and their allowed ranges (inclusive)."""
+_REAL_RANGES = (
+    ("dropout", 0.0, 1.0, False),
+    ("embedding_dropout", 0.0, 1.0, False),
+    ("learning_rate", 0.0, 1.0, True),
+    ("plateau_decay", 0.0, 1.0, True),
+    ("weight_average", 0.0, 1.0, False),
+    ("validation_fraction", 0.0, 1.0, False),
+    ("max_positive_weight", 1.0, 1_000.0, True),
+)
+"""Real-number settings: (name, low, high, high included)."""
 
 
 @dataclass(frozen=True)
@@ -48,17 +72,28 @@ class ModelConfig:
     """Characters of a post that the model reads; longer posts are cut for the model only."""
 
     def __post_init__(self) -> None:
-        """Reject schedule settings that would make training diverge or never average."""
-        if not 0 < self.plateau_decay <= 1:
-            raise ModLensError(
-                f"plateau_decay must be above 0 and at most 1 (1 turns it off), not {self.plateau_decay}."
+        """Reject settings of the wrong type or out of range, naming the setting and what it may be."""
+        for name, low, high in _WHOLE_RANGES:
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                raise ConfigError(f"{name} must be a whole number from {low:,} to {high:,}, not {value!r}.")
+        for name, low, high, closed in _REAL_RANGES:
+            value = getattr(self, name)
+            ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+            if not ok or not (low <= value <= high if closed else low <= value < high):
+                shown = f"from {low} up to {'and including' if closed else 'but not including'} {high}"
+                raise ConfigError(f"{name} must be a number {shown}, not {value!r}.")
+        if not 0 < self.learning_rate <= 1 or not self.plateau_decay > 0:
+            raise ConfigError(
+                f"learning_rate must be above 0 and at most 1 (e.g. 0.001), not {self.learning_rate!r}; "
+                f"plateau_decay above 0, not {self.plateau_decay!r}."
             )
-        if not 0 <= self.weight_average < 1:
-            raise ModLensError(
-                f"weight_average must be from 0 (off) up to, not including, 1; not {self.weight_average}."
-            )
-        if self.patience < 1 or self.epochs < 1:
-            raise ModLensError("epochs and patience must be at least 1.")
+        if not 0 < self.validation_fraction < 1:
+            raise ConfigError(f"validation_fraction must be between 0 and 1, not {self.validation_fraction!r}.")
+        if self.pooling not in ("last", "maxavg"):
+            raise ConfigError(f"pooling must be 'last' or 'maxavg', not {self.pooling!r}.")
+        if not isinstance(self.bidirectional, bool) or not isinstance(self.preset, str):
+            raise ConfigError("bidirectional must be true or false and preset a name.")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict for ``metadata.json``."""
@@ -98,5 +133,5 @@ def preset(name: str) -> ModelConfig:
     """Return the named preset (``seed`` or ``default``)."""
     presets = {"seed": SEED_PRESET, "default": DEFAULT_PRESET}
     if name not in presets:
-        raise ModLensError(f"Unknown preset '{name}'. Choose one of: {', '.join(presets)}.")
+        raise ConfigError(f"Unknown preset '{name}'. Choose one of: {', '.join(presets)}.")
     return presets[name]

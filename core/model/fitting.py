@@ -14,15 +14,11 @@ from typing import Any
 
 import numpy as np
 
-from core.errors import ModLensError
+from core.errors import TrainingCancelled
 from core.model import network
 from core.model.config import ModelConfig
 from core.model.network import keras, tf
 from core.model.progress import ProgressCallback, TrainingProgress
-
-
-class TrainingCancelled(ModLensError):  # noqa: N818 (reads better than ...Error at call sites)
-    """Raised by ``fit`` when the progress callback asked to stop."""
 
 
 def mean_auc(y: np.ndarray, scores: np.ndarray) -> float:

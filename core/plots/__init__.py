@@ -1,7 +1,9 @@
 """Plotly figures, pure ``data -> Figure`` functions named by what they show.
 
-- :mod:`~core.plots.scores`: score histograms, ROC / precision-recall curves and the confusion matrix of one label.
-- :mod:`~core.plots.curves`: training curves, and ROC / precision-recall curves of several model versions.
+- :mod:`~core.plots.scores`: one label's score distribution and its confusion matrix at a threshold.
+- :mod:`~core.plots.curves`: ROC / precision-recall curves with operating points, of one or several models.
+- :mod:`~core.plots.training`: training loss and validation AUC of a model being fitted.
+- :mod:`~core.plots.style`: the colours, layout and escaping they share.
 """
 
 from __future__ import annotations
@@ -11,13 +13,13 @@ from typing import Any
 
 _EXPORTS: dict[str, str] = {
     "confusion_figure": "core.plots.scores",
-    "pr_figure": "core.plots.scores",
-    "roc_figure": "core.plots.scores",
     "score_histogram": "core.plots.scores",
     "CurveSeries": "core.plots.curves",
     "pr_curves": "core.plots.curves",
+    "pr_figure": "core.plots.curves",
     "roc_curves": "core.plots.curves",
-    "training_figure": "core.plots.curves",
+    "roc_figure": "core.plots.curves",
+    "training_figure": "core.plots.training",
 }
 """Public name -> module; loaded on first use so that importing the package stays cheap."""
 

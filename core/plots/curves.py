@@ -1,39 +1,105 @@
-"""Plotly figures of the Model page: training curves, and ROC / precision-recall curves with operating points.
+"""ROC and precision-recall curves of one label, with operating points marked.
 
-Pure ``data -> Figure`` functions, no Streamlit and no TensorFlow (training
-progress comes in as plain records). Like :mod:`core.plots.scores`, curves are thinned
-to at most :data:`core.plots.scores.MAX_CURVE_POINTS` points and names are escaped.
+:func:`roc_figure` / :func:`pr_figure` draw one set of scores with the point at a
+threshold; :func:`roc_curves` / :func:`pr_curves` draw several models
+(:class:`CurveSeries`) on the same labelled posts, each with its named points.
+Pure ``data -> Figure`` functions, no Streamlit; curves are thinned to at most
+:data:`core.plots.style.MAX_CURVE_POINTS` points and names are escaped.
+Operating points come from :func:`core.evaluation.thresholds.operating_point_at`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 from sklearn.metrics import auc, average_precision_score, precision_recall_curve, roc_curve
 
-from core.plots.scores import (
+from core.evaluation.thresholds import OperatingPoint, operating_point_at
+from core.plots.style import (
     CLEAR_COLOR,
     FLAG_COLOR,
     MUTED_COLOR,
-    _known,
-    _label,
-    _layout,
-    _thin,
+    SERIES_COLORS,
+    escape,
+    known_rows,
+    labelled_figure,
     note_needs_both_classes,
-    operating_point,
+    one_class_figure,
+    thin,
 )
 
-__all__ = ["CurveSeries", "pr_curves", "roc_curves", "training_figure"]
+__all__ = ["CurveSeries", "pr_curves", "pr_figure", "roc_curves", "roc_figure"]
 
-SERIES_COLORS = (CLEAR_COLOR, "#F79009", "#12B76A", "#7A5AF8")
 POINT_SYMBOLS = ("x", "diamond", "circle", "square")
-RUN_NAMES = ("run 1", "run 2", "run 3")
+_RATES: dict[str, Callable[[OperatingPoint], float]] = {
+    "fpr": lambda point: point.false_positive_rate,
+    "tpr": lambda point: point.recall,
+    "precision": lambda point: point.precision,
+}
+"""Marker coordinates by name: false positive rate, true positive rate (recall), precision."""
+
+
+def roc_figure(truth: np.ndarray, scores: np.ndarray, *, label: str, threshold: float) -> go.Figure:
+    """ROC curve of one label on the rows with a known label, with the operating point at ``threshold``."""
+    y, s = known_rows(truth, scores)
+    if len(np.unique(y)) < 2:
+        return one_class_figure(label, "ROC curve")
+    fpr, tpr, _ = roc_curve(y, s)
+    area = auc(fpr, tpr)
+    x, yy = thin(fpr, tpr)
+    point = operating_point_at(truth, scores, threshold, require_both_classes=False)
+    fig = go.Figure()
+    chance = {"color": MUTED_COLOR, "dash": "dot"}
+    fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="chance", line=chance))
+    fig.add_trace(go.Scatter(x=x, y=yy, mode="lines", name=f"ROC (AUC {area:.3f})", line={"color": CLEAR_COLOR}))
+    fig.add_trace(
+        go.Scatter(
+            x=[point.false_positive_rate],
+            y=[point.recall],
+            mode="markers",
+            name=f"threshold {threshold:.3f}",
+            marker={"color": FLAG_COLOR, "size": 12, "symbol": "x"},
+            hovertemplate="FPR %{x:.3f}, TPR %{y:.3f}<extra>threshold</extra>",
+        )
+    )
+    fig.update_xaxes(range=[0, 1])
+    fig.update_yaxes(range=[0, 1.02])
+    return labelled_figure(
+        fig, f"{escape(label)}: ROC curve, AUC {area:.3f}", "false positive rate", "true positive rate"
+    )
+
+
+def pr_figure(truth: np.ndarray, scores: np.ndarray, *, label: str, threshold: float) -> go.Figure:
+    """Precision-recall curve of one label, with the operating point at ``threshold``."""
+    y, s = known_rows(truth, scores)
+    if len(np.unique(y)) < 2:
+        return one_class_figure(label, "precision-recall curve")
+    precision, recall, _ = precision_recall_curve(y, s)
+    ap = average_precision_score(y, s)
+    x, yy = thin(recall[::-1], precision[::-1])
+    point = operating_point_at(truth, scores, threshold, require_both_classes=False)
+    fig = go.Figure()
+    fig.add_hline(y=float(y.mean()), line={"color": MUTED_COLOR, "dash": "dot"})
+    fig.add_trace(
+        go.Scatter(x=x, y=yy, mode="lines", name=f"PR (AP {ap:.3f})", line={"color": CLEAR_COLOR, "shape": "hv"})
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[point.recall],
+            y=[None if math.isnan(point.precision) else point.precision],
+            mode="markers",
+            name=f"threshold {threshold:.3f}",
+            marker={"color": FLAG_COLOR, "size": 12, "symbol": "x"},
+            hovertemplate="recall %{x:.3f}, precision %{y:.3f}<extra>threshold</extra>",
+        )
+    )
+    fig.update_xaxes(range=[0, 1])
+    fig.update_yaxes(range=[0, 1.02])
+    return labelled_figure(fig, f"{escape(label)}: precision-recall, AP {ap:.3f}", "recall", "precision")
 
 
 @dataclass(frozen=True)
@@ -59,93 +125,18 @@ class CurveSeries:
     points: Mapping[str, float] = field(default_factory=dict)
 
 
-def training_figure(events: Sequence[Mapping[str, Any]], *, title: str = "Training") -> go.Figure:
-    """Training loss (per batch report) and validation ROC AUC (per epoch), side by side.
-
-    Parameters
-    ----------
-    events
-        Progress records with keys ``phase`` (``batch`` / ``epoch``), ``epoch``,
-        ``batch``, ``batches``, ``loss``, ``val_auc`` and optionally ``run`` (0, 1, ...
-        when one training fits several models, e.g. a baseline then a debiased one).
-    title
-        Figure title.
-
-    Returns
-    -------
-    go.Figure
-        Loss against epochs (fractional: epoch 1.5 is half-way through the second)
-        on the left, validation AUC at the end of each epoch on the right; the
-        x axes reach one epoch beyond the last one reported.
-
-    """
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("training loss", "validation ROC AUC"))
-    runs = sorted({int(e.get("run", 0)) for e in events})
-    for run in runs:
-        color = SERIES_COLORS[run % len(SERIES_COLORS)]
-        mine = [e for e in events if int(e.get("run", 0)) == run]
-        name = RUN_NAMES[run] if len(runs) > 1 and run < len(RUN_NAMES) else "training"
-        losses = [e for e in mine if e["phase"] == "batch"] or [e for e in mine if e["phase"] == "epoch"]
-        x = [e["epoch"] - 1 + (e["batch"] / e["batches"] if e["batches"] else 1.0) for e in losses]
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=[float(e["loss"]) for e in losses],
-                mode="lines+markers",
-                name=f"{name}: loss",
-                line={"color": color},
-                marker={"size": 4},
-                hovertemplate="epoch %{x:.2f}: loss %{y:.4f}<extra></extra>",
-            ),
-            row=1,
-            col=1,
-        )
-        epochs = [e for e in mine if e["phase"] == "epoch" and not _nan(e.get("val_auc"))]
-        fig.add_trace(
-            go.Scatter(
-                x=[e["epoch"] for e in epochs],
-                y=[float(e["val_auc"]) for e in epochs],
-                mode="lines+markers",
-                name=f"{name}: validation AUC",
-                line={"color": color, "dash": "dot"},
-                marker={"size": 8},
-                hovertemplate="epoch %{x}: validation AUC %{y:.4f}<extra></extra>",
-            ),
-            row=1,
-            col=2,
-        )
-    total = max((int(e["epochs"]) for e in events), default=1)
-    seen = max((int(e["epoch"]) for e in events), default=0)
-    shown = max(1, min(total, seen + 1))  # the epochs so far and the next one, not all planned epochs
-    fig.update_xaxes(title_text="epoch", range=[0, shown + 0.05], row=1, col=1)
-    fig.update_xaxes(title_text="epoch", range=[0.5, shown + 0.5], dtick=1 if shown <= 20 else None, row=1, col=2)
-    fig.update_yaxes(title_text="loss", rangemode="tozero", row=1, col=1)
-    fig.update_yaxes(title_text="ROC AUC", range=[0, 1.02], row=1, col=2)
-    fig.update_layout(
-        title={"text": _label(title)},
-        height=360,
-        margin={"l": 55, "r": 20, "t": 70, "b": 90},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.3, "xanchor": "left", "x": 0.0},
-    )
-    return fig
-
-
-def _nan(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
 def _point_traces(series: CurveSeries, color: str, x_key: str, y_key: str, *, alone: bool) -> list[go.Scatter]:
     """Markers of a series' operating points: the first in the flag colour when the series is alone."""
     traces = []
     for k, (name, threshold) in enumerate(series.points.items()):
-        point = operating_point(series.truth, series.scores, threshold)
-        x, y = point[x_key], point[y_key]
+        point = operating_point_at(series.truth, series.scores, threshold, require_both_classes=False)
+        x, y = _RATES[x_key](point), _RATES[y_key](point)
         traces.append(
             go.Scatter(
                 x=[None if math.isnan(x) else x],
                 y=[None if math.isnan(y) else y],
                 mode="markers",
-                name=_label(f"{series.name}: {name}"),
+                name=escape(f"{series.name}: {name}"),
                 marker={
                     "color": FLAG_COLOR if alone and k == 0 else color,
                     "size": 13,
@@ -169,16 +160,16 @@ def roc_curves(series: Sequence[CurveSeries], *, label: str) -> go.Figure:
     )
     areas = []
     for i, one in enumerate(series):
-        y, s = _known(one.truth, one.scores)
+        y, s = known_rows(one.truth, one.scores)
         if len(np.unique(y)) < 2:
             continue
         color = SERIES_COLORS[i % len(SERIES_COLORS)]
         fpr, tpr, _ = roc_curve(y, s)
         area = auc(fpr, tpr)
         areas.append(f"{one.name} {area:.3f}")
-        x, yy = _thin(fpr, tpr)
+        x, yy = thin(fpr, tpr)
         fig.add_trace(
-            go.Scatter(x=x, y=yy, mode="lines", name=_label(f"{one.name} (AUC {area:.3f})"), line={"color": color})
+            go.Scatter(x=x, y=yy, mode="lines", name=escape(f"{one.name} (AUC {area:.3f})"), line={"color": color})
         )
         for trace in _point_traces(one, color, "fpr", "tpr", alone=len(series) == 1):
             fig.add_trace(trace)
@@ -187,7 +178,7 @@ def roc_curves(series: Sequence[CurveSeries], *, label: str) -> go.Figure:
     fig.update_xaxes(range=[0, 1])
     fig.update_yaxes(range=[0, 1.02])
     title = f"{label}: ROC curve" + (f", AUC {', '.join(areas)}" if areas else "")
-    return _layout(fig, _label(title), "false positive rate", "true positive rate (recall)")
+    return labelled_figure(fig, escape(title), "false positive rate", "true positive rate (recall)")
 
 
 def pr_curves(series: Sequence[CurveSeries], *, label: str) -> go.Figure:
@@ -195,17 +186,17 @@ def pr_curves(series: Sequence[CurveSeries], *, label: str) -> go.Figure:
     fig = go.Figure()
     aps = []
     for i, one in enumerate(series):
-        y, s = _known(one.truth, one.scores)
+        y, s = known_rows(one.truth, one.scores)
         if len(np.unique(y)) < 2:
             continue
         color = SERIES_COLORS[i % len(SERIES_COLORS)]
         precision, recall, _ = precision_recall_curve(y, s)
         ap = average_precision_score(y, s)
         aps.append(f"{one.name} {ap:.3f}")
-        x, yy = _thin(recall[::-1], precision[::-1])
+        x, yy = thin(recall[::-1], precision[::-1])
         fig.add_trace(
             go.Scatter(
-                x=x, y=yy, mode="lines", name=_label(f"{one.name} (AP {ap:.3f})"), line={"color": color, "shape": "hv"}
+                x=x, y=yy, mode="lines", name=escape(f"{one.name} (AP {ap:.3f})"), line={"color": color, "shape": "hv"}
             )
         )
         for trace in _point_traces(one, color, "tpr", "precision", alone=len(series) == 1):
@@ -217,4 +208,4 @@ def pr_curves(series: Sequence[CurveSeries], *, label: str) -> go.Figure:
     fig.update_xaxes(range=[0, 1])
     fig.update_yaxes(range=[0, 1.02])
     title = f"{label}: precision-recall" + (f", AP {', '.join(aps)}" if aps else "")
-    return _layout(fig, _label(title), "recall", "precision")
+    return labelled_figure(fig, escape(title), "recall", "precision")

@@ -1,58 +1,20 @@
-"""Plotly figures of the Score page: pure ``data -> Figure`` functions, no Streamlit.
+"""Figures of one label's scores: their distribution, and the confusion matrix at a threshold.
 
-Figures carry aggregates only (histogram bins, at most a few thousand curve
-points), never one point per post and never post text, so 100,000 posts cost
-the browser no more than 100 and nothing from a post can render as markup.
+Pure ``data -> Figure`` functions, no Streamlit. Figures carry aggregates only
+(histogram bins, four counts), never one point per post and never post text, so
+100,000 posts cost the browser no more than 100 and nothing from a post can
+render as markup.
 """
 
 from __future__ import annotations
 
-import html
-import math
-
 import numpy as np
 import plotly.graph_objects as go
-from sklearn.metrics import auc, average_precision_score, precision_recall_curve, roc_curve
 
-__all__ = ["confusion_figure", "operating_point", "pr_figure", "roc_figure", "score_histogram"]
+from core.evaluation.thresholds import operating_point_at
+from core.plots.style import CLEAR_COLOR, FLAG_COLOR, MUTED_COLOR, escape, labelled_figure, threshold_line
 
-MAX_CURVE_POINTS = 1_000
-FLAG_COLOR = "#B42318"
-CLEAR_COLOR = "#2E90FA"
-MUTED_COLOR = "#98A2B3"
-
-
-def _label(name: str) -> str:
-    """Label name safe inside Plotly's HTML-like text."""
-    return html.escape(str(name))
-
-
-def _known(truth: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    truth = np.asarray(truth, dtype=float)
-    scores = np.asarray(scores, dtype=float)
-    known = ~np.isnan(truth)
-    return truth[known].astype(int), scores[known]
-
-
-def _threshold_line(fig: go.Figure, threshold: float) -> None:
-    fig.add_vline(
-        x=threshold,
-        line={"color": FLAG_COLOR, "width": 2, "dash": "dash"},
-        annotation={"text": f"threshold {threshold:.3f}", "font": {"color": FLAG_COLOR}},
-        annotation_position="top right",
-    )
-
-
-def _layout(fig: go.Figure, title: str, xaxis: str, yaxis: str) -> go.Figure:
-    fig.update_layout(
-        title={"text": title},
-        xaxis_title=xaxis,
-        yaxis_title=yaxis,
-        margin={"l": 55, "r": 20, "t": 50, "b": 90},
-        height=380,
-        legend={"orientation": "h", "yanchor": "top", "y": -0.22, "xanchor": "left", "x": 0.0},
-    )
-    return fig
+__all__ = ["confusion_figure", "score_histogram"]
 
 
 def score_histogram(
@@ -99,127 +61,17 @@ def score_histogram(
         )
     fig.update_layout(barmode="stack", bargap=0.0, showlegend=truth is not None)
     fig.update_xaxes(range=[0, 1])
-    _threshold_line(fig, threshold)
+    threshold_line(fig, threshold)
     flagged = int((scores >= threshold).sum())
     share = flagged / len(scores) if len(scores) else 0.0
-    title = f"{_label(label)}: {flagged:,} of {len(scores):,} posts flagged ({share:.1%})"
-    return _layout(fig, title, f"{_label(label)} score", "posts")
-
-
-def operating_point(truth: np.ndarray, scores: np.ndarray, threshold: float) -> dict[str, float]:
-    """Confusion counts and rates at ``threshold`` on the rows with a known label.
-
-    Precision is NaN when nothing is flagged; recall and FPR are NaN without
-    positives or negatives.
-    """
-    y, s = _known(truth, scores)
-    flags = s >= threshold
-    tp = int((flags & (y == 1)).sum())
-    fp = int((flags & (y == 0)).sum())
-    fn = int((~flags & (y == 1)).sum())
-    tn = int((~flags & (y == 0)).sum())
-    return {
-        "tp": tp,
-        "fp": fp,
-        "fn": fn,
-        "tn": tn,
-        "tpr": tp / (tp + fn) if tp + fn else math.nan,
-        "fpr": fp / (fp + tn) if fp + tn else math.nan,
-        "precision": tp / (tp + fp) if tp + fp else math.nan,
-    }
-
-
-def _thin(*arrays: np.ndarray, limit: int = MAX_CURVE_POINTS) -> list[list[float]]:
-    """Keep at most ``limit`` evenly spaced points (always the first and last)."""
-    n = len(arrays[0])
-    if n <= limit:
-        return [a.tolist() for a in arrays]
-    idx = np.unique(np.linspace(0, n - 1, limit).round().astype(int))
-    return [a[idx].tolist() for a in arrays]
-
-
-def note_needs_both_classes(fig: go.Figure) -> go.Figure:
-    """Write in the middle of ``fig`` that the curve needs positive and negative labelled posts."""
-    fig.add_annotation(
-        text="needs posts labelled both positive and negative",
-        showarrow=False,
-        x=0.5,
-        y=0.5,
-        xref="paper",
-        yref="paper",
-    )
-    return fig
-
-
-def _one_class(label: str, what: str) -> go.Figure:
-    fig = note_needs_both_classes(go.Figure())
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return _layout(fig, f"{_label(label)}: {what}", "", "")
-
-
-def roc_figure(truth: np.ndarray, scores: np.ndarray, *, label: str, threshold: float) -> go.Figure:
-    """ROC curve of one label on the rows with a known label, with the operating point at ``threshold``."""
-    y, s = _known(truth, scores)
-    if len(np.unique(y)) < 2:
-        return _one_class(label, "ROC curve")
-    fpr, tpr, _ = roc_curve(y, s)
-    area = auc(fpr, tpr)
-    x, yy = _thin(fpr, tpr)
-    point = operating_point(truth, scores, threshold)
-    fig = go.Figure()
-    chance = {"color": MUTED_COLOR, "dash": "dot"}
-    fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="chance", line=chance))
-    fig.add_trace(go.Scatter(x=x, y=yy, mode="lines", name=f"ROC (AUC {area:.3f})", line={"color": CLEAR_COLOR}))
-    fig.add_trace(
-        go.Scatter(
-            x=[point["fpr"]],
-            y=[point["tpr"]],
-            mode="markers",
-            name=f"threshold {threshold:.3f}",
-            marker={"color": FLAG_COLOR, "size": 12, "symbol": "x"},
-            hovertemplate="FPR %{x:.3f}, TPR %{y:.3f}<extra>threshold</extra>",
-        )
-    )
-    fig.update_xaxes(range=[0, 1])
-    fig.update_yaxes(range=[0, 1.02])
-    return _layout(fig, f"{_label(label)}: ROC curve, AUC {area:.3f}", "false positive rate", "true positive rate")
-
-
-def pr_figure(truth: np.ndarray, scores: np.ndarray, *, label: str, threshold: float) -> go.Figure:
-    """Precision-recall curve of one label, with the operating point at ``threshold``."""
-    y, s = _known(truth, scores)
-    if len(np.unique(y)) < 2:
-        return _one_class(label, "precision-recall curve")
-    precision, recall, _ = precision_recall_curve(y, s)
-    ap = average_precision_score(y, s)
-    x, yy = _thin(recall[::-1], precision[::-1])
-    point = operating_point(truth, scores, threshold)
-    fig = go.Figure()
-    fig.add_hline(y=float(y.mean()), line={"color": MUTED_COLOR, "dash": "dot"})
-    fig.add_trace(
-        go.Scatter(x=x, y=yy, mode="lines", name=f"PR (AP {ap:.3f})", line={"color": CLEAR_COLOR, "shape": "hv"})
-    )
-    precision_at = point["precision"]
-    fig.add_trace(
-        go.Scatter(
-            x=[point["tpr"]],
-            y=[None if math.isnan(precision_at) else precision_at],
-            mode="markers",
-            name=f"threshold {threshold:.3f}",
-            marker={"color": FLAG_COLOR, "size": 12, "symbol": "x"},
-            hovertemplate="recall %{x:.3f}, precision %{y:.3f}<extra>threshold</extra>",
-        )
-    )
-    fig.update_xaxes(range=[0, 1])
-    fig.update_yaxes(range=[0, 1.02])
-    return _layout(fig, f"{_label(label)}: precision-recall, AP {ap:.3f}", "recall", "precision")
+    title = f"{escape(label)}: {flagged:,} of {len(scores):,} posts flagged ({share:.1%})"
+    return labelled_figure(fig, title, f"{escape(label)} score", "posts")
 
 
 def confusion_figure(truth: np.ndarray, scores: np.ndarray, *, label: str, threshold: float) -> go.Figure:
     """2 x 2 confusion matrix of one label at ``threshold`` (rows: labelled; columns: flagged)."""
-    point = operating_point(truth, scores, threshold)
-    counts = np.array([[point["tn"], point["fp"]], [point["fn"], point["tp"]]])
+    point = operating_point_at(truth, scores, threshold, require_both_classes=False)
+    counts = np.array([[point.tn, point.fp], [point.fn, point.tp]])
     total = max(int(counts.sum()), 1)
     text = [[f"{c:,}<br>{c / total:.1%}" for c in row] for row in counts]
     fig = go.Figure(
@@ -235,6 +87,6 @@ def confusion_figure(truth: np.ndarray, scores: np.ndarray, *, label: str, thres
         )
     )
     fig.update_yaxes(autorange="reversed")
-    return _layout(
-        fig, f"{_label(label)}: confusion at threshold {threshold:.3f}", "model decision", "label in the file"
+    return labelled_figure(
+        fig, f"{escape(label)}: confusion at threshold {threshold:.3f}", "model decision", "label in the file"
     )

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
+
+from core.model.metadata import ModelMetadata
 
 
 def _fmt(value: Any) -> str:
@@ -14,14 +17,15 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-def render_card(metadata: dict[str, Any]) -> str:
-    """Markdown model card for a trained model (pure function of its metadata)."""
-    labels = metadata.get("labels", [])
-    config = metadata.get("config", {})
+def render_card(metadata: ModelMetadata | Mapping[str, Any]) -> str:
+    """Markdown model card for a trained model (pure function of its metadata, checked on the way in)."""
+    meta = ModelMetadata.coerce(metadata)
+    labels = meta.labels
+    config = meta.config
     lines = [
-        f"# Model card: {metadata.get('name', 'modlens-model')}",
+        f"# Model card: {meta.name}",
         "",
-        f"Created {metadata.get('created', '?')} with ModLens {metadata.get('libraries', {}).get('modlens', '?')}.",
+        f"Created {meta.created or '?'} with ModLens {meta.libraries.get('modlens', '?')}.",
         "",
         "## Intended use",
         "Scores English social-media posts and comments so that moderation analysts can triage them: "
@@ -30,7 +34,7 @@ def render_card(metadata: dict[str, Any]) -> str:
         "people for an identity (gender, orientation, religion, race, origin, disability, ...).",
         "",
         "## Model",
-        f"Keras LSTM classifier, preset `{metadata.get('preset', '?')}`: TextVectorization "
+        f"Keras LSTM classifier, preset `{meta.preset or '?'}`: TextVectorization "
         f"(vocabulary {config.get('vocab_size')}, sequence length {config.get('sequence_length')}) -> "
         f"Embedding({config.get('embedding_dim')}, mask_zero) -> "
         f"{_embedding_dropout(config)}"
@@ -44,17 +48,19 @@ def render_card(metadata: dict[str, Any]) -> str:
         "Thresholds (chosen on validation data, best F1):",
         "",
     ]
-    lines += [f"- `{label}`: {value:.3f}" for label, value in metadata.get("thresholds", {}).items()]
+    lines += [f"- `{label}`: {value:.3f}" for label, value in meta.thresholds.items()]
     lines += ["", "## Scoring long posts", "", _long_posts(config)]
-    if metadata.get("command"):
-        lines += ["", "Rebuild with:", "", "```", metadata["command"], "```"]
-    data = metadata.get("training_data", {})
+    if meta.command:
+        lines += ["", "Rebuild with:", "", "```", meta.command, "```"]
+    data = meta.training_data
     if data:
+        n_train = f"{meta.n_train:,}" if meta.n_train is not None else "?"
+        n_validation = f"{meta.n_validation:,}" if meta.n_validation is not None else "?"
         lines += [
             "",
             "## Training data and label mapping",
-            f"{metadata.get('n_train', '?'):,} training and {metadata.get('n_validation', '?'):,} validation posts."
-            + (f" Random splits drawn with split seed {metadata['split_seed']}." if "split_seed" in metadata else ""),
+            f"{n_train} training and {n_validation} validation posts."
+            + (f" Random splits drawn with split seed {meta.split_seed}." if meta.split_seed is not None else ""),
             "",
             "| dataset | rows | train / validation / test | toxic known (positive) | hate known (positive) | mapping |",
             "|---|---|---|---|---|---|",
@@ -70,7 +76,7 @@ def render_card(metadata: dict[str, Any]) -> str:
                 f"{hat.get('known', 0):,} ({hat.get('positive', 0):,}) | {summary.get('mapping', '')} |"
             )
         lines += ["", "File hashes (SHA-256) are in `metadata.json`."]
-    evaluation = metadata.get("evaluation", [])
+    evaluation = meta.evaluation
     if evaluation:
         lines += [
             "",
@@ -89,10 +95,9 @@ def render_card(metadata: dict[str, Any]) -> str:
             )
     from core.training.checks import render_checks
 
-    debias = metadata.get("debias")
-    if debias:
-        lines += ["", "## Reducing unintended identity bias", "", _debias_section(debias)]
-    for title, body in render_checks(metadata.get("checks", {})).items():
+    if meta.debias:
+        lines += ["", "## Reducing unintended identity bias", "", _debias_section(meta.debias)]
+    for title, body in render_checks(dict(meta.checks)).items():
         lines += ["", f"## {title}", "", body]
     lines += [
         "",
@@ -110,7 +115,7 @@ def render_card(metadata: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _long_posts(config: dict[str, Any]) -> str:
+def _long_posts(config: Mapping[str, Any]) -> str:
     """The window rule of :mod:`core.model.windows`, with this model's numbers."""
     width = int(config.get("sequence_length") or 0)
     stride = max(1, width // 2)
@@ -128,7 +133,7 @@ def _long_posts(config: dict[str, Any]) -> str:
     )
 
 
-def _debias_section(debias: dict[str, Any]) -> str:
+def _debias_section(debias: Mapping[str, Any]) -> str:
     """Before/after table of a debiased training run."""
     config = debias.get("config", {})
     text = [
@@ -159,25 +164,25 @@ def _debias_section(debias: dict[str, Any]) -> str:
     return "\n".join(text)
 
 
-def _embedding_dropout(config: dict[str, Any]) -> str:
+def _embedding_dropout(config: Mapping[str, Any]) -> str:
     rate = config.get("embedding_dropout") or 0
     return f"spatial dropout {rate} -> " if rate else ""
 
 
-def _pooling(config: dict[str, Any]) -> str:
+def _pooling(config: Mapping[str, Any]) -> str:
     if config.get("pooling") == "maxavg":
         return "masked max and mean over time -> "
     return "last state -> "
 
 
-def _plateau(config: dict[str, Any]) -> str:
+def _plateau(config: Mapping[str, Any]) -> str:
     decay = config.get("plateau_decay", 1.0)
     if decay is None or decay >= 1.0:
         return ""
     return f"; after an epoch without a better AUC, back to the best weights with the learning rate times {decay}"
 
 
-def _weight_average(config: dict[str, Any]) -> str:
+def _weight_average(config: Mapping[str, Any]) -> str:
     momentum = config.get("weight_average") or 0
     if not momentum:
         return ""

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import ModLensError
+from core.model.labels import DEFAULT_LABELS
 from core.paths import PROJECT_ROOT
 
 DEFAULT_DATA_DIR = PROJECT_ROOT.parent / "shared" / "data"
@@ -54,7 +55,7 @@ class LabelledSet:
                 "known": int(self.frame[label].notna().sum()),
                 "positive": int((self.frame[label] == 1).sum()),
             }
-            for label in ("toxic", "hate")
+            for label in DEFAULT_LABELS
         }
         return {
             "rows": len(self.frame),

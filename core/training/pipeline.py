@@ -20,9 +20,14 @@ import pandas as pd
 
 from core.errors import ModLensError
 from core.evaluation.metrics import evaluate_scores
+from core.io.atomic import atomic_write_text
+from core.io.labels import parse_labels
 from core.io.posts import read_posts
+from core.model.artifact import CARD_FILE, check_model_target
 from core.model.classifier import ProgressCallback, ToxicityClassifier
 from core.model.config import ModelConfig, preset
+from core.model.labels import DEFAULT_LABELS
+from core.model.metadata import ModelMetadata, read_metadata
 from core.training.card import render_card
 from core.training.checks import run_checks
 from core.training.datasets import DEFAULT_DATA_DIR, LabelledSet, load_all, random_split
@@ -42,7 +47,7 @@ class TrainingRequest:
     """
 
     out: Path
-    labels: tuple[str, ...] = ("toxic", "hate")
+    labels: tuple[str, ...] = DEFAULT_LABELS
     files: tuple[Path, ...] = ()
     text_col: str | None = None
     label_columns: dict[str, str] = field(default_factory=dict)
@@ -54,6 +59,8 @@ class TrainingRequest:
     debias: DebiasConfig | None = None
     compare_baseline: bool = True
     split_seed: int = 13
+    overwrite: bool = False
+    """Replace ``out`` when it already holds a ModLens model (anything else there is always refused)."""
 
 
 def gather(request: TrainingRequest) -> list[LabelledSet]:
@@ -83,8 +90,14 @@ def gather(request: TrainingRequest) -> list[LabelledSet]:
 
 def _user_set(path: Path, request: TrainingRequest) -> LabelledSet:
     posts = read_posts(path, text_col=request.text_col)
+    if posts.empty_mask.all():
+        raise ModLensError(
+            f"{path.name}: every post in column '{posts.text_col}' is empty, so there is nothing to learn from. "
+            "Choose the text column with --text-col."
+        )
     columns = {c.lower(): c for c in posts.frame.columns}
     matrix = {}
+    found: list[str] = []
     for i, label in enumerate(request.labels):
         column = request.label_columns.get(label) or columns.get(label.lower())
         if column is None and i == 0 and "label" in columns:
@@ -94,8 +107,16 @@ def _user_set(path: Path, request: TrainingRequest) -> LabelledSet:
                 f"Label column '{column}' not found in {path.name}. Columns are: "
                 f"{', '.join(posts.frame.columns)}. Map it with --label-col {label}=COLUMN."
             )
-        matrix[label] = posts.labels(column) if column else np.full(len(posts), np.nan)
+        # a label column without any value leaves that label out (see _with_known_labels)
+        matrix[label] = np.full(len(posts), np.nan) if column is None else parse_labels(posts.frame[column], column)
+        if column is not None:
+            found.append(column)
     if all(np.isnan(v).all() for v in matrix.values()):
+        if found:
+            raise ModLensError(
+                f"{path.name}: the label column(s) {', '.join(found)} hold no labels (every value is empty). "
+                f"Choose a column of 0/1 labels with --label-col {request.labels[0]}=COLUMN."
+            )
         raise ModLensError(
             f"{path.name} has no label column for {', '.join(request.labels)}. "
             f"Columns are: {', '.join(posts.frame.columns)}. Map one with --label-col {request.labels[0]}=COLUMN."
@@ -195,6 +216,7 @@ def train(request: TrainingRequest, progress: ProgressCallback | None = None, lo
     debiasing is trained first, so the card can report before and after.
     """
     started = time.time()
+    check_model_target(request.out, overwrite=request.overwrite)  # before hours of training, not after
     sets = gather(request)
     request = _with_known_labels(request, sets, log)
     data_dir = request.data_dir or DEFAULT_DATA_DIR
@@ -229,9 +251,9 @@ def train(request: TrainingRequest, progress: ProgressCallback | None = None, lo
             "before": before,
             "after": debias_summary(clf, evaluation, checks),
         }
-    clf.save(request.out, metadata=metadata, card="")
+    clf.save(request.out, metadata=metadata, card="", overwrite=request.overwrite)
     card = render_card(_reload_metadata(request.out))
-    (Path(request.out) / "model_card.md").write_text(card, encoding="utf-8")
+    atomic_write_text(Path(request.out) / CARD_FILE, card)
     return clf
 
 
@@ -254,9 +276,7 @@ def _with_known_labels(request: TrainingRequest, sets: Sequence[LabelledSet], lo
     return replace(request, labels=tuple(known)) if missing else request
 
 
-def _reload_metadata(directory: Path) -> dict[str, Any]:
-    from core.model.artifact import read_metadata
-
+def _reload_metadata(directory: Path) -> ModelMetadata:
     return read_metadata(Path(directory))
 
 

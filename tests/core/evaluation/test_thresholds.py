@@ -110,6 +110,17 @@ def test_operating_point_at_a_given_threshold() -> None:
     assert math.isnan(operating_point_at(Y, S, 0.95).precision)
 
 
+def test_operating_point_for_figures_counts_known_rows_without_raising() -> None:
+    point = operating_point_at(
+        np.array([1, 1, 0, 0, np.nan]), np.array([0.9, 0.2, 0.7, 0.1, 0.99]), 0.5, require_both_classes=False
+    )
+    assert (point.tp, point.fn, point.fp, point.tn) == (1, 1, 1, 1)
+    assert point.recall == 0.5 and point.false_positive_rate == 0.5 and point.precision == 0.5
+    one_class = operating_point_at(np.array([1.0]), np.array([0.1]), 0.5, require_both_classes=False)
+    assert math.isnan(one_class.precision) and math.isnan(one_class.false_positive_rate)
+    assert math.isnan(operating_point_at([0.0], [0.9], 0.5, require_both_classes=False).recall)
+
+
 def test_tied_scores_are_one_candidate() -> None:
     # sorted: 0.9 (1), 0.5 (0), 0.5 (1), 0.2 (0); at 0.5 both tied posts are flagged together
     point = threshold_for_precision([0, 1, 1, 0], [0.5, 0.5, 0.9, 0.2], 0.6)

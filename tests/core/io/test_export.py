@@ -56,3 +56,20 @@ def test_write_table_by_suffix(tmp_path) -> None:
         write_table(frame, tmp_path / "o.xlsx")
     with pytest.raises(ModLensError, match="does not exist"):
         write_table(frame, tmp_path / "missing" / "o.csv")
+
+
+def test_header_cells_are_escaped_in_every_csv_writer(tmp_path) -> None:
+    from core.io.streaming import ChunkWriter
+
+    frame = pd.DataFrame({'=HYPERLINK("http://x")': ["a"], "@cmd": ["=1+1"], "text": ["b"]})
+    header = to_csv_bytes(frame).decode().splitlines()[0]
+    assert header == '"\'=HYPERLINK(""http://x"")",\'@cmd,text'
+    assert to_csv_bytes(frame, raw=True).decode().startswith('"=HYPERLINK')
+    write_table(frame, tmp_path / "t.csv")
+    assert list(pd.read_csv(tmp_path / "t.csv").columns) == ['\'=HYPERLINK("http://x")', "'@cmd", "text"]
+    with ChunkWriter(tmp_path / "c.csv") as writer:
+        writer.write(frame)
+        writer.write(frame)
+    back = pd.read_csv(tmp_path / "c.csv")
+    assert list(back.columns) == ['\'=HYPERLINK("http://x")', "'@cmd", "text"] and len(back) == 2
+    assert list(frame.columns)[1] == "@cmd"  # the caller's frame is unchanged

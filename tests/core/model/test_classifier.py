@@ -169,7 +169,7 @@ def test_interrupted_save_keeps_the_previous_model(tiny_model_dir: Path, tmp_pat
 
     monkeypatch.setattr(model_io, "_fsync_dir", crash)
     with pytest.raises(KeyboardInterrupt):
-        clf.save(target, metadata={"name": "second"})
+        clf.save(target, metadata={"name": "second"}, overwrite=True)
     assert json.loads((target / METADATA_FILE).read_text())["name"] == "first"
     assert not [p for p in os.listdir(tmp_path) if p.startswith(".m.")]
     ToxicityClassifier.load(target)

@@ -7,6 +7,7 @@ from core.training.card import render_card
 def _metadata(**config_changes) -> dict:
     config = preset("default").with_overrides(**config_changes).to_dict()
     return {
+        "format_version": 1,
         "name": "card-test",
         "labels": ["toxic", "hate"],
         "config": config,
