@@ -59,10 +59,10 @@ class FusedRecurrent:
         self._pooled = bool(recurrent.return_sequences)
         if self._pooled:
             if not after or not isinstance(after[0], MaskedMaxAvgPooling):
-                raise _UnsupportedError("an LSTM returning sequences must be followed by MaskedMaxAvgPooling")
+                raise ValueError("an LSTM returning sequences must be followed by MaskedMaxAvgPooling")
             after = after[1:]
         if any(_is_recurrent(layer) for layer in self._prefix + after):
-            raise _UnsupportedError("only one recurrent layer is supported")
+            raise ValueError("only one recurrent layer is supported")
         self._suffix = after
         self._n_out = int(part.output_shape[-1])
         cells = _cells(recurrent)
@@ -99,7 +99,7 @@ class FusedRecurrent:
                 expected = part(tf.constant(probe), training=False).numpy()
                 if not np.allclose(fused(probe), expected, atol=_PROBE_TOLERANCE, rtol=0):
                     return None
-        except (_UnsupportedError, ValueError, TypeError, AttributeError, tf.errors.OpError):
+        except (ValueError, TypeError, AttributeError, tf.errors.OpError):  # a graph this runtime does not handle
             return None
         return fused
 
@@ -204,10 +204,6 @@ def scoring_threads() -> int:
     return max(1, min(4, available))
 
 
-class _UnsupportedError(ValueError):
-    """The token model has a shape the fused runtime does not handle."""
-
-
 def _is_lstm(layer: keras.layers.Layer) -> bool:
     inner = layer.forward_layer if isinstance(layer, keras.layers.Bidirectional) else layer
     return isinstance(inner, keras.layers.LSTM)
@@ -221,20 +217,20 @@ def _cells(recurrent: keras.layers.Layer) -> list:
     """The LSTM cells, forward first; checks what the fused loop assumes."""
     if isinstance(recurrent, keras.layers.Bidirectional):
         if recurrent.merge_mode != "concat" or recurrent.forward_layer.go_backwards:
-            raise _UnsupportedError("Bidirectional must concatenate a forward and a backward LSTM")
+            raise ValueError("Bidirectional must concatenate a forward and a backward LSTM")
         if not recurrent.backward_layer.go_backwards:
-            raise _UnsupportedError("the backward LSTM must read backwards")
+            raise ValueError("the backward LSTM must read backwards")
         layers = [recurrent.forward_layer, recurrent.backward_layer]
     else:
         if recurrent.go_backwards:
-            raise _UnsupportedError("a lone LSTM must read forwards")
+            raise ValueError("a lone LSTM must read forwards")
         layers = [recurrent]
     for layer in layers:
         cell = layer.cell
         if getattr(layer, "stateful", False) or not cell.use_bias:
-            raise _UnsupportedError("stateful or bias-free LSTMs are not supported")
+            raise ValueError("stateful or bias-free LSTMs are not supported")
         if cell.activation is not keras.activations.tanh or cell.recurrent_activation is not keras.activations.sigmoid:
-            raise _UnsupportedError("the LSTM must use tanh and sigmoid")
+            raise ValueError("the LSTM must use tanh and sigmoid")
     return [layer.cell for layer in layers]
 
 
