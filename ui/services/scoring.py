@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import streamlit as st
 
+from core.io.columns import find_id_column, id_column_problem
 from core.io.posts import Posts
 from core.scoring import Scorer, ScoringProgress, score_texts
-from ui.services.models import model_name, model_version
+from ui.services.models import ModelRef, model_name, ref_of
 from ui.services.results import ScoredPosts
 
 PROGRESS_CHUNK = 16_384
@@ -98,9 +99,11 @@ def _job_board() -> _JobBoard:
     return _JobBoard()
 
 
-def start_scoring(model: Scorer, content_hash: str, text_col: str, texts: Sequence[str]) -> ScoringJob:
-    """Start (or join) scoring ``texts`` with ``model``; returns the job to wait on."""
-    key = (content_hash, text_col, model_version(model))
+def start_scoring(
+    model: Scorer, content_hash: str, text_col: str, texts: Sequence[str], ref: ModelRef | None = None
+) -> ScoringJob:
+    """Start (or join) scoring ``texts`` with ``model`` (``ref`` names it); returns the job to wait on."""
+    key = (content_hash, text_col, (ref or ref_of(model)).version)
     return _job_board().start(key, model, texts)
 
 
@@ -109,8 +112,18 @@ def progress_text(progress: ScoringProgress) -> str:
     return f"Scored {progress.done:,} of {progress.total:,} posts · {progress.posts_per_second:,.0f} posts/s"
 
 
-def scored_posts(model: Scorer, posts: Posts, scores: np.ndarray, seconds: float = 0.0) -> ScoredPosts:
-    """The posts with ``model``'s scores, labels, thresholds and name."""
+def default_id_column(posts: Posts) -> str | None:
+    """The file's id column (found by name) when it can name every post, else None (row numbers)."""
+    found = find_id_column([c for c in posts.frame.columns if c != posts.text_col])
+    if found is None or id_column_problem(posts.frame[found]) is not None:
+        return None
+    return found
+
+
+def scored_posts(
+    model: Scorer, posts: Posts, scores: np.ndarray, seconds: float = 0.0, ref: ModelRef | None = None
+) -> ScoredPosts:
+    """The posts with ``model``'s scores, labels, thresholds, name and reference; named by their id column."""
     return ScoredPosts(
         posts=posts,
         labels=tuple(model.labels_),
@@ -118,4 +131,6 @@ def scored_posts(model: Scorer, posts: Posts, scores: np.ndarray, seconds: float
         model_thresholds=dict(model.thresholds_),
         model_name=model_name(model),
         seconds=seconds,
+        model=ref or ref_of(model),
+        id_col=default_id_column(posts),
     )

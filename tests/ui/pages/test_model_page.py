@@ -237,6 +237,8 @@ def test_versions_table_activate_and_delete(
 
     at.selectbox(key=key("versions", "version")).set_value(1).run()
     at.button(key=key("versions", "activate")).click().run()
+    assert registry.active_version() == 0  # not yet: shows what changes and asks
+    at.button(key=key("versions", "confirm_activate")).click().run()
     assert registry.active_version() == 1
     assert table_with(at, "version")["active"].tolist() == [False, True, False]
     assert any("Version 1 is now the active model" in s for s in texts(at, "success"))
@@ -331,6 +333,7 @@ def test_real_tiny_training_saves_a_version_with_metrics_and_card(model_page: Ap
     assert 0.0 <= bias["final bias metric"] <= 1.0
     assert any(m.value.startswith("# Model card: tiny-ui-model") for m in at.markdown)
     at.button(key=key("train", "activate")).click().run()
+    at.button(key=key("train", "confirm_activate")).click().run()
     assert registry.active_version() == 1
     assert not at.exception
 
@@ -396,7 +399,11 @@ def test_thresholds_of_version_0_are_saved_as_a_new_version(model_page: AppTest,
     versions = registry.list()
     assert [v.version for v in versions] == [0, 1]
     assert versions[1].thresholds["toxic"] == pytest.approx(0.55)
-    assert registry.active_version() == 1  # 'activate the new version' is ticked by default
+    assert registry.active_version() == 0  # 'then activate it' is ticked by default: it asks first
+    changes = indexed_table(at, "what changes")
+    assert changes.loc["toxic: threshold"].tolist() == [f"{bundled['toxic']:.3f}", "0.550"]
+    at.button(key=key("thresholds", "confirm_activate")).click().run()
+    assert registry.active_version() == 1
     assert dict(registry.list()[0].thresholds) == bundled
     assert at.selectbox(key=key("thresholds", "version")).value == 1  # now showing the new version
     assert at.button(key=key("thresholds", "save")) is not None

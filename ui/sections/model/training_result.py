@@ -10,7 +10,7 @@ import streamlit as st
 from core.plots.training import training_figure
 from core.registry import ModelRegistry
 from ui.components.safe_text import error, escape_markdown
-from ui.sections.model.versions import activate
+from ui.sections.model.versions import activation_panel, ask_activation
 from ui.services import model_tables
 from ui.services.training import CANCELLED, FAILED, TrainingJob
 from ui.state import Keys
@@ -70,9 +70,11 @@ def _done_view(job: TrainingJob, registry: ModelRegistry, keys: Keys) -> None:
             type="primary",
             icon=":material/check_circle:",
             key=keys("activate"),
-            on_click=activate,
-            args=(registry, version),
+            on_click=ask_activation,
+            args=(version,),
+            help="Shows what changes (thresholds, held-out metrics next to the active version), then asks.",
         )
+        activation_panel(registry, version, keys)
     elif version in exists:
         st.caption(f"Version {version} is the active model.")
     else:

@@ -5,16 +5,23 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from core.scoring import Scorer
 from ui.components.safe_text import escape_markdown, note
+from ui.components.scored_by import scored_by_section
 from ui.services import results
+from ui.services.models import ModelRef
 from ui.services.results import ScoredPosts
 
+RESCORE = "modlens.score.rescore"
+"""Key of the button that rescores the results with the active model."""
 
-def source_caption(result: ScoredPosts) -> None:
-    """File name, number of posts, model and time taken, then the notes from reading the file."""
+
+def source_caption(result: ScoredPosts, active: tuple[Scorer, ModelRef]) -> None:
+    """File name, number of posts and time taken, the model that scored them, then the notes from reading."""
     source = result.posts.source_name or "posts"
     took = f" in {result.seconds:.1f} s" if result.seconds >= 0.1 else ""
-    st.caption(escape_markdown(f"{source}: {len(result):,} posts, scored by {result.model_name}{took}"))
+    st.caption(escape_markdown(f"{source}: {len(result):,} posts, scored{took}."))
+    scored_by_section(result, active, key=RESCORE)
     for message in result.posts.notes:
         note(message)
 

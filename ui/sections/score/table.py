@@ -24,7 +24,9 @@ FILTER_LABEL = FILTERS("label")
 FILTER_FLAG = FILTERS("flag")
 FILTER_RANGE = FILTERS("range")
 OPEN_ROW = "modlens.open_row"
-"""Widget key of the row-number box that opens a post when the table is too long to select rows."""
+"""Widget key of the box where a post's name is typed to open it when the table is too long to select rows."""
+POST_INDEX = "post"
+"""Name of the table's index as shown: each post's name (the file's id, else its 1-based row number)."""
 
 
 def forget_widgets() -> None:
@@ -33,8 +35,11 @@ def forget_widgets() -> None:
     FILTERS.forget()
 
 
-def table_section(result: ScoredPosts, table: pd.DataFrame) -> None:
-    """Filters, the sortable table of all posts, and the selected post with its link to Explain."""
+def table_section(result: ScoredPosts, table: pd.DataFrame) -> pd.DataFrame:
+    """Filters, the sortable table of all posts, and the selected post with its link to Explain.
+
+    Returns the filtered view (positions as index), for the export of the filtered view.
+    """
     labels = result.labels
     search_col, label_col, flag_col, range_col = st.columns([3, 2, 2, 3])
     search = search_col.text_input("Search post text", key=SEARCH, placeholder="word or phrase")
@@ -45,9 +50,15 @@ def table_section(result: ScoredPosts, table: pd.DataFrame) -> None:
         table, result.texts, labels, search=search, label=label, flag=flag, score_range=score_range
     )
     large = len(view) > LAZY_ROWS
-    how = "type a post's row number below to open it" if large else "pick a row to open the post"
-    st.caption(f"Showing {len(view):,} of {len(table):,} posts. Click a column header to sort; {how}.")
+    how = "type a post's name below to open it" if large else "pick a row to open the post"
+    named = f"by the file's '{result.id_col}' column" if result.id_col else "by their row in the file (from 1)"
+    st.caption(
+        escape_markdown(
+            f"Showing {len(view):,} of {len(table):,} posts, named {named}. Click a column header to sort; {how}."
+        )
+    )
     display = view.copy()
+    display.index = pd.Index([result.name_of(int(row)) for row in view.index], name=POST_INDEX)
     for column in results.flag_columns(labels):
         display[column] = display[column].astype(bool)
     text_col = result.posts.text_col
@@ -61,25 +72,30 @@ def table_section(result: ScoredPosts, table: pd.DataFrame) -> None:
     row: int | None = None
     if large:  # only the rows in view travel to the browser; row selection is not available then
         st.dataframe(display, column_order=ordered, column_config=config, height=420, lazy=True)
-        typed = st.number_input(
-            "Open post number", min_value=0, max_value=len(table) - 1, value=None, step=1, key=OPEN_ROW
-        )
-        row = None if typed is None else int(typed)
+        typed = st.text_input("Open post", key=OPEN_ROW, placeholder="the post's id or row number")
+        row = result.row_of(typed) if typed else None
+        if typed and row is None:
+            st.warning(escape_markdown(f"No post is named '{typed}'."), icon=":material/search_off:")
     else:
         picked = picked_row(display, key=TABLE, column_order=ordered, column_config=config, height=height)
         if picked is not None:
             row = int(view.index[picked])
     if row is not None:
         selected_post(result, row)
+    return view
 
 
 def selected_post(result: ScoredPosts, row: int) -> None:
     """The picked post, verbatim, with its scores and a link that opens it on the Explain page."""
     session.open_row(row)
+    name = result.name_of(row)
     with st.container(border=True):
         scores = ", ".join(f"{label} {result.scores[row, j]:.3f}" for j, label in enumerate(result.labels))
-        st.markdown(f"**Post {row}** ({escape_markdown(scores)})")
+        st.markdown(f"**Post {escape_markdown(name)}** ({escape_markdown(scores)})")
         post_text(result.posts.texts[row])
         st.page_link(
-            "pages/explain.py", label="Explain this post", icon=":material/lightbulb:", query_params={"row": str(row)}
+            "pages/explain.py",
+            label="Explain this post",
+            icon=":material/lightbulb:",
+            query_params={session.POST_PARAM: name},
         )
