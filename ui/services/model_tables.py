@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from core.evaluation.intervals import held_out_summary
+from core.model.metadata import ModelMetadata
 from core.registry import ModelVersion
 
 TEMPLATED = (
@@ -30,45 +31,50 @@ def _number(value: object) -> float:
     return float(value)
 
 
-def templated_summary(metadata: Mapping[str, Any]) -> pd.DataFrame:
-    """The templated identity test numbers of a version (``metadata['checks']``), with functional accuracy."""
-    checks = metadata.get("checks") or {}
-    template = checks.get("templated_identity") or {}
+def _section(mapping: Mapping[str, Any] | None, key: str) -> Mapping[str, Any]:
+    """``mapping[key]`` when it is a mapping, else an empty one (older or partial metadata)."""
+    value = mapping.get(key) if isinstance(mapping, Mapping) else None
+    return value if isinstance(value, Mapping) else {}
+
+
+def templated_summary(metadata: ModelMetadata | None) -> pd.DataFrame:
+    """The templated identity test numbers of a version (``metadata.checks``), with functional accuracy."""
+    checks = metadata.checks if metadata is not None else {}
+    template = _section(checks, "templated_identity")
     rows = [(name, _number(template.get(key))) for name, key in TEMPLATED]
-    functional = (checks.get("functional") or {}).get("accuracy")
-    rows.append(("functional cases accuracy", _number(functional)))
+    rows.append(("functional cases accuracy", _number(_section(checks, "functional").get("accuracy"))))
     return pd.DataFrame(rows, columns=["metric", "value"])
 
 
-def penalised_terms(metadata: Mapping[str, Any]) -> pd.DataFrame:
-    """Identity terms whose harmless template sentences score highest (from ``metadata['checks']``)."""
-    template = (metadata.get("checks") or {}).get("templated_identity") or {}
-    rows = template.get("most_penalised_terms") or []
-    return pd.DataFrame(rows, columns=["term", "group", "mean_harmless", "auc"])
+def penalised_terms(metadata: ModelMetadata | None) -> pd.DataFrame:
+    """Identity terms whose harmless template sentences score highest (from ``metadata.checks``)."""
+    template = _section(metadata.checks if metadata is not None else {}, "templated_identity")
+    rows = template.get("most_penalised_terms")
+    return pd.DataFrame(rows if isinstance(rows, list) else [], columns=["term", "group", "mean_harmless", "auc"])
 
 
-def evaluation_table(metadata: Mapping[str, Any]) -> pd.DataFrame:
-    """Held-out test metrics per dataset and label (``metadata['evaluation']``)."""
+def evaluation_table(metadata: ModelMetadata | None) -> pd.DataFrame:
+    """Held-out test metrics per dataset and label (``metadata.evaluation``)."""
     columns = ["dataset", "label", "n", "positives", "roc_auc", "pr_auc", "precision", "recall", "f1", "threshold"]
-    rows = [{c: row.get(c) for c in columns} for row in metadata.get("evaluation") or [] if isinstance(row, dict)]
-    return pd.DataFrame(rows, columns=columns)
+    records = metadata.evaluation if metadata is not None else ()
+    return pd.DataFrame([{c: row.get(c) for c in columns} for row in records], columns=columns)
 
 
-def debias_table(metadata: Mapping[str, Any]) -> pd.DataFrame | None:
-    """Before / after numbers of a debiased training (``metadata['debias']``), or None."""
-    debias = metadata.get("debias") or {}
-    after = debias.get("after")
+def debias_table(metadata: ModelMetadata | None) -> pd.DataFrame | None:
+    """Before / after numbers of a debiased training (``metadata.debias``), or None."""
+    debias = metadata.debias if metadata is not None else None
+    after = _section(debias, "after")
     if not after:
         return None
-    before = debias.get("before") or {}
+    before = _section(debias, "before")
     rows = []
     for key, value in after.items():
-        if isinstance(value, dict):
+        if isinstance(value, Mapping):
             for label, number in value.items():
                 rows.append(
                     {
                         "metric": f"{key} {label}",
-                        "before": _number((before.get(key) or {}).get(label)),
+                        "before": _number(_section(before, key).get(label)),
                         "after": _number(number),
                     }
                 )

@@ -90,7 +90,7 @@ def activation_panel(registry: ModelRegistry, version: int, keys: Keys) -> None:
             "that scored them (their pages offer to rescore)."
         )
         st.dataframe(activation_table(current, candidate), key=keys("activation_table"))
-        _small_split_warning([current, candidate])
+        small_split_warning([current, candidate])
         yes, no, _ = st.columns([1, 1, 3])
         yes.button(
             f"Yes, activate version {version}",
@@ -102,7 +102,7 @@ def activation_panel(registry: ModelRegistry, version: int, keys: Keys) -> None:
         no.button("Keep the active version", key=keys("keep_active"), on_click=cancel_activation)
 
 
-def _small_split_warning(versions: list[ModelVersion]) -> None:
+def small_split_warning(versions: list[ModelVersion]) -> None:
     """A warning naming the versions whose held-out metrics come from too few test posts."""
     small = too_small(versions)
     if not small:
@@ -143,7 +143,7 @@ def versions_section(registry: ModelRegistry) -> None:
         "Held-out test AUC per label (the mean over the test datasets) with its 95% interval (Hanley-McNeil) "
         "and the test-set size; 'judge' says when a split is too small to compare versions."
     )
-    _small_split_warning(versions)
+    small_split_warning(versions)
     active = next(v.version for v in versions if v.active)
     chosen = pick_version("Version", versions, active, key=KEYS("version"))
     left, right, _ = st.columns([1, 1, 3])
