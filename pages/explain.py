@@ -15,7 +15,7 @@ import streamlit as st
 
 from ui import shell
 from ui.components import model_loader
-from ui.sections.explain import attributions, global_run, model_used, occlusion, post_picker, what_if
+from ui.sections.explain import attributions, global_run, model_used, occlusion, post_notes, post_picker, what_if
 from ui.services import session
 
 shell.require_app()
@@ -29,6 +29,7 @@ scoring = model_used.scoring_model(result, active) if result is not None else No
 post = post_picker.pick_post(result)
 used = model_used.for_post(post, result, active, scoring) if post is not None else None
 if post is not None and used is not None:
+    post_notes.post_notes(post.text, used.model)
     explained = attributions.explain_section(post, used.model, used.ref.version, used.thresholds)
     if explained is not None:
         occlusion.occlusion_section(post.text, explained, used.model)

@@ -40,7 +40,7 @@ SUMMARY_COLUMNS = ["label", "datasets", "n", "positives", "negatives", "roc_auc"
 
 
 def auc_standard_error(auc: float, n_pos: int, n_neg: int) -> float:
-    """Hanley-McNeil standard error of an AUC from ``n_pos`` positive and ``n_neg`` negative posts (NaN if undefined)."""
+    """Hanley-McNeil standard error of an AUC from ``n_pos`` positives and ``n_neg`` negatives (NaN if undefined)."""
     if not (n_pos > 0 and n_neg > 0) or not math.isfinite(auc) or not 0.0 <= auc <= 1.0:
         return math.nan
     q1 = auc / (2.0 - auc)
@@ -109,7 +109,8 @@ def held_out_summary(
         for record in evaluation:
             if record.get("label") != label:
                 continue
-            n, positives, auc = _number(record.get("n")), _number(record.get("positives")), _number(record.get("roc_auc"))
+            n, positives = _number(record.get("n")), _number(record.get("positives"))
+            auc = _number(record.get("roc_auc"))
             if math.isfinite(n) and math.isfinite(positives) and math.isfinite(auc):
                 usable.append((int(n), int(positives), auc))
         n = sum(item[0] for item in usable)

@@ -36,7 +36,7 @@ def score_with_progress(
 
     started = time.perf_counter()
     try:
-        scores = start_scoring(model, posts.content_hash, posts.text_col, posts.texts, ref).wait(show)
+        scored = start_scoring(model, posts.content_hash, posts.text_col, posts.texts, ref).wait(show)
     except ModLensError as exc:
         bar.empty()
         on_error(str(exc))
@@ -54,4 +54,5 @@ def score_with_progress(
         )
         return None
     bar.empty()
-    return scored_posts(model, posts, scores, seconds=time.perf_counter() - started, ref=ref)
+    seconds = time.perf_counter() - started
+    return scored_posts(model, posts, scored.scores, seconds=seconds, ref=ref, markers=scored.markers)

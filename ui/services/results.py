@@ -21,6 +21,7 @@ from core.io.export import to_csv_bytes, to_parquet_bytes
 from core.io.posts import Posts
 from core.scoring import reflag, score_frame
 from ui.services.model_ref import ModelRef
+from ui.services.post_markers import PostMarkers
 
 ROW = "row"
 """Name of the index of the results table: the post's position in the input (0-based, internal only).
@@ -53,9 +54,9 @@ class ScoredPosts:
         The model that scored them (every view of the result uses it), or None when unknown.
     id_col
         The column that names the posts (the file's id column), or None for 1-based row numbers.
-    unknown_share
-        Per post, the share of its words that the model does not know (NaN for a post without words),
-        or None when the model cannot tell.
+    markers
+        Per post: scored in windows, and its words the model does not know
+        (:class:`ui.services.post_markers.PostMarkers`), or None.
 
     """
 
@@ -67,7 +68,7 @@ class ScoredPosts:
     seconds: float = 0.0
     model: ModelRef | None = None
     id_col: str | None = None
-    unknown_share: np.ndarray | None = None
+    markers: PostMarkers | None = None
 
     def __len__(self) -> int:
         return len(self.posts)

@@ -22,6 +22,7 @@ from core.io.columns import find_id_column, id_column_problem
 from core.io.posts import Posts
 from core.scoring import Scorer, ScoringProgress, score_texts
 from ui.services.models import ModelRef, model_name, ref_of
+from ui.services.post_markers import PostMarkers, post_markers
 from ui.services.results import ScoredPosts
 
 PROGRESS_CHUNK = 16_384
@@ -33,6 +34,14 @@ ScoreKey = tuple[str, str, str]
 """``(content hash, text column, model version)``."""
 
 
+@dataclass(frozen=True)
+class Scored:
+    """What scoring an input gives: the scores, and what the table marks about each post."""
+
+    scores: np.ndarray
+    markers: PostMarkers
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def _cached_scores(
     content_hash: str,
@@ -41,9 +50,10 @@ def _cached_scores(
     _model: Scorer,
     _texts: Sequence[str],
     _progress: Callable[[ScoringProgress], None],
-) -> np.ndarray:
-    """Scores of ``_texts``; the cache key is the input's hash, text column and model version."""
-    return score_texts(_model, _texts, chunk_size=PROGRESS_CHUNK, progress=_progress)
+) -> Scored:
+    """Scores and markers of ``_texts``; the cache key is the input's hash, text column and model version."""
+    scores = score_texts(_model, _texts, chunk_size=PROGRESS_CHUNK, progress=_progress)
+    return Scored(scores=scores, markers=post_markers(_model, _texts))
 
 
 @dataclass
@@ -59,7 +69,7 @@ class ScoringJob:
         """Progress callback of :func:`core.scoring.score_texts` (runs in the worker thread)."""
         self.progress = event
 
-    def wait(self, on_progress: Callable[[ScoringProgress | None], None], poll: float = POLL_SECONDS) -> np.ndarray:
+    def wait(self, on_progress: Callable[[ScoringProgress | None], None], poll: float = POLL_SECONDS) -> Scored:
         """Block until done, calling ``on_progress`` every ``poll`` seconds; re-raises scoring errors."""
         while True:
             try:
@@ -121,7 +131,12 @@ def default_id_column(posts: Posts) -> str | None:
 
 
 def scored_posts(
-    model: Scorer, posts: Posts, scores: np.ndarray, seconds: float = 0.0, ref: ModelRef | None = None
+    model: Scorer,
+    posts: Posts,
+    scores: np.ndarray,
+    seconds: float = 0.0,
+    ref: ModelRef | None = None,
+    markers: PostMarkers | None = None,
 ) -> ScoredPosts:
     """The posts with ``model``'s scores, labels, thresholds, name and reference; named by their id column."""
     return ScoredPosts(
@@ -133,4 +148,5 @@ def scored_posts(
         seconds=seconds,
         model=ref or ref_of(model),
         id_col=default_id_column(posts),
+        markers=markers,
     )

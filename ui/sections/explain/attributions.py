@@ -55,7 +55,10 @@ def explain_section(post: Post, model: Scorer, version: str, thresholds: Mapping
     if n_tokens == 0:
         st.info("This post has no words to attribute its scores to.", icon=":material/info:")
     elif n_explained < n_tokens:
-        st.caption(f"Only the first {n_explained:,} of the post's {n_tokens:,} words get an attribution.")
+        st.caption(
+            f"Only the first {n_explained:,} of the post's {n_tokens:,} words get an attribution (explanations "
+            "stop there to stay fast); the scores come from the whole post."
+        )
     st.caption(LEGEND)
     for column, label in zip(st.columns(len(labels)), labels, strict=True):
         with column:

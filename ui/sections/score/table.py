@@ -11,7 +11,7 @@ import streamlit as st
 from ui import state
 from ui.components.safe_text import escape_markdown, post_text
 from ui.components.tables import picked_row, score_bar
-from ui.services import results, session
+from ui.services import post_markers, results, session
 from ui.services.results import ScoredPosts
 
 LAZY_ROWS = 20_000
@@ -58,13 +58,18 @@ def table_section(result: ScoredPosts, table: pd.DataFrame) -> pd.DataFrame:
         )
     )
     display = view.copy()
+    markers: list[str] = []
+    if result.markers is not None:
+        added = result.markers.columns(view.index)
+        markers = [c for c in added.columns if c not in display.columns]
+        display = display.join(added[markers])
     display.index = pd.Index([result.name_of(int(row)) for row in view.index], name=POST_INDEX)
     for column in results.flag_columns(labels):
         display[column] = display[column].astype(bool)
     text_col = result.posts.text_col
-    ordered = [text_col, *[c for label in labels for c in (f"score_{label}", f"flag_{label}")]]
+    ordered = [text_col, *[c for label in labels for c in (f"score_{label}", f"flag_{label}")], *markers]
     ordered += [c for c in display.columns if c not in ordered]
-    config: dict[str, object] = {text_col: st.column_config.TextColumn(width="large")}
+    config: dict[str, object] = {text_col: st.column_config.TextColumn(width="large"), **marker_columns()}
     for label in labels:
         config[f"score_{label}"] = score_bar()
         config[f"flag_{label}"] = st.column_config.CheckboxColumn()
@@ -83,6 +88,24 @@ def table_section(result: ScoredPosts, table: pd.DataFrame) -> pd.DataFrame:
     if row is not None:
         selected_post(result, row)
     return view
+
+
+def marker_columns() -> dict[str, object]:
+    """How the marker columns are shown, with what they mean (one place: :mod:`ui.services.post_markers`)."""
+    share = int(post_markers.UNKNOWN_WARN_SHARE * 100)
+    return {
+        post_markers.LONG_POST: st.column_config.CheckboxColumn(
+            help="Longer than the model reads at once: scored in overlapping windows, each label's score is its "
+            "highest window (an insult at the end counts as much as one at the start)."
+        ),
+        post_markers.UNKNOWN_WORDS: st.column_config.NumberColumn(
+            format="percent", help="Share of the post's words that are not in the model's vocabulary."
+        ),
+        post_markers.MOSTLY_UNKNOWN: st.column_config.CheckboxColumn(
+            help=f"{share}% or more of the words are unknown to the model (emoji, another language, rare "
+            "spellings): the score is mostly that of a post it cannot read. Check it yourself."
+        ),
+    }
 
 
 def selected_post(result: ScoredPosts, row: int) -> None:
