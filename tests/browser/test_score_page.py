@@ -213,7 +213,7 @@ def test_hostile_posts_never_run_or_render(page: Page, server: str, tmp_path: Pa
     assert "red text" not in markdown and "HYPERLINK" not in markdown
 
     page.get_by_role("link", name="Explain this post").click()
-    page.wait_for_url("**/explain?row=3")
+    page.wait_for_url("**/explain?post=4")  # posts are numbered from 1
     page.locator("[data-testid=stCode]").wait_for(timeout=MODEL_LOAD_MS)
     wait_idle(page)
     assert page.locator("[data-testid=stCode]").inner_text().strip() == HOSTILE[3]
@@ -250,7 +250,7 @@ def test_large_upload_shows_progress_and_a_lazy_table(page: Page, server: str, t
     wait_idle(page)
     assert bar.count() == 0
     assert metric(page, "Posts") == "40,000"
-    number = page.get_by_label("Open post number")
+    number = page.get_by_label("Open post")  # by the file's id column (here 0 to 39,999)
     number.fill("12345")
     number.press("Enter")
     code = page.locator("[data-testid=stCode]")

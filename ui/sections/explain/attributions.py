@@ -20,7 +20,8 @@ from ui.sections.explain.post_picker import Post
 from ui.services import explanations
 
 LEGEND = (
-    "Red words raise the score, blue words lower it; the stronger the colour, the bigger the push. "
+    "Red words raise the score, blue words lower it. Colour strength is the push on the score's own 0-1 scale, "
+    "the same for every post (a word that adds 0.5 is half colour; one that adds 0.001 stays white). "
     "Hover a word for its value."
 )
 CHARTS = state.Keys("modlens.explain.chart")
