@@ -73,6 +73,18 @@ def long_post_mask(model: Scorer, texts: Sequence[str]) -> np.ndarray:
     return np.asarray(mask(list(texts)), dtype=bool)
 
 
+def unknown_word_counts(model: Scorer, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray] | None:
+    """Per post, its words and how many the model does not know; None for a model that cannot tell.
+
+    See :mod:`core.model.vocabulary` for why it matters and the warning threshold.
+    """
+    counts = getattr(model, "unknown_words", None)
+    if counts is None:
+        return None
+    n_words, n_unknown = counts(list(texts))
+    return np.asarray(n_words, dtype=np.int64), np.asarray(n_unknown, dtype=np.int64)
+
+
 def score_frame(labels: Sequence[str], scores: np.ndarray, thresholds: Mapping[str, float]) -> pd.DataFrame:
     """``score_<label>`` then ``flag_<label>`` (0/1 at the threshold) for each label."""
     columns: dict[str, np.ndarray] = {}

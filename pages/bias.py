@@ -15,13 +15,13 @@ shell.require_app()
 
 st.title("Bias")
 st.caption(data.INTRO)
-model, version = model_loader.active_model_or_stop()
+active = model_loader.active_model_or_stop()
 
-chosen = data.data_section(model)
+chosen = data.data_section(active)
 if chosen is None:
     st.stop()
-data_id, scored = chosen
+data_id, scored, (model, ref) = chosen  # the model that scored the posts, used by every section below
 picked = settings.settings_section(data_id, scored)
-groups.groups_section(data_id, scored, picked, version)
-templates.templates_section(model, picked.label, version)
-swaps.counterfactual_section(data_id, scored, picked, model, version)
+groups.groups_section(data_id, scored, picked, ref.version)
+templates.templates_section(model, picked.label, ref.version)
+swaps.counterfactual_section(data_id, scored, picked, model, ref.version)

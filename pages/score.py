@@ -6,19 +6,19 @@ import streamlit as st
 
 from ui import shell
 from ui.components import model_loader, thresholds
-from ui.sections.score import charts, export, metrics, scoring, summary, table, truth
+from ui.sections.score import charts, export, metrics, numbering, scoring, summary, table, truth
 from ui.sections.score import input as score_input
 from ui.services import session
 
 shell.require_app()
 
 st.title("Score posts")
-model, _ = model_loader.active_model_or_stop()
+active = model_loader.active_model_or_stop()
 
 posts = score_input.new_posts()
 if posts is not None:
     scoring.accept(posts)
-scoring.scoring_section(model)
+scoring.scoring_section(*active)
 score_input.error_section()
 
 result = session.last_result()
@@ -27,14 +27,15 @@ if result is None:
     st.stop()
 
 st.header("Results")
-summary.source_caption(result)
+summary.source_caption(result, active)
 chosen = thresholds.score_sliders(result)
 flagged = result.flagged(chosen)
-summary.summary_section(flagged, result.labels)
+summary.summary_section(flagged, result)
 labelled = truth.truth_pickers(result)
 metrics.metrics_section(result, labelled, chosen)
-table.table_section(result, flagged)
+result = numbering.numbering_section(result)
+view = table.table_section(result, flagged)
 st.subheader("Score distributions")
 charts.charts_section(result, labelled, chosen)
 st.subheader("Export")
-export.export_section(result, chosen)
+export.export_section(result, chosen, view)

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from core.errors import ModLensError, NotFittedError
-from core.model import artifact, network, windows
+from core.model import artifact, network, vocabulary, windows
 from core.model.config import ModelConfig, preset
 from core.model.fitting import TrainingCancelled, fit_network
 from core.model.labels import DEFAULT_LABELS
@@ -167,6 +167,30 @@ class ToxicityClassifier:
     def long_post_mask(self, texts: Sequence[str]) -> np.ndarray:
         """True for posts with more tokens than one window (``config.sequence_length``): scored in windows."""
         return self.token_counts(texts) > self.config.sequence_length
+
+    def unknown_words(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Words of each text and how many of them are out of the model's vocabulary (whole posts, as scored).
+
+        One vectoriser call per chunk of posts; only posts that fill the first window are read again in full.
+        """
+        self._check_fitted()
+        texts = _clean_texts(texts, windows.MAX_SCORED_CHARS)
+        compiled = self._compiled()
+        unknown = vocabulary.oov_id(network.vectorizer_of(self.model_).get_vocabulary()[:4])
+        words, missing = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+        width, cut = self.config.sequence_length, self.config.max_chars
+        for start in range(0, len(texts), _CHUNK):
+            chunk = texts[start : start + _CHUNK]
+            ids = windows.word_ids(compiled.vectorize([text[:cut] for text in chunk]))
+            n_words, n_unknown = vocabulary.count_unknown(ids, unknown)
+            long = np.flatnonzero((n_words >= width) | np.array([len(text) > cut for text in chunk], dtype=bool))
+            if len(long):
+                for i, tokens in zip(long, compiled.full_length()([chunk[i] for i in long]), strict=True):
+                    full = windows.word_ids(tokens[None, ...])[0]
+                    n_words[i], n_unknown[i] = len(full), int(np.count_nonzero(full == unknown))
+            words.append(n_words)
+            missing.append(n_unknown)
+        return np.concatenate(words), np.concatenate(missing)
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         """0/1 flags at each label's threshold, shape ``(len(texts), len(labels_))``."""

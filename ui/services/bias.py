@@ -35,8 +35,10 @@ from core.bias.templates import ScoreFn, fill_templates
 from core.errors import ModLensError
 from core.io.labels import parse_labels
 from core.scoring import Scorer, score_texts
-from ui.services.results import ROW, ScoredPosts
+from ui.services.results import ScoredPosts
 
+POST = "post"
+"""Index name of the tables that list posts by name."""
 SWAP_MAX_POSTS = 500
 """Posts (with identity terms) rescored with swapped terms for the data-wide counterfactual gap."""
 
@@ -110,7 +112,9 @@ def chart_rows(table: pd.DataFrame, min_size: int) -> pd.DataFrame:
 
 
 def matched_terms_table(scored: ScoredPosts, summary: np.ndarray, column: int) -> pd.DataFrame:
-    """Posts that mention an identity term: row, text, the terms matched (``term (group)``) and the score.
+    """Posts that mention an identity term: text, the terms matched (``term (group)``) and the score.
+
+    The index is the post's name (the file's id, else its 1-based row number), called ``post``.
 
     ``summary`` is :meth:`core.bias.IdentityMatches.summary` as an array (``''`` where no term matched).
     """
@@ -122,7 +126,7 @@ def matched_terms_table(scored: ScoredPosts, summary: np.ndarray, column: int) -
             "identity_terms": summary[rows],
             f"score_{label}": scored.scores[rows, column].astype(float),
         },
-        index=pd.Index(rows, name=ROW),
+        index=pd.Index([scored.name_of(int(i)) for i in rows], name=POST),
     )
 
 

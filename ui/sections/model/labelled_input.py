@@ -15,6 +15,7 @@ from core.errors import ModLensError
 from core.io.posts import find_text_column, read_table
 from core.registry import ModelVersion
 from core.training import datasets
+from ui import state
 from ui.components import upload
 from ui.components.safe_text import error, escape_markdown
 from ui.services import inputs, labelled, session
@@ -50,6 +51,16 @@ def _uploaded_table(keys: Keys) -> tuple[str, pd.DataFrame, str] | None:
         error(table)
         return None
     return table
+
+
+def _data_id(content_hash: str) -> str:
+    """The part of the pickers' keys that depends on the file, so that they start afresh for another file."""
+    return content_hash[:12]
+
+
+def leave_out(keys: Keys, data: LabelledPosts, label: str) -> None:
+    """Button callback: set the column of ``label`` to "(none)": the label is unknown for every post."""
+    state.put(keys(_data_id(data.content_hash), "column", label), NO_COLUMN)
 
 
 def _label_rule(keys: Keys, data_id: str, frame: pd.DataFrame, label: str, default: str | None) -> LabelRule:
@@ -116,7 +127,7 @@ def labelled_input(
             return None
         name, frame, content_hash = uploaded
         text_default = find_text_column(frame.columns)
-    data_id = content_hash[:12]
+    data_id = _data_id(content_hash)
     columns = [str(c) for c in frame.columns]
     cells = st.columns(1 + len(labels))
     with cells[0]:

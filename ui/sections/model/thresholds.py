@@ -16,7 +16,7 @@ from ui.components.safe_text import error, escape_markdown
 from ui.components.version_picker import pick_version
 from ui.sections.model.header import notify
 from ui.sections.model.labelled_input import scored_by, usable_labelled_input
-from ui.sections.model.versions import after_model_change
+from ui.sections.model.versions import activation_panel, after_thresholds_saved, ask_activation
 from ui.services import comparison
 from ui.services.comparison import ScoredLabels
 
@@ -70,19 +70,23 @@ def _save_thresholds(registry: ModelRegistry, version: int, chosen: dict[str, fl
             new = registry.add(registry.path_of(0))
             registry.set_thresholds(new, chosen)
             if activate:
-                registry.activate(new)
+                ask_activation(new)  # shown below, with what changes
             scored = state.get(SCORED)
             if isinstance(scored, ScoredLabels) and scored.version == 0:  # same model: keep its scores
                 state.put(SCORED, dataclasses.replace(scored, version=new))
             state.put(KEYS("version"), new)
-            message = f"Saved as version {new} with the new thresholds" + (" and activated it." if activate else ".")
+            message = f"Saved as version {new} with the new thresholds" + (
+                ". Confirm its activation below." if activate else "."
+            )
+            saved = new
         else:
             registry.set_thresholds(version, chosen)
             message = f"Saved the thresholds into version {version}."
+            saved = version
     except ModLensError as exc:
         notify(str(exc), "error")
         return
-    after_model_change(registry)
+    after_thresholds_saved(registry, saved)
     shown = ", ".join(f"{label} {value:.3f}" for label, value in chosen.items())
     notify(f"{message} ({shown})")
 
@@ -92,6 +96,7 @@ def thresholds_section(registry: ModelRegistry) -> None:
     versions = registry.list()
     active = next(v.version for v in versions if v.active)
     version = pick_version("Version", versions, active, key=KEYS("version"))
+    activation_panel(registry, version.version, KEYS)
     now = ", ".join(f"{label} {t:.3f}" for label, t in version.thresholds.items())
     st.caption(escape_markdown(f"Thresholds now: {now}. Posts scoring at or above a threshold are flagged."))
     data = usable_labelled_input(KEYS, version.labels, to="to choose thresholds", needs="thresholds need")
@@ -140,7 +145,9 @@ def thresholds_section(registry: ModelRegistry) -> None:
             "Version 0 is the bundled model and read-only. Save a copy of it as a new version with these thresholds.",
             icon=":material/lock:",
         )
-        activate = st.checkbox("Activate the new version", value=True, key=KEYS("activate"))
+        activate = st.checkbox(
+            "Then activate the new version (shows what changes first)", value=True, key=KEYS("activate")
+        )
     st.button(
         f"Save as a new version ({shown})" if copy else f"Save into version {version.version} ({shown})",
         type="primary",
