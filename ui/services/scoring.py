@@ -20,6 +20,8 @@ import streamlit as st
 
 from core.io.posts import Posts
 from core.scoring import Scorer, ScoringProgress, score_texts
+from core.store.roles import Permission
+from ui.services import auth
 from ui.services.models import model_name, model_version
 from ui.services.results import ScoredPosts
 
@@ -99,7 +101,8 @@ def _job_board() -> _JobBoard:
 
 
 def start_scoring(model: Scorer, content_hash: str, text_col: str, texts: Sequence[str]) -> ScoringJob:
-    """Start (or join) scoring ``texts`` with ``model``; returns the job to wait on."""
+    """Start (or join) scoring ``texts`` with ``model``; returns the job to wait on (the session must be allowed to)."""
+    auth.require(Permission.SCORE)
     key = (content_hash, text_col, model_version(model))
     return _job_board().start(key, model, texts)
 

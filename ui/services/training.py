@@ -32,6 +32,7 @@ from core.errors import ModLensError, TrainingBusyError
 from core.model.artifact import CARD_FILE, read_metadata
 from core.model.config import ModelConfig
 from core.registry import ModelRegistry
+from core.store.roles import Actor
 from core.training.debias import DebiasConfig
 from ui.services.labelled import LabelledPosts, check_trainable
 from ui.services.training_process import TrainingProgress, TrainingSpec, train_in_child
@@ -226,7 +227,7 @@ def train_model(
     return train_in_child(spec, workdir, progress, log, stop)
 
 
-def _work(job: TrainingJob, registry: ModelRegistry) -> None:
+def _work(job: TrainingJob, registry: ModelRegistry, actor: Actor | None = None) -> None:
     """Body of the training thread: train, then add the model directory to the registry.
 
     A cancelled fit ends with a ``ModLensError``; any ModLens error after cancel was
@@ -238,7 +239,7 @@ def _work(job: TrainingJob, registry: ModelRegistry) -> None:
         if out is None or job.cancel_requested:  # also when asked after the last progress report: save nothing
             job.finish(CANCELLED)
             return
-        version = registry.add(out)
+        version = registry.add(out, actor=actor)  # with an actor: checked and audited as model_train
         path = registry.path_of(version)
         card = (path / CARD_FILE).read_text(encoding="utf-8") if (path / CARD_FILE).exists() else ""
         job.finish(DONE, version=version, metadata=read_metadata(path), card=card)
@@ -269,8 +270,11 @@ class TrainingBoard:
         with self._lock:
             return self._jobs.get(job_id) if job_id else None
 
-    def start(self, spec: TrainingSpec, registry: ModelRegistry) -> TrainingJob:
+    def start(self, spec: TrainingSpec, registry: ModelRegistry, actor: Actor | None = None) -> TrainingJob:
         """Start a training in a new thread.
+
+        With an ``actor`` (the dashboard passes the session's), the new version is added only
+        while the actor may still manage models, and recorded as ``model_train``.
 
         Raises
         ------
@@ -288,7 +292,9 @@ class TrainingBoard:
             for key in finished[:-KEEP_FINISHED]:
                 del self._jobs[key]
                 self._threads.pop(key, None)
-            thread = threading.Thread(target=_work, args=(job, registry), name=f"modlens-train-{job.id}", daemon=True)
+            thread = threading.Thread(
+                target=_work, args=(job, registry, actor), name=f"modlens-train-{job.id}", daemon=True
+            )
             self._threads[job.id] = thread
             thread.start()
         return job

@@ -11,13 +11,15 @@ import streamlit as st
 from core.errors import ModLensError
 from core.model.labels import DEFAULT_LABELS
 from core.registry import ModelRegistry
+from core.store.roles import Permission
 from ui import state
 from ui.components.safe_text import error, escape_markdown
 from ui.sections.model.header import notify
 from ui.sections.model.labelled_input import labelled_input
 from ui.sections.model.training_form import training_settings
 from ui.sections.model.training_result import finished_view, progress_view
-from ui.services import training
+from ui.sections.model.versions import ADMINS_ONLY
+from ui.services import auth, training
 from ui.services.training import TrainingBoard, TrainingSpec
 
 KEYS = state.Keys("modlens.model.train")
@@ -43,7 +45,10 @@ def training_section(registry: ModelRegistry) -> None:
         st.info(escape_markdown(training.busy_message(running)), icon=":material/hourglass_top:")
         _job_panel(running.id, registry, own=False)
     st.subheader("Train a new version")
-    data = labelled_input(KEYS, DEFAULT_LABELS, public=True)
+    if not auth.can(Permission.MANAGE_MODELS):
+        st.info(ADMINS_ONLY, icon=":material/lock:")
+        return
+    data = labelled_input(KEYS, DEFAULT_LABELS, public=True, reviewed=True)
     name, config, debias, baseline = training_settings(KEYS)
     busy = board.running()
     if busy is not None and busy.id == state.get(JOB):
@@ -99,7 +104,7 @@ def _job_panel(job_id: str, registry: ModelRegistry, *, own: bool) -> None:
 def _start(board: TrainingBoard, spec: TrainingSpec, registry: ModelRegistry) -> None:
     """Start the training, remembering its id for this session (or say why it cannot start)."""
     try:
-        job = board.start(spec, registry)
+        job = board.start(spec, registry, actor=auth.require(Permission.MANAGE_MODELS))
     except ModLensError as exc:
         notify(str(exc), "error")
         return

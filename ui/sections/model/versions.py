@@ -7,16 +7,18 @@ import streamlit as st
 from core.errors import ModLensError
 from core.model.artifact import CARD_FILE
 from core.registry import ModelRegistry
+from core.store.roles import Permission
 from ui import state
 from ui.components import thresholds
 from ui.components.safe_text import escape_markdown
 from ui.components.tables import three_decimals
 from ui.components.version_picker import pick_version
 from ui.sections.model.header import notify
-from ui.services import session
+from ui.services import auth, session
 from ui.services.model_tables import versions_table
 
 KEYS = state.Keys("modlens.model.versions")
+ADMINS_ONLY = "Activating, deleting and training versions and saving thresholds needs the admin role."
 CONFIRM_DELETE = "modlens.model.confirm_delete"
 """Version whose deletion waits for the user's confirmation."""
 
@@ -36,9 +38,9 @@ def after_model_change(registry: ModelRegistry) -> None:
 
 
 def activate(registry: ModelRegistry, version: int) -> None:
-    """Button callback: make ``version`` the active model, and say so at the top of the page."""
+    """Button callback: make ``version`` the active model (admins; audited), and say so at the top of the page."""
     try:
-        registry.activate(version)
+        registry.activate(version, actor=auth.require(Permission.MANAGE_MODELS))
     except ModLensError as exc:
         notify(str(exc), "error")
         return
@@ -49,7 +51,7 @@ def activate(registry: ModelRegistry, version: int) -> None:
 def _delete(registry: ModelRegistry, version: int) -> None:
     state.pop(CONFIRM_DELETE)
     try:
-        registry.delete(version)
+        registry.delete(version, actor=auth.require(Permission.MANAGE_MODELS))
     except ModLensError as exc:
         notify(str(exc), "error")
         return
@@ -67,12 +69,15 @@ def versions_section(registry: ModelRegistry) -> None:
     )
     active = next(v.version for v in versions if v.active)
     chosen = pick_version("Version", versions, active, key=KEYS("version"))
+    admin = auth.can(Permission.MANAGE_MODELS)
+    if not admin:
+        st.caption(ADMINS_ONLY)
     left, right, _ = st.columns([1, 1, 3])
     left.button(
         "Activate",
         type="primary",
         icon=":material/check_circle:",
-        disabled=chosen.active,
+        disabled=chosen.active or not admin,
         key=KEYS("activate"),
         on_click=activate,
         args=(registry, chosen.version),
@@ -88,7 +93,7 @@ def versions_section(registry: ModelRegistry) -> None:
     if right.button(
         "Delete",
         icon=":material/delete:",
-        disabled=chosen.read_only or chosen.active,
+        disabled=chosen.read_only or chosen.active or not admin,
         key=KEYS("delete"),
         help=why_not,
     ):

@@ -33,8 +33,11 @@ def forget_widgets() -> None:
     FILTERS.forget()
 
 
-def table_section(result: ScoredPosts, table: pd.DataFrame) -> None:
-    """Filters, the sortable table of all posts, and the selected post with its link to Explain."""
+def table_section(result: ScoredPosts, table: pd.DataFrame) -> pd.DataFrame:
+    """Filters, the sortable table of all posts, and the selected post with its link to Explain.
+
+    Returns the rows the filters show (they can be sent to review).
+    """
     labels = result.labels
     search_col, label_col, flag_col, range_col = st.columns([3, 2, 2, 3])
     search = search_col.text_input("Search post text", key=SEARCH, placeholder="word or phrase")
@@ -71,6 +74,7 @@ def table_section(result: ScoredPosts, table: pd.DataFrame) -> None:
             row = int(view.index[picked])
     if row is not None:
         selected_post(result, row)
+    return view
 
 
 def selected_post(result: ScoredPosts, row: int) -> None:
