@@ -23,6 +23,16 @@ PRIMARY_LABEL = "toxic"
 """The label a removal stands for."""
 
 
+def one_sided_unknown(values: np.ndarray) -> np.ndarray:
+    """A label the decisions only ever deny (no post has it) becomes unknown: nothing to learn it from.
+
+    Approving a post says it has no label; a removal names the labels it breaks only when the
+    reviewer gave them. Without a positive post, training leaves the label out instead of failing.
+    """
+    known = values[~np.isnan(values)]
+    return values if (known == 1).any() and (known == 0).any() else np.full(len(values), np.nan)
+
+
 def queue_names() -> list[str]:
     """Every review queue, newest first."""
     return [q.name for q in list_queues()]
@@ -35,7 +45,7 @@ def reviewed_posts(queues: Sequence[str] | None, labels: Sequence[str]) -> Label
         auth.database(), actor, list(queues) if queues is not None else None, primary_label=PRIMARY_LABEL
     )
     columns = {name: data.labels[:, j] for j, name in enumerate(data.label_names)}
-    values = {label: columns.get(label, np.full(len(data), np.nan)) for label in labels}
+    values = {label: one_sided_unknown(columns.get(label, np.full(len(data), np.nan))) for label in labels}
     digest = hashlib.sha256()
     digest.update(np.asarray(data.item_ids, dtype=np.int64).tobytes())
     for label in labels:

@@ -65,8 +65,7 @@ def add_user_form(*, first: bool = False) -> None:
         lambda: admin.add_user(name, Role(role), None if oidc_only else password),
         f"Account '{name.strip()}' ({role}) created." + (" Demo mode is over: sign in with it." if first else ""),
     )
-    if first:
-        st.rerun()
+    st.rerun()  # the table shows the new account; the message comes at the top
 
 
 def users_section() -> None:

@@ -191,5 +191,14 @@ def reviewed_input(keys: Keys, labels: Sequence[str]) -> LabelledPosts | None:
     if not len(data):
         st.caption("No post of these queues was approved or removed yet.")
         return None
-    st.dataframe(data.counts(), hide_index=True, key=keys("reviewed_counts"))
+    counts = data.counts()
+    st.dataframe(counts, hide_index=True, key=keys("reviewed_counts"))
+    missing = counts.loc[counts["labelled"] == 0, "label"].tolist()
+    if missing:
+        st.caption(
+            escape_markdown(
+                f"No decision gives both positive and negative posts for {', '.join(missing)}: "
+                "the new version leaves it out."
+            )
+        )
     return data

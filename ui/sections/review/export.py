@@ -17,12 +17,14 @@ def _file_name(queue: str, suffix: str) -> str:
     return f"{safe}.decisions{suffix}"
 
 
-def _csv(queue: str) -> bytes:
+def csv_bytes(queue: str) -> bytes:
+    """The decisions table as CSV, cells and headers a spreadsheet would run escaped."""
     table = review.decisions_table(queue)
     return to_csv_bytes(table.assign(decided_at=table["decided_at"].astype("string")))
 
 
-def _parquet(queue: str) -> bytes:
+def parquet_bytes(queue: str) -> bytes:
+    """The decisions table as Parquet (text as written), the queue's name in the metadata."""
     return to_parquet_bytes(review.decisions_table(queue), metadata={"queue": queue})
 
 
@@ -35,7 +37,7 @@ def export_section(queue: QueueInfo) -> None:
     left, right, _ = st.columns([1, 1, 3])
     left.download_button(
         "Download CSV",
-        data=lambda: _csv(queue.name),
+        data=lambda: csv_bytes(queue.name),
         file_name=_file_name(queue.name, ".csv"),
         mime="text/csv",
         on_click="ignore",
@@ -44,7 +46,7 @@ def export_section(queue: QueueInfo) -> None:
     )
     right.download_button(
         "Download Parquet",
-        data=lambda: _parquet(queue.name),
+        data=lambda: parquet_bytes(queue.name),
         file_name=_file_name(queue.name, ".parquet"),
         mime="application/vnd.apache.parquet",
         on_click="ignore",
