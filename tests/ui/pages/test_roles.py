@@ -150,3 +150,29 @@ def test_signed_out_sessions_get_the_sign_in_page_and_deep_links_sign_in_first(
     next(b for b in at.button if b.label == "Sign in").click()
     at.run()
     assert not at.exception and at.title[0].value == "Score posts"  # the page asked for, once signed in
+
+
+OIDC = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "not-a-secret",
+    "client_id": "modlens",
+    "client_secret": "not-a-secret",
+    "server_metadata_url": "https://sso.example.org/.well-known/openid-configuration",
+}
+
+
+def test_oidc_sign_in_takes_the_role_from_the_users_table(fake_model: KeywordModel, team) -> None:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.secrets["auth"] = OIDC
+    at.run()
+    assert "Sign in with your organisation's account" in buttons(at)
+    at.user = {"email": "carol@example.org", "is_logged_in": True}  # signed in by the provider, no account yet
+    at.run()
+    assert any("no account of that name" in e and "carol@example.org" in e for e in texts(at, "error"))
+    boss = users.user_actor(open_database(), "boss")
+    users.add_user(open_database(), boss, "carol@example.org", "reviewer", None)
+    at.run()
+    assert not at.exception
+    assert any("Signed in as carol@example.org (reviewer)" in s for s in texts(at, "success"))
+    login = events("login").iloc[0]
+    assert login["actor"] == "carol@example.org" and login["after"] == {"method": "oidc"}
