@@ -29,7 +29,12 @@ NOTICE = KEYS("notice")
 NO_REASON = ""
 SHORTCUTS = {"approve": "A", "remove": "X", "escalate": "E", "skip": "S"}
 """Keyboard shortcut of each action (``R`` and ``C`` are reserved by Streamlit)."""
-BUTTON_TYPES = {"approve": "primary", "remove": "primary", "escalate": "secondary", "skip": "secondary"}
+ICONS = {
+    "approve": ":material/check_circle:",
+    "remove": ":material/delete:",
+    "escalate": ":material/priority_high:",
+    "skip": ":material/skip_next:",
+}
 RECENT_ROWS = 10
 
 
@@ -89,7 +94,7 @@ def workbench_section(queue: QueueInfo, model: tuple[Scorer, str] | None) -> Non
             "Nothing left for you in this queue: every post is decided or held by another reviewer.",
             icon=":material/celebration:",
         )
-        _navigation(queue.name, trail, None)
+        _navigation(queue.name, trail)
         recent_section(queue.name)
         return
     post_col, decide_col = st.columns([3, 2], gap="large")
@@ -98,7 +103,7 @@ def workbench_section(queue: QueueInfo, model: tuple[Scorer, str] | None) -> Non
         author.author_section(view)
     with decide_col:
         _decision_panel(queue.name, view, opened)
-        _navigation(queue.name, trail, view)
+        _navigation(queue.name, trail)
     if model is not None:
         evidence.explanation_section(view, *model)
     recent_section(queue.name)
@@ -129,7 +134,7 @@ def _decision_panel(queue: str, view: ItemView, opened: Mine | None) -> None:
         cell.button(
             review.ACTION_NAMES[action],
             key=action_key(action),
-            type=BUTTON_TYPES[action],
+            icon=ICONS[action],
             shortcut=SHORTCUTS[action],
             on_click=_decide,
             args=(queue, view, action),
@@ -140,14 +145,15 @@ def _decision_panel(queue: str, view: ItemView, opened: Mine | None) -> None:
         st.caption(f"On this post for {seconds:.0f} s (recorded with the decision).")
 
 
-def _navigation(queue: str, trail: review.Trail, view: ItemView | None) -> None:
+def _navigation(queue: str, trail: review.Trail) -> None:
     """Previous / Next through the posts decided here (Next ends at the claimed post)."""
     at = trail.position if trail.position is not None else len(trail.decided)
-    left, middle, right = st.columns([1, 2, 1], vertical_alignment="center")
+    left, right = st.columns(2)
     step: Callable[[str, int], None] = review.step
     left.button(
         "Previous",
         key=KEYS("previous"),
+        icon=":material/arrow_back:",
         shortcut="Left",
         disabled=at == 0,
         on_click=step,
@@ -157,6 +163,7 @@ def _navigation(queue: str, trail: review.Trail, view: ItemView | None) -> None:
     right.button(
         "Next",
         key=KEYS("next"),
+        icon=":material/arrow_forward:",
         shortcut="Right",
         disabled=trail.position is None,
         on_click=step,
@@ -164,7 +171,7 @@ def _navigation(queue: str, trail: review.Trail, view: ItemView | None) -> None:
         width="stretch",
     )
     where = "the next post to decide" if trail.position is None else f"decided post {at + 1} of {len(trail.decided)}"
-    middle.caption(f"Showing {where}.")
+    st.caption(f"Showing {where}.")
 
 
 def recent_section(queue: str) -> None:
