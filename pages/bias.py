@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.store.roles import Permission
 from ui import shell
 from ui.components import model_loader
 from ui.sections.bias import data, groups, settings, swaps, templates
 
-shell.require_app()
+shell.require_app(Permission.BIAS)
 
 st.title("Bias")
 st.caption(data.INTRO)

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.store.roles import Permission
 from ui import shell
 from ui.components import model_loader
 from ui.sections.explain import attributions, global_run, model_used, occlusion, post_notes, post_picker, what_if
 from ui.services import session
 
-shell.require_app()
+shell.require_app(Permission.EXPLAIN)
 
 st.title("Explain")
 st.caption("See which words drive a post's scores: SHAP token attributions of the model, per label.")

@@ -109,6 +109,8 @@ class SavedBatch:
     text_col: str
     id_col: str | None
     author_col: str | None
+    content_hash: str = ""
+    """SHA-256 of the uploaded file (empty when not known)."""
     frame: pd.DataFrame | None = None
     """The file's columns, then ``score_<label>``/``flag_<label>`` (only from :func:`open_batch`)."""
     item_ids: np.ndarray | None = None
@@ -308,6 +310,7 @@ def _summary(row: Batch, **extra: object) -> SavedBatch:
         text_col=row.text_col,
         id_col=row.id_col,
         author_col=row.author_col,
+        content_hash=row.content_hash or "",
         **extra,  # type: ignore[arg-type]
     )
 

@@ -21,6 +21,8 @@ import streamlit as st
 from core.io.columns import find_id_column, id_column_problem
 from core.io.posts import Posts
 from core.scoring import Scorer, ScoringProgress, score_texts
+from core.store.roles import Permission
+from ui.services import auth
 from ui.services.models import ModelRef, model_name, ref_of
 from ui.services.post_markers import PostMarkers, post_markers
 from ui.services.results import ScoredPosts
@@ -112,7 +114,11 @@ def _job_board() -> _JobBoard:
 def start_scoring(
     model: Scorer, content_hash: str, text_col: str, texts: Sequence[str], ref: ModelRef | None = None
 ) -> ScoringJob:
-    """Start (or join) scoring ``texts`` with ``model`` (``ref`` names it); returns the job to wait on."""
+    """Start (or join) scoring ``texts`` with ``model`` (``ref`` names it); returns the job to wait on.
+
+    The session must be allowed to score.
+    """
+    auth.require(Permission.SCORE)
     key = (content_hash, text_col, (ref or ref_of(model)).version)
     return _job_board().start(key, model, texts)
 

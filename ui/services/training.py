@@ -35,6 +35,7 @@ from core.model.artifact import CARD_FILE, read_metadata
 from core.model.config import ModelConfig
 from core.model.metadata import ModelMetadata
 from core.registry import ModelRegistry
+from core.store.roles import Actor
 from core.training.debias import DebiasConfig
 from ui.services import failures
 from ui.services.labelled import LabelledPosts, check_trainable
@@ -254,7 +255,7 @@ def train_model(
     return train_in_child(spec, workdir, progress, log, stop)
 
 
-def _work(job: TrainingJob, registry: ModelRegistry) -> None:
+def _work(job: TrainingJob, registry: ModelRegistry, actor: Actor | None = None) -> None:
     """Body of the training thread: train, then add the model directory to the registry.
 
     A cancelled fit ends with a ``ModLensError``; any ModLens error after cancel was
@@ -267,7 +268,7 @@ def _work(job: TrainingJob, registry: ModelRegistry) -> None:
             job.finish(CANCELLED)
             return
         job.saving = True
-        version = registry.add(out)
+        version = registry.add(out, actor=actor)  # with an actor: checked and audited as model_train
         path = registry.path_of(version)
         card = (path / CARD_FILE).read_text(encoding="utf-8") if (path / CARD_FILE).exists() else ""
         job.finish(DONE, version=version, metadata=read_metadata(path), card=card)
@@ -310,8 +311,11 @@ class TrainingBoard:
         with self._lock:
             return self._jobs.get(job_id) if job_id else None
 
-    def start(self, spec: TrainingSpec, registry: ModelRegistry) -> TrainingJob:
+    def start(self, spec: TrainingSpec, registry: ModelRegistry, actor: Actor | None = None) -> TrainingJob:
         """Start a training in a new thread.
+
+        With an ``actor`` (the dashboard passes the session's), the new version is added only
+        while the actor may still manage models, and recorded as ``model_train``.
 
         Raises
         ------
@@ -329,7 +333,9 @@ class TrainingBoard:
             for key in finished[:-KEEP_FINISHED]:
                 del self._jobs[key]
                 self._threads.pop(key, None)
-            thread = threading.Thread(target=_work, args=(job, registry), name=f"modlens-train-{job.id}", daemon=True)
+            thread = threading.Thread(
+                target=_work, args=(job, registry, actor), name=f"modlens-train-{job.id}", daemon=True
+            )
             self._threads[job.id] = thread
             thread.start()
         return job

@@ -18,7 +18,7 @@ from core.training import datasets
 from ui import state
 from ui.components import upload
 from ui.components.safe_text import error, escape_markdown
-from ui.services import inputs, labelled, session
+from ui.services import inputs, labelled, reviewed, session
 from ui.services.comparison import version_scores
 from ui.services.labelled import NO_COLUMN, LabelledPosts, LabelRule
 from ui.state import Keys
@@ -26,6 +26,7 @@ from ui.state import Keys
 UPLOAD_SOURCE = "Upload a labelled file"
 SCORED_SOURCE = "Last scored upload"
 PUBLIC_SOURCE = "Public datasets"
+REVIEWED_SOURCE = "Reviewed posts"
 
 
 def _read_table(name: str, data: bytes) -> tuple[str, pd.DataFrame, str] | str:
@@ -92,9 +93,11 @@ def _label_rule(keys: Keys, data_id: str, frame: pd.DataFrame, label: str, defau
 
 
 def labelled_input(
-    keys: Keys, labels: Sequence[str], *, public: bool = False
+    keys: Keys, labels: Sequence[str], *, public: bool = False, reviewed: bool = False
 ) -> LabelledPosts | tuple[str, ...] | None:
-    """Pick labelled posts: an upload, the last scored upload, or (``public``) public datasets.
+    """Pick labelled posts: an upload, the last scored upload, public datasets or reviewed posts.
+
+    ``public`` offers the public datasets, ``reviewed`` the posts reviewers decided on the Review page.
 
     Returns
     -------
@@ -109,7 +112,11 @@ def labelled_input(
     found = datasets.available(datasets.DEFAULT_DATA_DIR) if public else []
     if found:
         sources.append(PUBLIC_SOURCE)
+    if reviewed:
+        sources.append(REVIEWED_SOURCE)
     source = st.radio("Labelled posts", sources, horizontal=True, key=keys("source"))
+    if source == REVIEWED_SOURCE:
+        return reviewed_input(keys, labels)
     if source == PUBLIC_SOURCE:
         chosen = st.multiselect(
             "Public datasets",
@@ -168,3 +175,41 @@ def scored_by(version: ModelVersion, data: LabelledPosts) -> tuple[list[str], np
     """Score the labelled posts with one version (loaded once per server), with a spinner meanwhile."""
     with st.spinner(f"Scoring {len(data):,} posts with version {version.version}..."):
         return version_scores(version, data)
+
+
+def reviewed_input(keys: Keys, labels: Sequence[str]) -> LabelledPosts | None:
+    """The team's decisions as labels: remove = toxic, approve = harmless; escalated and skipped posts left out."""
+    try:
+        names = reviewed.queue_names()
+    except ModLensError as exc:
+        error(str(exc))
+        return None
+    if not names:
+        st.caption("No review queue yet: send posts to review on the Score page, and decide them on the Review page.")
+        return None
+    chosen = st.multiselect(
+        "Review queues (none: all)",
+        names,
+        key=keys("reviewed_queues"),
+        help="Remove makes a post toxic (1); approve makes it harmless for every label (0). Escalated and skipped "
+        "posts, and posts reviewers disagree on, are left out.",
+    )
+    try:
+        data = reviewed.reviewed_posts(chosen or None, labels)
+    except ModLensError as exc:
+        error(str(exc))
+        return None
+    if not len(data):
+        st.caption("No post of these queues was approved or removed yet.")
+        return None
+    counts = data.counts()
+    st.dataframe(counts, hide_index=True, key=keys("reviewed_counts"))
+    missing = counts.loc[counts["labelled"] == 0, "label"].tolist()
+    if missing:
+        st.caption(
+            escape_markdown(
+                f"No decision gives both positive and negative posts for {', '.join(missing)}: "
+                "the new version leaves it out."
+            )
+        )
+    return data

@@ -11,13 +11,14 @@ from core.errors import ModLensError
 from core.evaluation.thresholds import OperatingPoint, operating_point_at
 from core.plots.curves import CurveSeries, pr_curves, roc_curves
 from core.registry import ModelRegistry
+from core.store.roles import Permission
 from ui import state
 from ui.components.safe_text import error, escape_markdown
 from ui.components.version_picker import pick_version
 from ui.sections.model.header import notify
 from ui.sections.model.labelled_input import scored_by, usable_labelled_input
-from ui.sections.model.versions import activation_panel, after_thresholds_saved, ask_activation
-from ui.services import comparison
+from ui.sections.model.versions import ADMINS_ONLY, activation_panel, after_thresholds_saved, ask_activation
+from ui.services import auth, comparison
 from ui.services.comparison import ScoredLabels
 
 KEYS = state.Keys("modlens.model.thresholds")
@@ -66,11 +67,12 @@ def _threshold_choice(label: str, truth: np.ndarray, scores: np.ndarray) -> Oper
 def _save_thresholds(registry: ModelRegistry, version: int, chosen: dict[str, float], activate: bool) -> None:
     """Save button callback: into the version, or (version 0, read-only) into a new copy of it."""
     try:
+        actor = auth.require(Permission.MANAGE_MODELS)
         if version == 0:
-            new = registry.add(registry.path_of(0))
-            registry.set_thresholds(new, chosen)
+            new = registry.add(registry.path_of(0), actor=actor, event="model_copy")
+            registry.set_thresholds(new, chosen, actor=actor)
             if activate:
-                ask_activation(new)  # shown below, with what changes
+                ask_activation(new)  # shown below, with what changes (activation checks the role again)
             scored = state.get(SCORED)
             if isinstance(scored, ScoredLabels) and scored.version == 0:  # same model: keep its scores
                 state.put(SCORED, dataclasses.replace(scored, version=new))
@@ -80,7 +82,7 @@ def _save_thresholds(registry: ModelRegistry, version: int, chosen: dict[str, fl
             )
             saved = new
         else:
-            registry.set_thresholds(version, chosen)
+            registry.set_thresholds(version, chosen, actor=actor)
             message = f"Saved the thresholds into version {version}."
             saved = version
     except ModLensError as exc:
@@ -148,10 +150,14 @@ def thresholds_section(registry: ModelRegistry) -> None:
         activate = st.checkbox(
             "Then activate the new version (shows what changes first)", value=True, key=KEYS("activate")
         )
+    admin = auth.can(Permission.MANAGE_MODELS)
+    if not admin:
+        st.caption(ADMINS_ONLY)
     st.button(
         f"Save as a new version ({shown})" if copy else f"Save into version {version.version} ({shown})",
         type="primary",
         icon=":material/save:",
+        disabled=not admin,
         key=KEYS("save_new" if copy else "save"),
         on_click=_save_thresholds,
         args=(registry, 0 if copy else version.version, chosen, activate),

@@ -12,13 +12,15 @@ import streamlit as st
 from core.errors import ModLensError
 from core.model.labels import DEFAULT_LABELS
 from core.registry import ModelRegistry
+from core.store.roles import Permission
 from ui import state
 from ui.components.safe_text import error, escape_markdown
 from ui.sections.model.header import notify
 from ui.sections.model.labelled_input import labelled_input, leave_out
 from ui.sections.model.training_form import training_settings
 from ui.sections.model.training_result import finished_view, progress_view
-from ui.services import training
+from ui.sections.model.versions import ADMINS_ONLY
+from ui.services import auth, training
 from ui.services.labelled import LabelledPosts, MissingClassError, check_trainable
 from ui.services.training import TrainingBoard, TrainingJob, TrainingSpec
 
@@ -53,7 +55,10 @@ def training_section(registry: ModelRegistry) -> None:
     if followed is not None:
         _job_panel(followed.id, registry)
     st.subheader("Train a new version")
-    data = labelled_input(KEYS, DEFAULT_LABELS, public=True)
+    if not auth.can(Permission.MANAGE_MODELS):
+        st.info(ADMINS_ONLY, icon=":material/lock:")
+        return
+    data = labelled_input(KEYS, DEFAULT_LABELS, public=True, reviewed=True)
     trainable = data is not None and _trainable(data)
     name, config, debias, baseline = training_settings(KEYS)
     busy = board.running()
@@ -120,7 +125,7 @@ def _job_panel(job_id: str, registry: ModelRegistry) -> None:
                 st.markdown(
                     f"**Training {escape_markdown(current.spec.name)}** on {escape_markdown(current.spec.source)}"
                 )
-                progress_view(current, KEYS, on_cancel=board.cancel)
+                progress_view(current, KEYS, on_cancel=_cancel)
         elif was_running:
             st.rerun(scope="app")  # finished since the page ran: show the result and the new version everywhere
         else:
@@ -130,10 +135,18 @@ def _job_panel(job_id: str, registry: ModelRegistry) -> None:
     panel()
 
 
+def _cancel(job_id: str) -> None:
+    """Cancel button callback: stop a training for everyone (the session must be allowed to train)."""
+    try:
+        training.training_board().cancel(job_id, actor=auth.require(Permission.MANAGE_MODELS))
+    except ModLensError as exc:
+        notify(str(exc), "error")
+
+
 def _start(board: TrainingBoard, spec: TrainingSpec, registry: ModelRegistry) -> None:
     """Start the training, remembering its id for this session (or say why it cannot start)."""
     try:
-        job = board.start(spec, registry)
+        job = board.start(spec, registry, actor=auth.require(Permission.MANAGE_MODELS))
     except ModLensError as exc:
         notify(str(exc), "error")
         return

@@ -14,17 +14,19 @@ from core.errors import ModLensError
 from core.evaluation.intervals import MIN_TEST_PER_CLASS
 from core.model.artifact import CARD_FILE
 from core.registry import ModelRegistry, ModelVersion
+from core.store.roles import Permission
 from ui import state
 from ui.components import model_loader, thresholds
 from ui.components.safe_text import escape_markdown
 from ui.components.tables import three_decimals
 from ui.components.version_picker import pick_version
 from ui.sections.model.header import notify
-from ui.services import models, session
+from ui.services import auth, models, session
 from ui.services.model_tables import activation_table, too_small, versions_table
 from ui.state import Keys
 
 KEYS = state.Keys("modlens.model.versions")
+ADMINS_ONLY = "Activating, deleting and training versions and saving thresholds needs the admin role."
 CONFIRM_DELETE = "modlens.model.confirm_delete"
 """Version whose deletion waits for the user's confirmation."""
 CONFIRM_ACTIVATE = "modlens.model.confirm_activate"
@@ -59,10 +61,10 @@ def cancel_activation() -> None:
 
 
 def activate(registry: ModelRegistry, version: int) -> None:
-    """Confirmation callback: make ``version`` the active model, and say so at the top of the page."""
+    """Confirmation callback: make ``version`` the active model (admins; audited), and say so at the top of the page."""
     state.pop(CONFIRM_ACTIVATE)
     try:
-        registry.activate(version)
+        registry.activate(version, actor=auth.require(Permission.MANAGE_MODELS))
     except ModLensError as exc:
         notify(str(exc), "error")
         return
@@ -122,7 +124,7 @@ def small_split_warning(versions: list[ModelVersion]) -> None:
 def _delete(registry: ModelRegistry, version: int) -> None:
     state.pop(CONFIRM_DELETE)
     try:
-        registry.delete(version)
+        registry.delete(version, actor=auth.require(Permission.MANAGE_MODELS))
     except ModLensError as exc:
         notify(str(exc), "error")
         return
@@ -146,12 +148,15 @@ def versions_section(registry: ModelRegistry) -> None:
     small_split_warning(versions)
     active = next(v.version for v in versions if v.active)
     chosen = pick_version("Version", versions, active, key=KEYS("version"))
+    admin = auth.can(Permission.MANAGE_MODELS)
+    if not admin:
+        st.caption(ADMINS_ONLY)
     left, right, _ = st.columns([1, 1, 3])
     left.button(
         "Activate",
         type="primary",
         icon=":material/check_circle:",
-        disabled=chosen.active,
+        disabled=chosen.active or not admin,
         key=KEYS("activate"),
         on_click=ask_activation,
         args=(chosen.version,),
@@ -167,7 +172,7 @@ def versions_section(registry: ModelRegistry) -> None:
     if right.button(
         "Delete",
         icon=":material/delete:",
-        disabled=chosen.read_only or chosen.active,
+        disabled=chosen.read_only or chosen.active or not admin,
         key=KEYS("delete"),
         help=why_not,
     ):

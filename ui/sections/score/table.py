@@ -38,7 +38,8 @@ def forget_widgets() -> None:
 def table_section(result: ScoredPosts, table: pd.DataFrame) -> pd.DataFrame:
     """Filters, the sortable table of all posts, and the selected post with its link to Explain.
 
-    Returns the filtered view (positions as index), for the export of the filtered view.
+    Returns the filtered view (positions as index): the export of the filtered view and
+    sending the shown posts to review use it.
     """
     labels = result.labels
     search_col, label_col, flag_col, range_col = st.columns([3, 2, 2, 3])
