@@ -21,6 +21,7 @@ from typing import Any
 import streamlit as st
 
 from ui import state
+from ui.services.startup import start_server
 
 STARTED = "modlens.shell_started"
 """True once a page of this session has run (see :func:`require_app`)."""
@@ -48,7 +49,11 @@ def _legacy_pages_mode() -> bool:
 
 
 def require_app() -> None:
-    """Make sure this page runs inside the shell, even when Streamlit ran it without ``app.py``."""
+    """Make sure this page runs inside the shell, even when Streamlit ran it without ``app.py``.
+
+    Also runs the server's start-up work (:func:`ui.services.startup.start_server`, once per process).
+    """
+    start_server()
     first_run = not state.get(STARTED, False)
     state.put(STARTED, True)
     if not _legacy_pages_mode():

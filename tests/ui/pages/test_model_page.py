@@ -187,7 +187,7 @@ class SlowTrainer:
         self.specs: list = []
         self.started = threading.Event()
 
-    def __call__(self, spec, workdir, progress, log, stop=None) -> Path:
+    def __call__(self, spec, workdir, progress, log, stop=None, **_) -> Path:
         self.specs.append(spec)
         log("Training on 8 posts, validating on 2 (labelled).")
         self.started.set()

@@ -67,7 +67,7 @@ def test_request_writes_the_table_and_maps_labels(tmp_path: Path) -> None:
 
 
 def test_a_finished_training_adds_a_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def fake(spec, workdir, progress, log, stop=None) -> Path:
+    def fake(spec, workdir, progress, log, stop=None, **_) -> Path:
         log("Training on 2 posts, validating on 0 (t).")
         assert progress(Event(1, 10)) is True
         progress(Event(2, 10, "epoch"))
@@ -88,7 +88,7 @@ def test_a_finished_training_adds_a_version(tmp_path: Path, monkeypatch: pytest.
 def test_cancel_stops_the_fit_and_saves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[bool] = []
 
-    def fake(spec, workdir, progress, log, stop=None) -> Path:
+    def fake(spec, workdir, progress, log, stop=None, **_) -> Path:
         for batch in range(1, 10_000):
             time.sleep(0.002)
             keep_going = progress(Event(1, batch % 10 + 1))
@@ -113,7 +113,7 @@ def test_cancel_stops_the_fit_and_saves_nothing(tmp_path: Path, monkeypatch: pyt
 def test_cancel_after_the_last_report_still_saves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     holder: dict[str, training.TrainingJob] = {}
 
-    def fake(spec, workdir, progress, log, stop=None) -> Path:
+    def fake(spec, workdir, progress, log, stop=None, **_) -> Path:
         while "job" not in holder:
             time.sleep(0.01)
         holder["job"].cancel()  # e.g. clicked while the model card was written
@@ -138,7 +138,7 @@ def test_cancel_after_the_last_report_still_saves_nothing(tmp_path: Path, monkey
 def test_a_failing_training_reports_why(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: Exception, message: str
 ) -> None:
-    def fake(spec, workdir, progress, log, stop=None) -> Path:
+    def fake(spec, workdir, progress, log, stop=None, **_) -> Path:
         raise error
 
     monkeypatch.setattr(training, "train_model", fake)
