@@ -110,7 +110,7 @@ def with_post_id(attributions: Attributions, post_id: int) -> Attributions:
     """A copy of one post's attributions under another post id."""
     tokens = attributions.tokens.assign(post_id=post_id)
     posts = attributions.posts.assign(post_id=post_id)
-    return Attributions(tokens=tokens, posts=posts, cancelled=attributions.cancelled)
+    return Attributions(tokens=tokens, posts=posts, cancelled=attributions.cancelled, notes=attributions.notes)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

@@ -77,7 +77,11 @@ def debias_table(metadata: Mapping[str, Any]) -> pd.DataFrame | None:
 
 
 def versions_table(versions: Sequence[ModelVersion]) -> pd.DataFrame:
-    """One row per version: number, name, created, active, thresholds and headline test AUCs."""
+    """One row per version: number, name, created, active, thresholds, headline test AUCs, kind and problem.
+
+    ``problem`` is why a version cannot be used (its ``metadata.json`` is missing or
+    damaged), so that it can be seen and deleted; empty for a sound version.
+    """
     rows = []
     for v in versions:
         rows.append(
@@ -90,14 +94,18 @@ def versions_table(versions: Sequence[ModelVersion]) -> pd.DataFrame:
                 "test AUC toxic": _number(v.headline.get("mean_test_roc_auc_toxic")),
                 "test AUC hate": _number(v.headline.get("mean_test_roc_auc_hate")),
                 "kind": "bundled, read-only" if v.read_only else "trained",
+                "problem": v.error or "",
             }
         )
-    return pd.DataFrame(
-        rows,
-        columns=["version", "name", "created", "active", "thresholds", "test AUC toxic", "test AUC hate", "kind"],
-    )
+    columns = ["version", "name", "created", "active", "thresholds", "test AUC toxic", "test AUC hate", "kind"]
+    return pd.DataFrame(rows, columns=[*columns, "problem"])
 
 
 def version_label(v: ModelVersion) -> str:
     """Short text for pickers: ``v2 · name (active)``."""
-    return f"v{v.version} · {v.name}" + (" (active)" if v.active else "") + (" (bundled)" if v.read_only else "")
+    return (
+        f"v{v.version} · {v.name}"
+        + (" (active)" if v.active else "")
+        + (" (bundled)" if v.read_only else "")
+        + (" (cannot be used)" if v.error else "")
+    )

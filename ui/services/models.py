@@ -17,6 +17,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from core.model.metadata import FORMAT_VERSION, ModelMetadata
 from core.registry import active_model_dir
 from core.scoring import Scorer
 
@@ -66,24 +67,40 @@ def get_model_at(directory: Path) -> Scorer:
     return _cached_model(str(Path(directory).resolve()), model_stamp(Path(directory)))
 
 
-def model_metadata(model: Scorer) -> dict:
-    """The model's metadata (name, labels, thresholds, training data, metrics); minimal if it has none."""
-    metadata = dict(getattr(model, "metadata_", None) or {})
-    metadata.setdefault("name", "unnamed model")
-    metadata.setdefault("labels", list(model.labels_))
-    metadata.setdefault("thresholds", dict(model.thresholds_))
-    return metadata
+def model_metadata(model: Scorer) -> ModelMetadata:
+    """The model's typed metadata (name, labels, thresholds, training data, metrics); minimal if it has none.
+
+    A loaded model directory has checked :class:`~core.model.metadata.ModelMetadata`
+    already; a plain mapping (a stand-in model) is checked here.
+
+    Raises
+    ------
+    ModelError
+        When a plain mapping does not fit the schema.
+
+    """
+    found = getattr(model, "metadata_", None)
+    if isinstance(found, ModelMetadata):
+        return found
+    document = {
+        "format_version": FORMAT_VERSION,
+        "name": "unnamed model",
+        "labels": list(model.labels_),
+        "thresholds": dict(model.thresholds_),
+        **dict(found or {}),
+    }
+    return ModelMetadata.from_dict(document, source="the model's metadata")
 
 
 def model_name(model: Scorer) -> str:
     """The model's name, for captions and exports."""
-    return str(model_metadata(model)["name"])
+    return model_metadata(model).name
 
 
 def model_version(model: Scorer) -> str:
     """Short hash of the model's directory and metadata: part of every score and explanation cache key."""
     payload = json.dumps(
-        {"dir": str(getattr(model, "model_dir_", "")), "metadata": model_metadata(model)},
+        {"dir": str(getattr(model, "model_dir_", "")), "metadata": model_metadata(model).to_dict()},
         sort_keys=True,
         default=str,
     )

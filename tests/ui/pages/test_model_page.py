@@ -483,3 +483,24 @@ def test_saved_thresholds_become_the_score_page_defaults(
     at.switch_page("pages/score.py").run()
     assert at.slider(key=thresholds.slider_key("toxic")).value == pytest.approx(0.55)
     assert not at.exception
+
+
+def test_a_damaged_version_says_why_and_can_be_deleted(
+    model_page: AppTest, registry: ModelRegistry, version_dir: Callable[..., Path]
+) -> None:
+    at = model_page
+    registry.add(version_dir("fine"))
+    damaged = registry.path_of(registry.add(version_dir("soon-damaged")))
+    (damaged / "metadata.json").write_text('{"format_version": 1, "labels": ["toxic"], "thresholds": "high"}')
+    at.run()
+    table = table_with(at, "problem")
+    assert table["problem"].tolist()[:2] == ["", ""]
+    assert "thresholds" in table["problem"].iloc[2]  # what is wrong with version 2's metadata.json
+    at.selectbox(key=key("versions", "version")).set_value(2).run()
+    shown = " ".join(texts(at, "error"))
+    assert "Version 2 cannot be used" in shown and "delete it" in shown
+    assert at.button(key=key("versions", "activate")).disabled
+    at.button(key=key("versions", "delete")).click().run()
+    at.button(key=key("versions", "confirm_delete")).click().run()
+    assert [v.version for v in registry.list()] == [0, 1]
+    assert not at.exception

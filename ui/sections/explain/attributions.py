@@ -6,6 +6,7 @@ explanations and figures in :mod:`core.explain`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -52,6 +53,8 @@ def explain_section(post: Post, model: Scorer, version: str, thresholds: Mapping
         )
     n_tokens = int(attributions.posts["n_tokens"].iloc[0]) if len(attributions.posts) else 0
     n_explained = int(attributions.posts["n_explained"].iloc[0]) if len(attributions.posts) else 0
+    for message in attributions.notes:  # e.g. explained from its first 10,000 characters only
+        st.info(escape_markdown(post_note(message)), icon=":material/content_cut:")
     if n_tokens == 0:
         st.info("This post has no words to attribute its scores to.", icon=":material/info:")
     elif n_explained < n_tokens:
@@ -66,6 +69,11 @@ def explain_section(post: Post, model: Scorer, version: str, thresholds: Mapping
     with st.expander("Values of all words", icon=":material/table_rows:"):
         st.dataframe(word_table(attributions, occlusion, labels), hide_index=True)
     return Explained(attributions=attributions, occlusion=occlusion)
+
+
+def post_note(message: str) -> str:
+    """A note of the explainer about one post, worded for the page (``Post 0 has`` -> ``This post has``)."""
+    return re.sub(r"^Post \S+ has ", "This post has ", message)
 
 
 def label_panel(text: str, attributions: Attributions, summary: pd.DataFrame, label: str, threshold: float) -> None:

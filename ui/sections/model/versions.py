@@ -6,10 +6,10 @@ import streamlit as st
 
 from core.errors import ModLensError
 from core.model.artifact import CARD_FILE
-from core.registry import ModelRegistry
+from core.registry import ModelRegistry, ModelVersion
 from ui import state
 from ui.components import thresholds
-from ui.components.safe_text import escape_markdown
+from ui.components.safe_text import error, escape_markdown
 from ui.components.tables import three_decimals
 from ui.components.version_picker import pick_version
 from ui.sections.model.header import notify
@@ -56,6 +56,15 @@ def _delete(registry: ModelRegistry, version: int) -> None:
     notify(f"Version {version} was deleted.")
 
 
+def broken_version(chosen: ModelVersion) -> None:
+    """Why the chosen version cannot be used (its metadata is missing or damaged), with what to do."""
+    if chosen.error:
+        error(
+            f"Version {chosen.version} cannot be used: {chosen.error} "
+            + ("" if chosen.read_only or chosen.active else "You can delete it below.")
+        )
+
+
 def versions_section(registry: ModelRegistry) -> None:
     """The versions table; activate, delete and read the card of a version."""
     versions = registry.list()
@@ -67,16 +76,21 @@ def versions_section(registry: ModelRegistry) -> None:
     )
     active = next(v.version for v in versions if v.active)
     chosen = pick_version("Version", versions, active, key=KEYS("version"))
+    broken_version(chosen)
     left, right, _ = st.columns([1, 1, 3])
     left.button(
         "Activate",
         type="primary",
         icon=":material/check_circle:",
-        disabled=chosen.active,
+        disabled=chosen.active or chosen.error is not None,
         key=KEYS("activate"),
         on_click=activate,
         args=(registry, chosen.version),
-        help="Score with this version on every page." if not chosen.active else "This version is active.",
+        help="This version is active."
+        if chosen.active
+        else "This version cannot be used; delete it."
+        if chosen.error
+        else "Score with this version on every page.",
     )
     why_not = (
         "Version 0 is the bundled model and cannot be deleted."
