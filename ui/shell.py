@@ -20,12 +20,15 @@ from typing import Any
 
 import streamlit as st
 
+from core.paths import ASSETS_DIR
 from ui import state
 from ui.services.startup import start_server
 
 STARTED = "modlens.shell_started"
 """True once a page of this session has run (see :func:`require_app`)."""
-PAGE_CONFIG: dict[str, Any] = {"page_title": "ModLens", "page_icon": ":material/policy:", "layout": "wide"}
+FAVICON = ASSETS_DIR / "favicon.png"
+"""The tab icon, served by this server (a ``:material/...:`` page icon is fetched from Google's font CDN)."""
+PAGE_CONFIG: dict[str, Any] = {"page_title": "ModLens", "page_icon": str(FAVICON), "layout": "wide"}
 
 
 def pages() -> list[st.Page]:
