@@ -1,107 +1,80 @@
-"""Scoring posts for the dashboard: cached per input and model, computed in a worker thread.
+"""Scoring posts for the dashboard: cached per input and model, computed in the server's job queue.
 
 * Scores are cached with ``st.cache_data`` keyed by the input's content hash,
-  its text column and the model version, so the same file is never scored twice.
-* Scoring runs in one worker thread shared by every session: the page polls its
-  progress, and a page rerun or switch does not lose the work (the next run
-  joins the job again).
+  its text column and the model version, so the same file is never scored twice;
+  a cached input is answered at once, without queueing.
+* Otherwise scoring is a job of the server's queue (:mod:`ui.services.jobs`): it
+  waits its turn, the page shows its place and then its progress, and a page rerun
+  or switch does not lose the work (the next run joins the same job).
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass, field
 
 import numpy as np
 import streamlit as st
 
 from core.io.posts import Posts
 from core.scoring import Scorer, ScoringProgress, score_texts
+from ui.services import jobs
 from ui.services.models import model_name, model_version
 from ui.services.results import ScoredPosts
 
 PROGRESS_CHUNK = 16_384
 """Posts per scoring call (as the CLI): larger chunks bucket lengths better; progress every 1-2 s on 2 cores."""
-POLL_SECONDS = 0.2
-"""How often a waiting page refreshes the progress bar."""
+CACHE_ENTRIES = 16
+"""Inputs whose scores are kept (4 bytes per post and label)."""
+CACHE_SECONDS = 6 * 3600
+"""Scores not asked for in this long are dropped."""
 
 ScoreKey = tuple[str, str, str]
 """``(content hash, text column, model version)``."""
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _cached_scores(
-    content_hash: str,
-    text_col: str,
-    version: str,
-    _model: Scorer,
-    _texts: Sequence[str],
-    _progress: Callable[[ScoringProgress], None],
-) -> np.ndarray:
-    """Scores of ``_texts``; the cache key is the input's hash, text column and model version."""
-    return score_texts(_model, _texts, chunk_size=PROGRESS_CHUNK, progress=_progress)
+class _NotCachedError(Exception):
+    """Raised inside :func:`_score_cache` to look an input up without scoring it (exceptions are not cached)."""
 
 
-@dataclass
-class ScoringJob:
-    """Scores being computed in the worker thread, with the latest progress."""
-
-    key: ScoreKey
-    total: int
-    future: Future = field(default_factory=Future)
-    progress: ScoringProgress | None = None
-
-    def update(self, event: ScoringProgress) -> None:
-        """Progress callback of :func:`core.scoring.score_texts` (runs in the worker thread)."""
-        self.progress = event
-
-    def wait(self, on_progress: Callable[[ScoringProgress | None], None], poll: float = POLL_SECONDS) -> np.ndarray:
-        """Block until done, calling ``on_progress`` every ``poll`` seconds; re-raises scoring errors."""
-        while True:
-            try:
-                return self.future.result(timeout=poll)
-            except FutureTimeout:
-                on_progress(self.progress)
+def _not_cached() -> np.ndarray:
+    raise _NotCachedError
 
 
-class _JobBoard:
-    """Running scoring jobs by key; one worker thread so that jobs do not fight for the CPU."""
-
-    def __init__(self) -> None:
-        self._lock = threading.RLock()
-        self._jobs: dict[ScoreKey, ScoringJob] = {}
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="modlens-score")
-
-    def start(self, key: ScoreKey, model: Scorer, texts: Sequence[str]) -> ScoringJob:
-        """The running job for ``key``, or a new one (a cache hit finishes at once)."""
-        with self._lock:
-            job = self._jobs.get(key)
-            if job is not None and not job.future.done():
-                return job
-            job = ScoringJob(key=key, total=len(texts))
-            job.future = self._pool.submit(_cached_scores, *key, _model=model, _texts=texts, _progress=job.update)
-            self._jobs[key] = job
-            job.future.add_done_callback(lambda _: self._forget(job))
-            return job
-
-    def _forget(self, job: ScoringJob) -> None:
-        with self._lock:
-            if self._jobs.get(job.key) is job:
-                del self._jobs[job.key]
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES, ttl=CACHE_SECONDS)
+def _score_cache(content_hash: str, text_col: str, version: str, _compute: Callable[[], np.ndarray]) -> np.ndarray:
+    """Scores of one input; the cache key is its hash, text column and model version."""
+    return _compute()
 
 
-@st.cache_resource(show_spinner=False)
-def _job_board() -> _JobBoard:
-    return _JobBoard()
+def cached_scores(key: ScoreKey) -> np.ndarray | None:
+    """The cached scores of an input, or None when it was not scored yet."""
+    try:
+        return _score_cache(*key, _compute=_not_cached)
+    except _NotCachedError:
+        return None
 
 
-def start_scoring(model: Scorer, content_hash: str, text_col: str, texts: Sequence[str]) -> ScoringJob:
-    """Start (or join) scoring ``texts`` with ``model``; returns the job to wait on."""
-    key = (content_hash, text_col, model_version(model))
-    return _job_board().start(key, model, texts)
+def score_key(model: Scorer, content_hash: str, text_col: str) -> ScoreKey:
+    """What identifies scores: the input's content hash, its text column and the model version."""
+    return (content_hash, text_col, model_version(model))
+
+
+def start_scoring(model: Scorer, content_hash: str, text_col: str, texts: Sequence[str]) -> jobs.Job:
+    """Queue scoring ``texts`` with ``model`` (or join the job already doing it); returns the job to follow.
+
+    Its result is the scores, shape ``(len(texts), len(labels))``; its progress a
+    :class:`core.scoring.ScoringProgress`.
+    """
+    key = score_key(model, content_hash, text_col)
+
+    def work(job: jobs.Job) -> np.ndarray:
+        def compute() -> np.ndarray:
+            return score_texts(model, texts, chunk_size=PROGRESS_CHUNK, progress=job.update)
+
+        return _score_cache(*key, _compute=compute)
+
+    queue = jobs.job_queue()
+    return queue.submit(work, owner=jobs.session_owner(), kind=jobs.SCORING, key=("scores", *key), slot="scoring")
 
 
 def progress_text(progress: ScoringProgress) -> str:

@@ -1,7 +1,7 @@
 """The Explain page's attributions of one post: per label its score, the post highlighted, the strongest words.
 
-Computations (cached per post and model version) are in :mod:`ui.services.explanations`;
-explanations and figures in :mod:`core.explain`.
+Computations (cached per post and model version, queued on the server) are in
+:mod:`ui.services.explain_jobs`; explanations and figures in :mod:`core.explain`.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ import streamlit as st
 from core.explain import Attributions, faithfulness_figure, highlight_html, token_bar_figure
 from core.scoring import Scorer
 from ui import state
+from ui.components.job_progress import follow
 from ui.components.safe_text import escape_markdown, plotly_text
 from ui.sections.explain.post_picker import Post
-from ui.services import explanations
+from ui.services import explain_jobs
 
 LEGEND = (
     "Red words raise the score, blue words lower it; the stronger the colour, the bigger the push. "
@@ -43,14 +44,17 @@ def chart_key(kind: str, label: str) -> str:
 def explain_section(post: Post, model: Scorer, version: str, thresholds: Mapping[str, float]) -> Explained | None:
     """Per label: score, highlighted words, strongest words, faithfulness; then the values of all words.
 
-    Returns the attributions and the occlusion table, or None when the post has no words.
+    Returns the attributions and the occlusion table, or None when the post has no words
+    or its explanation waits in line on the server (its place is shown).
     """
     labels = tuple(model.labels_)
-    with st.spinner("Explaining the post..."):
-        attributions = explanations.explain_post(post.text, model.predict_proba, labels, version)
-        summary = explanations.faithfulness_summary(
-            post.text, version, explanations.settings_key(), labels, model.predict_proba, attributions
-        )
+    explained = explain_jobs.cached_explained(post.text, version, labels)
+    if explained is None:  # a job of the server's queue: its place in line, then its progress
+        job = explain_jobs.start_explaining(post.text, model.predict_proba, labels, version)
+        explained = follow(job, what="Explaining the post...", key="modlens-wait-explain")
+        if explained is None:
+            return None
+    attributions, summary = explained.attributions, explained.faithfulness
     n_tokens = int(attributions.posts["n_tokens"].iloc[0]) if len(attributions.posts) else 0
     n_explained = int(attributions.posts["n_explained"].iloc[0]) if len(attributions.posts) else 0
     for message in attributions.notes:  # e.g. explained from its first 10,000 characters only
@@ -65,7 +69,7 @@ def explain_section(post: Post, model: Scorer, version: str, thresholds: Mapping
             label_panel(post.text, attributions, summary, label, thresholds[label])
     if n_tokens == 0:
         return None
-    occlusion = explanations.occlusion_table(post.text, version, labels, model.predict_proba)
+    occlusion = explained.occlusion
     with st.expander("Values of all words", icon=":material/table_rows:"):
         st.dataframe(word_table(attributions, occlusion, labels), hide_index=True)
     return Explained(attributions=attributions, occlusion=occlusion)
@@ -76,7 +80,9 @@ def post_note(message: str) -> str:
     return re.sub(r"^Post \S+ has ", "This post has ", message)
 
 
-def label_panel(text: str, attributions: Attributions, summary: pd.DataFrame, label: str, threshold: float) -> None:
+def label_panel(
+    text: str, attributions: Attributions, summary: pd.DataFrame | None, label: str, threshold: float
+) -> None:
     """One label: score against the threshold, the highlighted post, strongest words and faithfulness."""
     row = attributions.posts[attributions.posts["label"] == label].iloc[0]
     score, base = float(row["score"]), float(row["base_value"])
@@ -96,8 +102,8 @@ def label_panel(text: str, attributions: Attributions, summary: pd.DataFrame, la
         return
     bars = token_bar_figure(plotly_text(rows), n=10, title=f"Strongest words for {label}")
     st.plotly_chart(bars, key=chart_key("tokens", label))
-    faithful = summary[summary["label"] == label]
-    if len(faithful):
+    faithful = summary[summary["label"] == label] if summary is not None else summary
+    if faithful is not None and len(faithful):
         figure = faithfulness_figure(faithful, label=label, title=f"Faithfulness for {label}")
         figure.update_layout(height=300)
         st.plotly_chart(figure, key=chart_key("faithfulness", label))

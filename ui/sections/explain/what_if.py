@@ -9,10 +9,11 @@ import streamlit as st
 from core.explain import highlight_html, what_if
 from core.scoring import Scorer
 from ui import state
+from ui.components.job_progress import follow
 from ui.components.safe_text import escape_markdown
 from ui.components.tables import three_decimals
 from ui.sections.explain.post_picker import MAX_TYPED_CHARS, Post
-from ui.services import explanations
+from ui.services import explain_jobs
 
 EDIT = "modlens.explain.what_if"
 """Widget key of the what-if editor."""
@@ -37,9 +38,14 @@ def what_if_section(post: Post, model: Scorer, version: str, thresholds: Mapping
         st.caption("Change the text above to see how the scores and word attributions change.")
         return
     labels = tuple(model.labels_)
+    explained = explain_jobs.cached_explained(edited, version, labels, full=False)
+    if explained is None:  # queued on the server like every explanation
+        job = explain_jobs.start_explaining(edited, model.predict_proba, labels, version, full=False, slot="what-if")
+        explained = follow(job, what="Explaining the edit...", key="modlens-wait-what-if")
+        if explained is None:
+            return
+    attributions = explained.attributions
     changes = what_if(post.text, edited, model.predict_proba, list(labels))
-    with st.spinner("Explaining the edit..."):
-        attributions = explanations.explain_post(edited, model.predict_proba, labels, version)
     for column, (_, change) in zip(st.columns(len(labels)), changes.iterrows(), strict=True):
         label = str(change["label"])
         with column:
