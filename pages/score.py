@@ -6,7 +6,7 @@ import streamlit as st
 
 from ui import shell
 from ui.components import model_loader, thresholds
-from ui.sections.score import charts, export, metrics, scoring, summary, table, truth
+from ui.sections.score import charts, export, languages, metrics, privacy, scoring, summary, table, truth
 from ui.sections.score import input as score_input
 from ui.services import session
 
@@ -28,6 +28,8 @@ if result is None:
 
 st.header("Results")
 summary.source_caption(result)
+privacy.redaction_section(result)
+languages.language_banner(result)
 chosen = thresholds.score_sliders(result)
 flagged = result.flagged(chosen)
 summary.summary_section(flagged, result.labels)

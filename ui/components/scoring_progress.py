@@ -11,7 +11,9 @@ from core.errors import ModLensError
 from core.io.posts import Posts
 from core.scoring import Scorer, ScoringProgress
 from ui.components.job_progress import follow
+from ui.services import languages
 from ui.services.jobs import Job
+from ui.services.languages import DetectionProgress
 from ui.services.results import ScoredPosts
 from ui.services.scoring import cached_scores, progress_text, score_key, scored_posts, start_scoring
 
@@ -19,10 +21,12 @@ log = logging.getLogger("modlens.ui")
 
 
 def _progress(job: Job) -> tuple[float, str] | None:
-    event: ScoringProgress | None = job.progress
-    if event is None or not event.total:
-        return None
-    return event.done / event.total, progress_text(event)
+    event = job.progress
+    if isinstance(event, ScoringProgress) and event.total:
+        return event.done / event.total, progress_text(event)
+    if isinstance(event, DetectionProgress) and event.total:
+        return event.done / event.total, languages.progress_text(event)
+    return None
 
 
 def score_with_progress(model: Scorer, posts: Posts, *, on_error: Callable[[str], None]) -> ScoredPosts | None:
@@ -35,7 +39,8 @@ def score_with_progress(model: Scorer, posts: Posts, *, on_error: Callable[[str]
     """
     started = time.perf_counter()
     scores = cached_scores(score_key(model, posts.content_hash, posts.text_col))
-    if scores is None:
+    detected = languages.cached_languages(posts.content_hash, posts.text_col)
+    if scores is None or detected is None:
         try:
             job = start_scoring(model, posts.content_hash, posts.text_col, posts.texts)
             scores = follow(job, what=f"Scoring {len(posts):,} posts...", progress=_progress, key="modlens-wait-score")
@@ -51,4 +56,6 @@ def score_with_progress(model: Scorer, posts: Posts, *, on_error: Callable[[str]
             return None
     if scores is None:
         return None
-    return scored_posts(model, posts, scores, seconds=time.perf_counter() - started)
+    if detected is None:  # dropped from its cache since the job: detect again (about 1 s per 1,000 posts)
+        detected = languages.languages_of(posts.content_hash, posts.text_col, posts.texts)
+    return scored_posts(model, posts, scores, seconds=time.perf_counter() - started, languages=detected)

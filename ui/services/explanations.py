@@ -404,12 +404,13 @@ def _concat(parts: Sequence[Attributions]) -> Attributions:
     )
 
 
-def post_table(run: GlobalRun, word: str, label: str) -> pd.DataFrame:
+def post_table(run: GlobalRun, word: str, label: str, tokens: pd.DataFrame | None = None) -> pd.DataFrame:
     """The posts in which ``word`` occurs, for ``label``, strongest push up first.
 
     Columns ``row``, ``value`` (attribution of its strongest occurrence) and ``times``.
+    ``tokens``: the run's token table as shown (redacted), by default as computed.
     """
-    occurrences = token_posts(run.view.attributions.tokens, word, label)
+    occurrences = token_posts(run.view.attributions.tokens if tokens is None else tokens, word, label)
     if occurrences.empty:
         return pd.DataFrame(
             {"row": pd.Series(dtype="int64"), "value": pd.Series(dtype="float64"), "times": pd.Series(dtype="int64")}

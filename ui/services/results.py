@@ -42,6 +42,8 @@ class ScoredPosts:
         Name of the model, for exports.
     seconds
         How long scoring took (0 for a cache hit).
+    languages
+        Each post's language (``core.language.detect_languages``, index 0..n-1), or None.
 
     """
 
@@ -51,6 +53,7 @@ class ScoredPosts:
     model_thresholds: Mapping[str, float]
     model_name: str = ""
     seconds: float = 0.0
+    languages: pd.DataFrame | None = None
 
     def __len__(self) -> int:
         return len(self.posts)
@@ -156,26 +159,42 @@ def label_metrics(truth: np.ndarray, scores: np.ndarray, threshold: float) -> di
     return evaluate_scores(truth, scores, threshold=threshold)
 
 
-def export_table(result: ScoredPosts, thresholds: Mapping[str, float]) -> pd.DataFrame:
-    """The full scored table with flags at ``thresholds`` and a ``threshold_<label>`` column per label."""
-    table = result.flagged(thresholds).reset_index(drop=True)
+def export_table(
+    result: ScoredPosts, thresholds: Mapping[str, float], redacted: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The full scored table with flags at ``thresholds`` and a ``threshold_<label>`` column per label.
+
+    ``redacted``: input columns with personal data redacted (``ui.services.privacy.redacted_columns``),
+    which replace those columns.
+    """
+    table = _with_redacted(result.flagged(thresholds).reset_index(drop=True), redacted)
     for label in result.labels:
         table[f"threshold_{label}"] = np.float32(thresholds[label])
     return table
 
 
-def export_csv(result: ScoredPosts, thresholds: Mapping[str, float]) -> bytes:
-    """CSV of :func:`export_table`, formula-like cells escaped as the CLI does."""
-    return to_csv_bytes(export_table(result, thresholds))
+def _with_redacted(table: pd.DataFrame, redacted: pd.DataFrame | None) -> pd.DataFrame:
+    if redacted is None:
+        return table
+    for column in redacted.columns:
+        if column in table.columns:
+            table[column] = redacted[column].to_numpy()
+    return table
 
 
-def export_parquet(result: ScoredPosts, thresholds: Mapping[str, float]) -> bytes:
-    """Parquet of the scored table; thresholds, model and source in the file's ``modlens`` metadata."""
-    table = result.flagged(thresholds).reset_index(drop=True)
+def export_csv(result: ScoredPosts, thresholds: Mapping[str, float], redacted: pd.DataFrame | None = None) -> bytes:
+    """CSV of :func:`export_table` (redacted first, then formula-like cells escaped as the CLI does)."""
+    return to_csv_bytes(export_table(result, thresholds, redacted))
+
+
+def export_parquet(result: ScoredPosts, thresholds: Mapping[str, float], redacted: pd.DataFrame | None = None) -> bytes:
+    """Parquet of the scored table; thresholds, model, source and redaction in the file's ``modlens`` metadata."""
+    table = _with_redacted(result.flagged(thresholds).reset_index(drop=True), redacted)
     metadata = {
         "thresholds": {label: float(thresholds[label]) for label in result.labels},
         "model": result.model_name,
         "source": result.posts.source_name,
+        "personal_data": "redacted" if redacted is not None else "as written",
     }
     return to_parquet_bytes(table, metadata=metadata)
 

@@ -2,7 +2,8 @@
 
 * Scores are cached with ``st.cache_data`` keyed by the input's content hash,
   its text column and the model version, so the same file is never scored twice;
-  a cached input is answered at once, without queueing.
+  a cached input is answered at once, without queueing. The same job detects the
+  posts' languages (:mod:`ui.services.languages`), cached per input.
 * Otherwise scoring is a job of the server's queue (:mod:`ui.services.jobs`): it
   waits its turn, the page shows its place and then its progress, and a page rerun
   or switch does not lose the work (the next run joins the same job).
@@ -13,11 +14,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from core.io.posts import Posts
 from core.scoring import Scorer, ScoringProgress, score_texts
 from ui.services import jobs
+from ui.services.languages import languages_of
 from ui.services.models import model_name, model_version
 from ui.services.results import ScoredPosts
 
@@ -62,8 +65,10 @@ def score_key(model: Scorer, content_hash: str, text_col: str) -> ScoreKey:
 def start_scoring(model: Scorer, content_hash: str, text_col: str, texts: Sequence[str]) -> jobs.Job:
     """Queue scoring ``texts`` with ``model`` (or join the job already doing it); returns the job to follow.
 
-    Its result is the scores, shape ``(len(texts), len(labels))``; its progress a
-    :class:`core.scoring.ScoringProgress`.
+    Its result is the scores, shape ``(len(texts), len(labels))``; the posts' languages
+    are detected next and cached (:func:`ui.services.languages.languages_of`). Its
+    progress is a :class:`core.scoring.ScoringProgress`, then a
+    :class:`ui.services.languages.DetectionProgress`.
     """
     key = score_key(model, content_hash, text_col)
 
@@ -71,7 +76,9 @@ def start_scoring(model: Scorer, content_hash: str, text_col: str, texts: Sequen
         def compute() -> np.ndarray:
             return score_texts(model, texts, chunk_size=PROGRESS_CHUNK, progress=job.update)
 
-        return _score_cache(*key, _compute=compute)
+        scores = _score_cache(*key, _compute=compute)
+        languages_of(content_hash, text_col, texts, progress=job.update)  # cached beside the scores
+        return scores
 
     queue = jobs.job_queue()
     return queue.submit(work, owner=jobs.session_owner(), kind=jobs.SCORING, key=("scores", *key), slot="scoring")
@@ -82,8 +89,10 @@ def progress_text(progress: ScoringProgress) -> str:
     return f"Scored {progress.done:,} of {progress.total:,} posts · {progress.posts_per_second:,.0f} posts/s"
 
 
-def scored_posts(model: Scorer, posts: Posts, scores: np.ndarray, seconds: float = 0.0) -> ScoredPosts:
-    """The posts with ``model``'s scores, labels, thresholds and name."""
+def scored_posts(
+    model: Scorer, posts: Posts, scores: np.ndarray, seconds: float = 0.0, languages: pd.DataFrame | None = None
+) -> ScoredPosts:
+    """The posts with ``model``'s scores, labels, thresholds and name (and their languages)."""
     return ScoredPosts(
         posts=posts,
         labels=tuple(model.labels_),
@@ -91,4 +100,5 @@ def scored_posts(model: Scorer, posts: Posts, scores: np.ndarray, seconds: float
         model_thresholds=dict(model.thresholds_),
         model_name=model_name(model),
         seconds=seconds,
+        languages=languages,
     )

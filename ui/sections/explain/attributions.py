@@ -14,12 +14,13 @@ import pandas as pd
 import streamlit as st
 
 from core.explain import Attributions, faithfulness_figure, highlight_html, token_bar_figure
+from core.privacy import RedactedText, map_attributions
 from core.scoring import Scorer
 from ui import state
 from ui.components.job_progress import follow
 from ui.components.safe_text import escape_markdown, plotly_text
 from ui.sections.explain.post_picker import Post
-from ui.services import explain_jobs
+from ui.services import explain_jobs, privacy
 
 LEGEND = (
     "Red words raise the score, blue words lower it; the stronger the colour, the bigger the push. "
@@ -30,10 +31,11 @@ CHARTS = state.Keys("modlens.explain.chart")
 
 @dataclass(frozen=True)
 class Explained:
-    """One post's attributions, and its score without each word (None for very long posts)."""
+    """One post's attributions, its score without each word (None for very long posts), and the post as shown."""
 
     attributions: Attributions
     occlusion: pd.DataFrame | None
+    redacted: RedactedText | None = None
 
 
 def chart_key(kind: str, label: str) -> str:
@@ -64,15 +66,17 @@ def explain_section(post: Post, model: Scorer, version: str, thresholds: Mapping
     elif n_explained < n_tokens:
         st.caption(f"Only the first {n_explained:,} of the post's {n_tokens:,} words get an attribution.")
     st.caption(LEGEND)
+    redacted = privacy.redacted_post(post.text, post.redaction)
     for column, label in zip(st.columns(len(labels)), labels, strict=True):
         with column:
-            label_panel(post.text, attributions, summary, label, thresholds[label])
+            label_panel(redacted, attributions, summary, label, thresholds[label])
     if n_tokens == 0:
         return None
     occlusion = explained.occlusion
     with st.expander("Values of all words", icon=":material/table_rows:"):
-        st.dataframe(word_table(attributions, occlusion, labels), hide_index=True)
-    return Explained(attributions=attributions, occlusion=occlusion)
+        shown = Attributions(tokens=privacy.masked_tokens(attributions.tokens, redacted), posts=attributions.posts)
+        st.dataframe(word_table(shown, occlusion, labels), hide_index=True)
+    return Explained(attributions=attributions, occlusion=occlusion, redacted=redacted)
 
 
 def post_note(message: str) -> str:
@@ -81,9 +85,13 @@ def post_note(message: str) -> str:
 
 
 def label_panel(
-    text: str, attributions: Attributions, summary: pd.DataFrame | None, label: str, threshold: float
+    redacted: RedactedText, attributions: Attributions, summary: pd.DataFrame | None, label: str, threshold: float
 ) -> None:
-    """One label: score against the threshold, the highlighted post, strongest words and faithfulness."""
+    """One label: score against the threshold, the highlighted post, strongest words and faithfulness.
+
+    The post is shown as ``redacted`` (unchanged when nothing is hidden): the words'
+    values move onto it, a placeholder carrying the sum of the words it hides.
+    """
     row = attributions.posts[attributions.posts["label"] == label].iloc[0]
     score, base = float(row["score"]), float(row["base_value"])
     verdict = "flagged" if score >= threshold else "not flagged"
@@ -96,7 +104,9 @@ def label_panel(
     )
     st.caption(f"Score with every word removed: {base:.3f}; the words add {score - base:+.3f}.")
     rows = attributions.for_post(0, label)
-    st.html(highlight_html(text, rows))
+    if redacted.spans or redacted.truncated:  # the values move onto the post as shown
+        rows = map_attributions(rows, redacted)
+    st.html(highlight_html(redacted.text, rows))
     if not (rows["value"] != 0).any():
         st.caption("No word moves this score.")
         return

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from core.privacy import RedactionConfig
 from ui import state
 from ui.components.safe_text import escape_markdown, post_text
-from ui.services import session
+from ui.services import privacy, session
 from ui.services.results import ScoredPosts
 
 FROM_UPLOAD = "A post from the upload"
@@ -21,16 +22,31 @@ ROW = "modlens.explain.row"
 """Widget key of the row-number box that picks the post of the upload to explain."""
 ROW_SEEN = "modlens.explain.row_seen"
 """The ``?row=`` value already applied to the row box, so the URL does not undo a later pick."""
+HIDDEN_NOTE = "Personal data is hidden (\\<EMAIL\\>, \\<URL\\>, ...); scores and words use the post as written."
 TYPED_TEXT = "modlens.explain.typed"
 """Widget key of the text area for a typed post."""
 
 
 @dataclass(frozen=True)
 class Post:
-    """The post to explain: its text and, for a post of the upload, its row."""
+    """The post to explain: its text and, for a post of the upload, its row and what to redact when showing it.
+
+    ``redaction`` is None for a typed post (the user's own text, shown as typed).
+    """
 
     text: str
     row: int | None = None
+    redaction: RedactionConfig | None = None
+
+    @property
+    def redacting(self) -> bool:
+        """True when some personal data of this post is hidden wherever it is shown."""
+        return self.redaction is not None and bool(self.redaction.active)
+
+    @property
+    def shown(self) -> str:
+        """The post as shown: redacted unless revealed (typed posts as typed)."""
+        return privacy.redacted_post(self.text, self.redaction).text if self.redacting else self.text
 
 
 def pick_post(result: ScoredPosts | None) -> Post | None:
@@ -98,9 +114,13 @@ def upload_post(result: ScoredPosts) -> Post:
     )
     session.open_row(row)
     st.subheader(f"Post {row}")
-    text = result.posts.texts[row]
-    post_text(text)
-    return Post(text=text, row=row)
+    posts = result.posts
+    text = posts.texts[row]
+    config = privacy.config_for(posts.content_hash)
+    post_text(privacy.shown_text(posts.content_hash, row, text, config, column=str(posts.text_col)))
+    if config.active:
+        st.caption(HIDDEN_NOTE)
+    return Post(text=text, row=row, redaction=config)
 
 
 def typed_post() -> Post | None:

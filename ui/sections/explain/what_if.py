@@ -24,18 +24,24 @@ EDIT_FOR = "modlens.explain.what_if_for"
 def what_if_section(post: Post, model: Scorer, version: str, thresholds: Mapping[str, float]) -> None:
     """Edit the post; scores and attributions of the edit next to the original's."""
     st.subheader("What if")
+    start = post.shown  # personal data hidden, as everywhere the post is shown
     if state.get(EDIT_FOR) != post.text:  # another post: start from its text
         state.put(EDIT_FOR, post.text)
-        state.put(EDIT, post.text)
+        state.put(EDIT, start)
     edited = st.text_area(
         "Edit the post, then press Ctrl+Enter",
         key=EDIT,
         height=110,
-        max_chars=max(MAX_TYPED_CHARS, len(post.text)),
+        max_chars=max(MAX_TYPED_CHARS, len(start)),
     )
-    st.button("Back to the original", on_click=state.put, args=(EDIT, post.text), icon=":material/undo:")
-    if edited == post.text:
-        st.caption("Change the text above to see how the scores and word attributions change.")
+    st.button("Back to the original", on_click=state.put, args=(EDIT, start), icon=":material/undo:")
+    if edited == start:
+        hidden = (
+            " It starts with personal data hidden; scores compare with the post as written."
+            if start != post.text
+            else ""
+        )
+        st.caption("Change the text above to see how the scores and word attributions change." + hidden)
         return
     labels = tuple(model.labels_)
     explained = explain_jobs.cached_explained(edited, version, labels, full=False)
