@@ -64,6 +64,7 @@ default-model: install
 
 benchmarks: install-dev
 	$(BIN)/python benchmarks/score_throughput.py
+	$(BIN)/python benchmarks/ray_scaling.py
 	$(BIN)/python benchmarks/bias_metrics.py
 	$(BIN)/python benchmarks/review_store.py
 

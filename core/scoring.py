@@ -61,6 +61,18 @@ def score_texts(
     return out
 
 
+def long_post_mask(model: Scorer, texts: Sequence[str]) -> np.ndarray:
+    """True for posts longer than the model's window, scored in overlapping windows (for a "long post" marker).
+
+    Models without windows (test fakes) mark nothing. The scored table's columns
+    stay ``score_<label>`` / ``flag_<label>``: callers add a marker column themselves.
+    """
+    mask = getattr(model, "long_post_mask", None)
+    if mask is None:
+        return np.zeros(len(texts), dtype=bool)
+    return np.asarray(mask(list(texts)), dtype=bool)
+
+
 def score_frame(labels: Sequence[str], scores: np.ndarray, thresholds: Mapping[str, float]) -> pd.DataFrame:
     """``score_<label>`` then ``flag_<label>`` (0/1 at the threshold) for each label."""
     columns: dict[str, np.ndarray] = {}

@@ -58,3 +58,9 @@ def test_card_tables_show_metrics_and_missing_values() -> None:
     assert "| final bias metric, templated test | 0.885 | 0.936 |" in card
     assert "| mean held-out ROC AUC, toxic | 0.840 | 0.830 |" in card
     assert "- `toxic`: 0.310" in card
+
+
+def test_card_states_the_long_post_window_rule() -> None:
+    card = render_card(_metadata())
+    assert "## Scoring long posts" in card
+    assert "overlapping windows of 120 tokens, one every 60 tokens" in card and "highest of its windows" in card
