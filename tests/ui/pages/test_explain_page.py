@@ -397,10 +397,12 @@ def test_global_run_finishing_after_a_new_input_is_cached_but_not_shown(
 
 
 def test_a_post_explained_from_its_first_characters_says_so(score_page: AppTest) -> None:
-    long_post = "you idiot " + "x" * 10_050  # 10,060 characters, three words
+    limit = explanations.CONFIG.max_chars
+    long_post = "you idiot " + "x" * (limit + 50)  # three words
     at = scored(score_page, long_post + "\nhello there\n")
     at.query_params["row"] = "0"
     at.run()
     assert not at.exception
     notes = [safe_text.visible_text(i.value) for i in at.info]
-    assert any("This post has 10,060 characters; only its first 10,000 characters were explained" in n for n in notes)
+    said = f"This post has {len(long_post):,} characters; only its first {limit:,} characters were explained"
+    assert any(said in n for n in notes), notes
