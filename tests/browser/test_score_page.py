@@ -253,7 +253,7 @@ def test_large_upload_shows_progress_and_pages_of_the_table(page: Page, server: 
     wait_idle(page)
     assert bar.count() == 0
     assert metric(page, "Posts") == "40,000"
-    number = page.get_by_label("Open post")  # by the file's id column (here 0 to 39,999)
+    number = page.get_by_role("textbox", name="Open post")  # by the file's id column (here 0 to 39,999)
     number.fill("12345")
     number.press("Enter")
     code = page.locator("[data-testid=stCode]")
@@ -274,7 +274,7 @@ def test_label_and_id_pickers_start_afresh_for_a_new_file(page: Page, server: st
 
     open_score(page, server)
     page.get_by_role("button", name="Use sample posts").click()
-    page.get_by_text("Showing 300 of 300 posts").wait_for(timeout=120_000)
+    page.get_by_text("Showing posts 1-200 of the 300 that match, of 300 posts").wait_for(timeout=120_000)
     wait_idle(page)
     assert shown(truth.picker_key("toxic")) == "label" and shown(truth.picker_key("hate")) == "hate"
     assert shown(numbering.PICKER) == "id"
