@@ -156,6 +156,7 @@ async def analyst(browser, url: str, upload: Path) -> SessionResult:
     page = await context.new_page()
     page.set_default_timeout(STEP_TIMEOUT_MS)
     start = time.perf_counter()
+    step = "results"
     try:
         await page.goto(f"{url}/score")
         await page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(upload))
@@ -163,18 +164,23 @@ async def analyst(browser, url: str, upload: Path) -> SessionResult:
         result.results = time.perf_counter() - start
         result.errors += await problems(page)
 
+        step = "explanation"
         await go(page, "Explain")
         await page.locator(".modlens-highlight").first.wait_for()
         result.explained = time.perf_counter() - start
         result.errors += await problems(page)
 
+        step = "Bias page"
         await go(page, "Bias")
         await page.get_by_text("Swaps of one post").wait_for()
         await idle(page)
         result.bias = time.perf_counter() - start
         result.errors += await problems(page)
     except Exception as exc:  # a timeout or a closed page: counted, the others go on
-        result.errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
+        result.errors.append(f"{step}: {type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
+        with contextlib.suppress(Exception):  # what the stuck page shows, for the report
+            shown = (await page.locator("[data-testid=stMain]").inner_text())[-600:]
+            result.errors.append(f"{step}: the page ends with: " + " | ".join(shown.split("\n")[-12:]))
     finally:
         await context.close()
     return result
