@@ -5,6 +5,10 @@ column (1, 0 or NaN where the dataset does not say) and a split column
 (``train`` / ``validation`` / ``test``). Official test splits are used where a
 dataset has one (OLID, HateXplain); elsewhere a seeded 80/10/10 split.
 The mapping is documented in :data:`LABEL_MAPPING` and copied into the model card.
+
+:func:`load_all` then drops duplicate posts across every set (:func:`core.dedup.deduplicate`):
+the test splits of the sets the v3 model was evaluated on (:data:`PROTECTED`) stay exactly
+as they were, and no copy of a test post is left in any other split.
 """
 
 from __future__ import annotations
@@ -14,12 +18,14 @@ import html
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from core.datasets_extra import EXTRA_FOLDERS, EXTRA_LABEL_MAPPING, EXTRA_LOADERS
+from core.dedup import deduplicate
 from core.errors import ModLensError
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
@@ -33,7 +39,10 @@ LABEL_MAPPING: dict[str, str] = {
     "masked otherwise.",
     "ethos": "hate = toxic = isHate >= 0.5; toxic = 0 only when isHate = 0, masked for 0 < isHate < 0.5.",
     "toxigen": "hate = toxic = `hate` seed sentence; 0 for `neutral` (curated seed sentences, implicit hate).",
+    **EXTRA_LABEL_MAPPING,
 }
+PROTECTED: frozenset[str] = frozenset({"jigsaw", "davidson", "olid", "hatexplain", "mlma", "ethos", "toxigen"})
+"""Sets whose test split is frozen: the v3 default model was evaluated on exactly those posts."""
 
 
 @dataclass(frozen=True)
@@ -42,8 +51,11 @@ class LabelledSet:
 
     name: str
     frame: pd.DataFrame
-    """Columns: ``text``, ``toxic``, ``hate`` (float, NaN unknown), ``split``."""
+    """Columns: ``text``, ``toxic``, ``hate`` (float, NaN unknown), ``split``; some sets add ``source``,
+    ``level`` or ``group`` (see :mod:`core.datasets_extra`)."""
     files: tuple[Path, ...]
+    dropped: dict[str, int] = field(default_factory=dict)
+    """Rows removed as copies of other posts (see :func:`core.dedup.deduplicate`)."""
 
     def summary(self) -> dict[str, object]:
         """Row counts per split and label, plus file hashes, for the model card."""
@@ -60,6 +72,7 @@ class LabelledSet:
             "splits": counts,
             "labels": labels,
             "mapping": LABEL_MAPPING.get(self.name, ""),
+            "dropped_copies": dict(self.dropped),
             "files": {str(p.name): _sha256(p) for p in self.files},
         }
 
@@ -79,7 +92,7 @@ def clean_text(text: str) -> str:
 
 
 def load_all(data_dir: Path = DEFAULT_DATA_DIR, seed: int = 13) -> list[LabelledSet]:
-    """Load every dataset found in ``data_dir``; raise if none is there."""
+    """Load every dataset found in ``data_dir``, without duplicate posts across splits; raise if none is there."""
     sets = []
     for loader in LOADERS.values():
         try:
@@ -88,7 +101,8 @@ def load_all(data_dir: Path = DEFAULT_DATA_DIR, seed: int = 13) -> list[Labelled
             continue
     if not sets:
         raise ModLensError(f"No public datasets found in '{data_dir}'. Point --data-dir at the shared data folder.")
-    return sets
+    kept = deduplicate([(s.name, s.frame) for s in sets], PROTECTED)
+    return [LabelledSet(s.name, frame, s.files, dropped) for s, (frame, dropped) in zip(sets, kept, strict=True)]
 
 
 def available(data_dir: Path = DEFAULT_DATA_DIR) -> list[str]:
@@ -204,6 +218,7 @@ LOADERS: dict[str, Callable[[Path, int], LabelledSet]] = {
     "mlma": _mlma,
     "ethos": _ethos,
     "toxigen": _toxigen,
+    **EXTRA_LOADERS,
 }
 _FOLDERS = {
     "jigsaw": "jigsaw_toxic",
@@ -213,6 +228,7 @@ _FOLDERS = {
     "mlma": "mlma",
     "ethos": "ethos",
     "toxigen": "toxigen",
+    **EXTRA_FOLDERS,
 }
 
 
