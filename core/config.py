@@ -46,6 +46,14 @@ class ModelConfig:
     seed: int = 13
     max_chars: int = 5_000
     """Characters of a post that the model reads; longer posts are cut for the model only."""
+    normalizer: str = "basic"
+    """``basic``: the v3 standardiser; ``robust``: also undoes leetspeak, repeated and spaced-out letters."""
+    word_chars: int = 0
+    """Characters per word read by a character CNN beside the word embedding (0: off; needs ``robust``)."""
+    char_filters: int = 64
+    """Filters of the per-word character CNN."""
+    calibrated: bool = False
+    """Scores are temperature-scaled per label on validation data (a weight of the saved model)."""
 
     def __post_init__(self) -> None:
         """Reject schedule settings that would make training diverge or never average."""
@@ -59,6 +67,10 @@ class ModelConfig:
             )
         if self.patience < 1 or self.epochs < 1:
             raise ModLensError("epochs and patience must be at least 1.")
+        if self.normalizer not in ("basic", "robust"):
+            raise ModLensError(f"normalizer must be 'basic' or 'robust', not '{self.normalizer}'.")
+        if self.word_chars < 0 or (self.word_chars and self.normalizer != "robust"):
+            raise ModLensError("word_chars must be 0 (off), or positive together with normalizer='robust'.")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict for ``metadata.json``."""

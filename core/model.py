@@ -82,6 +82,7 @@ class ToxicityClassifier:
         validation: tuple[Sequence[str], np.ndarray] | None = None,
         validation_groups: Sequence[str] | None = None,
         sample_weight: np.ndarray | None = None,
+        calibration: tuple[Sequence[str], np.ndarray] | None = None,
         progress: ProgressCallback | None = None,
     ) -> ToxicityClassifier:
         """Train on ``texts`` with a label matrix (posts x labels; NaN where unknown).
@@ -92,7 +93,9 @@ class ToxicityClassifier:
         makes early stopping use the mean of each group's validation AUC, the way
         models are judged across datasets, so the largest dataset and score offsets
         between datasets do not decide. ``sample_weight`` (one per text) scales each
-        post's share of the loss.
+        post's share of the loss. With a calibrated config (``config.calibrated``) each label's
+        temperature is fitted on ``calibration`` (posts and labels; default: the validation
+        data), and the thresholds are chosen there too, on the calibrated scores.
         """
         config = self.config
         texts = _clean_texts(texts, config.max_chars)
@@ -128,10 +131,39 @@ class ToxicityClassifier:
             progress=progress,
         )
         self._scorer = None
-        val_scores = self._score_tokens(val_tokens)
-        self.thresholds_, self.validation_metrics_ = _choose_thresholds(self.labels_, y_val, val_scores)
+        if calibration is not None:
+            cal_texts = _clean_texts(calibration[0], config.max_chars)
+            cal_tokens = self._vectorize(cal_texts)
+            y_cal = _label_matrix(calibration[1], len(cal_texts), len(self.labels), check_classes=False)
+        else:
+            cal_tokens, y_cal = val_tokens, y_val
+        self.calibration_ = self._calibrate(cal_tokens, y_cal) if config.calibrated else {}
+        cal_scores = self._score_tokens(cal_tokens)
+        self.thresholds_, self.validation_metrics_ = _choose_thresholds(self.labels_, y_cal, cal_scores)
         self.n_train_, self.n_validation_ = len(texts), len(val_texts)
         return self
+
+    def _calibrate(self, tokens: np.ndarray, y: np.ndarray) -> dict[str, Any]:
+        """Fit and store one temperature per label; return what the metadata records."""
+        from core.calibration import apply_temperature, fit_temperature, log_loss
+
+        scores = self._score_tokens(tokens)
+        temperatures, before, after, counts = {}, {}, {}, {}
+        for j, label in enumerate(self.labels_):
+            known = ~np.isnan(y[:, j])
+            temperatures[label] = fit_temperature(y[:, j], scores[:, j])
+            before[label] = log_loss(y[known, j], scores[known, j])
+            after[label] = log_loss(y[known, j], apply_temperature(scores[known, j], temperatures[label]))
+            counts[label] = int(known.sum())
+        network.score_head(self.model_).set_temperatures(np.array([temperatures[k] for k in self.labels_]))
+        self._scorer = None
+        return {
+            "method": "temperature",
+            "temperature": temperatures,
+            "n": counts,
+            "log_loss_before": before,
+            "log_loss_after": after,
+        }
 
     # -- scoring -----------------------------------------------------------------------
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
@@ -185,7 +217,8 @@ class ToxicityClassifier:
         compiled = self._compiled()
         parts = [compiled.vectorize(list(texts[i : i + 16_384])) for i in range(0, len(texts), 16_384)]
         if not parts:
-            return np.zeros((0, self.config.sequence_length), dtype=np.int64)
+            width = network.token_shape(self.model_)[1:]
+            return np.zeros((0, self.config.sequence_length, *width), dtype=np.int64)
         return np.concatenate(parts)
 
     def _score_texts(self, texts: list[str]) -> np.ndarray:
@@ -203,7 +236,7 @@ class ToxicityClassifier:
         """Score int tokens in length buckets: short posts are not padded to full length."""
         compiled = self._compiled()
         out = np.empty((len(tokens), len(self.labels_)), dtype=np.float32)
-        lengths = np.count_nonzero(tokens, axis=1)
+        lengths = network.word_lengths(tokens)
         order = np.argsort(lengths, kind="stable")
         for start in range(0, len(order), SCORING_BATCH):
             idx = order[start : start + SCORING_BATCH]
@@ -222,6 +255,7 @@ class _CompiledScoring:
     def __init__(self, model: keras.Model) -> None:
         vectorizer = network.vectorizer_of(model)
         part = network.token_part(model)
+        shape = network.token_shape(model)
 
         @tf.autograph.experimental.do_not_convert
         def vectorize(texts: tf.Tensor) -> tf.Tensor:
@@ -234,14 +268,15 @@ class _CompiledScoring:
         @tf.autograph.experimental.do_not_convert
         def score_texts(texts: tf.Tensor) -> tf.Tensor:
             tokens = vectorizer(texts)
+            ids = tokens if len(shape) == 1 else tokens[:, :, 0]
             # Post-padded and masked, so cutting the padding changes no score.
-            width = tf.maximum(tf.reduce_max(tf.math.count_nonzero(tokens, axis=1)), 1)
+            width = tf.maximum(tf.reduce_max(tf.math.count_nonzero(ids, axis=1)), 1)
             return part(tokens[:, :width], training=False)
 
         strings = [tf.TensorSpec([None], tf.string)]
         self._vectorize = tf.function(vectorize, input_signature=strings)
         self._score_tokens = tf.function(
-            score_tokens, input_signature=[tf.TensorSpec([None, None], tf.int64)], reduce_retracing=True
+            score_tokens, input_signature=[tf.TensorSpec([None, *shape], tf.int64)], reduce_retracing=True
         )
         self._score_texts = tf.function(score_texts, input_signature=strings)
 
@@ -267,7 +302,9 @@ def _clean_texts(texts: Sequence[str], max_chars: int) -> list[str]:
     return cleaned
 
 
-def _label_matrix(labels: np.ndarray | Sequence[Sequence[float]], n: int, n_labels: int) -> np.ndarray:
+def _label_matrix(
+    labels: np.ndarray | Sequence[Sequence[float]], n: int, n_labels: int, check_classes: bool = True
+) -> np.ndarray:
     y = np.asarray(labels, dtype=np.float32)
     if y.ndim == 1:
         y = y[:, None]
@@ -279,7 +316,7 @@ def _label_matrix(labels: np.ndarray | Sequence[Sequence[float]], n: int, n_labe
     known = y[~np.isnan(y)]
     if known.size and not np.isin(known, (0.0, 1.0)).all():
         raise ModLensError("Training labels must be 0, 1 or NaN (unknown). Convert fractions with parse_labels.")
-    for j in range(n_labels):
+    for j in range(n_labels if check_classes else 0):
         column = y[:, j][~np.isnan(y[:, j])]
         if column.size and len(np.unique(column)) < 2:
             raise ModLensError(

@@ -44,6 +44,12 @@ def templated_identity_check(clf: Any, label: str = "toxic") -> dict[str, Any]:
         "final_bias_metric": final_bias_metric(table),
         "overall_auc": float(table.loc[table["group"] == "overall", "subgroup_auc"].iloc[0]),
         "min_subgroup_auc": float(table.loc[table["group"] != "overall", "subgroup_auc"].min()),
+        "min_bpsn_auc": float(table.loc[table["group"] != "overall", "bpsn_auc"].min()),
+        "min_bpsn_group": str(
+            table.loc[table["group"] != "overall"].sort_values("bpsn_auc", kind="stable")["group"].iloc[0]
+        ),
+        "max_term_mean_harmless": float(terms["mean_harmless"].max()),
+        "terms_above_0_25_harmless": int((terms["mean_harmless"] > 0.25).sum()),
         "min_term_auc": float(terms["auc"].min()),
         "terms_below_0_90_auc": int((terms["auc"] < 0.90).sum()),
         "harmless_flag_rate": float(

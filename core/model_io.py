@@ -61,6 +61,7 @@ def build_metadata(clf: ToxicityClassifier, extra: dict[str, Any]) -> dict[str, 
         "config": clf.config.to_dict(),
         "history": getattr(clf, "history_", []),
         "validation": getattr(clf, "validation_metrics_", {}),
+        "calibration": getattr(clf, "calibration_", {}),
         "libraries": library_versions(),
     }
     metadata.update({k: v for k, v in extra.items() if k not in {"labels", "thresholds"}})
@@ -149,6 +150,7 @@ def load_model_dir(cls: type[ToxicityClassifier], directory: Path) -> ToxicityCl
     clf.thresholds_ = {label: float(thresholds.get(label, 0.5)) for label in labels}
     clf.history_ = metadata.get("history", [])
     clf.validation_metrics_ = metadata.get("validation", {})
+    clf.calibration_ = metadata.get("calibration", {})
     clf.metadata_ = metadata
     clf.model_dir_ = directory
     clf._scorer = None

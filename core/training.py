@@ -19,14 +19,18 @@ import numpy as np
 import pandas as pd
 
 from core.config import ModelConfig, preset
+from core.contrast import ContrastConfig
 from core.datasets import DEFAULT_DATA_DIR, LabelledSet, load_all, random_split
-from core.debias import AUGMENTATION_TEMPLATES, DebiasConfig, augmentation_frame, identity_weights
+from core.debias import DebiasConfig
 from core.errors import ModLensError
 from core.evaluation import evaluate_scores
 from core.model import ProgressCallback, ToxicityClassifier
 from core.model_card import render_card
 from core.model_checks import run_checks
 from core.posts import read_posts
+from core.seeds import choose_run, run_summary
+from core.set_checks import set_checks
+from core.training_mix import calibration_rows, stack, training_rows
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,10 @@ class TrainingRequest:
     ``split_seed`` draws the random train/validation/test splits. It is kept apart from the
     model's training seed (``config.seed``), so runs with different training seeds are judged
     on the same held-out posts and never train on each other's test posts.
+    ``dataset_weights`` scale each set's share of the loss (default 1); ``contrast`` adds the
+    project's contrast pairs, ``obfuscate`` perturbed-spelling copies of that share of the
+    training rows. With several ``seeds`` one model is trained per seed and the one chosen by
+    :func:`core.seeds.choose_run` is saved, with every run's figures in the metadata.
     """
 
     out: Path
@@ -54,6 +62,10 @@ class TrainingRequest:
     debias: DebiasConfig | None = None
     compare_baseline: bool = True
     split_seed: int = 13
+    dataset_weights: dict[str, float] = field(default_factory=dict)
+    contrast: ContrastConfig | None = None
+    obfuscate: float = 0.0
+    seeds: tuple[int, ...] = ()
 
 
 def gather(request: TrainingRequest) -> list[LabelledSet]:
@@ -106,24 +118,6 @@ def _user_set(path: Path, request: TrainingRequest) -> LabelledSet:
     return LabelledSet(path.stem, frame, (path,))
 
 
-def _stack(sets: Sequence[LabelledSet], split: str, labels: Sequence[str]) -> tuple[list[str], np.ndarray]:
-    frames = [s.frame[s.frame["split"] == split] for s in sets]
-    texts = [t for f in frames for t in f["text"].tolist()]
-    y = (
-        np.concatenate(
-            [
-                np.column_stack(
-                    [f[label].to_numpy(dtype=float) if label in f else np.full(len(f), np.nan) for label in labels]
-                )
-                for f in frames
-            ]
-        )
-        if frames
-        else np.zeros((0, len(labels)))
-    )
-    return texts, y
-
-
 def evaluate_sets(clf: ToxicityClassifier, sets: Sequence[LabelledSet], split: str = "test") -> list[dict[str, Any]]:
     """Metrics per dataset and label on one split (rows of a tidy table)."""
     rows = []
@@ -133,7 +127,7 @@ def evaluate_sets(clf: ToxicityClassifier, sets: Sequence[LabelledSet], split: s
             continue
         scores = clf.predict_proba(part["text"].tolist())
         for j, label in enumerate(clf.labels_):
-            if label not in part or part[label].notna().sum() == 0:
+            if label not in part or part[label].dropna().nunique() < 2:  # unknown, or positives only (masked)
                 continue
             metrics = evaluate_scores(part[label].to_numpy(float), scores[:, j], threshold=clf.thresholds_[label])
             rows.append({"dataset": labelled.name, "label": label, "split": split, **metrics})
@@ -146,30 +140,55 @@ def _fit(
     debias: DebiasConfig | None,
     progress: ProgressCallback | None,
     log: Any,
+    config: ModelConfig | None = None,
 ) -> tuple[ToxicityClassifier, int, int]:
-    """Fit one classifier on the train splits (plus augmentation when debiasing)."""
-    training_sets = list(sets)
-    if debias is not None and debias.augment:
-        augmentation = augmentation_frame(debias)
-        training_sets.append(LabelledSet("identity_augmentation", augmentation, (AUGMENTATION_TEMPLATES,)))
-    texts, y = _stack(training_sets, "train", request.labels)
-    val_texts, y_val = _stack(sets, "validation", request.labels)
-    val_groups = [s.name for s in sets for _ in range(int((s.frame["split"] == "validation").sum()))]
-    weights = identity_weights(texts, y, debias.identity_weight) if debias is not None else None
+    """Fit one classifier on the train splits (plus the project's augmentations), calibrated on validation."""
+    config = config or request.config
+    rows, weights = training_rows(
+        sets,
+        request.labels,
+        debias=debias,
+        contrast=request.contrast,
+        obfuscate=request.obfuscate,
+        dataset_weights=request.dataset_weights,
+        seed=config.seed,
+    )
+    validation = stack(sets, "validation", request.labels)
+    calibration = calibration_rows(sets, request.labels)
     if log:
-        names = ", ".join(s.name for s in training_sets)
-        log(f"Training on {len(texts):,} posts, validating on {len(val_texts):,} ({names}).")
-    clf = ToxicityClassifier(labels=request.labels, config=request.config)
-    validation = (val_texts, y_val) if len(val_texts) else None
+        names = ", ".join(dict.fromkeys(rows.sources))
+        log(f"Training on {len(rows.texts):,} posts, validating on {len(validation.texts):,} ({names}).")
+        log(f"Seed {config.seed}.")
+    clf = ToxicityClassifier(labels=request.labels, config=config)
+    has_validation = len(validation.texts) > 0
     clf.fit(
-        texts,
-        y,
-        validation=validation,
-        validation_groups=val_groups if validation and len(sets) > 1 else None,
+        rows.texts,
+        rows.y,
+        validation=(validation.texts, validation.y) if has_validation else None,
+        validation_groups=validation.sources if has_validation and len(sets) > 1 else None,
         sample_weight=weights,
+        calibration=(calibration.texts, calibration.y) if len(calibration.texts) else None,
         progress=progress,
     )
-    return clf, len(texts), len(val_texts)
+    return clf, len(rows.texts), len(validation.texts)
+
+
+def _fit_seeds(
+    request: TrainingRequest, sets: Sequence[LabelledSet], progress: ProgressCallback | None, log: Any
+) -> tuple[ToxicityClassifier, int, int, dict[str, Any] | None]:
+    """One fit per seed of ``request.seeds`` (or just ``config.seed``); the chosen run and every run's figures."""
+    seeds = request.seeds or (request.config.seed,)
+    runs = []
+    for seed in seeds:
+        config = request.config.with_overrides(seed=seed)
+        clf, n_train, n_validation = _fit(request, sets, request.debias, progress, log, config)
+        runs.append((clf, run_summary(clf, seed, evaluate_sets(clf, sets, "test"))))
+    if len(runs) == 1:
+        return runs[0][0], n_train, n_validation, None
+    chosen, report = choose_run([summary for _, summary in runs])
+    if log:
+        log(f"Seeds {', '.join(map(str, seeds))}: keeping seed {seeds[chosen]} ({report['rule']}).")
+    return runs[chosen][0], n_train, n_validation, report
 
 
 def debias_summary(clf: ToxicityClassifier, evaluation: list[dict[str, Any]], checks: dict[str, Any]) -> dict[str, Any]:
@@ -206,9 +225,10 @@ def train(request: TrainingRequest, progress: ProgressCallback | None = None, lo
         before = debias_summary(baseline, base_eval, run_checks(baseline, data_dir))
         if log:
             log("Training with debiasing.")
-    clf, n_train, n_validation = _fit(request, sets, request.debias, progress, log)
+    clf, n_train, n_validation, seed_runs = _fit_seeds(request, sets, progress, log)
     evaluation = evaluate_sets(clf, sets, "test")
     checks = run_checks(clf, data_dir)
+    checks.update(set_checks(clf, sets))
     checks["dataset_tuned"] = dataset_tuned_metrics(clf, sets)
     metadata: dict[str, Any] = {
         "name": request.name,
@@ -221,7 +241,15 @@ def train(request: TrainingRequest, progress: ProgressCallback | None = None, lo
         "evaluation": evaluation,
         "headline": headline_metrics(evaluation),
         "checks": checks,
+        "recipe": {
+            "dataset_weights": dict(request.dataset_weights),
+            "contrast": asdict(request.contrast) if request.contrast else None,
+            "obfuscate": request.obfuscate,
+            "seeds": list(request.seeds or (clf.config.seed,)),
+        },
     }
+    if seed_runs is not None:
+        metadata["seed_runs"] = seed_runs
     if request.debias is not None:
         metadata["debias"] = {
             "config": asdict(request.debias),
