@@ -51,7 +51,8 @@ def _positive_weights(y: np.ndarray, cap: float) -> np.ndarray:
     for j in range(y.shape[1]):
         column = y[:, j][~np.isnan(y[:, j])]
         positives = max(column.sum(), 1.0)
-        weights.append(min(cap, max(1.0, math.sqrt((len(column) - positives) / positives))))
+        negatives = max(len(column) - positives, 0.0)  # a label with no known value gets weight 1
+        weights.append(min(cap, max(1.0, math.sqrt(negatives / positives))))
     return np.array(weights, dtype=np.float32)
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 from sklearn.metrics import auc, average_precision_score, precision_recall_curve, roc_curve
@@ -29,7 +30,7 @@ from core.figures import (
     operating_point,
 )
 
-__all__ = ["CurveSeries", "pr_curves", "roc_curves", "training_figure"]
+__all__ = ["CurveSeries", "pr_curves", "reliability_figure", "roc_curves", "training_figure"]
 
 SERIES_COLORS = (CLEAR_COLOR, "#F79009", "#12B76A", "#7A5AF8")
 POINT_SYMBOLS = ("x", "diamond", "circle", "square")
@@ -218,3 +219,39 @@ def pr_curves(series: Sequence[CurveSeries], *, label: str) -> go.Figure:
     fig.update_yaxes(range=[0, 1.02])
     title = f"{label}: precision-recall" + (f", AP {', '.join(aps)}" if aps else "")
     return _layout(fig, _label(title), "recall", "precision")
+
+
+def reliability_figure(table: pd.DataFrame, *, label: str = "toxic") -> go.Figure:
+    """Reliability curve: observed rate of ``label`` against mean score per bin, with the diagonal.
+
+    ``table`` is :func:`core.calibration.reliability_table` (columns ``mean_score``,
+    ``observed_rate``, ``n``); empty bins are skipped, marker size shows each bin's
+    share of posts. A table without posts gives an empty chart with a note.
+    """
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=[0, 1], y=[0, 1], mode="lines", name="perfectly calibrated", line={"color": MUTED_COLOR, "dash": "dash"}
+        )
+    )
+    filled = table[table["n"] > 0] if len(table) else table
+    total = float(filled["n"].sum()) if len(filled) else 0.0
+    if total:
+        share = filled["n"].to_numpy(dtype=float) / total
+        fig.add_trace(
+            go.Scatter(
+                x=filled["mean_score"].tolist(),
+                y=filled["observed_rate"].tolist(),
+                mode="lines+markers",
+                name=_label(label),
+                marker={"color": FLAG_COLOR, "size": (6 + 30 * np.sqrt(share)).tolist()},
+                customdata=np.column_stack([filled["n"].to_numpy(), share]).tolist(),
+                hovertemplate="mean score %{x:.2f}<br>observed rate %{y:.2f}<br>%{customdata[0]} posts<extra></extra>",
+            )
+        )
+    else:
+        fig.add_annotation(text="No labelled posts to show", showarrow=False, x=0.5, y=0.5)
+    fig = _layout(fig, f"Reliability: {_label(label)}", "mean score in bin", "observed rate of the label")
+    fig.update_xaxes(range=[0, 1])
+    fig.update_yaxes(range=[0, 1])
+    return fig

@@ -45,9 +45,10 @@ def _masked(word: str, rng: random.Random) -> str:
 
 
 def _swap(word: str, rng: random.Random) -> str:
-    if len(word) < 4:
+    spots = [i for i in range(1, len(word) - 1) if word[i] != word[i + 1]]
+    if not spots:
         return word
-    i = rng.randrange(1, len(word) - 2)
+    i = rng.choice(spots)
     return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
 
 

@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -74,6 +74,9 @@ def training_rows(
     Perturbed-spelling copies (a seeded ``obfuscate`` share of the rows, labels
     unchanged) keep the weight of the row they copy.
     """
+    # the project's sentences are drawn with the run's seed: each seeded run depends on its seed alone
+    debias = replace(debias, seed=seed) if debias is not None else None
+    contrast = replace(contrast, seed=seed) if contrast is not None else None
     base = stack([*sets, *augmentation_sets(debias, contrast)], "train", labels)
     texts, y, sources = list(base.texts), base.y, list(base.sources)
     if obfuscate > 0:
