@@ -28,7 +28,8 @@ def assets() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def test_pairs_share_their_filling_and_keep_their_labels(assets: tuple[pd.DataFrame, pd.DataFrame]) -> None:
-    lexicon = Lexicon.from_frame(pd.DataFrame({"group": ["g"], "category": ["age"], "term": ["t"], "plural": ["robots"]}))
+    terms = pd.DataFrame({"group": ["g"], "category": ["age"], "term": ["t"], "plural": ["robots"]})
+    lexicon = Lexicon.from_frame(terms)
     frame = contrast_frame(ContrastConfig(fills_per_pair=4, seed=1), lexicon=lexicon, assets=assets)
     assert len(frame) == 4 * 2 + 4 * 1
     assert set(frame["split"]) == {"train"}

@@ -25,7 +25,8 @@ def test_a_lucky_outlier_is_not_shipped() -> None:
 
 def test_run_summary_uses_validation_and_reports_test() -> None:
     class Fitted:
-        history_ = [{"val_auc": 0.7}, {"val_auc": 0.75}, {"val_auc": float("nan")}]
+        def __init__(self) -> None:
+            self.history_ = [{"val_auc": 0.7}, {"val_auc": 0.75}, {"val_auc": float("nan")}]
 
     evaluation = [
         {"dataset": "jigsaw", "label": "toxic", "roc_auc": 0.9},
