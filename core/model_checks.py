@@ -129,6 +129,15 @@ def render_checks(checks: dict[str, Any]) -> dict[str, str]:
             f"- overall AUC hostile vs harmless: {_fmt(tmpl['overall_auc'])}; lowest group subgroup AUC: "
             f"{_fmt(tmpl['min_subgroup_auc'])}; terms below 0.90 AUC: {tmpl['terms_below_0_90_auc']}",
             f"- harmless template sentences flagged at the threshold: {tmpl['harmless_flag_rate']:.1%}",
+            *(
+                [
+                    f"- lowest group BPSN AUC: {_fmt(tmpl['min_bpsn_auc'])} ({tmpl.get('min_bpsn_group')}); highest "
+                    f"mean score of harmless sentences for one term: {_fmt(tmpl['max_term_mean_harmless'])}; terms "
+                    f"above 0.25: {tmpl.get('terms_above_0_25_harmless')}"
+                ]
+                if "min_bpsn_auc" in tmpl
+                else []
+            ),
             "",
             "Terms with the highest mean score on harmless sentences:",
             "",

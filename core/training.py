@@ -66,6 +66,7 @@ class TrainingRequest:
     contrast: ContrastConfig | None = None
     obfuscate: float = 0.0
     seeds: tuple[int, ...] = ()
+    card_appendix: Path | None = None
 
 
 def gather(request: TrainingRequest) -> list[LabelledSet]:
@@ -202,6 +203,8 @@ def debias_summary(clf: ToxicityClassifier, evaluation: list[dict[str, Any]], ch
         "templated_final_bias_metric": template.get("final_bias_metric"),
         "templated_min_subgroup_auc": template.get("min_subgroup_auc"),
         "templated_min_term_auc": template.get("min_term_auc"),
+        "templated_min_bpsn_auc": template.get("min_bpsn_auc"),
+        "templated_max_term_mean_harmless": template.get("max_term_mean_harmless"),
         "templated_harmless_flag_rate": template.get("harmless_flag_rate"),
         "functional_accuracy": checks.get("functional", {}).get("accuracy"),
     }
@@ -226,10 +229,11 @@ def train(request: TrainingRequest, progress: ProgressCallback | None = None, lo
         if log:
             log("Training with debiasing.")
     clf, n_train, n_validation, seed_runs = _fit_seeds(request, sets, progress, log)
-    evaluation = evaluate_sets(clf, sets, "test")
-    checks = run_checks(clf, data_dir)
-    checks.update(set_checks(clf, sets))
-    checks["dataset_tuned"] = dataset_tuned_metrics(clf, sets)
+    scorer = _CachedScores(clf)  # the checks score some splits several times
+    evaluation = evaluate_sets(scorer, sets, "test")
+    checks = run_checks(scorer, data_dir)
+    checks.update(set_checks(scorer, sets))
+    checks["dataset_tuned"] = dataset_tuned_metrics(scorer, sets)
     metadata: dict[str, Any] = {
         "name": request.name,
         "command": request.command,
@@ -239,7 +243,7 @@ def train(request: TrainingRequest, progress: ProgressCallback | None = None, lo
         "n_train": n_train,
         "n_validation": n_validation,
         "evaluation": evaluation,
-        "headline": headline_metrics(evaluation),
+        "headline": {**headline_metrics(evaluation), **check_headlines(checks)},
         "checks": checks,
         "recipe": {
             "dataset_weights": dict(request.dataset_weights),
@@ -250,6 +254,8 @@ def train(request: TrainingRequest, progress: ProgressCallback | None = None, lo
     }
     if seed_runs is not None:
         metadata["seed_runs"] = seed_runs
+    if request.card_appendix is not None:
+        metadata["card_appendix"] = _read_appendix(request.card_appendix)
     if request.debias is not None:
         metadata["debias"] = {
             "config": asdict(request.debias),
@@ -260,6 +266,14 @@ def train(request: TrainingRequest, progress: ProgressCallback | None = None, lo
     card = render_card(_reload_metadata(request.out))
     (Path(request.out) / "model_card.md").write_text(card, encoding="utf-8")
     return clf
+
+
+def _read_appendix(path: Path) -> str:
+    """Markdown added at the end of the model card (e.g. how the recipe was chosen)."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ModLensError(f"Cannot read the card appendix '{path}' ({exc}). Give a UTF-8 Markdown file.") from exc
 
 
 def _reload_metadata(directory: Path) -> dict[str, Any]:
@@ -283,6 +297,41 @@ def headline_metrics(evaluation: list[dict[str, Any]]) -> dict[str, float]:
     if not olid.empty:
         headline["olid_macro_f1"] = float(olid["macro_f1"].iloc[0])
     return {k: v for k, v in headline.items() if not math.isnan(v)}
+
+
+def check_headlines(checks: dict[str, Any]) -> dict[str, float]:
+    """Headline figures from the checks: functional cases, templated identity test, DynaHate, calibration."""
+    out: dict[str, float] = {}
+    if "accuracy" in checks.get("functional", {}):
+        out["functional_accuracy"] = float(checks["functional"]["accuracy"])
+    template = checks.get("templated_identity", {})
+    for key in ("final_bias_metric", "min_bpsn_auc"):
+        if template.get(key) is not None:
+            out[f"templated_{key}"] = float(template[key])
+    for row in checks.get("dynahate_levels", []):
+        if row["level"] in ("original", "perturbation"):
+            out[f"dynahate_{row['level']}_roc_auc"] = float(row["roc_auc"])
+    for label, data in checks.get("calibration", {}).items():
+        out[f"calibration_ece_{label}"] = float(data["ece"])
+    return {k: v for k, v in out.items() if not math.isnan(v)}
+
+
+class _CachedScores:
+    """A fitted classifier whose ``predict_proba`` remembers the scores of each list of texts it has seen."""
+
+    def __init__(self, clf: ToxicityClassifier) -> None:
+        self._clf = clf
+        self._memo: dict[str, np.ndarray] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._clf, name)
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Scores of ``texts`` (computed once per distinct list)."""
+        key = hashlib.sha256("\x1e".join(map(str, texts)).encode("utf-8")).hexdigest()
+        if key not in self._memo:
+            self._memo[key] = self._clf.predict_proba(texts)
+        return self._memo[key]
 
 
 def dataset_tuned_metrics(clf: ToxicityClassifier, sets: Sequence[LabelledSet]) -> list[dict[str, Any]]:

@@ -218,6 +218,9 @@ def test_assets_readme_mentions_files() -> None:
         "identity_terms.csv",
         "identity_templates.csv",
         "functional_cases.csv",
+        "debias_templates.csv",
+        "contrast_templates.csv",
+        "contrast_fillers.csv",
     ):
         assert name in text
     assert "MIT" in text

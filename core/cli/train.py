@@ -98,6 +98,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="A,B,C",
         help="train one model per seed and keep the best within the seeds' spread (see the model card)",
     )
+    parser.add_argument(
+        "--card-appendix", type=Path, default=None, metavar="FILE", help="Markdown added at the end of the model card"
+    )
     parser.add_argument("--normalizer", choices=["basic", "robust"], default=None, help="text normaliser in the graph")
     parser.add_argument(
         "--calibrated", action=argparse.BooleanOptionalAction, default=None, help="temperature-scale the scores"
@@ -186,6 +189,7 @@ def run(args: argparse.Namespace) -> int:
         contrast=ContrastConfig(fills_per_pair=args.contrast, seed=config.seed) if args.contrast > 0 else None,
         obfuscate=args.obfuscate,
         seeds=seeds,
+        card_appendix=args.card_appendix,
         split_seed=args.split_seed,
         public=tuple(args.public),
         data_dir=args.data_dir,
