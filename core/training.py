@@ -20,7 +20,7 @@ import pandas as pd
 
 from core.config import ModelConfig, preset
 from core.contrast import ContrastConfig
-from core.datasets import DEFAULT_DATA_DIR, LabelledSet, load_all, random_split
+from core.datasets import DEFAULT_DATA_DIR, PROTECTED, LabelledSet, load_all, random_split
 from core.debias import DebiasConfig
 from core.errors import ModLensError
 from core.evaluation import evaluate_scores
@@ -283,13 +283,21 @@ def _reload_metadata(directory: Path) -> dict[str, Any]:
 
 
 def headline_metrics(evaluation: list[dict[str, Any]]) -> dict[str, float]:
-    """A few numbers for the home page: pooled-mean ROC AUC per label and OLID macro-F1."""
+    """A few numbers for the home page: mean test ROC AUC per label, Jigsaw AUC and OLID macro-F1.
+
+    ``mean_test_roc_auc_<label>`` averages the v3 datasets (:data:`~core.datasets.PROTECTED`) when
+    the model was evaluated on them, so versions compare like for like on the Model page;
+    ``mean_test_roc_auc_<label>_all_sets`` averages every evaluated dataset.
+    """
     table = pd.DataFrame(evaluation)
     headline: dict[str, float] = {}
     if table.empty:
         return headline
     for label, rows in table.groupby("label"):
-        headline[f"mean_test_roc_auc_{label}"] = float(rows["roc_auc"].mean())
+        v3_sets = rows[rows["dataset"].isin(PROTECTED)]
+        headline[f"mean_test_roc_auc_{label}"] = float((v3_sets if len(v3_sets) else rows)["roc_auc"].mean())
+        if len(v3_sets) and len(v3_sets) < len(rows):
+            headline[f"mean_test_roc_auc_{label}_all_sets"] = float(rows["roc_auc"].mean())
     jigsaw = table[(table["dataset"] == "jigsaw") & (table["label"] == "toxic")]
     if not jigsaw.empty:
         headline["jigsaw_toxic_roc_auc"] = float(jigsaw["roc_auc"].iloc[0])
