@@ -48,8 +48,30 @@ def normalize_post(text: tf.Tensor) -> tf.Tensor:
     text = tf.strings.regex_replace(text, r"(^|[^a-z0-9])\$([a-z])", r"\1s\2")
     text = tf.strings.regex_replace(text, r"'", "")
     text = tf.strings.regex_replace(text, _PUNCTUATION, " ")
-    for letter in "abcdefghijklmnopqrstuvwxyz":
+    text = _only_where(text, _ANY_TRIPLE, _collapse_repeats)
+    return _only_where(text, _SPACED_RUN, _join_spaced_letters)
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_ANY_TRIPLE = "(?s).*(?:" + "|".join(f"{c}{{3}}" for c in _LETTERS) + ").*"
+_SPACED_RUN = r"(?s).*\b[a-z] [a-z] [a-z] [a-z]\b.*"
+
+
+def _only_where(text: tf.Tensor, pattern: str, change: object) -> tf.Tensor:
+    """Apply ``change`` only to the posts that fully match ``pattern`` (most posts need none of it)."""
+    where = tf.where(tf.strings.regex_full_match(text, pattern))
+    return tf.tensor_scatter_nd_update(text, where, change(tf.gather_nd(text, where)))
+
+
+def _collapse_repeats(text: tf.Tensor) -> tf.Tensor:
+    """A letter written three or more times in a row is written twice (``stooopid`` -> ``stoopid``)."""
+    for letter in _LETTERS:
         text = tf.strings.regex_replace(text, letter + "{3,}", letter * 2)
+    return text
+
+
+def _join_spaced_letters(text: tf.Tensor) -> tf.Tensor:
+    """Runs of 4 to 9 single letters separated by spaces become one word (``f u c k`` -> ``fuck``)."""
     for run in range(9, 3, -1):
         pattern = r"\b" + " ".join(["([a-z])"] * run) + r"\b"
         text = tf.strings.regex_replace(text, pattern, "".join(f"\\{i}" for i in range(1, run + 1)))
