@@ -36,6 +36,7 @@ def _metadata(**config_changes) -> dict:
 def test_card_describes_the_network_and_its_training_schedule() -> None:
     card = render_card(_metadata(plateau_decay=0.3, weight_average=0.995))
     assert "Embedding(96, mask_zero) -> spatial dropout 0.3 -> Bidirectional LSTM(64)" in card
+    assert "TextVectorization with the robust normaliser" in card and "fitted temperature" in card
     assert "masked max and mean over time -> dropout 0.3" in card
     assert "patience 2" in card and "learning rate times 0.3" in card
     assert "moving average over training steps (momentum 0.995)" in card
@@ -75,7 +76,7 @@ def test_card_describes_the_robust_channel_and_calibration() -> None:
     assert "its logit divided by a fitted temperature" in card
     assert "| toxic | 1.250 | 900 | 0.410 | 0.390 |" in card
     assert "on calibrated scores" in card
-    assert "robust normaliser" not in render_card(_metadata())
+    assert "robust normaliser" not in render_card(_metadata(normalizer="basic", calibrated=False))
 
 
 def test_card_reports_seeds_mix_dynahate_and_copies() -> None:
