@@ -3,9 +3,10 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+ADDRESS ?= 127.0.0.1
 DATA_DIR ?= ../shared/data
 
-.PHONY: run test install install-dev chromium default-model lint benchmarks clean
+.PHONY: run test install install-dev chromium postgresql default-model lint benchmarks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,9 +24,10 @@ install: $(VENV)/.installed-run
 
 install-dev: $(VENV)/.installed-dev
 
-## Start the dashboard on http://localhost:$(PORT) with the bundled default model.
+## Start the dashboard on http://$(ADDRESS):$(PORT) with the bundled default model (this machine only; see README
+## "Running the dashboard for a team" before changing ADDRESS).
 run: install
-	$(BIN)/python -m streamlit run app.py --server.port $(PORT)
+	$(BIN)/python -m streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT)
 
 ## Install Debian's chromium for the browser tests (only as root, only when missing).
 chromium:
@@ -37,8 +39,19 @@ chromium:
 		fi; \
 	fi
 
-## Run every test: unit, AppTest and browser tests.
-test: install-dev chromium
+## Install Debian's PostgreSQL server for the store tests (only as root, only when missing); the tests
+## start a throwaway cluster of their own from its binaries.
+postgresql:
+	@if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+		else \
+			echo "PostgreSQL missing and not root: PostgreSQL tests will be skipped (apt-get install postgresql)"; \
+		fi; \
+	fi
+
+## Run every test: unit, AppTest, PostgreSQL and browser tests.
+test: install-dev chromium postgresql
 	$(BIN)/python -m pytest
 
 lint: install-dev
@@ -48,13 +61,14 @@ lint: install-dev
 ## card's before/after table), then the recipe with three seeds, keeping the best within their spread (about an
 ## hour on 2 cores). Deterministic: the same data and seeds give the same weights.
 default-model: install
-	$(BIN)/python -m core train --public all --data-dir $(DATA_DIR) --out assets/model --preset default --debias \
+	$(BIN)/python -m core train --public all --data-dir $(DATA_DIR) --out assets/model --overwrite --preset default --debias \
 		--debias-sentences 16 --contrast 60 --obfuscate 0.05 --dataset-weight jigsaw=2 --dataset-weight jigsaw_more=1.5 \
 		--seeds 13,21,34 --card-appendix docs/default-model-v4.md --name modlens-default-v4
 
 benchmarks: install-dev
 	$(BIN)/python benchmarks/score_throughput.py
 	$(BIN)/python benchmarks/bias_metrics.py
+	$(BIN)/python benchmarks/review_store.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache artifacts

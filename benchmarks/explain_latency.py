@@ -102,8 +102,8 @@ def rank_agreement(
 
 def load_predict_fn(model_dir: Path | None) -> tuple[PredictFn, list[str], Any]:
     """Load the ModLens model directory (default: the active model) and warm it up."""
-    from core.model import ToxicityClassifier
-    from core.paths import active_model_dir
+    from core.model.classifier import ToxicityClassifier
+    from core.registry import active_model_dir
 
     directory = model_dir or active_model_dir()
     if not directory.exists():

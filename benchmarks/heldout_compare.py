@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from core.datasets import DEFAULT_DATA_DIR, load_all  # noqa: E402
-from core.model import ToxicityClassifier  # noqa: E402
+from core.model.classifier import ToxicityClassifier  # noqa: E402
+from core.training.datasets import DEFAULT_DATA_DIR, load_all  # noqa: E402
 
 
 def paired_auc_differences(

@@ -25,11 +25,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from core.datasets import DEFAULT_DATA_DIR, load_all  # noqa: E402
-from core.model import ToxicityClassifier  # noqa: E402
-from core.model_checks import functional_check, templated_identity_check  # noqa: E402
-from core.set_checks import set_checks  # noqa: E402
-from core.training import evaluate_sets  # noqa: E402
+from core.model.classifier import ToxicityClassifier  # noqa: E402
+from core.training.checks import functional_check, templated_identity_check  # noqa: E402
+from core.training.datasets import DEFAULT_DATA_DIR, load_all  # noqa: E402
+from core.training.pipeline import evaluate_sets  # noqa: E402
+from core.training.set_checks import set_checks  # noqa: E402
 
 
 def figures(model_dir: Path, sets: list) -> dict:

@@ -44,7 +44,7 @@ CHROMIUM_ARGS = [
 
 sys.path.insert(0, str(ROOT))
 
-from core.paths import active_model_dir  # noqa: E402
+from core.registry import active_model_dir  # noqa: E402
 
 
 def build_csv(rows: int, path: Path, seed: int = 0) -> Path:

@@ -4,6 +4,7 @@ Layout under the registry root (default ``~/.modlens/models``, or ``$MODLENS_HOM
 
     versions/v1/ ...    model directories (``model.keras``, ``metadata.json``, ``model_card.md``)
     active.json         {"version": 1}
+    counter.json        {"last": 3}: the highest number ever given, so a number is never reused
 
 Version 0 is the bundled ``assets/model/``: always present, read-only. Every write
 is a rename of a fully written temporary file or directory, and the active pointer
@@ -18,18 +19,26 @@ import fcntl
 import json
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from core.errors import ModLensError
-from core.model_io import METADATA_FILE, read_metadata
-from core.paths import DEFAULT_MODEL_DIR
+from core.errors import ModelError, ModLensError
+from core.io.atomic import atomic_write_text
+from core.io.targets import refuse_dangerous_folder
+from core.model.artifact import MODEL_FILES
+from core.model.metadata import METADATA_FILE, ModelMetadata, read_metadata, write_metadata
+from core.paths import DEFAULT_MODEL_DIR, MODEL_ENV
+
+if TYPE_CHECKING:
+    from core.store.roles import Actor
 
 HOME_ENV = "MODLENS_HOME"
 ACTIVE_FILE = "active.json"
+COUNTER_FILE = "counter.json"
 
 
 def default_root() -> Path:
@@ -38,9 +47,25 @@ def default_root() -> Path:
     return (Path(home) if home else Path.home() / ".modlens") / "models"
 
 
+def active_model_dir() -> Path:
+    """The model used when none is given.
+
+    ``$MODLENS_MODEL`` if set (a model directory), else the registry's active version,
+    which is the bundled default model until another version is activated.
+    """
+    override = os.environ.get(MODEL_ENV)
+    if override:
+        return Path(override)
+    return ModelRegistry().active_dir()
+
+
 @dataclass(frozen=True)
 class ModelVersion:
-    """One registered model version."""
+    """One registered model version.
+
+    ``metadata`` is None and ``error`` says why when the version's ``metadata.json``
+    is missing or damaged; such a version is still listed, so it can be seen and deleted.
+    """
 
     version: int
     path: Path
@@ -48,9 +73,11 @@ class ModelVersion:
     created: str
     labels: tuple[str, ...]
     thresholds: Mapping[str, float]
-    headline: Mapping[str, float]
+    headline: Mapping[str, float | None]
     active: bool
     read_only: bool
+    metadata: ModelMetadata | None = None
+    error: str | None = None
 
 
 class ModelRegistry:
@@ -105,31 +132,44 @@ class ModelRegistry:
     def _describe(self, version: int, active: int) -> ModelVersion:
         path = self.bundled if version == 0 else self.versions_dir / f"v{version}"
         try:
-            meta: dict[str, Any] = read_metadata(path)
-        except ModLensError:
-            meta = {"name": "(missing or damaged)", "labels": []}
+            meta: ModelMetadata | None = read_metadata(path)
+            error = None
+        except ModLensError as exc:
+            meta, error = None, str(exc)
         return ModelVersion(
             version=version,
             path=path,
-            name=str(meta.get("name", "")),
-            created=str(meta.get("created", "")),
-            labels=tuple(meta.get("labels", [])),
-            thresholds=dict(meta.get("thresholds", {})),
-            headline=dict(meta.get("headline", {})),
+            name=meta.name if meta else "(damaged)",
+            created=meta.created if meta else "",
+            labels=meta.labels if meta else (),
+            thresholds=dict(meta.thresholds) if meta else {},
+            headline=dict(meta.headline) if meta else {},
             active=version == active,
             read_only=version == 0,
+            metadata=meta,
+            error=error,
         )
 
     # -- changes ------------------------------------------------------------------------
     def add(self, model_dir: Path, *, activate: bool = False) -> int:
-        """Copy a saved model directory in as the next version; returns its number."""
-        read_metadata(Path(model_dir))
+        """Copy a saved model directory in as the next version; returns its number.
+
+        Only the regular files a model directory needs are copied (``model.keras``,
+        ``metadata.json``, ``model_card.md``); a symbolic link among them is refused,
+        so nothing outside the directory can be pulled into the registry.
+        """
+        model_dir = Path(model_dir)
+        _refuse_links(model_dir)
+        read_metadata(model_dir)
         with self._lock():
             self.versions_dir.mkdir(parents=True, exist_ok=True)
             version = self._next_version()
             staging = Path(tempfile.mkdtemp(prefix=".incoming-", dir=self.versions_dir))
             try:
-                shutil.copytree(model_dir, staging / "model")
+                (staging / "model").mkdir()
+                for name in MODEL_FILES:
+                    if (model_dir / name).exists():  # read_metadata checked metadata.json; load checks the rest
+                        _copy_regular_file(model_dir / name, staging / "model" / name)
                 os.replace(staging / "model", self.versions_dir / f"v{version}")
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
@@ -138,64 +178,110 @@ class ModelRegistry:
         return version
 
     def save(
-        self, clf: Any, *, metadata: Mapping[str, Any] | None = None, card: str = "", activate: bool = False
+        self,
+        clf: Any,
+        *,
+        metadata: Mapping[str, Any] | None = None,
+        card: str = "",
+        activate: bool = False,
+        actor: Actor | None = None,
+        database: str | None = None,
     ) -> int:
-        """Save a fitted classifier as the next version (atomically); returns its number."""
+        """Save a fitted classifier as the next version (atomically); returns its number.
+
+        With an ``actor``, recorded as ``model_train`` (admins only), as :meth:`activate` is.
+        """
+        audit = _Audit(actor, database)
         with self._lock():
             self.versions_dir.mkdir(parents=True, exist_ok=True)
             version = self._next_version()
             clf.save(self.versions_dir / f"v{version}", metadata=dict(metadata or {}), card=card)
             if activate:
                 self._write_active(version)
+        name = str(dict(metadata or {}).get("name", ""))
+        audit.record("model_train", version, after={"version": version, "name": name, "activated": activate})
         return version
 
-    def activate(self, version: int) -> None:
-        """Make ``version`` the one scoring uses everywhere."""
+    def activate(self, version: int, *, actor: Actor | None = None, database: str | None = None) -> None:
+        """Make ``version`` the one scoring uses everywhere.
+
+        With an ``actor`` the change needs the admin role and is recorded in the audit log
+        of ``database`` (default database when None); without one no database is touched.
+        """
+        audit = _Audit(actor, database)
         with self._lock():
             self.path_of(version)
+            before = self.active_version()
             self._write_active(version)
+        audit.record("model_activate", version, before={"version": before}, after={"version": version})
 
-    def delete(self, version: int) -> None:
-        """Delete a version (not 0, and not the active one)."""
+    def delete(self, version: int, *, actor: Actor | None = None, database: str | None = None) -> None:
+        """Delete a version (not 0, and not the active one); audited as :meth:`activate` is."""
         if version == 0:
             raise ModLensError("Version 0 is the bundled default model and cannot be deleted.")
+        audit = _Audit(actor, database)
         with self._lock():
             path = self.path_of(version)
             if self.active_version() == version:
                 raise ModLensError(f"Version {version} is active. Activate another version first.")
+            foreign = sorted(p.name for p in path.iterdir() if p.name not in MODEL_FILES or p.is_symlink())
+            if foreign:
+                raise ModelError(
+                    f"Version {version} ({path}) holds files ModLens did not write ({', '.join(foreign[:5])}); "
+                    "it was not deleted. Move those files away first."
+                )
+            described = self._describe(version, self.active_version())
             trash = self.versions_dir / f".deleted-v{version}-{os.getpid()}"
             os.replace(path, trash)
-            shutil.rmtree(trash, ignore_errors=True)
+            for name in MODEL_FILES:
+                with contextlib.suppress(FileNotFoundError):
+                    (trash / name).unlink()
+            trash.rmdir()
+        audit.record("model_delete", version, before={"name": described.name, "created": described.created})
 
-    def set_thresholds(self, version: int, thresholds: Mapping[str, float]) -> None:
-        """Store new per-label thresholds in a version's metadata (atomically)."""
+    def set_thresholds(
+        self,
+        version: int,
+        thresholds: Mapping[str, float],
+        *,
+        actor: Actor | None = None,
+        database: str | None = None,
+    ) -> None:
+        """Store new per-label thresholds in a version's metadata (atomically); audited as :meth:`activate` is."""
         if version == 0:
             raise ModLensError(
                 "Version 0 is the bundled model and read-only. Save the thresholds as a new version instead."
             )
+        audit = _Audit(actor, database)
         with self._lock():
-            path = self.path_of(version) / METADATA_FILE
-            metadata = json.loads(path.read_text(encoding="utf-8"))
-            unknown = set(thresholds) - set(metadata["labels"])
-            if unknown:
-                raise ModLensError(f"Unknown label(s) {', '.join(sorted(unknown))}; labels are {metadata['labels']}.")
-            metadata["thresholds"] = {**metadata["thresholds"], **{k: float(v) for k, v in thresholds.items()}}
-            _atomic_write(path, json.dumps(metadata, indent=2) + "\n")
+            path = self.path_of(version)
+            metadata = read_metadata(path)
+            updated = metadata.with_thresholds(thresholds)
+            write_metadata(path, updated)
+        audit.record("threshold_change", version, before=dict(metadata.thresholds), after=dict(updated.thresholds))
 
     # -- internals ----------------------------------------------------------------------
     def _next_version(self) -> int:
+        """The next number: above every version present and every number ever given (persisted first)."""
         numbers = [
             int(p.name[1:]) for p in self.versions_dir.iterdir() if p.name.startswith("v") and p.name[1:].isdigit()
         ]
-        return max(numbers, default=0) + 1
+        try:
+            last = int(json.loads((self.root / COUNTER_FILE).read_text())["last"])
+        except (OSError, ValueError, KeyError, TypeError):
+            last = 0
+        version = max([last, *numbers]) + 1
+        atomic_write_text(self.root / COUNTER_FILE, json.dumps({"last": version}) + "\n")
+        return version
 
     def _write_active(self, version: int) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
-        _atomic_write(self.root / ACTIVE_FILE, json.dumps({"version": version}) + "\n")
+        atomic_write_text(self.root / ACTIVE_FILE, json.dumps({"version": version}) + "\n")
 
     @contextlib.contextmanager
     def _lock(self) -> Iterator[None]:
-        """Serialise writers across processes with an advisory file lock."""
+        """Serialise writers across processes with an advisory file lock (in a root that is safe to fill)."""
+        refuse_dangerous_folder(self.root, what="model registry")
         self.root.mkdir(parents=True, exist_ok=True)
         with open(self.root / ".lock", "w") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
@@ -205,16 +291,81 @@ class ModelRegistry:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    """Write a small file by writing a temporary sibling, syncing it and renaming it over."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+class _Audit:
+    """Checks an actor's right to manage models up front and records the change afterwards.
+
+    Without an actor it does nothing, so the registry works without a database.
+    """
+
+    def __init__(self, actor: Actor | None, database: str | None) -> None:
+        self.actor = actor
+        self.database = database
+        if actor is not None:
+            from core.store.access import authorize
+            from core.store.connect import open_database
+            from core.store.roles import Permission
+
+            self.db = open_database(database)
+            with self.db.read() as session:
+                authorize(session, actor, Permission.MANAGE_MODELS)
+
+    def record(self, action: str, version: int, **change: Mapping[str, Any]) -> None:
+        """Record ``action`` on model ``version`` (after the change is on disk)."""
+        if self.actor is None:
+            return
+        from core.store.audit import record_audit
+        from core.store.roles import Permission
+
+        record_audit(self.db, self.actor, action, "model", version, permission=Permission.MANAGE_MODELS, **change)
+
+
+def model_version_label(directory: Path, registry: ModelRegistry | None = None) -> str:
+    """How batches and decisions name the model: ``v3 modlens-default-v3 (2026-11-29T13:56:27+00:00)``.
+
+    The ``vN`` prefix is there when ``directory`` is a version of the registry.
+    """
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+        meta = read_metadata(Path(directory))
+    except ModLensError:
+        meta = {}
+    label = f"{meta.get('name') or Path(directory).name} ({meta.get('created', 'unknown date')})"
+    try:
+        target = Path(directory).resolve()
+        for version in (registry or ModelRegistry()).list():
+            if version.path.resolve() == target:
+                return f"v{version.version} {label}"
+    except OSError:
+        pass
+    return label
+
+
+def _refuse_links(model_dir: Path) -> None:
+    """Raise when the model directory, or a file it must hold, is a symbolic link (or a link loop)."""
+    for path in (model_dir, *(model_dir / name for name in MODEL_FILES)):
+        if path.is_symlink():
+            try:
+                path.resolve(strict=True)
+            except (OSError, RuntimeError) as exc:
+                raise ModelError(
+                    f"'{path}' is a symbolic link that leads nowhere (a loop?). Give the real folder."
+                ) from exc
+            if path != model_dir:
+                raise ModelError(
+                    f"'{path}' is a symbolic link. A model directory must hold its own files; copy the real file "
+                    "in place of the link, then add the directory again."
+                )
+
+
+def _copy_regular_file(source: Path, target: Path) -> None:
+    """Copy one regular file without following a link planted after the check."""
+    try:
+        fd = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        raise ModelError(f"Cannot copy '{source}': {exc.strerror} (a symbolic link?). Give a model directory.") from exc
+    with os.fdopen(fd, "rb") as src:
+        if not stat.S_ISREG(os.fstat(src.fileno()).st_mode):
+            raise ModelError(f"'{source}' is not a regular file. Give a model directory written by ModLens.")
+        with open(target, "wb") as dst:
+            shutil.copyfileobj(src, dst)
+            dst.flush()
+            os.fsync(dst.fileno())

@@ -10,7 +10,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
-from core.posts import Posts
+from core.io.posts import Posts
 
 CHUNK_SIZE = 16_384
 """Posts per chunk: memory stays flat however long the file is."""

@@ -5,31 +5,32 @@ page), or type one: each label's score against its threshold, the post with
 every word shaded by its SHAP attribution, the strongest words, a faithfulness
 check, occlusion of a picked word and what-if edits. Below, the top words of
 each label over the flagged posts, computed in the background with a Stop
-button. Sections live in :mod:`ui.explain_view`.
+button. Sections live in :mod:`ui.sections.explain`.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from ui import explain_view, shell, state
+from ui import shell
+from ui.components import model_loader, thresholds
+from ui.sections.explain import attributions, global_run, occlusion, post_picker, what_if
+from ui.services import session
 
 shell.require_app()
 
 st.title("Explain")
 st.caption("See which words drive a post's scores: SHAP token attributions of the model, per label.")
+model, version = model_loader.active_model_or_stop()
+result = session.last_result()
+chosen = thresholds.chosen(model.labels_, model.thresholds_)
 
-loaded = explain_view.load_model()
-if loaded is None:
-    st.stop()
-model, version = loaded
-result = state.get(state.RESULT)
-thresholds = state.thresholds(model.labels_, model.thresholds_)
-
-post = explain_view.pick_post(result)
+post = post_picker.pick_post(result)
 if post is not None:
-    explain_view.explain_section(post, model, version, thresholds)
-    explain_view.what_if_section(post, model, version, thresholds)
+    explained = attributions.explain_section(post, model, version, chosen)
+    if explained is not None:
+        occlusion.occlusion_section(post.text, explained, model)
+    what_if.what_if_section(post, model, version, chosen)
 if result is not None:
     st.divider()
-    explain_view.global_section(result, model, version)
+    global_run.global_section(result, model, version)

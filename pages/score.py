@@ -4,46 +4,37 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.errors import ModLensError
-from ui import render, resources, score_view, shell, state
+from ui import shell
+from ui.components import model_loader, thresholds
+from ui.sections.score import charts, export, metrics, scoring, summary, table, truth
+from ui.sections.score import input as score_input
+from ui.services import session
 
 shell.require_app()
 
 st.title("Score posts")
+model, _ = model_loader.active_model_or_stop()
 
-try:
-    with st.spinner("Loading the model (once per server)..."):
-        model = resources.get_model()
-except ModLensError as exc:
-    render.error(str(exc))
-    st.stop()
+posts = score_input.new_posts()
+if posts is not None:
+    scoring.accept(posts)
+scoring.scoring_section(model)
+score_input.error_section()
 
-new_posts = score_view.input_section()
-if new_posts is None:
-    new_posts = score_view.column_picker()
-if new_posts is not None:
-    score_view.accept(new_posts)
-score_view.scoring_section(model)
-score_view.error_section()
-
-result = state.get(state.RESULT)
+result = session.last_result()
 if result is None:
     st.info("Upload a file, use the sample posts or paste a few posts to see scores.", icon=":material/upload_file:")
     st.stop()
 
 st.header("Results")
-source = result.posts.source_name or "posts"
-took = f" in {result.seconds:.1f} s" if result.seconds >= 0.1 else ""
-st.caption(render.escape_markdown(f"{source}: {len(result):,} posts, scored by {result.model_name}{took}"))
-for message in result.posts.notes:
-    render.note(message)
-thresholds = score_view.threshold_sliders(result)
-table = result.flagged(thresholds)
-score_view.summary_section(table, result.labels)
-truth = score_view.truth_pickers(result)
-score_view.metrics_section(result, truth, thresholds)
-score_view.table_section(result, table)
+summary.source_caption(result)
+chosen = thresholds.score_sliders(result)
+flagged = result.flagged(chosen)
+summary.summary_section(flagged, result.labels)
+labelled = truth.truth_pickers(result)
+metrics.metrics_section(result, labelled, chosen)
+table.table_section(result, flagged)
 st.subheader("Score distributions")
-score_view.charts_section(result, truth, thresholds)
+charts.charts_section(result, labelled, chosen)
 st.subheader("Export")
-score_view.export_section(result, thresholds)
+export.export_section(result, chosen)

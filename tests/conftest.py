@@ -53,8 +53,8 @@ def _isolated_registry(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real two-label model directory, trained in a few seconds."""
-    from core.config import preset
-    from core.model import ToxicityClassifier
+    from core.model.classifier import ToxicityClassifier
+    from core.model.config import preset
 
     texts, labels = tiny_corpus()
     config = preset("default").with_overrides(

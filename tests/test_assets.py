@@ -196,9 +196,9 @@ def test_functional_expected_labels(cases: pd.DataFrame) -> None:
 
 def test_training_material_is_kept_apart_from_evaluation(cases: pd.DataFrame, templates: pd.DataFrame) -> None:
     """Augmentation and contrast templates never repeat an evaluation template or a functional case."""
-    from core.contrast import ContrastConfig, contrast_frame
-    from core.debias import DebiasConfig, augmentation_frame
-    from core.dedup import text_key
+    from core.training.contrast import ContrastConfig, contrast_frame
+    from core.training.debias import DebiasConfig, augmentation_frame
+    from core.training.dedup import text_key
 
     augmentation = _load("debias_templates.csv")
     contrast = _load("contrast_templates.csv")

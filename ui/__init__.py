@@ -1,15 +1,15 @@
-"""Streamlit helpers of the ModLens dashboard.
+"""The ModLens dashboard (Streamlit), in three layers under thin pages.
 
-Pages in ``pages/`` stay thin: they read widgets, call :mod:`core` through
-these helpers, and render.
+* ``pages/*.py``: one script per page, calling its sections top to bottom.
+* :mod:`ui.sections`: one package per page, one module per section; each owns the
+  session-state keys of its widgets.
+* :mod:`ui.components`: widgets that several pages use (upload and column pickers,
+  scoring progress, threshold sliders, version picker, model loader, safe text).
+* :mod:`ui.services`: the work without widgets (models, scoring, explanations, bias,
+  labelled data, training), cached with ``st.cache_*``; tested directly.
+* :mod:`ui.shell` (page config, navigation, the page guard) and :mod:`ui.state`
+  (session-state primitives; it owns no key).
 
-* :mod:`ui.shell`: page config, the page list with URL paths, the page guard.
-* :mod:`ui.state`: the one owner of session-state keys.
-* :mod:`ui.resources`: the cached model and cached, background scoring.
-* :mod:`ui.render`: safe rendering of hostile text.
-* :mod:`ui.score_view`: the Score page's sections.
-* :mod:`ui.bias_view`: the Bias page's sections (and their cached computations).
-* :mod:`ui.inputs`, :mod:`ui.results`: logic without Streamlit (tested directly).
-* :mod:`ui.model_view`: the Model page's sections; :mod:`ui.model_data` its logic without
-  Streamlit; :mod:`ui.training_job` / :mod:`ui.training_process` the background training.
+Imports only go downwards (pages -> sections -> components -> services -> ``core``);
+``tests/test_imports.py`` checks it. See ``ARCHITECTURE.md``.
 """

@@ -22,6 +22,8 @@ import streamlit as st
 
 from ui import state
 
+STARTED = "modlens.shell_started"
+"""True once a page of this session has run (see :func:`require_app`)."""
 PAGE_CONFIG: dict[str, Any] = {"page_title": "ModLens", "page_icon": ":material/policy:", "layout": "wide"}
 
 
@@ -47,8 +49,8 @@ def _legacy_pages_mode() -> bool:
 
 def require_app() -> None:
     """Make sure this page runs inside the shell, even when Streamlit ran it without ``app.py``."""
-    first_run = not state.get(state.SHELL_STARTED, False)
-    state.put(state.SHELL_STARTED, True)
+    first_run = not state.get(STARTED, False)
+    state.put(STARTED, True)
     if not _legacy_pages_mode():
         return
     st.set_page_config(**PAGE_CONFIG)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.errors import ConfigError
+
 __all__ = ["BiasConfig"]
 
 
@@ -43,13 +45,16 @@ class BiasConfig:
     overall_weight: float = 0.25
 
     def __post_init__(self) -> None:
+        """Reject settings out of range (NaN included), saying what is allowed."""
+        if not isinstance(self.threshold, int | float) or not 0.0 <= self.threshold <= 1.0:
+            raise ConfigError(f"threshold must be a number from 0 to 1, not {self.threshold!r}.")
         if self.n_bootstrap < 0:
-            raise ValueError(f"n_bootstrap must be >= 0, got {self.n_bootstrap}")
+            raise ConfigError(f"n_bootstrap (bootstrap resamples) must be 0 or more, not {self.n_bootstrap}.")
         if self.min_group_size < 1:
-            raise ValueError(f"min_group_size must be >= 1, got {self.min_group_size}")
+            raise ConfigError(f"min_group_size must be at least 1, not {self.min_group_size}.")
         if not 0.0 < self.confidence < 1.0:
-            raise ValueError(f"confidence must be in (0, 1), got {self.confidence}")
+            raise ConfigError(f"confidence must be between 0 and 1 (e.g. 0.95), not {self.confidence}.")
         if self.power == 0:
-            raise ValueError("power must be non-zero")
+            raise ConfigError("power (of the final bias metric's generalised mean) must not be 0; Jigsaw uses -5.")
         if not 0.0 <= self.overall_weight <= 1.0:
-            raise ValueError(f"overall_weight must be in [0, 1], got {self.overall_weight}")
+            raise ConfigError(f"overall_weight must be from 0 to 1 (Jigsaw uses 0.25), not {self.overall_weight}.")

@@ -17,6 +17,7 @@ import pandas as pd
 from core.bias.inputs import OVERALL
 from core.bias.lexicon import Lexicon, TermMatch, find_terms
 from core.bias.templates import ScoreFn, score_unique
+from core.errors import InputError
 
 __all__ = ["counterfactual_gap", "counterfactual_scores", "largest_changes", "swap_variants"]
 
@@ -133,7 +134,9 @@ def counterfactual_scores(
     else:
         originals = np.asarray(original_scores, dtype=np.float64).ravel()
         if originals.shape[0] != len(texts):
-            raise ValueError("original_scores must have one score per text")
+            raise InputError(
+                f"original_scores has {originals.shape[0]} scores for {len(texts)} texts; give one score per text."
+            )
         scores = score_unique(score_fn, variants["text"].tolist())
     out = variants.assign(original_score=originals[posts], score=scores)
     out["change"] = out["score"] - out["original_score"]

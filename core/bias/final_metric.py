@@ -7,6 +7,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from core.bias.inputs import OVERALL
+from core.errors import InputError
 
 __all__ = ["final_bias_metric", "overall_auc", "power_mean"]
 
@@ -33,7 +34,7 @@ def overall_auc(table: pd.DataFrame) -> float:
     """The overall AUC: ``subgroup_auc`` of the ``overall`` row."""
     rows = table.loc[table["group"] == OVERALL, "subgroup_auc"]
     if rows.empty:
-        raise ValueError(f"table has no '{OVERALL}' row")
+        raise InputError(f"The bias table has no '{OVERALL}' row. Compute it with core.bias.bias_metrics.")
     return float(rows.iloc[0])
 
 

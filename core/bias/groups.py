@@ -11,8 +11,8 @@ import pandas as pd
 from core.bias.inputs import OVERALL
 from core.bias.lexicon import Lexicon, normalise_term
 from core.errors import ModLensError
-from core.labels import POSITIVE_FRACTION, parse_labels
-from core.posts import describe_columns
+from core.io.labels import POSITIVE_FRACTION, parse_labels
+from core.io.posts import describe_columns
 
 __all__ = ["IdentityMatches", "groups_from_columns", "match_identities"]
 

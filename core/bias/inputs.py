@@ -14,6 +14,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from core.bias.ranking import tie_blocks
+from core.errors import InputError
 
 __all__ = ["OVERALL", "Prepared", "prepare"]
 
@@ -58,20 +59,25 @@ class Prepared:
 
 def _group_matrix(groups: pd.DataFrame, n: int) -> tuple[list[str], np.ndarray]:
     if not isinstance(groups, pd.DataFrame):
-        raise TypeError("groups must be a pandas DataFrame of booleans (rows x groups)")
+        raise InputError(
+            "Identity groups must be a table (DataFrame) of true/false, one row per post and one column per group."
+        )
     if len(groups) != n:
-        raise ValueError(f"groups has {len(groups)} rows but there are {n} scores")
+        raise InputError(
+            f"The identity groups have {len(groups)} rows but there are {n} scores; give one row per post."
+        )
     names = [str(c) for c in groups.columns]
     if len(set(names)) != len(names):
-        raise ValueError("group names must be unique")
+        raise InputError("Identity group names must be unique; rename the repeated group columns.")
     if OVERALL in names:
-        raise ValueError(f"'{OVERALL}' is reserved for the row covering all posts")
+        raise InputError(f"'{OVERALL}' is reserved for the row covering all posts; rename that group column.")
     values = groups.to_numpy()
     if values.dtype != bool:
         numeric = pd.DataFrame(groups).apply(pd.to_numeric, errors="coerce").to_numpy(float)
         if not np.isin(numeric, (0.0, 1.0)).all():
-            raise ValueError(
-                "groups must hold booleans or 0/1; convert fractions with core.bias.groups.groups_from_columns"
+            raise InputError(
+                "Identity groups must hold booleans or 0/1; choose group columns of 0/1 or true/false "
+                "(fractions are converted by core.bias.groups.groups_from_columns)."
             )
         values = numeric == 1.0
     return names, values.reshape(n, len(names))
@@ -101,10 +107,12 @@ def prepare(y_true: npt.ArrayLike | None, y_score: npt.ArrayLike, groups: pd.Dat
     if y_true is not None:
         raw = np.asarray(y_true, dtype=np.float64).ravel()
         if raw.shape != score.shape:
-            raise ValueError(f"y_true has {raw.shape[0]} values but y_score has {score.shape[0]}")
+            raise InputError(f"There are {raw.shape[0]} labels but {score.shape[0]} scores; give one label per post.")
         keep &= ~np.isnan(raw)
         if not np.isin(raw[keep], (0.0, 1.0)).all():
-            raise ValueError("y_true must be 0/1 (NaN for missing)")
+            raise InputError(
+                "Labels must be 0/1 (empty for missing); choose a label column of 0/1, true/false or fractions."
+            )
         label = raw == 1.0
     keys = [members[keep, j] for j in range(members.shape[1] - 1, -1, -1)]
     if label is not None:

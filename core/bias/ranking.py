@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from core.errors import InputError
+
 __all__ = ["auc", "below_weight", "tie_blocks"]
 
 
@@ -95,12 +97,12 @@ def auc(
     y = np.asarray(y_true, dtype=bool)
     s = np.asarray(y_score, dtype=np.float64)
     if y.shape != s.shape or y.ndim != 1:
-        raise ValueError("y_true and y_score must be 1-d arrays of the same length")
+        raise InputError("Labels and scores must be two lists of the same length, one value per post.")
     w = np.ones(s.shape[0]) if sample_weight is None else np.asarray(sample_weight, float)
     single = w.ndim == 1
     w = np.atleast_2d(w)
     if w.shape[1] != s.shape[0]:
-        raise ValueError("sample_weight must have one column per score")
+        raise InputError("sample_weight must have one column per score.")
     order = np.argsort(s, kind="stable")
     start, end = tie_blocks(s[order])
     w, y = w[:, order], y[order]

@@ -19,7 +19,7 @@ import pandas as pd
 from core.bias.inputs import OVERALL
 from core.bias.lexicon import Lexicon
 from core.bias.ranking import auc
-from core.errors import ModLensError
+from core.errors import ConfigError, ModelError, ModLensError
 
 __all__ = [
     "TEMPLATES_PATH",
@@ -102,7 +102,9 @@ def score_unique(score_fn: ScoreFn, texts: Sequence[str]) -> np.ndarray:
     unique, inverse = np.unique(np.asarray(list(texts), dtype=object), return_inverse=True)
     scores = np.asarray(score_fn([str(t) for t in unique]), dtype=np.float64).ravel()
     if scores.shape[0] != unique.shape[0]:
-        raise ValueError(f"score_fn returned {scores.shape[0]} scores for {unique.shape[0]} texts")
+        raise ModelError(
+            f"The model returned {scores.shape[0]} scores for {unique.shape[0]} texts; it must score each text once."
+        )
     return scores[inverse]
 
 
@@ -126,7 +128,7 @@ def summarise_templates(scored: pd.DataFrame, *, by: str = "term") -> pd.DataFra
 
     """
     if by not in ("term", "group"):
-        raise ValueError("by must be 'term' or 'group'")
+        raise ConfigError(f"by must be 'term' or 'group', not {by!r}.")
     keys = ["group", "term", "terms"] if by == "term" else ["group"]
 
     def summary(block: pd.DataFrame) -> pd.Series:

@@ -201,8 +201,8 @@ def report_text(table: pd.DataFrame, config: BiasConfig, *, label: str = "") -> 
 
 def run(args: argparse.Namespace) -> int:
     """Read the posts, score them with the model and print the bias report."""
-    from core.cli.common import label_index, load_model_from_args
-    from core.posts import read_posts
+    from core.cli.common import label_index, load_model_from_args, print_notes
+    from core.io.posts import read_posts
     from core.scoring import score_texts
 
     if args.threshold is not None and not 0.0 <= args.threshold <= 1.0:
@@ -210,6 +210,7 @@ def run(args: argparse.Namespace) -> int:
     if args.bootstrap < 0 or args.min_group_size < 1:
         raise ModLensError("--bootstrap must be >= 0 and --min-group-size >= 1.")
     posts = read_posts(args.input, text_col=args.text_col, label_cols=[args.label_col])
+    print_notes(posts.notes)
     groups = identity_groups(posts.frame, posts.texts, parse_group_cols(args.group_cols))
     model = load_model_from_args(args)
     wanted = args.label or (args.label_col if args.label_col in model.labels_ else None)

@@ -7,8 +7,8 @@ import json
 import math
 from pathlib import Path
 
-from core.cli.common import add_model_option, add_text_col_option, label_index, load_model_from_args
-from core.posts import read_posts
+from core.cli.common import add_model_option, add_text_col_option, label_index, load_model_from_args, print_notes
+from core.io.posts import read_posts
 from core.scoring import score_texts
 
 
@@ -32,9 +32,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Score the file and print n, positives, ROC AUC, PR AUC, precision, recall, F1."""
-    from core.evaluation import evaluate_scores  # scikit-learn: imported only by the command that needs it
+    from core.evaluation.metrics import evaluate_scores  # scikit-learn: imported only by the command that needs it
 
     posts = read_posts(args.input, text_col=args.text_col, label_cols=[args.label_col])
+    print_notes(posts.notes)
     model = load_model_from_args(args)
     column = label_index(model, args.label)
     label = model.labels_[column]

@@ -24,11 +24,13 @@ from typing import Any, TextIO
 
 import pandas as pd
 
+from core.cli.common import printable
 from core.errors import ModLensError
 from core.explain.config import ExplainConfig
 from core.explain.predict import PredictFn
 from core.explain.progress import ProgressFn
-from core.export import write_table
+from core.io.export import write_table
+from core.io.targets import check_output_file
 
 ROW_COLUMNS = ["row", "label", "token", "start", "end", "value"]
 
@@ -80,15 +82,18 @@ def run(args: argparse.Namespace) -> int:
         common.label_index(model, args.label)
     if args.text is not None:
         report = text_report(args.text, model.predict_proba, labels, label=args.label, config=config)
+        common.print_notes(report["notes"])
         if args.json:
             print(json.dumps(report, ensure_ascii=False, indent=2))
         else:
             print(format_text_report(report))
         return 0
 
-    from core.posts import read_posts
+    from core.io.posts import read_posts
 
     posts = read_posts(args.input, text_col=getattr(args, "text_col", None))
+    common.print_notes(posts.notes)
+    notes: list[str] = []
     table = explain_rows(
         posts.texts,
         model.predict_proba,
@@ -97,8 +102,10 @@ def run(args: argparse.Namespace) -> int:
         limit=args.limit,
         config=config,
         progress=stderr_progress(sys.stderr),
+        notes=notes,
     )
-    write_table(table, args.output)
+    common.print_notes(notes)
+    write_table(table, args.output, inputs=(args.input,))
     n_posts = len(posts.texts) if args.limit is None else min(args.limit, len(posts.texts))
     print(f"Wrote {len(table)} token rows for {n_posts} posts to {args.output}.")
     return 0
@@ -117,17 +124,7 @@ def _check_args(args: argparse.Namespace) -> None:
             raise ModLensError("--json only applies with --text; the INPUT form writes a table with -o.")
         if args.limit is not None and args.limit < 1:
             raise ModLensError(f"--limit must be at least 1, not {args.limit}.")
-        _check_output(Path(args.output))
-
-
-def _check_output(path: Path) -> None:
-    """Fail before the (long) explanation run if the output cannot be written."""
-    from core.export import OUTPUT_SUFFIXES
-
-    if path.suffix.lower() not in OUTPUT_SUFFIXES:
-        raise ModLensError(f"Cannot write '{path.name}': use an output ending in {', '.join(OUTPUT_SUFFIXES)}.")
-    if not path.parent.exists():
-        raise ModLensError(f"Folder '{path.parent}' does not exist. Create it or choose another output path.")
+        check_output_file(Path(args.output), inputs=(args.input,))  # before the (long) run, not after
 
 
 def text_report(
@@ -164,12 +161,7 @@ def text_report(
                 ],
             }
         )
-    return {"text": text, "labels": entries}
-
-
-def _printable(token: str) -> str:
-    """Token with control characters escaped, so a hostile post cannot drive the terminal."""
-    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in token)
+    return {"text": text, "labels": entries, "notes": list(result.notes)}
 
 
 def format_text_report(report: dict[str, Any]) -> str:
@@ -185,7 +177,7 @@ def format_text_report(report: dict[str, Any]) -> str:
         lines.append(f"  {'start':>5} {'end':>5} {'value':>9}  token")
         for token in entry["tokens"]:
             lines.append(
-                f"  {token['start']:>5} {token['end']:>5} {token['value']:>+9.4f}  {_printable(token['token'])}"
+                f"  {token['start']:>5} {token['end']:>5} {token['value']:>+9.4f}  {printable(token['token'])}"
             )
     return "\n".join(lines)
 
@@ -199,8 +191,11 @@ def explain_rows(
     limit: int | None = None,
     config: ExplainConfig | None = None,
     progress: ProgressFn | None = None,
+    notes: list[str] | None = None,
 ) -> pd.DataFrame:
     """Tidy attribution table for the first ``limit`` texts (all when None).
+
+    ``notes``, when given, receives the explainer's notes (a post explained from its start only).
 
     Returns
     -------
@@ -214,6 +209,8 @@ def explain_rows(
 
     chosen = list(texts[:limit] if limit is not None else texts)
     result = explain_texts(chosen, predict_fn, labels, label=label, config=config, progress=progress)
+    if notes is not None:
+        notes.extend(result.notes)
     table = result.tokens.rename(columns={"post_id": "row"})
     return table[ROW_COLUMNS].reset_index(drop=True)
 

@@ -8,7 +8,8 @@ import math
 from pathlib import Path
 from typing import Any
 
-from core.registry import ModelRegistry
+from core.cli.common import printable
+from core.registry import ModelRegistry, ModelVersion
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -43,12 +44,7 @@ def run(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps([_version_json(v) for v in versions]))
         for v in [] if args.json else versions:
-            marker = "*" if v.active else " "
-            thresholds = ", ".join(f"{k}={t:.3f}" for k, t in v.thresholds.items())
-            print(
-                f"{marker} {v.version:>3}  {v.name:<28} {v.created:<26} {thresholds}"
-                + ("  (bundled)" if v.read_only else "")
-            )
+            print(_version_line(v))
     elif args.action == "activate":
         registry.activate(args.version)
         print(f"version {args.version} is now active")
@@ -64,13 +60,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _compare(registry: ModelRegistry, args: argparse.Namespace) -> None:
-    from core.cli.common import label_index
-    from core.evaluation import evaluate_scores
-    from core.model import ToxicityClassifier
-    from core.posts import read_posts
+    from core.cli.common import label_index, print_notes
+    from core.evaluation.metrics import evaluate_scores
+    from core.io.posts import read_posts
+    from core.model.classifier import ToxicityClassifier
     from core.scoring import score_texts
 
     posts = read_posts(args.data, text_col=args.text_col, label_cols=[args.label_col])
+    print_notes(posts.notes)
     truth = posts.labels(args.label_col)
     results: dict[str, Any] = {}
     for version in (args.a, args.b):
@@ -87,6 +84,17 @@ def _compare(registry: ModelRegistry, args: argparse.Namespace) -> None:
     for key in keys:
         a, b = results[str(args.a)][key], results[str(args.b)][key]
         print(f"{key:>10}  {_show(a):>10}  {_show(b):>10}")
+
+
+def _version_line(v: ModelVersion) -> str:
+    """One line of ``models list``; names and errors escaped so a model cannot drive the terminal."""
+    marker = "*" if v.active else " "
+    if v.error is not None:
+        return f"{marker} {v.version:>3}  (damaged: {printable(v.error)})"
+    thresholds = ", ".join(f"{printable(k)}={t:.3f}" for k, t in v.thresholds.items())
+    return f"{marker} {v.version:>3}  {printable(v.name):<28} {printable(v.created):<26} {thresholds}" + (
+        "  (bundled)" if v.read_only else ""
+    )
 
 
 def _show(value: object) -> str:
@@ -109,4 +117,5 @@ def _version_json(v: Any) -> dict[str, Any]:
         "active": v.active,
         "read_only": v.read_only,
         "path": str(v.path),
+        "error": v.error,
     }

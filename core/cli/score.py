@@ -8,9 +8,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from core.cli.common import add_model_option, add_text_col_option, load_model_from_args, progress_bar
+from core.cli.common import (
+    add_model_option,
+    add_text_col_option,
+    load_model_from_args,
+    print_notes,
+    progress_bar,
+)
+from core.io.posts import empty_posts_note
+from core.io.streaming import ChunkWriter, iter_posts
+from core.io.targets import check_output_file
 from core.scoring import ScoringProgress, score_posts
-from core.streaming import ChunkWriter, iter_posts
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -29,17 +37,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Read, score and write in chunks (memory stays flat); progress with posts/s on stderr."""
+    """Read, score and write in chunks (memory stays flat); progress with posts/s on stderr.
+
+    The output path is checked first (not the input, a writable folder, a known suffix),
+    then the input's first chunk is read, and only then the model loads.
+    """
+    output = args.output or args.input.with_name(args.input.stem + ".scored.csv")
+    check_output_file(output, inputs=(args.input,))
     chunks = iter_posts(args.input, text_col=args.text_col)
     first = next(chunks)
     model = load_model_from_args(args)
-    output = args.output or args.input.with_name(args.input.stem + ".scored.csv")
+    shown: set[str] = set()
+    empty = 0
     with (
-        ChunkWriter(output, raw=args.raw, metadata={"thresholds": model.thresholds_}) as writer,
+        ChunkWriter(output, raw=args.raw, metadata={"thresholds": model.thresholds_}, inputs=(args.input,)) as writer,
         progress_bar(None, desc="scoring") as bar,
     ):
         for posts in itertools.chain([first], chunks):
+            print_notes(posts.notes, shown)
+            empty += int(posts.empty_mask.sum())
             writer.write(score_posts(model, posts, progress=_advance(bar)))
+    print_notes([empty_posts_note(empty)] if empty else [], shown)
     return 0
 
 

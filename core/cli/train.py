@@ -7,10 +7,11 @@ import shlex
 import sys
 from pathlib import Path
 
-from core.config import preset
-from core.debias import DebiasConfig
-from core.errors import ModLensError
-from core.progress import TrainingProgress
+from core.errors import ConfigError, ModLensError
+from core.model.artifact import check_model_target
+from core.model.config import preset
+from core.model.progress import TrainingProgress
+from core.training.debias import DebiasConfig
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -31,7 +32,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--data-dir", type=Path, default=None, metavar="DIR", help="folder of public datasets (default ../shared/data)"
     )
-    parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="model directory to write")
+    parser.add_argument(
+        "--out", type=Path, required=True, metavar="DIR", help="model directory to write (a new folder)"
+    )
+    parser.add_argument(
+        "--overwrite", action="store_true", help="replace --out when it already holds a ModLens model (nothing else)"
+    )
     parser.add_argument("--preset", default="default", choices=["seed", "default"])
     parser.add_argument("--labels", default="toxic,hate", help="model labels, comma-separated (default toxic,hate)")
     parser.add_argument(
@@ -128,7 +134,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Train, evaluate per dataset and save; a progress bar per epoch on stderr."""
+    check_model_target(args.out, overwrite=args.overwrite)
     labels = tuple(label.strip() for label in args.labels.split(",") if label.strip())
+    if not labels:
+        raise ConfigError(f"--labels needs at least one label name (e.g. toxic,hate), not '{args.labels}'.")
     mapping = {}
     for item in args.label_col:
         label, sep, column = item.partition("=")
@@ -167,11 +176,11 @@ def run(args: argparse.Namespace) -> int:
             weight = -1.0
         weights[name] = weight
         if not sep or not name or not weight >= 0:
-            raise ModLensError(f"--dataset-weight '{item}' must be NAME=W with W a number >= 0, e.g. davidson=0.5.")
+            raise ConfigError(f"--dataset-weight '{item}' must be NAME=W with W a number >= 0, e.g. davidson=0.5.")
     if not 0 <= args.obfuscate < 1:
-        raise ModLensError(f"--obfuscate must be a share from 0 up to, not including, 1; not {args.obfuscate}.")
-    from core.contrast import ContrastConfig
-    from core.training import TrainingRequest, train  # TensorFlow and scikit-learn: only when training
+        raise ConfigError(f"--obfuscate must be a share from 0 up to, not including, 1; not {args.obfuscate}.")
+    from core.training.contrast import ContrastConfig
+    from core.training.pipeline import TrainingRequest, train  # TensorFlow and scikit-learn: only when training
 
     request = TrainingRequest(
         out=args.out,
@@ -196,6 +205,7 @@ def run(args: argparse.Namespace) -> int:
         config=config,
         name=args.name or args.out.name,
         command="python -m core " + " ".join(shlex.quote(a) for a in args.argv),
+        overwrite=args.overwrite,
     )
     clf = train(request, progress=_printer(), log=lambda line: print(line, file=sys.stderr))
     print(
@@ -212,7 +222,7 @@ def _seeds(value: str | None) -> tuple[int, ...]:
     try:
         return tuple(int(part) for part in value.split(",") if part.strip())
     except ValueError:
-        raise ModLensError(f"--seeds '{value}' must be integers separated by commas, e.g. 13,21,34.") from None
+        raise ConfigError(f"--seeds '{value}' must be integers separated by commas, e.g. 13,21,34.") from None
 
 
 def _printer():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.errors import ModLensError
+from core.errors import ConfigError
 
 MAX_EVALS_CAP = 20_000
 """Most model evaluations allowed per post (the 3,000-evaluation reference fits easily)."""
@@ -12,6 +12,8 @@ BATCH_SIZE_CAP = 1_000
 """Most masked texts scored per model call."""
 MAX_TOKENS_CAP = 2_000
 """Most tokens explained per post; building SHAP's partition tree is quadratic in tokens."""
+MAX_CHARS_CAP = 1_000_000
+"""Most characters of one post given to the explainer (each masked copy is a copy of the text)."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,12 @@ class ExplainConfig:
         Tokens explained per post. Tokens after this many stay in the text, are
         never removed and get no attribution, so one very long post cannot stall
         the explainer. The default model reads only its first 120 words anyway.
+    max_chars
+        Characters of a post given to the explainer; longer posts are cut, with a
+        note in :attr:`~core.explain.shap_values.Attributions.notes`. Every masked
+        variant SHAP scores is a copy of the text, so without this cap one 10 MB
+        post costs gigabytes. The default is twice the characters the default
+        model reads (``ModelConfig.max_chars``), so its scores are unchanged.
     fixed_context
         SHAP's Partition option. ``None`` (default) computes Owen values, each
         group judged both with and without its context. ``0`` judges each
@@ -52,6 +60,7 @@ class ExplainConfig:
     max_evals: int = 600
     batch_size: int = 100
     max_tokens: int = 256
+    max_chars: int = 10_000
     fixed_context: int | None = None
     seed: int | None = 0
 
@@ -60,13 +69,14 @@ class ExplainConfig:
         _check_range("max_evals", self.max_evals, 10, MAX_EVALS_CAP)
         _check_range("batch_size", self.batch_size, 1, BATCH_SIZE_CAP)
         _check_range("max_tokens", self.max_tokens, 1, MAX_TOKENS_CAP)
+        _check_range("max_chars", self.max_chars, 1, MAX_CHARS_CAP)
         if self.fixed_context not in (None, 0, 1) or isinstance(self.fixed_context, bool):
-            raise ModLensError(f"Explanation setting fixed_context must be None, 0 or 1, not {self.fixed_context!r}.")
+            raise ConfigError(f"Explanation setting fixed_context must be None, 0 or 1, not {self.fixed_context!r}.")
         if self.seed is not None and not isinstance(self.seed, int):
-            raise ModLensError(f"Explanation seed must be a whole number or None, not {self.seed!r}.")
+            raise ConfigError(f"Explanation seed must be a whole number or None, not {self.seed!r}.")
 
 
 def _check_range(name: str, value: object, low: int, high: int) -> None:
-    """Raise :class:`ModLensError` unless ``value`` is an int in ``[low, high]``."""
+    """Raise :class:`~core.errors.ConfigError` unless ``value`` is an int in ``[low, high]``."""
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ModLensError(f"Explanation setting {name} must be a whole number from {low} to {high}, not {value!r}.")
+        raise ConfigError(f"Explanation setting {name} must be a whole number from {low} to {high}, not {value!r}.")

@@ -49,12 +49,16 @@ class Attributions:
         ``sum(value) == score - base_value``.
     cancelled
         True when the run was stopped early; the tables hold the posts finished.
+    notes
+        Things to show with the result, e.g. that a very long post was explained
+        from its first ``ExplainConfig.max_chars`` characters only.
 
     """
 
     tokens: pd.DataFrame
     posts: pd.DataFrame
     cancelled: bool = False
+    notes: tuple[str, ...] = ()
 
     def for_post(self, post_id: Any, label: str) -> pd.DataFrame:
         """Token rows of one post and label, in text order."""
@@ -236,7 +240,13 @@ def explain_texts(
     texts = ["" if text is None else str(text) for text in texts]
     ids = list(range(len(texts))) if post_ids is None else list(post_ids)
     if len(ids) != len(texts):
-        raise ValueError(f"Got {len(ids)} post ids for {len(texts)} texts.")
+        raise ValueError(f"Got {len(ids)} post ids for {len(texts)} texts.")  # a caller's bug, not the user's
+    notes = tuple(
+        _cut_note(post_id, len(text), config.max_chars)
+        for post_id, text in zip(ids, texts, strict=True)
+        if len(text) > config.max_chars
+    )
+    texts = [text[: config.max_chars] for text in texts]
     columns = label_indexes(labels, label)
     names = [labels[c] for c in columns]
     model = _CachedModel(predict_fn, len(labels), columns, 2 * config.batch_size)
@@ -284,7 +294,15 @@ def explain_texts(
         if not report(progress, done + 1, total):
             stopped = done + 1 < total
             break
-    return Attributions(tokens=_token_frame(token_parts), posts=_post_frame(post_rows), cancelled=stopped)
+    return Attributions(tokens=_token_frame(token_parts), posts=_post_frame(post_rows), cancelled=stopped, notes=notes)
+
+
+def _cut_note(post_id: Any, length: int, max_chars: int) -> str:
+    """The note for a post longer than the explainer reads."""
+    return (
+        f"Post {post_id} has {length:,} characters; only its first {max_chars:,} characters were explained "
+        "(each masked copy SHAP scores is a copy of the text)."
+    )
 
 
 def _full_and_empty(texts: Sequence[str], max_tokens: int) -> list[str]:

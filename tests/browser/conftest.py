@@ -3,6 +3,11 @@
 The server uses the active model directory (``$MODLENS_MODEL``, else
 ``assets/model``); the tests skip only when that directory does not exist
 (or Chromium is missing). Screenshots and the server log go to ``artifacts/``.
+
+On a busy machine a script run takes seconds, and while it runs Streamlit shows
+the elements of the previous run (marked stale) next to the new ones. So tests
+wait with :func:`wait_idle` before they read the page, and address widgets by
+their key (:func:`keyed`), which exists once.
 """
 
 from __future__ import annotations
@@ -19,9 +24,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Locator, Page
 
-from core.paths import active_model_dir
+from core.registry import active_model_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
@@ -38,6 +43,41 @@ CHROMIUM_ARGS = [
 ]
 MODEL_LOAD_MS = 180_000
 """First page that needs the model waits this long (TensorFlow import and warm-up on a busy machine)."""
+IDLE_MS = 120_000
+"""How long a script run may take before :func:`wait_idle` gives up."""
+SETTLE_MS = 500
+"""The app must look idle twice, this far apart: a click's rerun may not have started at the first look."""
+IDLE = """() => {
+    const app = document.querySelector('[data-testid=stApp]');
+    return app !== null
+        && app.dataset.testScriptState === 'notRunning'
+        && document.querySelector('[data-testid=stStatusWidget]') === null
+        && document.querySelector('[data-stale=true]') === null;
+}"""
+"""True when no script run is in progress or asked for and no element of an earlier run is still shown."""
+
+
+def wait_idle(page: Page, timeout: float = IDLE_MS) -> None:
+    """Wait until Streamlit is idle: the script is not running, and no stale element is left on the page."""
+    page.wait_for_function(IDLE, timeout=timeout)
+    page.wait_for_timeout(SETTLE_MS)
+    page.wait_for_function(IDLE, timeout=timeout)
+
+
+def keyed(page: Page, key: str) -> Locator:
+    """The element with widget or container key ``key`` (Streamlit's ``st-key-`` class, dots as dashes).
+
+    A copy left from the previous script run (``data-stale``) is not matched: while a run is in progress
+    Streamlit may show both.
+    """
+    return page.locator(f".st-key-{key.replace('.', '-')}:not([data-stale=true])")
+
+
+def metric(page: Page, label: str) -> str:
+    """Displayed value of the metric called ``label``, once the page is idle."""
+    wait_idle(page)
+    box = page.locator("[data-testid=stMetric]").filter(has=page.get_by_text(label, exact=True))
+    return box.locator("[data-testid=stMetricValue]").inner_text().strip()
 
 
 def _free_port() -> int:

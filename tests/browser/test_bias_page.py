@@ -8,7 +8,8 @@ import shutil
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser.conftest import ARTIFACTS, MODEL_LOAD_MS, ROOT
+from tests.browser.conftest import ARTIFACTS, MODEL_LOAD_MS, ROOT, keyed, wait_idle
+from ui.sections.bias.settings import threshold_key
 
 pytestmark = pytest.mark.browser
 
@@ -17,11 +18,6 @@ AUC_CHART = ".st-key-modlens-bias-auc .js-plotly-plot"
 ERROR_CHART = ".st-key-modlens-bias-errors .js-plotly-plot"
 TALL = 4000
 """Window height for the screenshot: the app scrolls inside, so a tall window shows the top sections at once."""
-
-
-def wait_idle(page: Page) -> None:
-    """Wait until the script run in progress (if any) has finished."""
-    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=60_000)
 
 
 def plotted(page: Page, selector: str) -> list[list[float | None]]:
@@ -37,11 +33,12 @@ def test_bias_page_on_the_sample_posts(page: Page, server: str) -> None:
     page.locator(f"{TABLE} [data-testid=stDataFrame] canvas").first.wait_for(timeout=60_000)
     auc = page.locator(AUC_CHART)
     auc.wait_for(timeout=60_000)
+    wait_idle(page)
     assert "AUC by identity group: good when every bar is high" in auc.inner_text()
     assert [len(y) for y in plotted(page, AUC_CHART)] == [len(plotted(page, AUC_CHART)[0])] * 3
     assert page.locator("[data-testid=stException]").count() == 0
 
-    slider = page.get_by_role("slider", name="toxic threshold")
+    slider = keyed(page, threshold_key("toxic")).get_by_role("slider")
     start = slider.get_attribute("aria-valuetext")
     assert start is not None and 0 < float(start) < 1  # the model's threshold
     page.get_by_text(f"At threshold {start}: overall false positive rate").wait_for()
@@ -63,13 +60,15 @@ def test_bias_page_on_the_sample_posts(page: Page, server: str) -> None:
         shutil.copyfile(ARTIFACTS / "bias-page.png", ROOT / "docs" / "bias-page.png")
 
     slider.press("Home")  # threshold 0: every post is flagged
-    assert slider.get_attribute("aria-valuetext") == "0.000"
     page.get_by_text("At threshold 0.000: overall false positive rate 1.000, false negative rate 0.000.").wait_for(
         timeout=60_000
     )
+    wait_idle(page)
+    assert slider.get_attribute("aria-valuetext") == "0.000"
     page.wait_for_function(
         f"() => document.querySelector('{ERROR_CHART}').data[0].y.every(v => v === null || v === 1)",
         timeout=30_000,
     )
+    wait_idle(page)
     assert plotted(page, ERROR_CHART)[0] != fpr_before
     assert page.locator("[data-testid=stException]").count() == 0

@@ -13,7 +13,8 @@ import shutil
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser.conftest import ARTIFACTS, MODEL_LOAD_MS, ROOT
+from tests.browser.conftest import ARTIFACTS, MODEL_LOAD_MS, ROOT, keyed, wait_idle
+from ui.sections.explain.post_picker import TYPED_TEXT
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +31,7 @@ def assert_not_pwned(page: Page) -> None:
 def test_typed_hostile_post_is_highlighted_as_text(page: Page, server: str) -> None:
     page.add_init_script("window.__pwned = undefined")
     page.goto(f"{server}/explain")
-    box = page.get_by_label("Type or paste a post")
+    box = keyed(page, TYPED_TEXT).get_by_label("Type or paste a post")
     box.wait_for(timeout=MODEL_LOAD_MS)
     box.fill(HOSTILE)
     box.press("Control+Enter")
@@ -39,6 +40,7 @@ def test_typed_hostile_post_is_highlighted_as_text(page: Page, server: str) -> N
     highlights.nth(1).wait_for(timeout=60_000)  # one per label
     charts = page.locator(".js-plotly-plot")
     charts.nth(3).wait_for(timeout=60_000)  # strongest words and faithfulness, per label
+    wait_idle(page)
     assert page.locator("[data-testid=stException]").count() == 0
     assert page.locator("[data-testid=stMetric]").filter(has_text="toxic score").count() == 1
 

@@ -19,14 +19,15 @@ import pytest
 from playwright.sync_api import Download, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from core.export import escape_cell
+from core.io.export import escape_cell
 from core.paths import SAMPLE_POSTS
-from tests.browser.conftest import ARTIFACTS, MODEL_LOAD_MS, ROOT
+from tests.browser.conftest import ARTIFACTS, MODEL_LOAD_MS, ROOT, keyed, metric, wait_idle
+from ui.components.thresholds import slider_key
+from ui.sections.score.table import TABLE as TABLE_KEY
 
 pytestmark = pytest.mark.browser
 
 UPLOADER = "[data-testid=stFileUploaderDropzoneInput]"
-TABLE = ".st-key-modlens-table"
 HOSTILE = [
     '<img src=x onerror="window.__pwned=1">',
     "<script>window.__pwned=2</script>",
@@ -38,12 +39,6 @@ HOSTILE = [
 ]
 
 
-def metric(page: Page, label: str) -> str:
-    """Displayed value of the metric called ``label``."""
-    box = page.locator("[data-testid=stMetric]").filter(has=page.get_by_text(label, exact=True))
-    return box.locator("[data-testid=stMetricValue]").inner_text().strip()
-
-
 def open_score(page: Page, server: str) -> None:
     page.goto(f"{server}/score")
     page.get_by_text("Upload a file of posts").wait_for(timeout=MODEL_LOAD_MS)
@@ -51,11 +46,6 @@ def open_score(page: Page, server: str) -> None:
 
 def upload(page: Page, path: Path) -> None:
     page.locator(UPLOADER).set_input_files(str(path))
-
-
-def wait_idle(page: Page) -> None:
-    """Wait until the script run in progress (if any) has finished."""
-    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=60_000)
 
 
 def download_csv(page: Page, attempts: int = 3) -> Download:
@@ -114,9 +104,10 @@ def test_upload_sample_table_charts_threshold_and_csv(page: Page, server: str, t
     open_score(page, server)
     upload(page, SAMPLE_POSTS)
     page.get_by_text("Showing 300 of 300 posts").wait_for(timeout=120_000)
-    page.locator(f"{TABLE} canvas").first.wait_for()
+    keyed(page, TABLE_KEY).locator("canvas").first.wait_for()
     charts = page.locator(".js-plotly-plot")
     charts.nth(7).wait_for()  # 2 histograms + ROC, PR and confusion for toxic and hate (truth columns guessed)
+    wait_idle(page)
     assert charts.count() == 8
     assert page.locator("[data-testid=stException]").count() == 0
     assert metric(page, "Posts") == "300"
@@ -132,14 +123,15 @@ def test_upload_sample_table_charts_threshold_and_csv(page: Page, server: str, t
         shutil.copyfile(ARTIFACTS / "score-page.png", ROOT / "docs" / "score-page.png")
 
     wait_idle(page)
-    slider = page.get_by_role("slider", name="toxic threshold")
+    slider = keyed(page, slider_key("toxic")).get_by_role("slider")
     slider.press("Home")  # threshold 0: every post is flagged
-    assert slider.get_attribute("aria-valuetext") == "0.000"
     page.wait_for_function(
         "() => [...document.querySelectorAll('[data-testid=stMetric]')]"
         ".some(m => m.innerText.startsWith('Flagged toxic') && m.innerText.includes('100.0% of posts'))",
         timeout=60_000,
     )
+    wait_idle(page)
+    assert slider.get_attribute("aria-valuetext") == "0.000"
     assert metric(page, "Flagged toxic") == "300"
 
     download = download_csv(page)
@@ -166,10 +158,12 @@ def test_broken_file_shows_the_error_and_the_app_keeps_working(page: Page, serve
     upload(page, broken)
     alert = page.locator("[data-testid=stAlertContentError]")
     alert.wait_for(timeout=60_000)
+    wait_idle(page)
     assert "is never closed" in alert.inner_text()
     assert page.locator("[data-testid=stException]").count() == 0
     page.get_by_role("button", name="Use sample posts").click()
     page.get_by_text("Showing 300 of 300 posts").wait_for(timeout=120_000)
+    wait_idle(page)
     assert page.locator("[data-testid=stAlertContentError]").count() == 0
     page.get_by_role("link", name="Bias").click()
     page.locator("h1", has_text="Bias").wait_for()
@@ -187,8 +181,9 @@ def test_hostile_posts_never_run_or_render(page: Page, server: str, tmp_path: Pa
     open_score(page, server)
     upload(page, hostile)
     page.get_by_text(f"Showing {len(HOSTILE)} of {len(HOSTILE)} posts").wait_for(timeout=120_000)
-    table = page.locator(TABLE)
+    table = keyed(page, TABLE_KEY)
     table.locator("canvas").first.wait_for()
+    wait_idle(page)
 
     alert = page.locator("[data-testid=stAlertContentError]")
     assert "has values that are not labels" in alert.inner_text()
@@ -198,9 +193,11 @@ def test_hostile_posts_never_run_or_render(page: Page, server: str, tmp_path: Pa
     page.get_by_label("Search post text").fill("click me")
     page.get_by_label("Search post text").press("Enter")
     page.get_by_text(f"Showing 1 of {len(HOSTILE)} posts").wait_for()
+    wait_idle(page)
     table.click(position={"x": 17, "y": 36 + 17})  # the row's selection box, below the header row
     code = page.locator("[data-testid=stCode]")
     code.wait_for()
+    wait_idle(page)
     assert code.inner_text().strip() == HOSTILE[3]
 
     page.wait_for_timeout(500)
@@ -217,7 +214,8 @@ def test_hostile_posts_never_run_or_render(page: Page, server: str, tmp_path: Pa
 
     page.get_by_role("link", name="Explain this post").click()
     page.wait_for_url("**/explain?row=3")
-    page.locator("[data-testid=stCode]").wait_for()
+    page.locator("[data-testid=stCode]").wait_for(timeout=MODEL_LOAD_MS)
+    wait_idle(page)
     assert page.locator("[data-testid=stCode]").inner_text().strip() == HOSTILE[3]
     assert_not_pwned(page)
 
@@ -249,6 +247,7 @@ def test_large_upload_shows_progress_and_a_lazy_table(page: Page, server: str, t
     bar.wait_for(timeout=60_000)
     page.get_by_text(re.compile(r"Scored [\d,]+ of 40,000 posts · [\d,]+ posts/s")).wait_for(timeout=60_000)
     page.get_by_text("Showing 40,000 of 40,000 posts").wait_for(timeout=180_000)
+    wait_idle(page)
     assert bar.count() == 0
     assert metric(page, "Posts") == "40,000"
     number = page.get_by_label("Open post number")
@@ -256,4 +255,5 @@ def test_large_upload_shows_progress_and_a_lazy_table(page: Page, server: str, t
     number.press("Enter")
     code = page.locator("[data-testid=stCode]")
     code.wait_for()
+    wait_idle(page)
     assert code.inner_text().strip() == texts[12345]

@@ -12,8 +12,7 @@ import pytest
 
 from core.cli import main
 from core.errors import ModLensError
-from core.paths import active_model_dir
-from core.registry import ModelRegistry
+from core.registry import ModelRegistry, active_model_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,15 +39,15 @@ def test_add_activate_and_delete(registry: ModelRegistry, tiny_model_dir: Path) 
     registry.activate(1)
     registry.delete(2)
     assert [v.version for v in registry.list()] == [0, 1]
-    assert registry.add(tiny_model_dir) == 2
+    assert registry.add(tiny_model_dir) == 3  # 2 was deleted: its number is never given again
     with pytest.raises(ModLensError, match="cannot be deleted"):
         registry.delete(0)
-    with pytest.raises(ModLensError, match=r"Model version 9 does not exist\. Versions are: 0, 1, 2\."):
+    with pytest.raises(ModLensError, match=r"Model version 9 does not exist\. Versions are: 0, 1, 3\."):
         registry.activate(9)
 
 
 def test_thresholds_are_saved_in_the_version_metadata(registry: ModelRegistry, tiny_model_dir: Path) -> None:
-    from core.model import ToxicityClassifier
+    from core.model.classifier import ToxicityClassifier
 
     version = registry.add(tiny_model_dir)
     registry.set_thresholds(version, {"toxic": 0.42})
@@ -85,13 +84,13 @@ def test_a_kill_mid_save_leaves_the_registry_valid(registry: ModelRegistry, tiny
 import os, shutil, time
 from pathlib import Path
 from core.registry import ModelRegistry
-real_copy = shutil.copytree
+real_copy = shutil.copyfileobj
 def slow_copy(src, dst, *a, **k):
     out = real_copy(src, dst, *a, **k)
     Path({str(marker)!r}).write_text("x")
     time.sleep(60)
     return out
-shutil.copytree = slow_copy
+shutil.copyfileobj = slow_copy
 ModelRegistry(Path({str(registry.root)!r}), bundled=Path({str(tiny_model_dir)!r})).add(
     Path({str(tiny_model_dir)!r}), activate=True)
 """
@@ -104,7 +103,7 @@ ModelRegistry(Path({str(registry.root)!r}), bundled=Path({str(tiny_model_dir)!r}
     process.wait()
     assert [v.version for v in registry.list()] == [0, 1]
     assert registry.active_version() == 1
-    assert registry.add(tiny_model_dir) == 2
+    assert registry.add(tiny_model_dir) == 3  # the killed save had taken number 2: never given twice
 
 
 def test_models_cli(tiny_model_dir: Path, tmp_path: Path, capsys) -> None:
@@ -124,3 +123,121 @@ def test_models_cli(tiny_model_dir: Path, tmp_path: Path, capsys) -> None:
     assert compared["1"]["n"] == 4 and compared["1"]["roc_auc"] == compared["2"]["roc_auc"]
     assert main(["models", "delete", "1"]) == 2
     assert "Version 1 is active" in capsys.readouterr().err
+
+
+def test_a_deleted_highest_version_number_is_never_reused(registry: ModelRegistry, tiny_model_dir: Path) -> None:
+    assert registry.add(tiny_model_dir) == 1
+    assert registry.add(tiny_model_dir) == 2
+    registry.delete(2)
+    registry.delete(1)
+    assert registry.add(tiny_model_dir) == 3
+    reopened = ModelRegistry(registry.root, bundled=tiny_model_dir)
+    assert reopened.add(tiny_model_dir) == 4
+
+
+def test_add_copies_only_the_model_files(registry: ModelRegistry, tiny_model_dir: Path, tmp_path: Path) -> None:
+    import shutil
+
+    source = tmp_path / "trained"
+    shutil.copytree(tiny_model_dir, source)
+    (source / "scratch.bin").write_bytes(b"x" * 10)
+    (source / "checkpoints").mkdir()
+    (source / "checkpoints" / "epoch1.keras").write_bytes(b"y")
+    version = registry.add(source)
+    copied = sorted(p.name for p in registry.path_of(version).iterdir())
+    assert copied == sorted(p.name for p in tiny_model_dir.iterdir())
+
+
+@pytest.mark.parametrize("name", ["metadata.json", "model.keras", "model_card.md"])
+def test_add_refuses_a_model_directory_holding_a_link(
+    registry: ModelRegistry, tiny_model_dir: Path, tmp_path: Path, name: str
+) -> None:
+    import shutil
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("private key")
+    source = tmp_path / "trained"
+    shutil.copytree(tiny_model_dir, source)
+    original = source / name
+    kept = tmp_path / f"real-{name}"
+    shutil.move(original, kept)
+    original.symlink_to(kept if name != "model_card.md" else secret)
+    with pytest.raises(ModLensError, match="symbolic link"):
+        registry.add(source)
+    assert [v.version for v in registry.list()] == [0]
+    assert not any("private key" in p.read_text(errors="ignore") for p in registry.root.rglob("*") if p.is_file())
+
+
+def test_add_refuses_a_link_loop_with_a_clear_message(registry: ModelRegistry, tmp_path: Path, capsys) -> None:
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    with pytest.raises(ModLensError, match="symbolic link"):
+        registry.add(loop)
+    inner = tmp_path / "model"
+    inner.mkdir()
+    (inner / "metadata.json").symlink_to(inner / "metadata.json")
+    with pytest.raises(ModLensError, match="symbolic link"):
+        registry.add(inner)
+    assert main(["models", "add", str(loop)]) == 2
+    assert "unexpected" not in capsys.readouterr().err
+
+
+def test_delete_never_removes_files_modlens_did_not_write(registry: ModelRegistry, tiny_model_dir: Path) -> None:
+    version = registry.add(tiny_model_dir)
+    path = registry.path_of(version)
+    (path / "notes.txt").write_text("mine")
+    with pytest.raises(ModLensError, match=r"notes\.txt"):
+        registry.delete(version)
+    assert (path / "notes.txt").read_text() == "mine"
+
+
+def test_registry_root_is_never_home_or_a_system_folder(
+    tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setattr(Path, "home", classmethod(lambda cls: home))
+    with pytest.raises(ModLensError, match=r"Refusing to use .* your home folder"):
+        ModelRegistry(home, bundled=tiny_model_dir).add(tiny_model_dir)
+    assert list(home.iterdir()) == []
+
+
+def test_registry_changes_by_an_actor_need_an_admin_and_are_audited(registry: ModelRegistry, tmp_path: Path) -> None:
+    from core.errors import PermissionDenied
+    from core.store import users
+    from core.store.audit import audit_events
+    from core.store.connect import close_databases
+    from core.store.roles import operator_actor
+
+    url = f"sqlite:///{tmp_path / 'audit.db'}"
+    try:
+        users.add_user(_db(url), operator_actor(), "boss", "admin", "boss-password")
+        users.add_user(_db(url), operator_actor(), "ana", "analyst", "ana-password")
+        boss, ana = users.user_actor(_db(url), "boss"), users.user_actor(_db(url), "ana")
+        version = registry.add(registry.bundled)
+        with pytest.raises(PermissionDenied, match="ana is an analyst"):
+            registry.activate(version, actor=ana, database=url)
+        assert registry.active_version() == 0  # refused before anything changed
+        registry.activate(version, actor=boss, database=url)
+        registry.set_thresholds(version, {"toxic": 0.3}, actor=boss, database=url)
+        registry.activate(0, actor=boss, database=url)
+        registry.delete(version, actor=boss, database=url)
+        events = audit_events(_db(url), boss)
+        models = events[events["entity_type"] == "model"]
+        assert models["action"].tolist() == ["model_delete", "model_activate", "threshold_change", "model_activate"]
+        assert models["after"].iloc[3] == {"version": version} and models["before"].iloc[3] == {"version": 0}
+        assert models["after"].iloc[2]["toxic"] == pytest.approx(0.3)
+    finally:
+        close_databases()
+
+
+def test_registry_without_an_actor_touches_no_database(registry: ModelRegistry, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("MODLENS_DATABASE_URL", f"sqlite:///{tmp_path / 'never.db'}")
+    registry.activate(registry.add(registry.bundled))
+    assert not (tmp_path / "never.db").exists()
+
+
+def _db(url: str):
+    from core.store.connect import open_database
+
+    return open_database(url)

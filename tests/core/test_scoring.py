@@ -5,8 +5,8 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
-from core.evaluation import evaluate_scores
-from core.posts import read_posts
+from core.evaluation.metrics import evaluate_scores
+from core.io.posts import read_posts
 from core.scoring import reflag, score_posts, score_texts
 
 

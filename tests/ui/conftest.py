@@ -1,9 +1,11 @@
-"""AppTest fixtures: the dashboard with a keyword fake model injected through ``ui.resources.load_classifier``."""
+"""AppTest fixtures: the dashboard with a keyword fake model injected through ``ui.services.models.load_classifier``."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 import streamlit as st
@@ -13,21 +15,27 @@ from tests.ui.fake_model import KeywordModel
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
-TIMEOUT = 20
+M = TypeVar("M")
+TIMEOUT = float(os.environ.get("MODLENS_APPTEST_TIMEOUT", "60"))
+"""Seconds one AppTest run may take: generous, because the machine may be busy (a hung run still fails)."""
 
 
-@pytest.fixture
-def fake_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[KeywordModel]:
-    """Every page gets this model; caches are cleared before and after."""
-    import ui.resources
+def serve(model: M, monkeypatch: pytest.MonkeyPatch) -> Iterator[M]:
+    """Every page scores with ``model`` (the seam ``ui.services.models.load_classifier``); caches cleared around."""
+    import ui.services.models
 
-    model = KeywordModel()
-    monkeypatch.setattr(ui.resources, "load_classifier", lambda model_dir: model)
+    monkeypatch.setattr(ui.services.models, "load_classifier", lambda model_dir: model)
     st.cache_resource.clear()
     st.cache_data.clear()
     yield model
     st.cache_resource.clear()
     st.cache_data.clear()
+
+
+@pytest.fixture
+def fake_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[KeywordModel]:
+    """Every page gets the keyword fake model."""
+    yield from serve(KeywordModel(), monkeypatch)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from sklearn.metrics import roc_auc_score
 from core.bias.config import BiasConfig
 from core.bias.final_metric import final_bias_metric, overall_auc, power_mean
 from core.bias.metrics import LABELLED_METRICS, bias_metrics
+from core.errors import ConfigError, InputError
 
 # score, label, in A, in B. Row 2 and row 3 tie at 0.8; B has only negatives.
 SCORES = [0.9, 0.8, 0.8, 0.3, 0.6, 0.2, 0.4, 0.7]
@@ -133,7 +134,7 @@ def test_all_in_group_has_no_background() -> None:
     ],
 )
 def test_invalid_input_is_rejected(labels: list[int], groups: pd.DataFrame, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(InputError, match=message):
         bias_metrics(labels, SCORES, groups=groups, config=EXACT)
 
 
@@ -184,7 +185,13 @@ def test_no_bootstrap_gives_nan_intervals() -> None:
 
 
 def test_config_validation() -> None:
-    with pytest.raises(ValueError, match="confidence"):
+    with pytest.raises(ConfigError, match="confidence"):
         BiasConfig(confidence=1.5)
-    with pytest.raises(ValueError, match="n_bootstrap"):
+    with pytest.raises(ConfigError, match="n_bootstrap"):
         BiasConfig(n_bootstrap=-1)
+
+
+@pytest.mark.parametrize("threshold", [float("nan"), -0.1, 1.5, "0.5"])
+def test_a_threshold_outside_zero_to_one_is_refused(threshold: object) -> None:
+    with pytest.raises(ConfigError, match="threshold must be a number from 0 to 1"):
+        BiasConfig(threshold=threshold)  # type: ignore[arg-type]

@@ -163,3 +163,21 @@ def test_package_exports_resolve_lazily() -> None:
     assert all(callable(getattr(explain, name)) or name == "PredictFn" for name in explain.__all__)
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         explain.nope  # noqa: B018
+
+
+def test_a_huge_post_is_explained_from_its_start_only_with_a_note() -> None:
+    seen: list[int] = []
+
+    def measuring_model(texts: list[str]) -> np.ndarray:
+        seen.extend(len(t) for t in texts)
+        return additive_model(texts)
+
+    post = "you idiot " + "word " * 200_000  # 1 MB
+    config = ExplainConfig(max_evals=40, max_chars=2_000)
+    result = explain_text(post, measuring_model, LABELS, config=config)
+    assert max(seen) <= 2_000
+    assert result.for_post(0, "toxic")["end"].max() <= 2_000
+    assert any("first 2,000 characters" in note for note in result.notes)
+    assert explain_text("short idiot post", additive_model, LABELS, config=config).notes == ()
+    with pytest.raises(ModLensError, match="max_chars"):
+        ExplainConfig(max_chars=0)

@@ -1,0 +1,25 @@
+"""Evaluating scores against labels: metrics at a threshold and operating points."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS: dict[str, str] = {
+    "evaluate_scores": "core.evaluation.metrics",
+    "OperatingPoint": "core.evaluation.thresholds",
+    "operating_point_at": "core.evaluation.thresholds",
+    "threshold_for_cost": "core.evaluation.thresholds",
+    "threshold_for_precision": "core.evaluation.thresholds",
+    "threshold_for_recall": "core.evaluation.thresholds",
+}
+"""Public name -> module; loaded on first use so that importing the package stays cheap."""
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module on first use."""
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

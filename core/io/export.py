@@ -1,0 +1,97 @@
+"""Write scored tables safely: CSV formula escaping, format chosen by file suffix."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from core.errors import OutputError
+from core.io.atomic import atomic_open, atomic_path
+from core.io.targets import OUTPUT_SUFFIXES as OUTPUT_SUFFIXES  # re-exported: the suffixes write_table takes
+from core.io.targets import check_output_file
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def escape_cell(value: object) -> object:
+    """Prefix ``'`` to text a spreadsheet would run as a formula (``= + - @``); plain numbers pass."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not _NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def escape_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Copy of ``frame`` with formula-like text cells and column names escaped (text columns only)."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(escape_cell)
+    out.columns = [escape_cell(column) for column in out.columns]
+    return out
+
+
+def to_csv_bytes(frame: pd.DataFrame, *, raw: bool = False) -> bytes:
+    """UTF-8 CSV with formula cells escaped unless ``raw``."""
+    table = frame if raw else escape_formulas(frame)
+    return table.to_csv(index=False).encode("utf-8")
+
+
+def to_parquet_bytes(frame: pd.DataFrame, *, metadata: Mapping[str, object] | None = None) -> bytes:
+    """Parquet bytes; ``metadata`` (e.g. thresholds used) is stored in the file's key-value metadata."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    if metadata:
+        existing = table.schema.metadata or {}
+        table = table.replace_schema_metadata({**existing, b"modlens": json.dumps(dict(metadata)).encode()})
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer)
+    return buffer.getvalue()
+
+
+def write_table(
+    frame: pd.DataFrame,
+    path: str | Path,
+    *,
+    raw: bool = False,
+    metadata: Mapping[str, object] | None = None,
+    inputs: tuple[str | Path, ...] = (),
+) -> Path:
+    """Write ``frame`` to CSV (default), Parquet or JSON Lines according to the suffix of ``path``.
+
+    The file appears at ``path`` only when complete (see :mod:`core.io.atomic`); ``path``
+    is checked first (see :func:`~core.io.targets.check_output_file`), ``inputs`` included.
+    """
+    path = check_output_file(path, inputs=inputs)
+    suffix = path.suffix.lower() or ".csv"
+    try:
+        if suffix == ".parquet":
+            payload = to_parquet_bytes(frame, metadata=metadata)
+            with atomic_open(path, "wb") as handle:
+                handle.write(payload)
+        elif suffix == ".jsonl":
+            with atomic_path(path) as part:
+                frame.to_json(part, orient="records", lines=True, force_ascii=False)
+        else:
+            _write_csv(frame, path, raw=raw)
+    except OSError as exc:
+        raise OutputError(f"Cannot write '{path}': {exc.strerror}. Choose another output path.") from exc
+    return path
+
+
+CSV_CHUNK_ROWS = 100_000
+
+
+def _write_csv(frame: pd.DataFrame, path: Path, *, raw: bool) -> None:
+    """Write CSV in row chunks so escaping and formatting never copy a huge table at once."""
+    with atomic_open(path, "w", encoding="utf-8", newline="") as handle:
+        for start in range(0, max(len(frame), 1), CSV_CHUNK_ROWS):
+            chunk = frame.iloc[start : start + CSV_CHUNK_ROWS]
+            (chunk if raw else escape_formulas(chunk)).to_csv(handle, index=False, header=start == 0)

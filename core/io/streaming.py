@@ -1,0 +1,252 @@
+"""Score files of any length with flat memory: read, score and write them in chunks of rows.
+
+The command line uses this for CSV, TSV and JSON Lines files; Parquet, Excel and
+files that need repairs (NUL bytes) go through :func:`core.io.posts.read_posts` in one
+piece. Validation is the same as for :func:`~core.io.posts.read_posts`: every problem
+is a :class:`~core.errors.ModLensError` that says what to do. Only regular files are
+read; lines, header, columns and cells are bounded by :mod:`core.io.limits` (rows and
+total size are not: memory stays flat per chunk however long the file is).
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any, BinaryIO
+
+import pandas as pd
+
+from core.errors import InputError, OutputError
+from core.io.atomic import AtomicFile
+from core.io.delimited import EMPTY_MESSAGE, check_cells, check_header, check_line_lengths, csv_blocks
+from core.io.encoding import CP1252_NOTE, bom_encoding, reject_binary
+from core.io.export import escape_formulas
+from core.io.jsonl import jsonl_chunks
+from core.io.limits import DEFAULT_LIMITS, ReadLimits
+from core.io.posts import (
+    JSONL_SUFFIXES,
+    Posts,
+    describe_columns,
+    detect_kind,
+    file_suffix,
+    read_posts,
+    resolve_text_column,
+)
+from core.io.source import open_regular
+from core.io.targets import check_output_file
+
+CHUNK_ROWS = 50_000
+_BLOCK = 4 << 20
+
+
+def iter_posts(
+    path: str | Path,
+    *,
+    text_col: str | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+    choose_hint: str = "with --text-col",
+    limits: ReadLimits = DEFAULT_LIMITS,
+) -> Iterator[Posts]:
+    """Yield the posts of a file in chunks of at most ``chunk_rows`` rows, in order.
+
+    The first chunk carries the reader's notes (an encoding fallback, ...).
+    """
+    path = Path(path)
+    with open_regular(path) as handle:
+        head = handle.read(max(65_536, limits.max_header_kb * 1024 + 1))
+        suffix = file_suffix(path.name)
+        if not head:
+            raise InputError(EMPTY_MESSAGE)
+        kind = detect_kind(head, suffix)
+        encoding = None
+        if kind in ("delimited", "jsonl"):
+            handle.seek(0)
+            encoding = _scan(handle, head, limits)
+        if encoding is None:
+            handle.close()
+            yield read_posts(path, text_col=text_col, choose_hint=choose_hint, limits=limits)
+            return
+        handle.seek(0)
+        notes = (CP1252_NOTE,) if encoding == "cp1252" else ()
+        yield from _chunks(handle, path, kind, suffix, encoding, head, chunk_rows, limits, text_col, choose_hint, notes)
+
+
+def _chunks(
+    handle: BinaryIO,
+    path: Path,
+    kind: str,
+    suffix: str,
+    encoding: str,
+    head: bytes,
+    chunk_rows: int,
+    limits: ReadLimits,
+    text_col: str | None,
+    choose_hint: str,
+    notes: tuple[str, ...],
+) -> Iterator[Posts]:
+    text = io.TextIOWrapper(handle, encoding=encoding, errors="replace", newline="")
+    if kind == "jsonl" or suffix in JSONL_SUFFIXES:
+        frames = jsonl_chunks(text, chunk_rows, limits)
+    else:
+        sample = head.decode(encoding, errors="replace").lstrip("\ufeff")
+        if not sample.strip():
+            raise InputError(EMPTY_MESSAGE)
+        delimiter = check_header(sample, limits, tab=suffix == ".tsv")
+        frames = csv_blocks(text, delimiter, chunk_rows)
+    column = None
+    seen = 0
+    for frame in frames:
+        frame.columns = [str(c).strip() for c in frame.columns]
+        if column is None:
+            limits.check_columns(len(frame.columns))
+            column = resolve_text_column(frame, text_col, choose_hint=choose_hint)
+        check_cells(frame, limits)
+        frame.index = range(seen, seen + len(frame))
+        seen += len(frame)
+        yield Posts(frame=frame, text_col=column, source_name=path.name, notes=notes if seen == len(frame) else ())
+    if column is None or seen == 0:
+        raise InputError(_no_rows_message(head.decode(encoding, errors="replace")))
+
+
+def _scan(handle: BinaryIO, head: bytes, limits: ReadLimits) -> str | None:
+    """Encoding for streaming, or None when the file must be read whole (NUL bytes).
+
+    Reads the file once in blocks: checks line lengths, NUL bytes and UTF-8 validity.
+    """
+    blocks = iter(lambda: handle.read(_BLOCK), b"")
+    bom = bom_encoding(head)
+    if bom is not None:
+        check_line_lengths(blocks, limits)
+        return bom
+    reject_binary(head[:65_536])
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    state = {"valid": True, "nul": False}
+
+    def watched() -> Iterator[bytes]:
+        for block in blocks:
+            if b"\x00" in block:
+                state["nul"] = True
+                return
+            if state["valid"]:
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError:
+                    state["valid"] = False
+            yield block
+
+    check_line_lengths(watched(), limits)
+    if state["nul"]:
+        return None
+    return "utf-8" if state["valid"] else "cp1252"
+
+
+def _no_rows_message(head: str) -> str:
+    header = head.lstrip("\ufeff").split("\n", 1)[0].strip()
+    columns = [c.strip() for c in header.replace("\t", ",").replace(";", ",").split(",") if c.strip()]
+    return f"The file has a header ({describe_columns(columns)}) but no rows. Add at least one post."
+
+
+class ChunkWriter:
+    """Append scored chunks to a CSV, JSON Lines or Parquet file as they come.
+
+    The chunks go to a temporary file beside ``path`` that is renamed into place when
+    the writer closes without error (see :mod:`core.io.atomic`): an error part-way, or
+    a killed process, leaves no output at ``path`` (and a previous file there intact).
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        raw: bool = False,
+        metadata: dict[str, Any] | None = None,
+        inputs: tuple[str | Path, ...] = (),
+    ) -> None:
+        self.path = check_output_file(path, inputs=inputs)
+        self.suffix = self.path.suffix.lower() or ".csv"
+        self.raw = raw
+        self.metadata = metadata or {}
+        self._part: AtomicFile | None = None
+        self._handle: IO[str] | None = None
+        self._parquet: Any = None
+        self._schema: Any = None
+        self.rows = 0
+
+    def write(self, frame: pd.DataFrame) -> None:
+        """Append one chunk (the first one also writes the header / schema)."""
+        try:
+            if self._part is None:
+                self._part = AtomicFile(self.path)
+            if self.suffix == ".parquet":
+                self._write_parquet(frame)
+            else:
+                if self._handle is None:
+                    self._handle = open(self._part.path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+                if self.suffix == ".jsonl":
+                    frame.to_json(self._handle, orient="records", lines=True, force_ascii=False)
+                else:
+                    table = frame if self.raw else escape_formulas(frame)
+                    table.to_csv(self._handle, index=False, header=self.rows == 0)
+        except OSError as exc:
+            self.abort()
+            raise OutputError(f"Cannot write '{self.path}': {exc.strerror}. Choose another output path.") from exc
+        self.rows += len(frame)
+
+    def _write_parquet(self, frame: pd.DataFrame) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        if self._parquet is None:
+            assert self._part is not None
+            meta = {**(table.schema.metadata or {}), b"modlens": json.dumps(self.metadata).encode()}
+            self._schema = table.schema.with_metadata(meta)
+            self._parquet = pq.ParquetWriter(self._part.path, self._schema)
+        try:
+            table = table.cast(self._schema)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError) as exc:
+            raise InputError(
+                "A column changes type part-way through the file, so it cannot be written as Parquet. "
+                "Write CSV (-o out.csv) instead."
+            ) from exc
+        self._parquet.write_table(table)
+
+    def _close_handles(self) -> None:
+        handle, parquet = self._handle, self._parquet
+        self._handle = self._parquet = None
+        if handle is not None:
+            handle.close()
+        if parquet is not None:
+            parquet.close()
+
+    def close(self) -> None:
+        """Finish the file and move it into place."""
+        try:
+            self._close_handles()
+        except BaseException:
+            self.abort()
+            raise
+        if self._part is not None:
+            self._part.commit()
+
+    def abort(self) -> None:
+        """Give up: remove the temporary file; nothing appears at ``path``."""
+        try:
+            self._close_handles()
+        except Exception:  # the file is discarded anyway
+            pass
+        finally:
+            if self._part is not None:
+                self._part.discard()
+
+    def __enter__(self) -> ChunkWriter:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, traceback: object) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()

@@ -1,0 +1,380 @@
+"""The ModLens classifier: a Keras LSTM with a scikit-learn style interface.
+
+>>> clf = ToxicityClassifier(labels=["toxic", "hate"]).fit(texts, y)   # doctest: +SKIP
+>>> clf.predict_proba(["you are lovely"])                              # doctest: +SKIP
+array([[0.02, 0.00]], dtype=float32)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from core.errors import ModLensError, NotFittedError
+from core.model import artifact, network
+from core.model.config import ModelConfig, preset
+from core.model.fitting import TrainingCancelled, fit_network
+from core.model.labels import DEFAULT_LABELS
+from core.model.network import keras, tf
+from core.model.progress import ProgressCallback, TrainingProgress
+
+__all__ = [
+    "SCORING_BATCH",
+    "SMALL_BATCH",
+    "NotFittedError",
+    "ToxicityClassifier",
+    "TrainingCancelled",  # raised by fit; defined with every other user-facing error in core.errors
+    "TrainingProgress",
+]
+
+SCORING_BATCH = 1_024
+"""Posts per call of the compiled scoring function: small enough for tight length buckets
+(1,024 measured about 1.5x faster than 4,096 on 2 cores)."""
+SMALL_BATCH = 256
+"""Up to this many posts are scored in one traced call without sorting into length buckets."""
+_LENGTH_STEP = 8
+
+
+class ToxicityClassifier:
+    """Multi-label LSTM text classifier with ``fit`` / ``predict_proba`` / ``save`` / ``load``.
+
+    Parameters
+    ----------
+    labels
+        Names of the outputs, e.g. ``("toxic", "hate")``.
+    config
+        Hyper-parameters; defaults to the ``default`` preset.
+
+    Attributes
+    ----------
+    model_ : keras.Model
+        String-input Keras model (``TextVectorization`` inside).
+    labels_ : list of str
+        Output names, in column order of :meth:`predict_proba`.
+    thresholds_ : dict of str to float
+        Per-label decision threshold, chosen on validation data (max F1).
+    history_ : list of dict
+        Per-epoch training loss and validation AUC.
+    validation_metrics_ : dict
+        Validation ROC AUC and F1 at the threshold, per label.
+
+    """
+
+    def __init__(self, labels: Sequence[str] = DEFAULT_LABELS, config: ModelConfig | None = None) -> None:
+        self.labels = tuple(labels)
+        self.config = config or preset("default")
+
+    # -- fitting -----------------------------------------------------------------------
+    def fit(
+        self,
+        texts: Sequence[str],
+        labels: np.ndarray | Sequence[Sequence[float]],
+        *,
+        validation: tuple[Sequence[str], np.ndarray] | None = None,
+        validation_groups: Sequence[str] | None = None,
+        sample_weight: np.ndarray | None = None,
+        calibration: tuple[Sequence[str], np.ndarray] | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> ToxicityClassifier:
+        """Train on ``texts`` with a label matrix (posts x labels; NaN where unknown).
+
+        When ``validation`` is None a seeded share of the data is held out for early
+        stopping (on mean validation ROC AUC) and for choosing thresholds.
+        ``validation_groups`` (one name per validation text, such as its dataset)
+        makes early stopping use the mean of each group's validation AUC, the way
+        models are judged across datasets, so the largest dataset and score offsets
+        between datasets do not decide. ``sample_weight`` (one per text) scales each
+        post's share of the loss. With a calibrated config (``config.calibrated``) each label's
+        temperature is fitted on ``calibration`` (posts and labels; default: the validation
+        data), and the thresholds are chosen there too, on the calibrated scores.
+        """
+        config = self.config
+        texts = _clean_texts(texts, config.max_chars)
+        y = _label_matrix(labels, len(texts), len(self.labels))
+        weights = np.ones(len(texts), np.float32) if sample_weight is None else np.asarray(sample_weight, np.float32)
+        if weights.shape != (len(texts),) or (weights < 0).any():
+            raise ModLensError(f"sample_weight needs one non-negative weight per text ({len(texts)}).")
+        if validation is None:
+            train_idx, val_idx = _split(y, config.validation_fraction, config.seed)
+            val_texts, y_val = [texts[i] for i in val_idx], y[val_idx]
+            texts, y, weights = [texts[i] for i in train_idx], y[train_idx], weights[train_idx]
+        else:
+            val_texts = _clean_texts(validation[0], config.max_chars)
+            y_val = _label_matrix(validation[1], len(val_texts), len(self.labels))
+        if validation_groups is not None and (validation is None or len(validation_groups) != len(val_texts)):
+            raise ModLensError("validation_groups needs validation data and one group per validation text.")
+        keras.utils.set_random_seed(config.seed)
+        vectorizer = network.build_vectorizer(config)
+        vectorizer.adapt(tf.constant(texts, dtype=tf.string), batch_size=4096)
+        layers = network.build_token_layers(config, len(self.labels))
+        self.model_ = network.assemble(vectorizer, layers)
+        self.labels_ = list(self.labels)
+        self._scorer = None
+        tokens = self._vectorize(texts)
+        val_tokens = self._vectorize(val_texts)
+        groups = None if validation_groups is None else np.asarray(validation_groups, dtype=object)
+        self.history_ = fit_network(
+            network.token_part(self.model_),
+            config,
+            (tokens, y, weights),
+            (val_tokens, y_val, groups),
+            score_validation=self._score_with_new_weights,
+            progress=progress,
+        )
+        self._scorer = None
+        if calibration is not None:
+            cal_texts = _clean_texts(calibration[0], config.max_chars)
+            cal_tokens = self._vectorize(cal_texts)
+            y_cal = _label_matrix(calibration[1], len(cal_texts), len(self.labels), check_classes=False)
+        else:
+            cal_tokens, y_cal = val_tokens, y_val
+        self.calibration_ = self._calibrate(cal_tokens, y_cal) if config.calibrated else {}
+        cal_scores = self._score_tokens(cal_tokens)
+        self.thresholds_, self.validation_metrics_ = _choose_thresholds(self.labels_, y_cal, cal_scores)
+        self.n_train_, self.n_validation_ = len(texts), len(val_texts)
+        return self
+
+    def _calibrate(self, tokens: np.ndarray, y: np.ndarray) -> dict[str, Any]:
+        """Fit and store one temperature per label; return what the metadata records."""
+        from core.evaluation.calibration import apply_temperature, fit_temperature, log_loss
+
+        scores = self._score_tokens(tokens)
+        temperatures, before, after, counts = {}, {}, {}, {}
+        for j, label in enumerate(self.labels_):
+            known = ~np.isnan(y[:, j])
+            temperatures[label] = fit_temperature(y[:, j], scores[:, j])
+            before[label] = log_loss(y[known, j], scores[known, j])
+            after[label] = log_loss(y[known, j], apply_temperature(scores[known, j], temperatures[label]))
+            counts[label] = int(known.sum())
+        network.score_head(self.model_).set_temperatures(np.array([temperatures[k] for k in self.labels_]))
+        self._scorer = None
+        return {
+            "method": "temperature",
+            "temperature": temperatures,
+            "n": counts,
+            "log_loss_before": before,
+            "log_loss_after": after,
+        }
+
+    # -- scoring -----------------------------------------------------------------------
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Probability of each label for each text, shape ``(len(texts), len(labels_))``."""
+        self._check_fitted()
+        texts = _clean_texts(texts, self.config.max_chars)
+        if not texts:
+            return np.zeros((0, len(self.labels_)), dtype=np.float32)
+        return self._score_texts(texts)
+
+    def predict(self, texts: Sequence[str]) -> np.ndarray:
+        """0/1 flags at each label's threshold, shape ``(len(texts), len(labels_))``."""
+        thresholds = np.array([self.thresholds_[label] for label in self.labels_])
+        return (self.predict_proba(texts) >= thresholds).astype(np.int8)
+
+    def warm_up(self) -> ToxicityClassifier:
+        """Trace the compiled scoring function once so the first real call is fast."""
+        self.predict_proba(["warm up", ""])
+        return self
+
+    # -- persistence -------------------------------------------------------------------
+    def save(
+        self, directory: str | Path, *, metadata: dict[str, Any] | None = None, card: str = "", overwrite: bool = False
+    ) -> Path:
+        """Save atomically to a model directory (``model.keras``, ``metadata.json``, ``model_card.md``).
+
+        An existing model directory is replaced only with ``overwrite``; any other folder is refused.
+        """
+        self._check_fitted()
+        full = artifact.build_metadata(
+            labels=self.labels_,
+            thresholds=self.thresholds_,
+            config=self.config,
+            history=getattr(self, "history_", []),
+            validation=getattr(self, "validation_metrics_", {}),
+            extra={"calibration": getattr(self, "calibration_", {}), **(metadata or {})},
+        )
+        return artifact.save_model_dir(self.model_, Path(directory), metadata=full, card=card, overwrite=overwrite)
+
+    @classmethod
+    def load(cls, directory: str | Path) -> ToxicityClassifier:
+        """Load a model directory written by :meth:`save` (Keras ``safe_mode=True``)."""
+        loaded = artifact.load_artifact(Path(directory))
+        clf = cls(labels=loaded.labels, config=loaded.config)
+        clf.model_ = loaded.model
+        clf.labels_ = loaded.labels
+        clf.thresholds_ = loaded.thresholds
+        clf.history_ = loaded.metadata.get("history", [])
+        clf.validation_metrics_ = loaded.metadata.get("validation", {})
+        clf.calibration_ = loaded.metadata.get("calibration", {})
+        clf.metadata_ = loaded.metadata
+        clf.model_dir_ = loaded.directory
+        clf._scorer = None
+        return clf
+
+    # -- internals ---------------------------------------------------------------------
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "model_"):
+            raise NotFittedError(
+                "This ToxicityClassifier is not fitted yet. Call fit(texts, labels) or "
+                "ToxicityClassifier.load(directory) first."
+            )
+
+    def _compiled(self) -> _CompiledScoring:
+        """The traced scoring functions, built on first use (reset whenever weights change)."""
+        if getattr(self, "_scorer", None) is None:
+            self._scorer = _CompiledScoring(self.model_)
+        return self._scorer
+
+    def _vectorize(self, texts: Sequence[str]) -> np.ndarray:
+        compiled = self._compiled()
+        parts = [compiled.vectorize(list(texts[i : i + 16_384])) for i in range(0, len(texts), 16_384)]
+        if not parts:
+            width = network.token_shape(self.model_)[1:]
+            return np.zeros((0, self.config.sequence_length, *width), dtype=np.int64)
+        return np.concatenate(parts)
+
+    def _score_texts(self, texts: list[str]) -> np.ndarray:
+        """Score cleaned texts: one graph call for a small batch, length buckets for many."""
+        if len(texts) <= SMALL_BATCH:
+            return self._compiled().score_texts(texts)
+        return self._score_tokens(self._vectorize(texts))
+
+    def _score_with_new_weights(self, tokens: np.ndarray) -> np.ndarray:
+        """Score after the weights changed (training): the traced functions are rebuilt."""
+        self._scorer = None
+        return self._score_tokens(tokens)
+
+    def _score_tokens(self, tokens: np.ndarray) -> np.ndarray:
+        """Score int tokens in length buckets: short posts are not padded to full length."""
+        compiled = self._compiled()
+        out = np.empty((len(tokens), len(self.labels_)), dtype=np.float32)
+        lengths = network.word_lengths(tokens)
+        order = np.argsort(lengths, kind="stable")
+        for start in range(0, len(order), SCORING_BATCH):
+            idx = order[start : start + SCORING_BATCH]
+            width = max(_LENGTH_STEP, int(math.ceil(lengths[idx].max() / _LENGTH_STEP) * _LENGTH_STEP))
+            out[idx] = compiled.score_tokens(tokens[idx, : min(width, tokens.shape[1])])
+        return out
+
+
+class _CompiledScoring:
+    """``tf.function`` s over one Keras string model: vectorise, score tokens, score strings.
+
+    Calling Keras layers eagerly costs milliseconds per call; traced graphs cut a
+    small batch (an explanation's masked texts) from about 8 ms to 3 ms.
+    """
+
+    def __init__(self, model: keras.Model) -> None:
+        vectorizer = network.vectorizer_of(model)
+        part = network.token_part(model)
+        shape = network.token_shape(model)
+
+        @tf.autograph.experimental.do_not_convert
+        def vectorize(texts: tf.Tensor) -> tf.Tensor:
+            return vectorizer(texts)
+
+        @tf.autograph.experimental.do_not_convert
+        def score_tokens(tokens: tf.Tensor) -> tf.Tensor:
+            return part(tokens, training=False)
+
+        @tf.autograph.experimental.do_not_convert
+        def score_texts(texts: tf.Tensor) -> tf.Tensor:
+            tokens = vectorizer(texts)
+            ids = tokens if len(shape) == 1 else tokens[:, :, 0]
+            # Post-padded and masked, so cutting the padding changes no score.
+            width = tf.maximum(tf.reduce_max(tf.math.count_nonzero(ids, axis=1)), 1)
+            return part(tokens[:, :width], training=False)
+
+        strings = [tf.TensorSpec([None], tf.string)]
+        self._vectorize = tf.function(vectorize, input_signature=strings)
+        self._score_tokens = tf.function(
+            score_tokens, input_signature=[tf.TensorSpec([None, *shape], tf.int64)], reduce_retracing=True
+        )
+        self._score_texts = tf.function(score_texts, input_signature=strings)
+
+    def vectorize(self, texts: list[str]) -> np.ndarray:
+        """Int tokens ``(n, sequence_length)``."""
+        return self._vectorize(tf.constant(texts, dtype=tf.string)).numpy()
+
+    def score_tokens(self, tokens: np.ndarray) -> np.ndarray:
+        """Scores of a batch of int tokens."""
+        return self._score_tokens(tf.constant(tokens, dtype=tf.int64)).numpy()
+
+    def score_texts(self, texts: list[str]) -> np.ndarray:
+        """Scores of a batch of strings, padded only to its longest post."""
+        return self._score_texts(tf.constant(texts, dtype=tf.string)).numpy()
+
+
+def _clean_texts(texts: Sequence[str], max_chars: int) -> list[str]:
+    """Texts as strings cut to ``max_chars`` for the model (the caller's data is untouched)."""
+    cleaned = []
+    for text in texts:
+        value = text if isinstance(text, str) else ("" if text is None or text != text else str(text))
+        cleaned.append(value[:max_chars])
+    return cleaned
+
+
+def _label_matrix(
+    labels: np.ndarray | Sequence[Sequence[float]], n: int, n_labels: int, check_classes: bool = True
+) -> np.ndarray:
+    y = np.asarray(labels, dtype=np.float32)
+    if y.ndim == 1:
+        y = y[:, None]
+    if y.shape != (n, n_labels):
+        raise ModLensError(
+            f"Labels have shape {y.shape} but {n} texts and {n_labels} labels need ({n}, {n_labels}). "
+            "Give one column per model label (NaN where unknown)."
+        )
+    known = y[~np.isnan(y)]
+    if known.size and not np.isin(known, (0.0, 1.0)).all():
+        raise ModLensError("Training labels must be 0, 1 or NaN (unknown). Convert fractions with parse_labels.")
+    for j in range(n_labels if check_classes else 0):
+        column = y[:, j][~np.isnan(y[:, j])]
+        if column.size and len(np.unique(column)) < 2:
+            raise ModLensError(
+                f"Label {j} has only one class in the training data; add positive and negative examples."
+            )
+    return y
+
+
+def _split(y: np.ndarray, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Seeded split, stratified on the first label (unknown labels form their own stratum)."""
+    rng = np.random.default_rng(seed)
+    strata = np.where(np.isnan(y[:, 0]), -1, y[:, 0])
+    train, val = [], []
+    for value in np.unique(strata):
+        members = rng.permutation(np.flatnonzero(strata == value))
+        cut = max(1, round(len(members) * fraction)) if len(members) > 1 else 0
+        val.append(members[:cut])
+        train.append(members[cut:])
+    return np.sort(np.concatenate(train)), np.sort(np.concatenate(val))
+
+
+def _choose_thresholds(
+    labels: list[str], y_val: np.ndarray, scores: np.ndarray
+) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """Per label, the threshold with the best F1 on validation data (0.5 when undefined)."""
+    thresholds: dict[str, float] = {}
+    metrics: dict[str, dict[str, float]] = {}
+    for j, label in enumerate(labels):
+        known = ~np.isnan(y_val[:, j])
+        truth, score = y_val[known, j], scores[known, j]
+        if len(np.unique(truth)) < 2:
+            thresholds[label] = 0.5
+            metrics[label] = {"n": int(known.sum()), "roc_auc": math.nan, "f1": math.nan}
+            continue
+        from sklearn.metrics import precision_recall_curve, roc_auc_score  # training only: keeps scoring start-up lean
+
+        precision, recall, cut = precision_recall_curve(truth, score)
+        f1 = 2 * precision * recall / np.maximum(precision + recall, 1e-12)
+        best = int(np.argmax(f1[:-1]))
+        thresholds[label] = round(float(cut[best]), 4)
+        metrics[label] = {
+            "n": int(known.sum()),
+            "roc_auc": float(roc_auc_score(truth, score)),
+            "f1": float(f1[best]),
+        }
+    return thresholds, metrics

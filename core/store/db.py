@@ -1,0 +1,173 @@
+"""Connecting to the database: URL resolution, engine settings, read and write transactions.
+
+Default: the SQLite file ``$MODLENS_HOME/modlens.db`` (``~/.modlens/modlens.db``) in
+WAL mode with foreign keys on and a 30 s busy timeout; ``$MODLENS_DATABASE_URL`` (or
+an explicit URL) selects PostgreSQL through psycopg 3. The schema is brought to the
+latest migration the first time a process opens a database (:func:`open_database`).
+
+Write transactions on SQLite start with ``BEGIN IMMEDIATE``: the write lock is taken
+before anything is read, so a read-then-update (claiming the next post) can never
+interleave with another writer. On PostgreSQL the services lock rows with
+``SELECT ... FOR UPDATE [SKIP LOCKED]`` instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.orm import Session
+
+from core.errors import ModLensError
+
+DATABASE_ENV = "MODLENS_DATABASE_URL"
+HOME_ENV = "MODLENS_HOME"
+DB_FILE = "modlens.db"
+BUSY_TIMEOUT_S = 30
+_WRITE = "modlens_write"
+
+
+def modlens_home() -> Path:
+    """``$MODLENS_HOME``, or ``~/.modlens``."""
+    home = os.environ.get(HOME_ENV)
+    return Path(home) if home else Path.home() / ".modlens"
+
+
+def default_url() -> str:
+    """``$MODLENS_DATABASE_URL``, else the SQLite file in :func:`modlens_home`."""
+    return os.environ.get(DATABASE_ENV) or f"sqlite:///{modlens_home() / DB_FILE}"
+
+
+def resolve_url(url: str | None = None) -> str:
+    """A full SQLAlchemy URL from ``url`` (a URL or a path to an SQLite file), the environment or the default.
+
+    ``postgresql://`` and ``postgres://`` become ``postgresql+psycopg://`` (psycopg 3).
+    """
+    text = (url or default_url()).strip()
+    if "://" not in text:
+        text = f"sqlite:///{Path(text).expanduser().resolve()}"
+    for prefix in ("postgres://", "postgresql://"):
+        if text.startswith(prefix):
+            text = "postgresql+psycopg://" + text[len(prefix) :]
+    try:
+        parsed = make_url(text)
+    except ArgumentError as exc:
+        raise ModLensError(f"'{url}' is not a database URL. Use sqlite:///PATH or postgresql://USER@HOST/DB.") from exc
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ModLensError(
+            f"Database '{parsed.get_backend_name()}' is not supported. Use sqlite:///PATH or postgresql://USER@HOST/DB."
+        )
+    return text
+
+
+def _sqlite_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    database = parsed.database or ""
+    if database in ("", ":memory:"):
+        raise ModLensError("An in-memory SQLite database cannot be shared; give a file path (sqlite:///PATH).")
+    path = Path(database)
+    if url == f"sqlite:///{modlens_home() / DB_FILE}":
+        path.parent.mkdir(parents=True, exist_ok=True)
+    elif not path.parent.is_dir():
+        raise ModLensError(f"Folder '{path.parent}' does not exist. Create it or choose another database path.")
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (below)
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        write = connection.get_execution_options().get(_WRITE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with ModLens' settings for the database at ``url`` (already resolved)."""
+    if url.startswith("sqlite"):
+        return _sqlite_engine(url)
+    try:
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    except ModuleNotFoundError as exc:  # pragma: no cover - psycopg is a pinned requirement
+        raise ModLensError("PostgreSQL needs psycopg 3: pip install -r requirements.txt.") from exc
+
+
+class Database:
+    """A database with ModLens' schema: sessions for reading and for writing.
+
+    Parameters
+    ----------
+    url
+        A SQLAlchemy URL or an SQLite file path; None for :func:`default_url`.
+
+    """
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = resolve_url(url)
+        self.engine = make_engine(self.url)
+        self._write_engine = self.engine.execution_options(**{_WRITE: True})
+        self._write_lock = threading.Lock() if self.dialect == "sqlite" else contextlib.nullcontext()
+
+    @property
+    def dialect(self) -> str:
+        """``'sqlite'`` or ``'postgresql'``."""
+        return self.engine.dialect.name
+
+    @property
+    def is_postgresql(self) -> bool:
+        """Whether row locks (``FOR UPDATE SKIP LOCKED``) are available."""
+        return self.dialect == "postgresql"
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for queries; closed (its transaction rolled back) at the end, objects stay readable."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session whose changes are committed together at the end, or not at all on an error.
+
+        On SQLite the threads of one process take turns (a lock) instead of polling the file
+        lock, whose back-off sleeps would add up to seconds under load; other processes still
+        wait through the busy timeout.
+        """
+        with self._write_lock, Session(self._write_engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def refresh_statistics(self) -> None:
+        """Update the query planner's statistics after a bulk load (``ANALYZE`` / ``PRAGMA optimize``).
+
+        Without them PostgreSQL plans the next claim of a freshly loaded queue as if the
+        table were empty (a sort of every pending post instead of an index walk).
+        """
+        with self.engine.connect() as connection:
+            connection.exec_driver_sql("ANALYZE items" if self.is_postgresql else "PRAGMA optimize")
+            connection.commit()
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+    def __repr__(self) -> str:
+        return f"Database({make_url(self.url).render_as_string(hide_password=True)!r})"

@@ -1,0 +1,407 @@
+"""Train a model directory end to end: gather data, fit, evaluate per dataset, write the card.
+
+Used by ``python -m core train`` (and so by ``make default-model``) and by the
+dashboard's Model page. Data comes from the user's labelled files and/or the
+public datasets in ``../shared/data`` (see :mod:`core.training.datasets`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from core.errors import InputError, ModLensError
+from core.evaluation.metrics import evaluate_scores
+from core.io.atomic import atomic_write_text
+from core.io.labels import parse_labels
+from core.io.posts import read_posts
+from core.model.artifact import CARD_FILE, check_model_target
+from core.model.classifier import ProgressCallback, ToxicityClassifier
+from core.model.config import ModelConfig, preset
+from core.model.labels import DEFAULT_LABELS
+from core.model.metadata import ModelMetadata, read_metadata
+from core.training.card import render_card
+from core.training.checks import run_checks
+from core.training.contrast import ContrastConfig
+from core.training.datasets import DEFAULT_DATA_DIR, PROTECTED, LabelledSet, load_all, random_split
+from core.training.debias import DebiasConfig
+from core.training.mix import calibration_rows, stack, training_rows
+from core.training.seeds import choose_run, run_summary
+from core.training.set_checks import set_checks
+
+
+@dataclass(frozen=True)
+class TrainingRequest:
+    """What to train on and how.
+
+    ``files`` are the user's labelled files; ``label_columns`` maps model labels to
+    column names in them (by default a column named like the label, or ``label``
+    for the first label). ``public`` names datasets from ``data_dir`` (``all`` for every one).
+    ``split_seed`` draws the random train/validation/test splits. It is kept apart from the
+    model's training seed (``config.seed``), so runs with different training seeds are judged
+    on the same held-out posts and never train on each other's test posts.
+    ``dataset_weights`` scale each set's share of the loss (default 1); ``contrast`` adds the
+    project's contrast pairs, ``obfuscate`` perturbed-spelling copies of that share of the
+    training rows. With several ``seeds`` one model is trained per seed and the one chosen by
+    :func:`core.training.seeds.choose_run` is saved, with every run's figures in the metadata.
+    """
+
+    out: Path
+    labels: tuple[str, ...] = DEFAULT_LABELS
+    files: tuple[Path, ...] = ()
+    text_col: str | None = None
+    label_columns: dict[str, str] = field(default_factory=dict)
+    public: tuple[str, ...] = ()
+    data_dir: Path | None = None
+    config: ModelConfig = field(default_factory=lambda: preset("default"))
+    name: str = "modlens-model"
+    command: str = ""
+    debias: DebiasConfig | None = None
+    compare_baseline: bool = True
+    split_seed: int = 13
+    overwrite: bool = False
+    """Replace ``out`` when it already holds a ModLens model (anything else there is always refused)."""
+    dataset_weights: dict[str, float] = field(default_factory=dict)
+    contrast: ContrastConfig | None = None
+    obfuscate: float = 0.0
+    seeds: tuple[int, ...] = ()
+    card_appendix: Path | None = None
+
+
+def gather(request: TrainingRequest) -> list[LabelledSet]:
+    """Load every training source of a request as labelled sets with splits."""
+    sets: list[LabelledSet] = []
+    if request.public:
+        kwargs: dict[str, Any] = {"seed": request.split_seed}
+        if request.data_dir is not None:
+            kwargs["data_dir"] = request.data_dir
+        found = load_all(**kwargs)
+        wanted = set(request.public)
+        if "all" not in wanted:
+            unknown = wanted - {s.name for s in found}
+            if unknown:
+                raise ModLensError(
+                    f"Public dataset(s) not found: {', '.join(sorted(unknown))}. "
+                    f"Available: {', '.join(s.name for s in found)}."
+                )
+            found = [s for s in found if s.name in wanted]
+        sets.extend(found)
+    for path in request.files:
+        sets.append(_user_set(path, request))
+    if not sets:
+        raise ModLensError("Nothing to train on. Give --data FILE and/or --public NAME.")
+    return sets
+
+
+def _user_set(path: Path, request: TrainingRequest) -> LabelledSet:
+    posts = read_posts(path, text_col=request.text_col)
+    if posts.empty_mask.all():
+        raise ModLensError(
+            f"{path.name}: every post in column '{posts.text_col}' is empty, so there is nothing to learn from. "
+            "Choose the text column with --text-col."
+        )
+    columns = {c.lower(): c for c in posts.frame.columns}
+    matrix = {}
+    found: list[str] = []
+    for i, label in enumerate(request.labels):
+        column = request.label_columns.get(label) or columns.get(label.lower())
+        if column is None and i == 0 and "label" in columns:
+            column = columns["label"]
+        if column is not None and column not in posts.frame.columns:
+            raise ModLensError(
+                f"Label column '{column}' not found in {path.name}. Columns are: "
+                f"{', '.join(posts.frame.columns)}. Map it with --label-col {label}=COLUMN."
+            )
+        # a label column without any value leaves that label out (see _with_known_labels)
+        matrix[label] = np.full(len(posts), np.nan) if column is None else parse_labels(posts.frame[column], column)
+        if column is not None:
+            found.append(column)
+    if all(np.isnan(v).all() for v in matrix.values()):
+        if found:
+            raise ModLensError(
+                f"{path.name}: the label column(s) {', '.join(found)} hold no labels (every value is empty). "
+                f"Choose a column of 0/1 labels with --label-col {request.labels[0]}=COLUMN."
+            )
+        raise ModLensError(
+            f"{path.name} has no label column for {', '.join(request.labels)}. "
+            f"Columns are: {', '.join(posts.frame.columns)}. Map one with --label-col {request.labels[0]}=COLUMN."
+        )
+    digest = hashlib.sha256(path.name.encode()).hexdigest()[:6]
+    frame = pd.DataFrame({"text": posts.texts, **matrix})
+    frame["split"] = random_split(len(frame), request.split_seed, f"user-{digest}")
+    return LabelledSet(path.stem, frame, (path,))
+
+
+def evaluate_sets(clf: ToxicityClassifier, sets: Sequence[LabelledSet], split: str = "test") -> list[dict[str, Any]]:
+    """Metrics per dataset and label on one split (rows of a tidy table)."""
+    rows = []
+    for labelled in sets:
+        part = labelled.frame[labelled.frame["split"] == split]
+        if part.empty:
+            continue
+        scores = clf.predict_proba(part["text"].tolist())
+        for j, label in enumerate(clf.labels_):
+            if label not in part or part[label].dropna().nunique() < 2:  # unknown, or positives only (masked)
+                continue
+            metrics = evaluate_scores(part[label].to_numpy(float), scores[:, j], threshold=clf.thresholds_[label])
+            rows.append({"dataset": labelled.name, "label": label, "split": split, **metrics})
+    return rows
+
+
+def _fit(
+    request: TrainingRequest,
+    sets: Sequence[LabelledSet],
+    debias: DebiasConfig | None,
+    progress: ProgressCallback | None,
+    log: Any,
+    config: ModelConfig | None = None,
+) -> tuple[ToxicityClassifier, int, int]:
+    """Fit one classifier on the train splits (plus the project's augmentations), calibrated on validation."""
+    config = config or request.config
+    rows, weights = training_rows(
+        sets,
+        request.labels,
+        debias=debias,
+        contrast=request.contrast,
+        obfuscate=request.obfuscate,
+        dataset_weights=request.dataset_weights,
+        seed=config.seed,
+    )
+    validation = stack(sets, "validation", request.labels)
+    calibration = calibration_rows(sets, request.labels)
+    if log:
+        names = ", ".join(dict.fromkeys(rows.sources))
+        log(f"Training on {len(rows.texts):,} posts, validating on {len(validation.texts):,} ({names}).")
+        log(f"Seed {config.seed}.")
+    clf = ToxicityClassifier(labels=request.labels, config=config)
+    has_validation = len(validation.texts) > 0
+    clf.fit(
+        rows.texts,
+        rows.y,
+        validation=(validation.texts, validation.y) if has_validation else None,
+        validation_groups=validation.sources if has_validation and len(sets) > 1 else None,
+        sample_weight=weights,
+        calibration=(calibration.texts, calibration.y) if len(calibration.texts) else None,
+        progress=progress,
+    )
+    return clf, len(rows.texts), len(validation.texts)
+
+
+def _fit_seeds(
+    request: TrainingRequest, sets: Sequence[LabelledSet], progress: ProgressCallback | None, log: Any
+) -> tuple[ToxicityClassifier, int, int, dict[str, Any] | None]:
+    """One fit per seed of ``request.seeds`` (or just ``config.seed``); the chosen run and every run's figures."""
+    seeds = request.seeds or (request.config.seed,)
+    runs = []
+    for seed in seeds:
+        config = request.config.with_overrides(seed=seed)
+        clf, n_train, n_validation = _fit(request, sets, request.debias, progress, log, config)
+        runs.append((clf, run_summary(clf, seed, evaluate_sets(clf, sets, "test"))))
+    if len(runs) == 1:
+        return runs[0][0], n_train, n_validation, None
+    chosen, report = choose_run([summary for _, summary in runs])
+    if log:
+        log(f"Seeds {', '.join(map(str, seeds))}: keeping seed {seeds[chosen]} ({report['rule']}).")
+    return runs[chosen][0], n_train, n_validation, report
+
+
+def debias_summary(clf: ToxicityClassifier, evaluation: list[dict[str, Any]], checks: dict[str, Any]) -> dict[str, Any]:
+    """Numbers compared before and after debiasing: held-out AUC and the templated identity test."""
+    table = pd.DataFrame(evaluation)
+    template = checks.get("templated_identity", {})
+    return {
+        "mean_test_roc_auc": {label: float(rows["roc_auc"].mean()) for label, rows in table.groupby("label")}
+        if not table.empty
+        else {},
+        "templated_final_bias_metric": template.get("final_bias_metric"),
+        "templated_min_subgroup_auc": template.get("min_subgroup_auc"),
+        "templated_min_term_auc": template.get("min_term_auc"),
+        "templated_min_bpsn_auc": template.get("min_bpsn_auc"),
+        "templated_max_term_mean_harmless": template.get("max_term_mean_harmless"),
+        "templated_harmless_flag_rate": template.get("harmless_flag_rate"),
+        "functional_accuracy": checks.get("functional", {}).get("accuracy"),
+    }
+
+
+def train(request: TrainingRequest, progress: ProgressCallback | None = None, log: Any = None) -> ToxicityClassifier:
+    """Fit a classifier on the request's data, evaluate it and save the model directory.
+
+    With ``request.debias`` and ``request.compare_baseline`` an identical run without
+    debiasing is trained first, so the card can report before and after.
+    """
+    started = time.time()
+    check_model_target(request.out, overwrite=request.overwrite)  # before hours of training, not after
+    sets = gather(request)
+    request = _with_known_labels(request, sets, log)
+    data_dir = request.data_dir or DEFAULT_DATA_DIR
+    before = None
+    if request.debias is not None and request.compare_baseline:
+        if log:
+            log("Training the baseline without debiasing, for the before/after comparison.")
+        baseline, _, _ = _fit(request, sets, None, progress, log)
+        base_eval = evaluate_sets(baseline, sets, "test")
+        before = debias_summary(baseline, base_eval, run_checks(baseline, data_dir))
+        if log:
+            log("Training with debiasing.")
+    clf, n_train, n_validation, seed_runs = _fit_seeds(request, sets, progress, log)
+    scorer = _CachedScores(clf)  # the checks score some splits several times
+    evaluation = evaluate_sets(scorer, sets, "test")
+    checks = run_checks(scorer, data_dir)
+    checks.update(set_checks(scorer, sets))
+    checks["dataset_tuned"] = dataset_tuned_metrics(scorer, sets)
+    metadata: dict[str, Any] = {
+        "name": request.name,
+        "command": request.command,
+        "training_seconds": round(time.time() - started, 1),
+        "training_data": {s.name: s.summary() for s in sets},
+        "split_seed": request.split_seed,
+        "n_train": n_train,
+        "n_validation": n_validation,
+        "evaluation": evaluation,
+        "headline": {**headline_metrics(evaluation), **check_headlines(checks)},
+        "checks": checks,
+        "recipe": {
+            "dataset_weights": dict(request.dataset_weights),
+            "contrast": asdict(request.contrast) if request.contrast else None,
+            "obfuscate": request.obfuscate,
+            "seeds": list(request.seeds or (clf.config.seed,)),
+        },
+    }
+    if seed_runs is not None:
+        metadata["seed_runs"] = seed_runs
+    if request.card_appendix is not None:
+        metadata["card_appendix"] = _read_appendix(request.card_appendix)
+    if request.debias is not None:
+        metadata["debias"] = {
+            "config": asdict(request.debias),
+            "before": before,
+            "after": debias_summary(clf, evaluation, checks),
+        }
+    clf.save(request.out, metadata=metadata, card="", overwrite=request.overwrite)
+    card = render_card(_reload_metadata(request.out))
+    atomic_write_text(Path(request.out) / CARD_FILE, card)
+    return clf
+
+
+def _read_appendix(path: Path) -> str:
+    """Markdown added at the end of the model card (e.g. how the recipe was chosen)."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"Cannot read the card appendix '{path}' ({exc}). Give a UTF-8 Markdown file.") from exc
+
+
+def _with_known_labels(request: TrainingRequest, sets: Sequence[LabelledSet], log: Any) -> TrainingRequest:
+    """The request for the labels that have known values in the training data.
+
+    A label that no training post has a value for (a file with only a ``toxic`` column, say)
+    cannot be learned: the new model leaves it out rather than give it untrained scores.
+    """
+    y = stack(sets, "train", request.labels).y
+    known = [label for j, label in enumerate(request.labels) if np.isfinite(y[:, j]).any()]
+    if not known:
+        raise ModLensError(
+            f"No training post has a value for {', '.join(request.labels)}. "
+            "Choose the column that holds the labels (0/1), or add labelled posts."
+        )
+    missing = [label for label in request.labels if label not in known]
+    if missing and log:
+        log(f"No training post has a value for {', '.join(missing)}: the new model scores {', '.join(known)} only.")
+    return replace(request, labels=tuple(known)) if missing else request
+
+
+def _reload_metadata(directory: Path) -> ModelMetadata:
+    return read_metadata(Path(directory))
+
+
+def headline_metrics(evaluation: list[dict[str, Any]]) -> dict[str, float]:
+    """A few numbers for the home page: mean test ROC AUC per label, Jigsaw AUC and OLID macro-F1.
+
+    ``mean_test_roc_auc_<label>`` averages the v3 datasets (:data:`~core.training.datasets.PROTECTED`) when
+    the model was evaluated on them, so versions compare like for like on the Model page;
+    ``mean_test_roc_auc_<label>_all_sets`` averages every evaluated dataset.
+    """
+    table = pd.DataFrame(evaluation)
+    headline: dict[str, float] = {}
+    if table.empty:
+        return headline
+    for label, rows in table.groupby("label"):
+        v3_sets = rows[rows["dataset"].isin(PROTECTED)]
+        headline[f"mean_test_roc_auc_{label}"] = float((v3_sets if len(v3_sets) else rows)["roc_auc"].mean())
+        if len(v3_sets) and len(v3_sets) < len(rows):
+            headline[f"mean_test_roc_auc_{label}_all_sets"] = float(rows["roc_auc"].mean())
+    jigsaw = table[(table["dataset"] == "jigsaw") & (table["label"] == "toxic")]
+    if not jigsaw.empty:
+        headline["jigsaw_toxic_roc_auc"] = float(jigsaw["roc_auc"].iloc[0])
+    olid = table[(table["dataset"] == "olid") & (table["label"] == "toxic")]
+    if not olid.empty:
+        headline["olid_macro_f1"] = float(olid["macro_f1"].iloc[0])
+    return {k: v for k, v in headline.items() if not math.isnan(v)}
+
+
+def check_headlines(checks: dict[str, Any]) -> dict[str, float]:
+    """Headline figures from the checks: functional cases, templated identity test, DynaHate, calibration."""
+    out: dict[str, float] = {}
+    if "accuracy" in checks.get("functional", {}):
+        out["functional_accuracy"] = float(checks["functional"]["accuracy"])
+    template = checks.get("templated_identity", {})
+    for key in ("final_bias_metric", "min_bpsn_auc"):
+        if template.get(key) is not None:
+            out[f"templated_{key}"] = float(template[key])
+    for row in checks.get("dynahate_levels", []):
+        if row["level"] in ("original", "perturbation"):
+            out[f"dynahate_{row['level']}_roc_auc"] = float(row["roc_auc"])
+    for label, data in checks.get("calibration", {}).items():
+        out[f"calibration_ece_{label}"] = float(data["ece"])
+    return {k: v for k, v in out.items() if not math.isnan(v)}
+
+
+class _CachedScores:
+    """A fitted classifier whose ``predict_proba`` remembers the scores of each list of texts it has seen."""
+
+    def __init__(self, clf: ToxicityClassifier) -> None:
+        self._clf = clf
+        self._memo: dict[str, np.ndarray] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._clf, name)
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Scores of ``texts`` (computed once per distinct list)."""
+        key = hashlib.sha256("\x1e".join(map(str, texts)).encode("utf-8")).hexdigest()
+        if key not in self._memo:
+            self._memo[key] = self._clf.predict_proba(texts)
+        return self._memo[key]
+
+
+def dataset_tuned_metrics(clf: ToxicityClassifier, sets: Sequence[LabelledSet]) -> list[dict[str, Any]]:
+    """Test metrics with the ``toxic`` threshold re-chosen on each dataset's own validation split.
+
+    Published results (e.g. OLID macro-F1) tune on the dataset's own data; this shows
+    what a team that picks its threshold on its own labelled sample would get.
+    """
+    from sklearn.metrics import f1_score
+
+    rows = []
+    column = clf.labels_.index("toxic") if "toxic" in clf.labels_ else 0
+    label = clf.labels_[column]
+    for labelled in sets:
+        frame = labelled.frame[labelled.frame[label].notna()]
+        val, test = frame[frame["split"] == "validation"], frame[frame["split"] == "test"]
+        if val.empty or test.empty or val[label].nunique() < 2:
+            continue
+        val_scores = clf.predict_proba(val["text"].tolist())[:, column]
+        candidates = np.unique(np.round(val_scores, 3))
+        best = max(candidates, key=lambda t: f1_score(val[label], val_scores >= t, average="macro"))
+        test_scores = clf.predict_proba(test["text"].tolist())[:, column]
+        metrics = evaluate_scores(test[label].to_numpy(float), test_scores, threshold=float(best))
+        rows.append({"dataset": labelled.name, "label": label, **metrics})
+    return rows

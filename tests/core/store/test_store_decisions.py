@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from sqlalchemy import select
+
+from core.errors import ModLensError
+from core.store.claims import claim_next, find_item, get_item
+from core.store.decisions import ScoreFilter, bulk_decide, decide
+from core.store.exports import decision_history
+from core.store.schema import Decision
+
+
+def test_decisions_are_append_only_with_one_current_per_reviewer(db, team, make_queue) -> None:
+    queue = make_queue(team["ana"], n=3)
+    item = find_item(db, team["rev"], queue, "p1")
+    decide(db, team["rev"], item, "remove", reason="harassment", note="insult", labels=["toxic"], seconds=4.5)
+    changed = decide(db, team["rev"], item, "approve", reason="quoting")
+    assert changed.status == "decided"
+    history = decision_history(db, team["ana"], queue)
+    assert history["action"].tolist() == ["remove", "approve"]
+    assert history["is_current"].tolist() == [False, True]
+    assert history["labels"].iloc[0] == "toxic" and pd.isna(history["labels"].iloc[1])
+    assert history["seconds_spent"].iloc[0] == 4.5
+    assert set(history["model_version"]) == {"v7 test-model (2026-01-01)"}
+
+
+def test_double_review_and_status_rules(db, team, make_queue) -> None:
+    queue = make_queue(team["ana"], n=3, reviews_required=2)
+    item = find_item(db, team["rev"], queue, "p2")
+    assert decide(db, team["rev"], item, "skip").status == "pending"  # a skip does not count
+    assert decide(db, team["rev"], item, "remove").status == "pending"  # one of two reviews
+    assert claim_next(db, team["rev"], queue).item_id != item  # rev has decided it: not offered again
+    assert decide(db, team["rev2"], item, "escalate", reason="legal").status == "escalated"
+    assert decide(db, team["rev2"], item, "remove").status == "decided"
+
+
+def test_reasons_must_fit_the_action(db, team, make_queue) -> None:
+    queue = make_queue(team["ana"], n=2)
+    item = find_item(db, team["rev"], queue, "p0")
+    with pytest.raises(
+        ModLensError, match=re.escape("Reason 'spam' cannot be given for approve. Reasons for approve: not_violating")
+    ):
+        decide(db, team["rev"], item, "approve", reason="spam")
+    with pytest.raises(ModLensError, match="Unknown action 'ban'"):
+        decide(db, team["rev"], item, "ban")
+    with pytest.raises(ModLensError, match="Unknown label"):
+        decide(db, team["rev"], item, "remove", labels=["spam"])
+    assert decision_history(db, team["rev"], queue).empty
+
+
+def test_bulk_decision_is_recorded_per_post_with_the_rule(db, team, make_queue) -> None:
+    queue = make_queue(team["ana"], n=20)
+    held = claim_next(db, team["rev2"], queue)  # p19 (toxic 0.95) is held by rev2
+    first = find_item(db, team["rev"], queue, "p0")
+    decide(db, team["rev"], first, "remove")
+    result = bulk_decide(db, team["rev"], queue, "approve", ScoreFilter("toxic", max_score=0.2), reason="not_violating")
+    assert (result.decided, result.rule_text) == (4, "score_toxic <= 0.2")  # p1..p4; p0 was decided already
+    high = bulk_decide(db, team["rev"], queue, "remove", ScoreFilter("toxic", min_score=0.9))
+    assert (high.decided, high.skipped_claimed) == (1, 1)  # p18; p19 is claimed
+    history = decision_history(db, team["ana"], queue)
+    rules = history[history["source"] == "rule"]
+    assert sorted(rules["id"]) == ["p1", "p18", "p2", "p3", "p4"]
+    assert set(rules["rule_text"]) == {"score_toxic <= 0.2", "score_toxic >= 0.9"}
+    assert set(rules.loc[rules["action"] == "approve", "reason"]) == {"not_violating"}
+    assert get_item(db, team["rev"], held.item_id).status == "pending"
+
+
+def test_bulk_filters_are_checked(db, team, make_queue) -> None:
+    queue = make_queue(team["ana"], n=2)
+    with pytest.raises(ModLensError, match="Score bounds must be between 0 and 1"):
+        bulk_decide(db, team["rev"], queue, "approve", ScoreFilter("toxic", max_score=5))
+    with pytest.raises(ModLensError, match="Label 'spam' is not a label of this queue"):
+        bulk_decide(db, team["rev"], queue, "approve", ScoreFilter("spam", max_score=0.5))
+    with db.read() as session:
+        assert session.scalars(select(Decision)).all() == []
+
+
+def test_a_failing_bulk_decision_changes_nothing(db, team, make_queue, monkeypatch) -> None:
+    import core.store.decisions as decisions
+
+    queue = make_queue(team["ana"], n=12)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(decisions, "refresh_status", broken)  # fails after the decisions were inserted
+    with pytest.raises(RuntimeError):
+        bulk_decide(db, team["rev"], queue, "approve", ScoreFilter("toxic", max_score=1.0))
+    assert decision_history(db, team["rev"], queue).empty

@@ -1,0 +1,56 @@
+"""Bias computations without widgets: guessing label and identity columns, the rows to swap, the data id."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from core.bias import OVERALL, load_lexicon
+from tests.ui.fake_model import KeywordModel
+from ui.services import bias, inputs, scoring
+
+
+def test_guessing_identity_and_label_columns() -> None:
+    lexicon = load_lexicon()
+    assert bias.guess_identity_columns(["male", "Muslim", "older_people", "score", "text"], lexicon) == [
+        "male",
+        "Muslim",
+        "older_people",
+    ]
+    frame_ = pd.DataFrame({"a": ["0", "1", ""], "b": ["x", "1", "0"], "c": [0.2, 0.7, np.nan], "d": ["", "", ""]})
+    assert bias.label_like_columns(frame_) == ["a", "c"]
+    assert bias.label_like_columns(frame_, exclude=["a"]) == ["c"]
+
+
+def test_swap_rows_sample_is_seeded_sorted_and_bounded() -> None:
+    mentions = np.arange(0, 2000, 2)
+    rows = bias.swap_rows(mentions, limit=10)
+    assert len(rows) == 10 and set(rows) <= set(mentions) and (np.diff(rows) > 0).all()
+    assert (bias.swap_rows(mentions, limit=10) == rows).all()
+    assert (bias.swap_rows(mentions[:5], limit=10) == mentions[:5]).all()
+
+
+def test_chart_rows_keep_groups_big_enough_and_the_overall_row() -> None:
+    table = pd.DataFrame({"group": ["a", "b", OVERALL], "n": [3, 50, 53]})
+    assert bias.chart_rows(table, 10)["group"].tolist() == ["b", OVERALL]
+
+
+def test_data_id_changes_with_the_source_and_the_scores() -> None:
+    model = KeywordModel()
+    posts = inputs.pasted_posts("you idiot\nhello")
+    scored = scoring.scored_posts(model, posts, model.predict_proba(posts.texts))
+    same = scoring.scored_posts(model, posts, model.predict_proba(posts.texts))
+    assert bias.data_id("Sample posts", scored) == bias.data_id("Sample posts", same)
+    assert bias.data_id("Upload a file", scored) != bias.data_id("Sample posts", scored)
+    other = scoring.scored_posts(model, posts, model.predict_proba(posts.texts) * 0.5)
+    assert bias.data_id("Sample posts", other) != bias.data_id("Sample posts", scored)
+
+
+def test_matched_terms_table_lists_posts_with_terms_and_their_score() -> None:
+    model = KeywordModel()
+    posts = inputs.pasted_posts("muslims are vermin\nhello\nwomen rock")
+    scored = scoring.scored_posts(model, posts, model.predict_proba(posts.texts))
+    summary = np.array(["muslims (muslim)", "", "women (women)"], dtype=object)
+    table = bias.matched_terms_table(scored, summary, 1)
+    assert table.index.tolist() == [0, 2] and table.index.name == "row"
+    assert table["score_hate"].tolist() == [float(scored.scores[0, 1]), float(scored.scores[2, 1])]

@@ -1,0 +1,194 @@
+"""Background training without widgets: the spec, the board (one at a time, cancel, failures), the child process."""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from core.errors import ModLensError
+from core.model.config import preset
+from core.registry import ModelRegistry
+from core.training.debias import DebiasConfig
+from ui.services import training
+from ui.services.labelled import LabelledPosts
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("my posts <b>", "my-posts-b"), ("[x](javascript:y)", "x-javascript-y"), ("***", "model"), ("ok_1.2", "ok_1.2")],
+)
+def test_safe_name(text: str, expected: str) -> None:
+    assert training.safe_name(text) == expected
+
+
+class Event:
+    def __init__(self, epoch: int, batch: int, phase: str = "batch") -> None:
+        self.phase, self.epoch, self.epochs, self.batch, self.batches = phase, epoch, 2, batch, 10
+        self.loss, self.val_auc = 0.5, math.nan if phase == "batch" else 0.8
+
+
+def _spec(table: pd.DataFrame | None = None) -> training.TrainingSpec:
+    frame = (
+        table if table is not None else pd.DataFrame({"text": ["a", "b"], "toxic": [1.0, 0.0], "hate": [np.nan, 0.0]})
+    )
+    return training.TrainingSpec(name="m", source="test", config=preset("seed"), table=frame, table_name="t")
+
+
+def _wait(board: training.TrainingBoard, job: training.TrainingJob) -> training.TrainingJob:
+    assert board.join(job.id, timeout=20)
+    return job
+
+
+def _write_model(out: Path) -> Path:
+    out.mkdir(parents=True)
+    (out / "metadata.json").write_text(
+        json.dumps(
+            {"format_version": 1, "name": "m", "labels": ["toxic", "hate"], "thresholds": {"toxic": 0.5, "hate": 0.5}}
+        )
+    )
+    (out / "model_card.md").write_text("# Model card: m\n")
+    return out
+
+
+def test_request_writes_the_table_and_maps_labels(tmp_path: Path) -> None:
+    request = _spec().request(tmp_path)
+    assert request.files == (tmp_path / "t.parquet",)
+    assert pd.read_parquet(request.files[0])["toxic"].tolist() == [1.0, 0.0]
+    assert request.text_col == "text" and request.label_columns == {"toxic": "toxic", "hate": "hate"}
+    assert request.out == tmp_path / "model" and request.name == "m" and not request.compare_baseline
+    public = training.TrainingSpec(name="m", source="s", config=preset("seed"), public=("olid",))
+    assert public.request(tmp_path).files == () and public.request(tmp_path).public == ("olid",)
+
+
+def test_a_finished_training_adds_a_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def fake(spec, workdir, progress, log, stop=None) -> Path:
+        log("Training on 2 posts, validating on 0 (t).")
+        assert progress(Event(1, 10)) is True
+        progress(Event(2, 10, "epoch"))
+        return _write_model(workdir / "model")
+
+    monkeypatch.setattr(training, "train_model", fake)
+    registry = ModelRegistry(root=tmp_path / "registry")
+    board = training.TrainingBoard()
+    job = _wait(board, board.start(_spec(), registry))
+    assert job.status == training.DONE and job.version == 1
+    assert job.metadata["name"] == "m" and job.card.startswith("# Model card: m")
+    assert [v.version for v in registry.list()] == [0, 1]
+    assert job.fraction() == 1.0 and [e["phase"] for e in job.events()] == ["batch", "epoch"]
+    assert job.messages() == ["Training on 2 posts, validating on 0 (t)."]
+    assert board.running() is None and board.get(job.id) is job
+
+
+def test_cancel_stops_the_fit_and_saves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[bool] = []
+
+    def fake(spec, workdir, progress, log, stop=None) -> Path:
+        for batch in range(1, 10_000):
+            time.sleep(0.002)
+            keep_going = progress(Event(1, batch % 10 + 1))
+            seen.append(keep_going)
+            if keep_going is False:
+                raise ModLensError("Training was cancelled.")  # what ToxicityClassifier.fit raises
+
+    monkeypatch.setattr(training, "train_model", fake)
+    registry = ModelRegistry(root=tmp_path / "registry")
+    board = training.TrainingBoard()
+    job = board.start(_spec(), registry)
+    while not seen:
+        time.sleep(0.01)
+    with pytest.raises(training.TrainingBusyError, match="already running on this server \\(m, started at"):
+        board.start(_spec(), registry)
+    job.cancel()
+    _wait(board, job)
+    assert seen[-1] is False and job.status == training.CANCELLED
+    assert [v.version for v in registry.list()] == [0]
+
+
+def test_cancel_after_the_last_report_still_saves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    holder: dict[str, training.TrainingJob] = {}
+
+    def fake(spec, workdir, progress, log, stop=None) -> Path:
+        while "job" not in holder:
+            time.sleep(0.01)
+        holder["job"].cancel()  # e.g. clicked while the model card was written
+        return _write_model(workdir / "model")
+
+    monkeypatch.setattr(training, "train_model", fake)
+    registry = ModelRegistry(root=tmp_path / "registry")
+    board = training.TrainingBoard()
+    holder["job"] = job = board.start(_spec(), registry)
+    _wait(board, job)
+    assert job.status == training.CANCELLED and job.version is None
+    assert [v.version for v in registry.list()] == [0]
+
+
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [
+        (ModLensError("Label 0 has only one class"), "Label 0 has only one class"),
+        (RuntimeError("boom"), "Training failed (RuntimeError). The server log has the details."),
+    ],
+)
+def test_a_failing_training_reports_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: Exception, message: str
+) -> None:
+    def fake(spec, workdir, progress, log, stop=None) -> Path:
+        raise error
+
+    monkeypatch.setattr(training, "train_model", fake)
+    board = training.TrainingBoard()
+    job = _wait(board, board.start(_spec(), ModelRegistry(root=tmp_path / "registry")))
+    assert job.status == training.FAILED and job.error == message
+    assert board.running() is None  # the next training can start
+
+
+def test_progress_of_a_debiased_training_counts_both_fits() -> None:
+    spec = training.TrainingSpec(
+        name="m",
+        source="s",
+        config=preset("seed"),
+        public=("olid",),
+        debias=DebiasConfig(),
+        compare_baseline=True,
+    )
+    job = training.TrainingJob(id="x", spec=spec)
+    job.log("Training the baseline without debiasing, for the before/after comparison.")
+    job.log("Training on 10 posts, validating on 2 (olid).")
+    job.progress(Event(2, 10, "epoch"))
+    assert job.fraction() == pytest.approx(0.5)  # the baseline is done: half of the work
+    job.log("Training on 12 posts, validating on 2 (olid, identity_augmentation).")
+    job.progress(Event(1, 5))
+    assert job.events()[-1]["run"] == 1 and job.fits == 2
+    assert job.fraction() == pytest.approx(0.5 + 0.25 / 2)
+
+
+@pytest.mark.slow
+def test_the_child_process_reports_core_errors(tmp_path: Path) -> None:
+    from ui.services.training_process import train_in_child
+
+    one_class = pd.DataFrame({"text": ["a b", "c d", "e f", "g h"] * 5, "toxic": [1.0] * 20, "hate": [np.nan] * 20})
+    spec = _spec(one_class)
+    logged: list[str] = []
+    with pytest.raises(ModLensError, match="only one class"):
+        train_in_child(spec, tmp_path, lambda event: None, logged.append)
+    assert any(line.startswith("Training on ") for line in logged)  # core's log lines came through
+
+
+def test_training_spec_from_labelled_posts_or_public_datasets() -> None:
+    data = LabelledPosts(
+        "team labels.csv", ("a", "b", "c"), {"toxic": np.array([1.0, 0.0, np.nan]), "hate": np.full(3, np.nan)}, "k"
+    )
+    spec = training.training_spec(data, "m", preset("seed"), None, False)
+    assert spec.source == "team labels.csv (3 posts)" and spec.table_name == "team-labels"
+    assert spec.table is not None and spec.table.columns.tolist() == ["text", "toxic", "hate"]
+    public = training.training_spec(("olid", "davidson"), "m", preset("seed"), DebiasConfig(), True)
+    assert public.public == ("olid", "davidson") and public.table is None and public.compare_baseline
+    one_class = LabelledPosts("f.csv", ("a", "b"), {"toxic": np.array([1.0, 1.0])}, "k")
+    with pytest.raises(ModLensError, match="no negative post"):
+        training.training_spec(one_class, "m", preset("seed"), None, False)

@@ -1,0 +1,115 @@
+"""The Bias page's posts: the last scored ones, the sample posts or an upload (scored here, cached per file)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.errors import ModLensError
+from core.io.posts import Posts
+from core.scoring import Scorer
+from ui import state
+from ui.components import upload
+from ui.components.safe_text import error, escape_markdown, note
+from ui.components.scoring_progress import score_with_progress
+from ui.services import inputs, session
+from ui.services.bias import data_id
+from ui.services.models import model_version
+from ui.services.results import ScoredPosts
+
+SOURCE_LAST = "Last scored posts"
+SOURCE_SAMPLE = "Sample posts"
+SOURCE_UPLOAD = "Upload a file"
+SOURCES = (SOURCE_LAST, SOURCE_SAMPLE, SOURCE_UPLOAD)
+INTRO = (
+    "Does the model treat posts that mention identity groups (women, Muslims, gay people, ...) differently? "
+    "Compare its scores per group on labelled posts, on unlabelled posts (flag rates), on built-in template "
+    "sentences and with identity terms swapped."
+)
+SOURCE = "modlens.bias.source"
+"""Widget key of the choice of posts to analyse (last scored posts, sample posts, an upload)."""
+UPLOAD = "modlens.bias.upload"
+"""Widget key of the Bias page's file uploader."""
+FILE = "modlens.bias.file"
+"""``(file_id, Posts | NeedsTextColumn | error message)`` of the last file read on the Bias page."""
+TEXT_COLUMN = "modlens.bias.text_column"
+"""Widget key of the text-column picker of an upload without a text column by name."""
+SCORED = "modlens.bias.scored"
+"""``(score key, ScoredPosts)`` of the sample or upload last scored on the Bias page."""
+
+
+def data_section(model: Scorer) -> tuple[str, ScoredPosts] | None:
+    """Choose the posts: the last scored ones, the sample posts or an upload; returns ``(data id, scored posts)``."""
+    last: ScoredPosts | None = session.last_result()
+    source = st.radio(
+        "Posts to analyse",
+        SOURCES,
+        index=0 if last is not None else 1,
+        key=SOURCE,
+        horizontal=True,
+        help="The last posts scored on the Score page (their scores are reused), the bundled sample posts "
+        "(with toxic and hate labels), or a file uploaded here.",
+    )
+    scored: ScoredPosts | None
+    if source == SOURCE_LAST:
+        if last is None:
+            st.info(
+                "No posts scored yet. Score a file on the Score page, or pick the sample posts or an upload.",
+                icon=":material/upload_file:",
+            )
+            st.page_link("pages/score.py", label="Go to the Score page", icon=":material/fact_check:")
+            return None
+        scored = last
+    elif source == SOURCE_SAMPLE:
+        scored = _score(model, inputs.sample_posts())
+    else:
+        scored = _uploaded(model)
+    if scored is None:
+        return None
+    name = scored.posts.source_name or "posts"
+    st.caption(escape_markdown(f"{name}: {len(scored):,} posts, scored by {scored.model_name or 'the model'}"))
+    return data_id(source, scored), scored
+
+
+def _uploaded(model: Scorer) -> ScoredPosts | None:
+    """The uploader, the text-column picker if needed, and the uploaded posts scored (cached per file)."""
+    uploaded = st.file_uploader(
+        "Upload a file of posts (ideally with a label column and identity columns)",
+        key=UPLOAD,
+        help="CSV, TSV, JSON Lines, Parquet or Excel, one post per row. Label and identity columns hold "
+        "0/1, true/false or fractions of annotators (0.5 or more counts).",
+    )
+    if uploaded is None:
+        st.info("Upload a file to analyse it.", icon=":material/upload_file:")
+        return None
+    loaded, new = upload.read_once(uploaded, FILE, upload.read_posts_file)
+    if new:
+        state.pop(TEXT_COLUMN)
+    if isinstance(loaded, str):
+        error(loaded)
+        return None
+    if isinstance(loaded, inputs.NeedsTextColumn):
+        column = upload.text_column_picker(
+            loaded,
+            key=TEXT_COLUMN,
+            help="No column is named like post text (text, comment_text, content, ...): pick the one with the posts.",
+        )
+        try:
+            loaded = inputs.with_text_column(loaded, column)
+        except ModLensError as exc:
+            error(str(exc))
+            return None
+    for message in loaded.notes:
+        note(message)
+    return _score(model, loaded)
+
+
+def _score(model: Scorer, posts: Posts) -> ScoredPosts | None:
+    """Scores of ``posts`` (cached per content and model version), with a progress bar while scoring."""
+    key = (posts.content_hash, str(posts.text_col), model_version(model))
+    stored = state.get(SCORED)
+    if stored is not None and stored[0] == key:
+        return stored[1]
+    scored = score_with_progress(model, posts, on_error=error)
+    if scored is not None:
+        state.put(SCORED, (key, scored))
+    return scored

@@ -1,0 +1,113 @@
+"""The Explain page's attributions of one post: per label its score, the post highlighted, the strongest words.
+
+Computations (cached per post and model version) are in :mod:`ui.services.explanations`;
+explanations and figures in :mod:`core.explain`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from core.explain import Attributions, faithfulness_figure, highlight_html, token_bar_figure
+from core.scoring import Scorer
+from ui import state
+from ui.components.safe_text import escape_markdown, plotly_text
+from ui.sections.explain.post_picker import Post
+from ui.services import explanations
+
+LEGEND = (
+    "Red words raise the score, blue words lower it; the stronger the colour, the bigger the push. "
+    "Hover a word for its value."
+)
+CHARTS = state.Keys("modlens.explain.chart")
+
+
+@dataclass(frozen=True)
+class Explained:
+    """One post's attributions, and its score without each word (None for very long posts)."""
+
+    attributions: Attributions
+    occlusion: pd.DataFrame | None
+
+
+def chart_key(kind: str, label: str) -> str:
+    """Element key of a chart (``tokens`` or ``faithfulness``) of ``label``."""
+    return CHARTS(kind, label)
+
+
+def explain_section(post: Post, model: Scorer, version: str, thresholds: Mapping[str, float]) -> Explained | None:
+    """Per label: score, highlighted words, strongest words, faithfulness; then the values of all words.
+
+    Returns the attributions and the occlusion table, or None when the post has no words.
+    """
+    labels = tuple(model.labels_)
+    with st.spinner("Explaining the post..."):
+        attributions = explanations.explain_post(post.text, model.predict_proba, labels, version)
+        summary = explanations.faithfulness_summary(
+            post.text, version, explanations.settings_key(), labels, model.predict_proba, attributions
+        )
+    n_tokens = int(attributions.posts["n_tokens"].iloc[0]) if len(attributions.posts) else 0
+    n_explained = int(attributions.posts["n_explained"].iloc[0]) if len(attributions.posts) else 0
+    if n_tokens == 0:
+        st.info("This post has no words to attribute its scores to.", icon=":material/info:")
+    elif n_explained < n_tokens:
+        st.caption(f"Only the first {n_explained:,} of the post's {n_tokens:,} words get an attribution.")
+    st.caption(LEGEND)
+    for column, label in zip(st.columns(len(labels)), labels, strict=True):
+        with column:
+            label_panel(post.text, attributions, summary, label, thresholds[label])
+    if n_tokens == 0:
+        return None
+    occlusion = explanations.occlusion_table(post.text, version, labels, model.predict_proba)
+    with st.expander("Values of all words", icon=":material/table_rows:"):
+        st.dataframe(word_table(attributions, occlusion, labels), hide_index=True)
+    return Explained(attributions=attributions, occlusion=occlusion)
+
+
+def label_panel(text: str, attributions: Attributions, summary: pd.DataFrame, label: str, threshold: float) -> None:
+    """One label: score against the threshold, the highlighted post, strongest words and faithfulness."""
+    row = attributions.posts[attributions.posts["label"] == label].iloc[0]
+    score, base = float(row["score"]), float(row["base_value"])
+    verdict = "flagged" if score >= threshold else "not flagged"
+    st.metric(
+        f"{escape_markdown(label)} score",
+        f"{score:.3f}",
+        f"{verdict} at threshold {threshold:.3f}",
+        delta_color="off",
+        delta_arrow="off",
+    )
+    st.caption(f"Score with every word removed: {base:.3f}; the words add {score - base:+.3f}.")
+    rows = attributions.for_post(0, label)
+    st.html(highlight_html(text, rows))
+    if not (rows["value"] != 0).any():
+        st.caption("No word moves this score.")
+        return
+    bars = token_bar_figure(plotly_text(rows), n=10, title=f"Strongest words for {label}")
+    st.plotly_chart(bars, key=chart_key("tokens", label))
+    faithful = summary[summary["label"] == label]
+    if len(faithful):
+        figure = faithfulness_figure(faithful, label=label, title=f"Faithfulness for {label}")
+        figure.update_layout(height=300)
+        st.plotly_chart(figure, key=chart_key("faithfulness", label))
+        st.caption(
+            "Drop in score when the k words with the largest attributions are removed, against k random "
+            "words (mean of 20 draws). Faithful attributions give a much bigger red bar."
+        )
+
+
+def word_table(attributions: Attributions, occlusion: pd.DataFrame | None, labels: Sequence[str]) -> pd.DataFrame:
+    """One row per word: the word, its position, and per label its SHAP value and the score without it."""
+    tokens = attributions.tokens
+    table = tokens[tokens["label"] == labels[0]][["token", "start"]].sort_values("start").reset_index(drop=True)
+    table = table.rename(columns={"token": "word", "start": "position"})
+    for label in labels:
+        values = tokens[tokens["label"] == label].set_index("start")["value"]
+        table[f"SHAP {label}"] = table["position"].map(values)
+        if occlusion is not None:
+            without = occlusion[occlusion["label"] == label].set_index("start")["occluded_score"]
+            table[f"{label} without it"] = table["position"].map(without)
+    return table

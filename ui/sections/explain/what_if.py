@@ -1,0 +1,54 @@
+"""The Explain page's what-if: edit the post; scores and attributions of the edit next to the original's."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import streamlit as st
+
+from core.explain import highlight_html, what_if
+from core.scoring import Scorer
+from ui import state
+from ui.components.safe_text import escape_markdown
+from ui.components.tables import three_decimals
+from ui.sections.explain.post_picker import MAX_TYPED_CHARS, Post
+from ui.services import explanations
+
+EDIT = "modlens.explain.what_if"
+"""Widget key of the what-if editor."""
+EDIT_FOR = "modlens.explain.what_if_for"
+"""The post the what-if editor was filled with; another post refills it."""
+
+
+def what_if_section(post: Post, model: Scorer, version: str, thresholds: Mapping[str, float]) -> None:
+    """Edit the post; scores and attributions of the edit next to the original's."""
+    st.subheader("What if")
+    if state.get(EDIT_FOR) != post.text:  # another post: start from its text
+        state.put(EDIT_FOR, post.text)
+        state.put(EDIT, post.text)
+    edited = st.text_area(
+        "Edit the post, then press Ctrl+Enter",
+        key=EDIT,
+        height=110,
+        max_chars=max(MAX_TYPED_CHARS, len(post.text)),
+    )
+    st.button("Back to the original", on_click=state.put, args=(EDIT, post.text), icon=":material/undo:")
+    if edited == post.text:
+        st.caption("Change the text above to see how the scores and word attributions change.")
+        return
+    labels = tuple(model.labels_)
+    changes = what_if(post.text, edited, model.predict_proba, list(labels))
+    with st.spinner("Explaining the edit..."):
+        attributions = explanations.explain_post(edited, model.predict_proba, labels, version)
+    for column, (_, change) in zip(st.columns(len(labels)), changes.iterrows(), strict=True):
+        label = str(change["label"])
+        with column:
+            verdict = "flagged" if change["edited"] >= thresholds[label] else "not flagged"
+            st.metric(
+                f"{escape_markdown(label)} score of the edit",
+                f"{change['edited']:.3f}",
+                f"{change['change']:+.3f} ({verdict})",
+                delta_color="inverse",
+            )
+            st.html(highlight_html(edited, attributions.for_post(0, label)))
+    st.dataframe(changes, hide_index=True, column_config=three_decimals(["original", "edited", "change"]))

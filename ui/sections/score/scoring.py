@@ -1,0 +1,34 @@
+"""The Score page's scoring: new posts are scored with a progress bar and become the session's result."""
+
+from __future__ import annotations
+
+from core.io.posts import Posts
+from core.scoring import Scorer
+from ui import state
+from ui.components.scoring_progress import score_with_progress
+from ui.sections.score import input as score_input
+from ui.sections.score import table, truth
+from ui.services import session
+
+PENDING = "modlens.pending_score"
+"""Posts being scored; kept so that leaving the page and coming back picks up the job."""
+
+
+def accept(posts: Posts) -> None:
+    """New posts to score: forget the previous input's column picker, problem, selection, filters and label pickers."""
+    score_input.forget_input()
+    table.forget_widgets()
+    truth.forget_widgets()
+    session.forget_opened_row()
+    state.put(PENDING, posts)
+
+
+def scoring_section(model: Scorer) -> None:
+    """Score the pending posts (if any) with a progress bar; the result becomes the session's last result."""
+    posts: Posts | None = state.get(PENDING)
+    if posts is None:
+        return
+    result = score_with_progress(model, posts, on_error=score_input.set_error)
+    state.pop(PENDING)
+    if result is not None:
+        session.keep_result(result)

@@ -1,0 +1,377 @@
+"""The Explain page's computations: cached per post, and the global view in a worker thread.
+
+* One post's attributions, occlusion and faithfulness are cached with
+  ``st.cache_data`` keyed by the post's text, the model version
+  (:func:`ui.services.models.model_version`) and the explanation settings, so a post
+  is explained once per model, whichever page, session or run asks for it.
+* The global view (top words over many posts) runs :func:`core.explain.explain_global`
+  in a worker thread with a cancel flag: the page polls its progress, a Stop
+  button sets the flag, and a stopped run keeps the posts it finished. Each
+  finished post goes into the per-post cache, so a later run (more posts, or the
+  same after Stop) only explains the posts not seen yet.
+
+No widgets here; the sections in :mod:`ui.sections.explain` draw the page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+
+import pandas as pd
+import streamlit as st
+
+from core.explain import (
+    Attributions,
+    ExplainConfig,
+    GlobalView,
+    PredictFn,
+    aggregate_tokens,
+    explain_global,
+    explain_text,
+    occlusion_scores,
+    post_faithfulness,
+    remove_spans,
+    summarize_faithfulness,
+    token_posts,
+    token_spans,
+    what_if,
+)
+from core.explain.shap_values import POST_COLUMNS, TOKEN_COLUMNS
+
+CONFIG = ExplainConfig()
+"""Explanation settings of the dashboard (SHAP's defaults from :mod:`core.explain.config`)."""
+FAITHFULNESS_KS = (1, 3, 5)
+"""Numbers of words removed in the faithfulness check of one post."""
+OCCLUSION_MAX_TOKENS = 512
+"""Posts with more words get no all-words occlusion table (one model call per word); a picked word still works."""
+POST_CACHE_ENTRIES = 5_000
+"""Posts whose attributions are kept (a few kB each)."""
+POLL_SECONDS = 0.2
+"""How often a waiting page refreshes the progress bar."""
+
+
+# -- one post ---------------------------------------------------------------------------------
+def settings_key(config: ExplainConfig = CONFIG) -> tuple:
+    """The settings as a hashable cache-key part."""
+    return dataclasses.astuple(config)
+
+
+class _NotCachedError(Exception):
+    """Raised inside :func:`_post_cache` to look a post up without explaining it (exceptions are not cached)."""
+
+
+def _not_cached() -> Attributions:
+    """The ``_compute`` of a pure cache look-up."""
+    raise _NotCachedError
+
+
+@st.cache_data(show_spinner=False, max_entries=POST_CACHE_ENTRIES)
+def _post_cache(text: str, version: str, settings: tuple, _compute: Callable[[], Attributions]) -> Attributions:
+    """Attributions of one post (post id 0), keyed by text, model version and settings.
+
+    ``_compute`` makes them on a miss: SHAP for the single-post view, a slice
+    of a finished global run when seeding, or a raise for a pure look-up.
+    """
+    return _compute()
+
+
+def explain_post(
+    text: str, predict_fn: PredictFn, labels: Sequence[str], version: str, config: ExplainConfig = CONFIG
+) -> Attributions:
+    """SHAP attributions of one post for every label (post id 0), cached."""
+
+    def compute() -> Attributions:
+        return explain_text(text, predict_fn, list(labels), config=config)
+
+    return _post_cache(text, version, settings_key(config), _compute=compute)
+
+
+def cached_post(text: str, version: str, config: ExplainConfig = CONFIG) -> Attributions | None:
+    """The cached attributions of ``text``, or None when it was not explained yet."""
+    try:
+        return _post_cache(text, version, settings_key(config), _compute=_not_cached)
+    except _NotCachedError:
+        return None
+
+
+def remember_post(text: str, version: str, attributions: Attributions, config: ExplainConfig = CONFIG) -> None:
+    """Put one post's attributions (any post id; stored as 0) into the per-post cache."""
+    stored = with_post_id(attributions, 0)
+    _post_cache(text, version, settings_key(config), _compute=lambda: stored)
+
+
+def with_post_id(attributions: Attributions, post_id: int) -> Attributions:
+    """A copy of one post's attributions under another post id."""
+    tokens = attributions.tokens.assign(post_id=post_id)
+    posts = attributions.posts.assign(post_id=post_id)
+    return Attributions(tokens=tokens, posts=posts, cancelled=attributions.cancelled)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def occlusion_table(text: str, version: str, labels: tuple[str, ...], _predict_fn: PredictFn) -> pd.DataFrame | None:
+    """Score of ``text`` without each word (:func:`core.explain.occlusion_scores`); None for very long posts."""
+    if len(token_spans(text)) > OCCLUSION_MAX_TOKENS:
+        return None
+    return occlusion_scores(text, _predict_fn, list(labels))
+
+
+def without_word(text: str, index: int, predict_fn: PredictFn, labels: Sequence[str]) -> pd.DataFrame:
+    """Scores of ``text`` with and without its word number ``index``.
+
+    The same deletion as occlusion, for posts too long for :func:`occlusion_table`.
+    Columns ``label``, ``original``, ``edited`` (without the word) and ``change``.
+    """
+    spans = token_spans(text)
+    return what_if(text, remove_spans(text, spans, [index]), predict_fn, list(labels))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def faithfulness_summary(
+    text: str,
+    version: str,
+    settings: tuple,
+    labels: tuple[str, ...],
+    _predict_fn: PredictFn,
+    _attributions: Attributions,
+) -> pd.DataFrame:
+    """Score drop removing the top-k versus k random words of one post, per label and k.
+
+    ``_attributions`` are the post's (cached) attributions for ``settings``, so
+    text, model version and settings identify the result.
+    """
+    parts = []
+    for label in labels:
+        rows = _attributions.for_post(0, label)
+        parts.append(post_faithfulness(text, rows, _predict_fn, list(labels), label, ks=FAITHFULNESS_KS))
+    parts = [part for part in parts if len(part)]
+    if not parts:
+        return summarize_faithfulness(pd.DataFrame())
+    return summarize_faithfulness(pd.concat(parts, ignore_index=True))
+
+
+# -- many posts -------------------------------------------------------------------------------
+Source = tuple[str, str, str]
+"""``(content hash, text column, model version)`` of the input a global run belongs to."""
+
+
+@dataclass
+class GlobalJob:
+    """A global explanation being computed in the worker thread.
+
+    Attributes
+    ----------
+    source
+        The input and model it belongs to.
+    rows
+        Rows of all chosen posts.
+    todo
+        Rows the worker explains (those not in the per-post cache).
+    todo_texts
+        Their texts (kept here: the input may change before the job is picked up).
+    reused
+        Attributions of the cached posts (post id = row).
+    description
+        What was chosen, for the page ("the 12 flagged posts").
+
+    """
+
+    source: Source
+    rows: list[int]
+    todo: list[int]
+    todo_texts: list[str]
+    reused: Attributions
+    description: str
+    cancel: threading.Event = field(default_factory=threading.Event)
+    future: Future = field(default_factory=Future)
+    done: int = 0
+    started: float = field(default_factory=time.perf_counter)
+
+    def update(self, done: int, total: int) -> None:
+        """Progress callback of :func:`core.explain.explain_global` (runs in the worker thread)."""
+        self.done = done
+
+    def stop(self) -> None:
+        """Ask the worker to stop after the post in progress (the Stop button's callback)."""
+        self.cancel.set()
+
+    @property
+    def fraction(self) -> float:
+        """Share of the chosen posts explained so far (cached ones count as done)."""
+        total = len(self.rows)
+        return (len(self.rows) - len(self.todo) + self.done) / total if total else 1.0
+
+    def progress_text(self) -> str:
+        """Progress bar text: posts done of all chosen."""
+        done = len(self.rows) - len(self.todo) + self.done
+        verb = "Stopping" if self.cancel.is_set() else "Explaining"
+        return f"{verb}: {done:,} of {len(self.rows):,} posts explained"
+
+    def wait(self, on_progress: Callable[[], None], poll: float = POLL_SECONDS) -> GlobalView:
+        """Block until the worker is done, calling ``on_progress`` every ``poll`` seconds; re-raises its errors."""
+        while True:
+            try:
+                return self.future.result(timeout=poll)
+            except FutureTimeout:
+                on_progress()
+
+
+@dataclass(frozen=True)
+class GlobalRun:
+    """A finished (or stopped) global explanation, as shown on the page.
+
+    Attributes
+    ----------
+    source
+        Input and model it belongs to; another input or model makes it stale.
+    view
+        Aggregated words (``view.tokens``) and per-post attributions (post id = row).
+    description
+        What was chosen.
+    n_chosen, n_explained, n_reused
+        Posts chosen, explained (fewer after Stop), and of those found in the cache.
+    seconds
+        Time the run took.
+
+    """
+
+    source: Source
+    view: GlobalView
+    description: str
+    n_chosen: int
+    n_explained: int
+    n_reused: int
+    seconds: float
+
+    @property
+    def cancelled(self) -> bool:
+        """True when Stop ended the run before every chosen post was explained."""
+        return self.n_explained < self.n_chosen
+
+
+@st.cache_resource(show_spinner=False)
+def _executor() -> ThreadPoolExecutor:
+    """One worker for every session, so that global runs do not fight for the CPU."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="modlens-explain")
+
+
+def start_global(
+    source: Source,
+    texts: Sequence[str],
+    rows: Sequence[int],
+    predict_fn: PredictFn,
+    labels: Sequence[str],
+    description: str,
+    config: ExplainConfig = CONFIG,
+) -> GlobalJob:
+    """Explain the posts at ``rows`` in the worker thread; posts already in the cache are reused.
+
+    Parameters
+    ----------
+    source
+        Input and model version (the version also keys the per-post cache).
+    texts
+        All post texts of the input.
+    rows
+        Rows of the posts to explain (e.g. from :func:`core.explain.select_posts`).
+    predict_fn, labels
+        The model's ``predict_proba`` and label names.
+    description
+        What was chosen, shown with the result.
+    config
+        Explanation settings.
+
+    """
+    version = source[2]
+    reused: list[Attributions] = []
+    todo: list[int] = []
+    for row in rows:
+        hit = cached_post(texts[row], version, config)
+        if hit is None:
+            todo.append(int(row))
+        else:
+            reused.append(with_post_id(hit, int(row)))
+    job = GlobalJob(
+        source=source,
+        rows=[int(r) for r in rows],
+        todo=todo,
+        todo_texts=[texts[row] for row in todo],
+        reused=_concat(reused),
+        description=description,
+    )
+    job.future = _executor().submit(
+        explain_global,
+        job.todo_texts,
+        predict_fn,
+        list(labels),
+        post_ids=todo,
+        max_posts=None,
+        config=config,
+        progress=job.update,
+        cancel=job.cancel,
+    )
+    return job
+
+
+def finish_global(job: GlobalJob, config: ExplainConfig = CONFIG) -> GlobalRun:
+    """The finished job's result, merged with the reused posts; its new posts go into the per-post cache.
+
+    Raises
+    ------
+    Exception
+        Whatever the worker raised (a model failure).
+
+    """
+    fresh = job.future.result().attributions
+    version = job.source[2]
+    texts = dict(zip(job.todo, job.todo_texts, strict=True))
+    tokens_by_post = dict(tuple(fresh.tokens.groupby("post_id", sort=False)))
+    for post_id, posts in fresh.posts.groupby("post_id", sort=False):
+        tokens = tokens_by_post.get(post_id, fresh.tokens.iloc[0:0])
+        remember_post(texts[int(post_id)], version, Attributions(tokens=tokens, posts=posts), config)
+    merged = _concat([job.reused, fresh])
+    n_explained = merged.posts["post_id"].nunique()
+    view = GlobalView(
+        tokens=aggregate_tokens(merged.tokens),
+        attributions=Attributions(tokens=merged.tokens, posts=merged.posts, cancelled=n_explained < len(job.rows)),
+    )
+    return GlobalRun(
+        source=job.source,
+        view=view,
+        description=job.description,
+        n_chosen=len(job.rows),
+        n_explained=int(n_explained),
+        n_reused=len(job.rows) - len(job.todo),
+        seconds=time.perf_counter() - job.started,
+    )
+
+
+def _concat(parts: Sequence[Attributions]) -> Attributions:
+    """One :class:`Attributions` of several (empty tables when there are none)."""
+    parts = [part for part in parts if len(part.posts)]
+    if not parts:
+        return Attributions(tokens=pd.DataFrame(columns=TOKEN_COLUMNS), posts=pd.DataFrame(columns=POST_COLUMNS))
+    return Attributions(
+        tokens=pd.concat([part.tokens for part in parts], ignore_index=True),
+        posts=pd.concat([part.posts for part in parts], ignore_index=True),
+    )
+
+
+def post_table(run: GlobalRun, word: str, label: str) -> pd.DataFrame:
+    """The posts in which ``word`` occurs, for ``label``, strongest push up first.
+
+    Columns ``row``, ``value`` (attribution of its strongest occurrence) and ``times``.
+    """
+    occurrences = token_posts(run.view.attributions.tokens, word, label)
+    if occurrences.empty:
+        return pd.DataFrame(
+            {"row": pd.Series(dtype="int64"), "value": pd.Series(dtype="float64"), "times": pd.Series(dtype="int64")}
+        )
+    table = occurrences.groupby("post_id", sort=False).agg(value=("value", "max"), times=("value", "size"))
+    table = table.sort_values("value", ascending=False, kind="stable").reset_index()
+    return table.rename(columns={"post_id": "row"}).astype({"row": "int64"})

@@ -1,0 +1,77 @@
+"""What the pages of one session share: the last scored posts, the post opened, the sample request.
+
+The Score page writes them; the Explain, Bias and Model pages read them (the
+Model page also updates the thresholds of the last scored posts when the model
+changes). Everything goes through these functions, which own the keys.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+
+import streamlit as st
+
+from ui import state
+from ui.services.results import ScoredPosts
+
+RESULT = "modlens.result"
+"""The scored posts (:class:`ui.services.results.ScoredPosts`) of the last input that scored."""
+SELECTED_ROW = "modlens.selected_row"
+"""Row number of the post last opened (Score table, Explain page), shown first on the Explain and Bias pages."""
+SAMPLE_REQUESTED = "modlens.sample_requested"
+"""True when the home page asked the Score page to load the sample posts."""
+
+
+def last_result() -> ScoredPosts | None:
+    """The posts scored last on the Score page, if any."""
+    return state.get(RESULT)
+
+
+def keep_result(result: ScoredPosts) -> None:
+    """Make ``result`` the last scored posts of the session."""
+    state.put(RESULT, result)
+
+
+def retag_result(labels: tuple[str, ...], name: str, thresholds: Mapping[str, float]) -> None:
+    """The model named ``name`` has new thresholds: posts it scored take them (scores are kept)."""
+    result = last_result()
+    if result is not None and tuple(result.labels) == tuple(labels) and result.model_name == name:
+        state.put(RESULT, dataclasses.replace(result, model_thresholds=dict(thresholds)))
+
+
+def opened_row() -> int | None:
+    """Row of the post last opened, or None."""
+    row = state.get(SELECTED_ROW)
+    return int(row) if row is not None else None
+
+
+def open_row(row: int) -> None:
+    """Remember ``row`` as the post opened (the Explain page starts there)."""
+    state.put(SELECTED_ROW, row)
+
+
+def forget_opened_row() -> None:
+    """A new input: no post is open."""
+    state.pop(SELECTED_ROW)
+
+
+def linked_row() -> int | None:
+    """Row of the post to explain: ``?row=N`` in the URL, else the last row opened."""
+    raw = st.query_params.get("row")
+    if raw is not None:
+        try:
+            return int(raw)
+        except ValueError:
+            return None
+    return opened_row()
+
+
+def request_sample() -> None:
+    """Ask the Score page to load and score the sample posts on its next run."""
+    state.put(SAMPLE_REQUESTED, True)
+
+
+def take_sample_request() -> bool:
+    """True once after :func:`request_sample`."""
+    return bool(state.pop(SAMPLE_REQUESTED, False))
