@@ -10,6 +10,8 @@ untouched. :func:`reliability_table` shows how well scores match observed rates
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -107,3 +109,14 @@ def expected_calibration_error(table: pd.DataFrame) -> float:
         return math.nan
     filled = table[table["n"] > 0]
     return float((filled["n"] * (filled["observed_rate"] - filled["mean_score"]).abs()).sum() / total)
+
+
+def reliability_from_metadata(metadata: Mapping[str, Any], label: str) -> pd.DataFrame:
+    """The reliability table stored with a model (``metadata['checks']['calibration'][label]['table']``).
+
+    Training stores one per label, measured on the pooled test splits; a model without it
+    (v3 and older, or trained on other data) gives an empty table with the same columns.
+    """
+    rows = metadata.get("checks", {}).get("calibration", {}).get(label, {}).get("table", [])
+    columns = ["bin", "lower", "upper", "n", "mean_score", "observed_rate", "gap"]
+    return pd.DataFrame(rows, columns=columns)

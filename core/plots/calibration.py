@@ -2,7 +2,7 @@
 
 Pure ``DataFrame -> Figure``: the table comes from
 :func:`core.evaluation.calibration.reliability_table` (scored posts with labels) or
-:func:`core.training.set_checks.reliability_from_metadata` (the table stored with a model).
+:func:`core.evaluation.calibration.reliability_from_metadata` (the table stored with a model).
 """
 
 from __future__ import annotations

@@ -110,13 +110,6 @@ def set_checks(clf: Any, sets: Sequence[LabelledSet]) -> dict[str, Any]:
     }
 
 
-def reliability_from_metadata(metadata: dict[str, Any], label: str) -> pd.DataFrame:
-    """The stored reliability table of ``label`` (empty with the right columns when the model has none)."""
-    rows = metadata.get("checks", {}).get("calibration", {}).get(label, {}).get("table", [])
-    columns = ["bin", "lower", "upper", "n", "mean_score", "observed_rate", "gap"]
-    return pd.DataFrame(rows, columns=columns)
-
-
 def _fmt(value: Any) -> str:
     return "n/a" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.3f}"
 

@@ -89,3 +89,14 @@ def test_reliability_figure_of_an_empty_table_has_a_note() -> None:
     fig = reliability_figure(empty)
     assert len(fig.data) == 1 and "No labelled posts" in fig.layout.annotations[0].text
     assert len(reliability_figure(pd.DataFrame(columns=empty.columns)).data) == 1
+
+
+def test_stored_reliability_table_reads_back_and_is_empty_for_old_models() -> None:
+    from core.evaluation.calibration import reliability_from_metadata
+
+    table = reliability_table(np.array([0, 1, 1]), np.array([0.1, 0.8, 0.9]), n_bins=2)
+    metadata = {"checks": {"calibration": {"toxic": {"table": table.to_dict("records"), "ece": 0.1}}}}
+    pd.testing.assert_frame_equal(reliability_from_metadata(metadata, "toxic"), table)
+    old = reliability_from_metadata({"checks": {}}, "toxic")
+    assert old.empty and list(old.columns) == list(table.columns)
+    assert len(reliability_figure(old).data) == 1
