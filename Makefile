@@ -67,8 +67,10 @@ default-model: install
 
 benchmarks: install-dev
 	$(BIN)/python benchmarks/score_throughput.py
+	$(BIN)/python benchmarks/ray_scaling.py
 	$(BIN)/python benchmarks/bias_metrics.py
 	$(BIN)/python benchmarks/review_store.py
+	$(BIN)/python benchmarks/post_markers.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache artifacts

@@ -1,7 +1,8 @@
 """ModLens dashboard entry point: page config and navigation, nothing else.
 
-Run with ``streamlit run app.py``. The pages and their URL paths (``/``,
-``/score``, ``/explain``, ``/bias``, ``/model``) are listed in :func:`ui.shell.pages`.
+Run with ``streamlit run app.py``. Who is signed in decides the pages
+(:func:`ui.shell.navigation`); their URL paths are ``/``, ``/score``,
+``/explain``, ``/bias``, ``/review``, ``/model`` and ``/admin`` (see :func:`ui.shell.pages`).
 """
 
 from __future__ import annotations
@@ -11,4 +12,4 @@ import streamlit as st
 from ui import shell
 
 st.set_page_config(**shell.PAGE_CONFIG)
-st.navigation(shell.pages()).run()
+shell.navigation().run()

@@ -110,10 +110,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
     parser.add_argument("--resamples", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--long-posts",
+        nargs=2,
+        default=("windows", "windows"),
+        metavar=("RULE_A", "RULE_B"),
+        help="long-post rule of A and B (windows or first); e.g. the same model twice with 'first windows'",
+    )
     args = parser.parse_args(argv)
     model_a, model_b = ToxicityClassifier.load(args.model_a), ToxicityClassifier.load(args.model_b)
+    model_a.long_posts, model_b.long_posts = args.long_posts
     table, means = compare(model_a, model_b, args.data_dir, args.resamples, args.seed)
-    print(f"A = {args.model_a}, B = {args.model_b}; 95% paired-bootstrap intervals of B - A")
+    print(
+        f"A = {args.model_a} ({model_a.long_posts}), B = {args.model_b} ({model_b.long_posts}); 95% intervals of B - A"
+    )
     with pd.option_context("display.width", 140, "display.float_format", "{:.3f}".format):
         print(table.to_string(index=False))
         print()

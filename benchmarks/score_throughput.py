@@ -1,77 +1,123 @@
-"""Throughput and memory of ``python -m core score`` end to end (read, score, write), start-up included.
+"""Throughput, CPU time and peak memory of ``python -m core score`` end to end (read, score, write, start-up).
 
-Builds CSVs of real comments and tweets from ``../shared/data`` (Jigsaw, Davidson,
-OLID, HateXplain), runs the CLI as a separate process and prints posts per
-second and the process's peak memory. Targets on the 2-core machine:
->= 10,000 posts/s for 100,000 posts; peak memory <= 1.5 GB for 1,000,000 posts.
+Three inputs built from ``../shared/data``, each run as a separate process:
 
-Usage: python benchmarks/score_throughput.py [--rows 100000] [--big-rows 1000000] [--model DIR]
+- ``short``: tweets (Davidson, OLID, HateXplain), about 20 words;
+- ``long``: Jigsaw comments (``jigsaw_toxic`` and ``jigsaw_more``), about 60 words, 13% past the
+  default model's 120-token window;
+- ``mix``: both, as the dashboard sees them.
+
+Each input is scored by the path before this work (ModLens at ``--before``, extracted
+from git into a temporary folder: the Keras LSTM, first 120 tokens), and by this
+checkout twice: ``first`` (``--long-posts first``: the same scoring rule, so the
+speed-up is like for like and scores must match within 1e-4) and ``windows`` (the
+default: long posts in overlapping windows). Before/after run in the same process
+of this script, on the same machine, one after the other. CPU seconds (user +
+system of the scoring process) are printed next to wall time because a shared
+machine's wall time depends on what else runs. Finally the mix at ``--big-rows``
+posts checks peak memory (target <= 1.5 GB for 1,000,000 posts).
+
+Usage: python benchmarks/score_throughput.py [--rows 100000] [--big-rows 1000000] [--before REF] [--model DIR]
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
+import os
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
+BEFORE = "24e252a"
+"""The last commit before the fused runtime and long-post windows (ModLens v3 scoring path)."""
 
 
-def real_texts() -> list[str]:
-    """About 60,000 distinct real posts of mixed lengths."""
-    parts = [
-        pd.read_csv(DATA / "jigsaw_toxic" / "text_comment_1.csv.gz")["comment_text"],
+def texts(kind: str) -> list[str]:
+    """Distinct real posts of one kind: ``short``, ``long`` or ``mix``."""
+    short = [
         pd.read_csv(DATA / "davidson" / "labeled_data.csv.gz")["tweet"],
         pd.read_csv(DATA / "olid" / "olid-training-v1.0.tsv.gz", sep="\t")["tweet"],
         pd.read_csv(DATA / "hatexplain" / "hatexplain_train_derived.csv.gz")["text"],
     ]
-    return pd.concat(parts, ignore_index=True).astype(str).tolist()
+    long = [pd.read_csv(DATA / "jigsaw_toxic" / "text_comment_1.csv.gz")["comment_text"]]
+    for name in ("jigsaw2018_subsets", "jigsaw2018_test_labelled_balanced", "jigsaw2018_train_nontoxic"):
+        long.append(pd.read_csv(DATA / "jigsaw_more" / f"{name}.csv.gz")["comment_text"])
+    parts = {"short": short, "long": long, "mix": short + long[:1]}[kind]
+    return pd.concat(parts, ignore_index=True).astype(str).drop_duplicates().tolist()
 
 
-def make_csv(texts: list[str], rows: int, path: Path) -> None:
-    """A CSV with ``id`` and ``text`` columns, cycling through the real texts."""
-    repeated = (texts * (rows // len(texts) + 1))[:rows]
+def make_csv(posts: list[str], rows: int, path: Path) -> None:
+    """A CSV with ``id`` and ``text`` columns, cycling through the posts."""
+    repeated = (posts * (rows // len(posts) + 1))[:rows]
     pd.DataFrame({"id": range(rows), "text": repeated}).to_csv(path, index=False)
 
 
-def run_cli(path: Path, model: str | None) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one ``python -m core score`` process."""
-    command = [sys.executable, "-m", "core", "score", str(path), "-o", str(path.with_suffix(".scored.csv"))]
-    if model:
-        command += ["--model", model]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def run_cli(cwd: Path, path: Path, out: Path, model: Path, extra: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak RSS (MB) of one ``python -m core score`` process."""
+    command = [sys.executable, "-m", "core", "score", str(path), "-o", str(out), "--model", str(model), *extra]
     started = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, check=True, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(command, cwd=cwd, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, max(peak, before) / 1024
+    if status:
+        raise SystemExit(f"{' '.join(command)} failed ({status})")
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def before_checkout(ref: str, folder: Path) -> Path:
+    """ModLens at ``ref``, extracted from git (only ``core``: the model comes from --model)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "core"], check=True, capture_output=True)
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+    return folder
 
 
 def main() -> None:
-    """Print the figures for the configured sizes."""
+    """Print one line per (input, path) and the score differences, then the memory run."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--big-rows", type=int, default=1_000_000, help="0 skips the memory run")
-    parser.add_argument("--model", default=None)
+    parser.add_argument("--before", default=BEFORE, help="git revision of the path to compare with")
+    parser.add_argument("--model", type=Path, default=ROOT / "assets" / "model")
+    parser.add_argument("--inputs", default="short,long,mix")
     args = parser.parse_args()
-    texts = real_texts()
     with tempfile.TemporaryDirectory() as tmp:
-        for rows, label in ((args.rows, "throughput"), (args.big_rows, "memory")):
-            if not rows:
-                continue
-            path = Path(tmp) / f"posts_{rows}.csv"
-            make_csv(texts, rows, path)
-            seconds, peak_mb = run_cli(path, args.model)
+        tmp = Path(tmp)
+        old = before_checkout(args.before, tmp / "before")
+        paths = {"before": (old, []), "first": (ROOT, ["--long-posts", "first"]), "windows": (ROOT, [])}
+        print("| input | path | posts | wall s | posts/s | CPU s | posts per CPU-s | peak MB |")
+        print("|---|---|---|---|---|---|---|---|")
+        for kind in args.inputs.split(","):
+            source = tmp / f"{kind}.csv"
+            make_csv(texts(kind), args.rows, source)
+            scores = {}
+            for name, (cwd, extra) in paths.items():
+                out = tmp / f"{kind}.{name}.csv"
+                wall, cpu, peak = run_cli(cwd, source, out, args.model, extra)
+                print(
+                    f"| {kind} | {name} | {args.rows:,} | {wall:.1f} | {args.rows / wall:,.0f} | {cpu:.1f} | "
+                    f"{args.rows / cpu:,.0f} | {peak:,.0f} |",
+                    flush=True,
+                )
+                scores[name] = pd.read_csv(out, usecols=["score_toxic", "score_hate"]).to_numpy()
+            same = np.abs(scores["first"] - scores["before"]).max()
+            rose = (scores["windows"] - scores["before"] > 1e-4).any(axis=1).mean()
             print(
-                f"{label}: {rows:,} posts in {seconds:.1f} s end to end = {rows / seconds:,.0f} posts/s; "
-                f"peak memory {peak_mb:,.0f} MB"
+                f"|   | {kind}: max score difference first vs before {same:.1e}; windows raised {rose:.1%} of posts |"
+            )
+        if args.big_rows:
+            source = tmp / "big.csv"
+            make_csv(texts("mix"), args.big_rows, source)
+            wall, cpu, peak = run_cli(ROOT, source, tmp / "big.scored.csv", args.model, [])
+            print(
+                f"memory: {args.big_rows:,} mixed posts in {wall:.0f} s (CPU {cpu:.0f} s); peak memory {peak:,.0f} MB"
             )
 
 

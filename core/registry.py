@@ -151,16 +151,27 @@ class ModelRegistry:
         )
 
     # -- changes ------------------------------------------------------------------------
-    def add(self, model_dir: Path, *, activate: bool = False) -> int:
+    def add(
+        self,
+        model_dir: Path,
+        *,
+        activate: bool = False,
+        actor: Actor | None = None,
+        database: str | None = None,
+        event: str = "model_train",
+    ) -> int:
         """Copy a saved model directory in as the next version; returns its number.
 
         Only the regular files a model directory needs are copied (``model.keras``,
         ``metadata.json``, ``model_card.md``); a symbolic link among them is refused,
-        so nothing outside the directory can be pulled into the registry.
+        so nothing outside the directory can be pulled into the registry. With an
+        ``actor`` the change needs the admin role and is recorded as ``event``
+        (``model_train`` for a trained model, ``model_copy`` for a copy of a version).
         """
         model_dir = Path(model_dir)
         _refuse_links(model_dir)
-        read_metadata(model_dir)
+        metadata = read_metadata(model_dir)
+        audit = _Audit(actor, database)
         with self._lock():
             self.versions_dir.mkdir(parents=True, exist_ok=True)
             version = self._next_version()
@@ -175,6 +186,8 @@ class ModelRegistry:
                 shutil.rmtree(staging, ignore_errors=True)
             if activate:
                 self._write_active(version)
+        after = {"version": version, "name": str(metadata.get("name", "")), "activated": activate}
+        audit.record(event, version, after=after)
         return version
 
     def save(

@@ -61,6 +61,30 @@ def score_texts(
     return out
 
 
+def long_post_mask(model: Scorer, texts: Sequence[str]) -> np.ndarray:
+    """True for posts longer than the model's window, scored in overlapping windows (for a "long post" marker).
+
+    Models without windows (test fakes) mark nothing. The scored table's columns
+    stay ``score_<label>`` / ``flag_<label>``: callers add a marker column themselves.
+    """
+    mask = getattr(model, "long_post_mask", None)
+    if mask is None:
+        return np.zeros(len(texts), dtype=bool)
+    return np.asarray(mask(list(texts)), dtype=bool)
+
+
+def unknown_word_counts(model: Scorer, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray] | None:
+    """Per post, its words and how many the model does not know; None for a model that cannot tell.
+
+    See :mod:`core.model.vocabulary` for why it matters and the warning threshold.
+    """
+    counts = getattr(model, "unknown_words", None)
+    if counts is None:
+        return None
+    n_words, n_unknown = counts(list(texts))
+    return np.asarray(n_words, dtype=np.int64), np.asarray(n_unknown, dtype=np.int64)
+
+
 def score_frame(labels: Sequence[str], scores: np.ndarray, thresholds: Mapping[str, float]) -> pd.DataFrame:
     """``score_<label>`` then ``flag_<label>`` (0/1 at the threshold) for each label."""
     columns: dict[str, np.ndarray] = {}

@@ -6,7 +6,7 @@ reader who knows nothing about BPSN or AUC can still judge the chart.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -17,6 +17,7 @@ from core.bias.inputs import OVERALL
 from core.bias.table import ci_columns
 
 __all__ = [
+    "INCONCLUSIVE_WIDTH",
     "auc_figure",
     "counterfactual_figure",
     "error_rate_figure",
@@ -29,6 +30,14 @@ AUC_LABELS = {"subgroup_auc": "Subgroup AUC", "bpsn_auc": "BPSN AUC", "bnsp_auc"
 RATE_LABELS = {"fpr": "False positive rate", "fnr": "False negative rate"}
 #: Metrics where a larger value is better; all others are better when smaller.
 HIGHER_IS_BETTER = frozenset({"subgroup_auc", "bpsn_auc", "bnsp_auc", "precision"})
+RATE_COLOURS = ("#636efa", "#ef553b")
+"""Colours of the false positive and false negative rate (bars and their overall line)."""
+INCONCLUSIVE_WIDTH = 0.2
+"""A heatmap cell whose 95% interval is wider than this is inconclusive (greyed).
+
+An interval 0.2 wide spans the difference between a group treated like everyone
+(AUC near overall) and one treated clearly worse; wider, the cell cannot tell them apart."""
+INCONCLUSIVE_COLOUR = "#d1d5db"
 
 
 def _split(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series | None]:
@@ -85,35 +94,71 @@ def auc_figure(table: pd.DataFrame) -> go.Figure:
 
 
 def error_rate_figure(table: pd.DataFrame) -> go.Figure:
-    """False positive and false negative rates per group with CIs."""
+    """False positive and false negative rates per group with CIs; the overall rates as dotted lines.
+
+    The overall rates are named in the legend (one entry per line, in the line's colour),
+    not in labels on the chart, where two close rates would print on top of each other.
+    """
     rows, overall = _split(table)
     fig = go.Figure(_bars(rows, RATE_LABELS))
     if overall is not None:
-        for metric, label in RATE_LABELS.items():
+        for (metric, label), colour in zip(RATE_LABELS.items(), RATE_COLOURS, strict=True):
             if metric in overall and np.isfinite(overall[metric]):
-                fig.add_hline(
-                    y=float(overall[metric]),
-                    line_dash="dot",
-                    annotation_text=f"overall {label.lower()} {overall[metric]:.3f}",
+                value = float(overall[metric])
+                fig.add_hline(y=value, line_dash="dot", line_color=colour)
+                fig.add_trace(
+                    go.Scatter(
+                        x=[None],
+                        y=[None],
+                        mode="lines",
+                        line={"dash": "dot", "color": colour},
+                        name=f"overall {label.lower()} {value:.3f}",
+                    )
                 )
     fig.update_layout(
         title="Error rates by identity group: good when both rates are low and alike for all groups",
         barmode="group",
+        colorway=list(RATE_COLOURS),
         xaxis_title="Identity group",
         yaxis={"title": "Rate", "range": [0, 1.05]},
     )
     return fig
 
 
+def _cells(values: np.ndarray) -> list[list[float | None]]:
+    """Rows of cell values with None where a value is undefined (an empty cell, also in the figure's JSON)."""
+    return [[float(v) if np.isfinite(v) else None for v in row] for row in values]
+
+
+def _interval_widths(rows: pd.DataFrame, metrics: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Low and high ends of each cell's 95% interval and its width (NaN where there is none)."""
+    shape = (len(rows), len(metrics))
+    low, high = np.full(shape, np.nan), np.full(shape, np.nan)
+    for j, metric in enumerate(metrics):
+        low_col, high_col = ci_columns(metric)
+        if low_col in rows and high_col in rows:
+            low[:, j] = rows[low_col].to_numpy(dtype=float)
+            high[:, j] = rows[high_col].to_numpy(dtype=float)
+    return low, high, high - low
+
+
 def metric_heatmap(
     table: pd.DataFrame,
     metrics: Sequence[str] = ("subgroup_auc", "bpsn_auc", "bnsp_auc", "fpr", "fnr", "precision"),
+    *,
+    max_interval_width: float = INCONCLUSIVE_WIDTH,
+    names: Mapping[str, str] | None = None,
 ) -> go.Figure:
-    """Groups x metrics, coloured by how much worse than overall each cell is.
+    """Groups x metrics, coloured by how much worse than overall each cell is; too-uncertain cells greyed.
 
     The colour is the difference to the overall row, signed so that negative
     (red) is always worse (lower AUC, higher error rate); the cell text is
     the metric itself. Without an overall row the colour is the raw value.
+
+    A cell whose 95% interval is wider than ``max_interval_width`` is inconclusive
+    (a group of a few posts: BPSN 0.57 with interval 0.27-0.92 could be fine or
+    bad): it is grey instead of red or blue, its number ends in "?", and hovering
+    it says why. ``names`` gives display names of the metrics (default: their keys).
     """
     rows, overall = _split(table)
     metrics = [m for m in metrics if m in rows]
@@ -125,18 +170,49 @@ def metric_heatmap(
         colour = {"colorscale": "RdBu", "zmid": 0.0, "colorbar": {"title": "vs overall"}}
     else:
         z, colour = values, {"colorscale": "Viridis"}
-    fig = go.Figure(
-        go.Heatmap(
-            z=z.tolist(),
-            x=metrics,
-            y=rows["group"].tolist(),
-            text=np.round(values, 3).tolist(),
-            texttemplate="%{text}",
-            **colour,
+    low, high, width = _interval_widths(rows, metrics)
+    inconclusive = np.nan_to_num(width, nan=0.0) > max_interval_width
+    shown = [str((names or {}).get(m, m)) for m in metrics]
+    groups = rows["group"].astype(str).tolist()
+    text, hover = [], []
+    for i, group in enumerate(groups):
+        text.append([])
+        hover.append([])
+        for j, name in enumerate(shown):
+            value = values[i, j]
+            number = "" if not np.isfinite(value) else f"{value:.3f}" + ("?" if inconclusive[i, j] else "")
+            text[i].append(number)
+            detail = f"{group} · {name}: {value:.3f}" if np.isfinite(value) else f"{group} · {name}: undefined"
+            if np.isfinite(low[i, j]) and np.isfinite(high[i, j]):
+                detail += f" (95% interval {low[i, j]:.2f}-{high[i, j]:.2f})"
+            if inconclusive[i, j]:
+                detail += (
+                    f"<br>Inconclusive: the interval is wider than {max_interval_width:.2f}, "
+                    "too few posts to tell whether the group is treated worse."
+                )
+            hover[i].append(detail)
+    common = {
+        "x": shown,
+        "y": groups,
+        "text": text,
+        "texttemplate": "%{text}",
+        "customdata": hover,
+        "hovertemplate": "%{customdata}<extra></extra>",
+    }
+    fig = go.Figure(go.Heatmap(z=_cells(np.where(inconclusive, np.nan, z)), name="vs overall", **common, **colour))
+    if inconclusive.any():
+        fig.add_trace(
+            go.Heatmap(
+                z=_cells(np.where(inconclusive, 1.0, np.nan)),
+                colorscale=[[0.0, INCONCLUSIVE_COLOUR], [1.0, INCONCLUSIVE_COLOUR]],
+                showscale=False,
+                name="inconclusive",
+                **common,
+            )
         )
-    )
     fig.update_layout(
-        title="Bias metrics by group: good when no cell is red (no group worse than overall)",
+        title="Bias metrics by group: good when no cell is red (no group worse than overall); "
+        f"grey with '?': inconclusive (95% interval wider than {max_interval_width:.2f})",
         xaxis_title="Metric",
         yaxis={"title": "Identity group", "autorange": "reversed"},
     )

@@ -21,6 +21,12 @@ POSITIVE_RGB = (220, 38, 38)
 """Red: the token pushes the label's score up."""
 NEGATIVE_RGB = (37, 99, 235)
 """Blue: the token pushes the label's score down."""
+SCORE_RANGE = 1.0
+"""Attribution that gets full colour: the whole 0-1 score range, the same for every post.
+
+Colours are on the score's own scale, not stretched to each post's largest value: a
+word that adds 0.5 to the score is half colour in any post, and the words of a long
+post that each add 0.001 stay all but white (scaled per post, they looked as strong)."""
 
 
 def segments(text: str, token_rows: pd.DataFrame) -> list[Segment]:
@@ -69,7 +75,7 @@ def _colour(value: float, max_abs: float) -> str:
     return f"rgba({red}, {green}, {blue}, {alpha:.3f})"
 
 
-def highlight_html(text: str, token_rows: pd.DataFrame, *, max_abs: float | None = None) -> str:
+def highlight_html(text: str, token_rows: pd.DataFrame, *, max_abs: float | None = SCORE_RANGE) -> str:
     """Safe HTML of the post with each token shaded by its attribution.
 
     Parameters
@@ -79,8 +85,9 @@ def highlight_html(text: str, token_rows: pd.DataFrame, *, max_abs: float | None
     token_rows
         Attributions of this post for one label: ``start``, ``end``, ``value``.
     max_abs
-        Value that gets full colour; defaults to the largest ``|value|`` in
-        ``token_rows``. Pass a shared value to compare several posts.
+        Value that gets full colour: :data:`SCORE_RANGE` (the score's 0-1 range,
+        comparable across posts) by default; None stretches colours to the largest
+        ``|value|`` of this post.
 
     Returns
     -------

@@ -28,7 +28,7 @@ from core.explain.tokens import Span, SpanTokenizer, remove_spans, token_spans
 TOKEN_COLUMNS = ["post_id", "label", "token", "start", "end", "value"]
 PRIME_CHUNK = 64
 """Posts whose full and empty versions are scored together in one batch."""
-POST_COLUMNS = ["post_id", "label", "score", "base_value", "n_tokens", "n_explained"]
+POST_COLUMNS = ["post_id", "label", "score", "base_value", "n_tokens", "n_explained", "token_cap"]
 
 
 @dataclass(frozen=True)
@@ -43,9 +43,10 @@ class Attributions:
         ``text[start:end] == token``) and ``value`` (SHAP value).
     posts
         One row per (post, label): ``score`` (model probability),
-        ``base_value`` (score with all explained tokens removed), ``n_tokens``
-        and ``n_explained`` (fewer when the post has more than
-        ``ExplainConfig.max_tokens`` tokens). Per post and label,
+        ``base_value`` (score with all explained tokens removed), ``n_tokens``,
+        ``n_explained`` (fewer when the post has more than ``token_cap``
+        tokens) and ``token_cap`` (``ExplainConfig.max_tokens``: the most words
+        explained per post, for cost). Per post and label,
         ``sum(value) == score - base_value``.
     cancelled
         True when the run was stopped early; the tables hold the posts finished.
@@ -276,6 +277,7 @@ def explain_texts(
                     "base_value": float(base[j]),
                     "n_tokens": len(spans),
                     "n_explained": n,
+                    "token_cap": config.max_tokens,
                 }
             )
             if n:
@@ -337,6 +339,5 @@ def _token_frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
 def _post_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """Per-post summary rows as a table with fixed columns and dtypes."""
     frame = pd.DataFrame(rows, columns=POST_COLUMNS)
-    return frame.astype(
-        {"label": str, "score": "float64", "base_value": "float64", "n_tokens": "int64", "n_explained": "int64"}
-    )
+    types = {"label": str, "score": "float64", "base_value": "float64", "n_tokens": "int64", "n_explained": "int64"}
+    return frame.astype({**types, "token_cap": "int64"})

@@ -1,6 +1,7 @@
 """Reading posts and writing results: formats, encodings, streaming, labels, safe export.
 
 - :mod:`~core.io.posts`: one validated table from any supported file (the entry point).
+- :mod:`~core.io.columns`: the file's post id column and the names posts go by (id, else row number).
 - :mod:`~core.io.streaming`: the same rules chunk by chunk, with a chunked writer.
 - :mod:`~core.io.encoding` / :mod:`~core.io.labels`: bytes to text, label values to 0/1/NaN.
 - :mod:`~core.io.export`: CSV with formula escaping, Parquet with metadata, JSON Lines.
@@ -24,6 +25,9 @@ _EXPORTS: dict[str, str] = {
     "read_table": "core.io.posts",
     "resolve_text_column": "core.io.posts",
     "text_column_candidates": "core.io.posts",
+    "ID_COLUMN_NAMES": "core.io.columns",
+    "find_id_column": "core.io.columns",
+    "post_names": "core.io.columns",
     "ChunkWriter": "core.io.streaming",
     "iter_posts": "core.io.streaming",
     "decode_text": "core.io.encoding",

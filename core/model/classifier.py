@@ -15,14 +15,16 @@ from typing import Any
 import numpy as np
 
 from core.errors import ModLensError, NotFittedError
-from core.model import artifact, network
+from core.model import artifact, network, vocabulary, windows
 from core.model.config import ModelConfig, preset
 from core.model.fitting import TrainingCancelled, fit_network
 from core.model.labels import DEFAULT_LABELS
 from core.model.network import keras, tf
 from core.model.progress import ProgressCallback, TrainingProgress
+from core.model.runtime import FusedRecurrent
 
 __all__ = [
+    "LONG_POST_RULES",
     "SCORING_BATCH",
     "SMALL_BATCH",
     "NotFittedError",
@@ -35,8 +37,12 @@ SCORING_BATCH = 1_024
 """Posts per call of the compiled scoring function: small enough for tight length buckets
 (1,024 measured about 1.5x faster than 4,096 on 2 cores)."""
 SMALL_BATCH = 256
-"""Up to this many posts are scored in one traced call without sorting into length buckets."""
+"""Up to this many posts are scored in one call without sorting into length buckets."""
 _LENGTH_STEP = 8
+_CHUNK = 16_384
+"""Posts vectorised and windowed together: memory stays flat however many posts one call gets."""
+LONG_POST_RULES = ("windows", "first")
+"""How posts longer than one window are scored: every window, best score (default); or the first window only."""
 
 
 class ToxicityClassifier:
@@ -63,6 +69,9 @@ class ToxicityClassifier:
         Validation ROC AUC and F1 at the threshold, per label.
 
     """
+
+    long_posts: str = "windows"
+    """One of :data:`LONG_POST_RULES`; ``"first"`` reads only the first ``sequence_length`` tokens (faster)."""
 
     def __init__(self, labels: Sequence[str] = DEFAULT_LABELS, config: ModelConfig | None = None) -> None:
         self.labels = tuple(labels)
@@ -162,12 +171,58 @@ class ToxicityClassifier:
 
     # -- scoring -----------------------------------------------------------------------
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Probability of each label for each text, shape ``(len(texts), len(labels_))``."""
+        """Probability of each label for each text, shape ``(len(texts), len(labels_))``.
+
+        A post longer than the model's ``sequence_length`` tokens is scored in
+        overlapping windows and gets each label's highest window score
+        (:mod:`core.model.windows`); posts are read up to
+        :data:`~core.model.windows.MAX_SCORED_CHARS` characters.
+        """
         self._check_fitted()
-        texts = _clean_texts(texts, self.config.max_chars)
+        texts = _clean_texts(texts, windows.MAX_SCORED_CHARS)
         if not texts:
             return np.zeros((0, len(self.labels_)), dtype=np.float32)
         return self._score_texts(texts)
+
+    def token_counts(self, texts: Sequence[str]) -> np.ndarray:
+        """Model tokens of each text (all of them, not only the first window's)."""
+        self._check_fitted()
+        texts = _clean_texts(texts, windows.MAX_SCORED_CHARS)
+        compiled = self._compiled()
+        counts = [np.zeros(0, dtype=np.int64)]
+        for start in range(0, len(texts), _CHUNK):
+            chunk = texts[start : start + _CHUNK]
+            first = compiled.vectorize([text[: self.config.max_chars] for text in chunk])
+            counts.append(windows.split_windows(chunk, first, compiled.full_length(), cut=self.config.max_chars)[2])
+        return np.concatenate(counts)
+
+    def long_post_mask(self, texts: Sequence[str]) -> np.ndarray:
+        """True for posts with more tokens than one window (``config.sequence_length``): scored in windows."""
+        return self.token_counts(texts) > self.config.sequence_length
+
+    def unknown_words(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Words of each text and how many of them are out of the model's vocabulary (whole posts, as scored).
+
+        One vectoriser call per chunk of posts; only posts that fill the first window are read again in full.
+        """
+        self._check_fitted()
+        texts = _clean_texts(texts, windows.MAX_SCORED_CHARS)
+        compiled = self._compiled()
+        unknown = vocabulary.oov_id(network.vectorizer_of(self.model_).get_vocabulary()[:4])
+        words, missing = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+        width, cut = self.config.sequence_length, self.config.max_chars
+        for start in range(0, len(texts), _CHUNK):
+            chunk = texts[start : start + _CHUNK]
+            ids = windows.word_ids(compiled.vectorize([text[:cut] for text in chunk]))
+            n_words, n_unknown = vocabulary.count_unknown(ids, unknown)
+            long = np.flatnonzero((n_words >= width) | np.array([len(text) > cut for text in chunk], dtype=bool))
+            if len(long):
+                for i, tokens in zip(long, compiled.full_length()([chunk[i] for i in long]), strict=True):
+                    full = windows.word_ids(tokens[None, ...])[0]
+                    n_words[i], n_unknown[i] = len(full), int(np.count_nonzero(full == unknown))
+            words.append(n_words)
+            missing.append(n_unknown)
+        return np.concatenate(words), np.concatenate(missing)
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         """0/1 flags at each label's threshold, shape ``(len(texts), len(labels_))``."""
@@ -230,28 +285,47 @@ class ToxicityClassifier:
 
     def _vectorize(self, texts: Sequence[str]) -> np.ndarray:
         compiled = self._compiled()
-        parts = [compiled.vectorize(list(texts[i : i + 16_384])) for i in range(0, len(texts), 16_384)]
+        parts = [compiled.vectorize(list(texts[i : i + _CHUNK])) for i in range(0, len(texts), _CHUNK)]
         if not parts:
             width = network.token_shape(self.model_)[1:]
             return np.zeros((0, self.config.sequence_length, *width), dtype=np.int64)
         return np.concatenate(parts)
 
     def _score_texts(self, texts: list[str]) -> np.ndarray:
-        """Score cleaned texts: one graph call for a small batch, length buckets for many."""
-        if len(texts) <= SMALL_BATCH:
-            return self._compiled().score_texts(texts)
-        return self._score_tokens(self._vectorize(texts))
+        """Score cleaned texts: vectorise, cut long posts into windows, score, keep each post's best window."""
+        if self.long_posts not in LONG_POST_RULES:
+            raise ModLensError(f"long_posts must be one of {', '.join(LONG_POST_RULES)}, not {self.long_posts!r}.")
+        compiled = self._compiled()
+        parts = []
+        cut = self.config.max_chars  # enough characters for the first window (the rule before windows)
+        for start in range(0, len(texts), _CHUNK):
+            chunk = texts[start : start + _CHUNK]
+            tokens = compiled.vectorize([text[:cut] for text in chunk])
+            if self.long_posts == "first":
+                parts.append(self._score_tokens(tokens))
+                continue
+            rows, offsets, _ = windows.split_windows(chunk, tokens, compiled.full_length(), cut=cut)
+            parts.append(windows.max_by_post(self._score_tokens(rows), offsets))
+        return np.concatenate(parts)
 
     def _score_with_new_weights(self, tokens: np.ndarray) -> np.ndarray:
-        """Score after the weights changed (training): the traced functions are rebuilt."""
+        """Score after the weights changed (training): the traced functions are rebuilt, Keras path only."""
         self._scorer = None
-        return self._score_tokens(tokens)
+        return self._score_tokens(tokens, fused=False)
 
-    def _score_tokens(self, tokens: np.ndarray) -> np.ndarray:
-        """Score int tokens in length buckets: short posts are not padded to full length."""
+    def _score_tokens(self, tokens: np.ndarray, *, fused: bool = True) -> np.ndarray:
+        """Score int tokens (first-window rows): with the fused runtime when the model allows, sorted by length."""
         compiled = self._compiled()
+        lengths = np.count_nonzero(windows.word_ids(tokens), axis=1)
+        runtime = compiled.fused() if fused else None
+        if runtime is not None:
+            order = np.argsort(lengths, kind="stable")
+            out = np.empty((len(tokens), len(self.labels_)), dtype=np.float32)
+            out[order] = runtime(tokens[order])
+            return out
+        if len(tokens) <= SMALL_BATCH:
+            return compiled.score_tokens(tokens[:, : max(1, int(lengths.max(initial=0)))])
         out = np.empty((len(tokens), len(self.labels_)), dtype=np.float32)
-        lengths = network.word_lengths(tokens)
         order = np.argsort(lengths, kind="stable")
         for start in range(0, len(order), SCORING_BATCH):
             idx = order[start : start + SCORING_BATCH]
@@ -261,16 +335,19 @@ class ToxicityClassifier:
 
 
 class _CompiledScoring:
-    """``tf.function`` s over one Keras string model: vectorise, score tokens, score strings.
+    """Traced functions over one Keras string model: vectorise, and score tokens fast.
 
     Calling Keras layers eagerly costs milliseconds per call; traced graphs cut a
-    small batch (an explanation's masked texts) from about 8 ms to 3 ms.
+    small batch (an explanation's masked texts) from about 8 ms to 3 ms. The fused
+    runtime (:mod:`core.model.runtime`) and the full-length vectoriser for windows
+    are built on first use, from the same saved model.
     """
 
     def __init__(self, model: keras.Model) -> None:
+        self._model = model
         vectorizer = network.vectorizer_of(model)
-        part = network.token_part(model)
-        shape = network.token_shape(model)
+        self._part = network.token_part(model)
+        part = self._part
 
         @tf.autograph.experimental.do_not_convert
         def vectorize(texts: tf.Tensor) -> tf.Tensor:
@@ -280,32 +357,38 @@ class _CompiledScoring:
         def score_tokens(tokens: tf.Tensor) -> tf.Tensor:
             return part(tokens, training=False)
 
-        @tf.autograph.experimental.do_not_convert
-        def score_texts(texts: tf.Tensor) -> tf.Tensor:
-            tokens = vectorizer(texts)
-            ids = tokens if len(shape) == 1 else tokens[:, :, 0]
-            # Post-padded and masked, so cutting the padding changes no score.
-            width = tf.maximum(tf.reduce_max(tf.math.count_nonzero(ids, axis=1)), 1)
-            return part(tokens[:, :width], training=False)
-
-        strings = [tf.TensorSpec([None], tf.string)]
-        self._vectorize = tf.function(vectorize, input_signature=strings)
-        self._score_tokens = tf.function(
-            score_tokens, input_signature=[tf.TensorSpec([None, *shape], tf.int64)], reduce_retracing=True
-        )
-        self._score_texts = tf.function(score_texts, input_signature=strings)
+        self._vectorize = tf.function(vectorize, input_signature=[tf.TensorSpec([None], tf.string)])
+        self._score_tokens = tf.function(score_tokens, reduce_retracing=True)
+        self._full: windows.FullLengthVectorizer | None = None
+        self._fused: FusedRecurrent | bool | None = False  # False: not built yet
 
     def vectorize(self, texts: list[str]) -> np.ndarray:
-        """Int tokens ``(n, sequence_length)``."""
+        """Int tokens of each post's first window, ``(n, sequence_length[, channels])``."""
         return self._vectorize(tf.constant(texts, dtype=tf.string)).numpy()
 
     def score_tokens(self, tokens: np.ndarray) -> np.ndarray:
-        """Scores of a batch of int tokens."""
+        """Scores of a batch of int tokens through the Keras graph."""
         return self._score_tokens(tf.constant(tokens, dtype=tf.int64)).numpy()
 
-    def score_texts(self, texts: list[str]) -> np.ndarray:
-        """Scores of a batch of strings, padded only to its longest post."""
-        return self._score_texts(tf.constant(texts, dtype=tf.string)).numpy()
+    def full_length(self) -> windows.FullLengthVectorizer:
+        """The vectoriser that keeps every token (for long posts)."""
+        if self._full is None:
+            self._full = windows.FullLengthVectorizer(network.vectorizer_of(self._model))
+        return self._full
+
+    def fused(self) -> FusedRecurrent | None:
+        """The fused runtime, checked against Keras on probe posts; None where the graph is not supported."""
+        if self._fused is False:
+            self._fused = FusedRecurrent.build(self._part, probe=self.vectorize(_probe_texts(self._model)))
+        return self._fused
+
+
+def _probe_texts(model: keras.Model) -> list[str]:
+    """Posts of known words, of lengths from empty to past one window, to check a runtime against Keras."""
+    vocabulary = [word for word in network.vectorizer_of(model).get_vocabulary()[2:] if word.strip()] or ["x"]
+    rng = np.random.default_rng(0)
+    lengths = [0, 1, 2, 3, 5, 8, 13, 21, 40, 60]
+    return [" ".join(rng.choice(vocabulary, size=n).tolist()) for n in lengths]
 
 
 def _clean_texts(texts: Sequence[str], max_chars: int) -> list[str]:

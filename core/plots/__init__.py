@@ -4,6 +4,7 @@
 - :mod:`~core.plots.curves`: ROC / precision-recall curves with operating points, of one or several models.
 - :mod:`~core.plots.training`: training loss and validation AUC of a model being fitted.
 - :mod:`~core.plots.calibration`: the reliability curve of calibrated scores.
+- :mod:`~core.plots.review`: a review queue's progress, decisions per reviewer, agreement (kappa, model flags).
 - :mod:`~core.plots.style`: the colours, layout and escaping they share.
 """
 
@@ -22,6 +23,10 @@ _EXPORTS: dict[str, str] = {
     "roc_figure": "core.plots.curves",
     "training_figure": "core.plots.training",
     "reliability_figure": "core.plots.calibration",
+    "agreement_figure": "core.plots.review",
+    "model_agreement_figure": "core.plots.review",
+    "progress_figure": "core.plots.review",
+    "reviewer_figure": "core.plots.review",
 }
 """Public name -> module; loaded on first use so that importing the package stays cheap."""
 

@@ -23,6 +23,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.errors import ModLensError
+from core.io.columns import ID_COLUMN_NAMES as ID_COLUMN_NAMES  # re-exported: the names the CLI finds
+from core.io.columns import find_id_column as find_id_column
 from core.io.posts import describe_columns
 from core.store.access import authorize
 from core.store.audit import add_event
@@ -32,15 +34,7 @@ from core.store.queues import QueueRequest, QueueResult, add_queue
 from core.store.roles import Actor, Permission
 from core.store.schema import Batch, Item, utcnow
 
-ID_COLUMN_NAMES = ("id", "post_id", "comment_id", "message_id", "tweet_id", "item_id", "uid")
-"""Column names recognised as the file's own post id, in order of preference (case-insensitive)."""
 INSERT_CHUNK = 10_000
-
-
-def find_id_column(columns: Sequence[object]) -> str | None:
-    """The column whose name marks it as the post id, or None (then 1-based row numbers are the ids)."""
-    by_lower = {str(c).strip().lower(): str(c) for c in columns}
-    return next((by_lower[name] for name in ID_COLUMN_NAMES if name in by_lower), None)
 
 
 @dataclass(frozen=True, eq=False)
@@ -115,6 +109,8 @@ class SavedBatch:
     text_col: str
     id_col: str | None
     author_col: str | None
+    content_hash: str = ""
+    """SHA-256 of the uploaded file (empty when not known)."""
     frame: pd.DataFrame | None = None
     """The file's columns, then ``score_<label>``/``flag_<label>`` (only from :func:`open_batch`)."""
     item_ids: np.ndarray | None = None
@@ -314,6 +310,7 @@ def _summary(row: Batch, **extra: object) -> SavedBatch:
         text_col=row.text_col,
         id_col=row.id_col,
         author_col=row.author_col,
+        content_hash=row.content_hash or "",
         **extra,  # type: ignore[arg-type]
     )
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from core.errors import ModLensError
@@ -196,6 +196,36 @@ def decide(
         return DecisionInfo(decision.id, item_id, me, action, reason, now, status)
 
 
+def _in_range(row: Queue, where: ScoreFilter) -> Select:
+    """Pending posts of queue ``row`` whose score lies in ``where`` (id, holder, lease expiry)."""
+    score = Item.scores[where.label].as_float()
+    query = select(Item.id, Item.claimed_by, Item.lease_expires_at).where(
+        Item.queue_id == row.id, Item.status == "pending"
+    )
+    if where.min_score is not None:
+        query = query.where(score >= where.min_score)
+    if where.max_score is not None:
+        query = query.where(score <= where.max_score)
+    return query
+
+
+def _check_label(batch: Batch, where: ScoreFilter) -> None:
+    if where.label not in batch.labels:
+        raise ModLensError(f"Label '{where.label}' is not a label of this queue. Labels: {', '.join(batch.labels)}.")
+
+
+def count_matching(db: Database, actor: Actor, queue: str, where: ScoreFilter) -> int:
+    """How many pending posts of ``queue`` a bulk decision over ``where`` would take (for a confirmation)."""
+    where.check()
+    with db.read() as session:
+        authorize(session, actor, Permission.REVIEW)
+        row = queue_by_name(session, queue)
+        batch = session.get(Batch, row.batch_id)
+        assert batch is not None
+        _check_label(batch, where)
+        return int(session.scalar(select(func.count()).select_from(_in_range(row, where).subquery())) or 0)
+
+
 def bulk_decide(
     db: Database,
     actor: Actor,
@@ -217,18 +247,9 @@ def bulk_decide(
         row = queue_by_name(session, queue)
         batch = session.get(Batch, row.batch_id)
         assert batch is not None
-        if where.label not in batch.labels:
-            known = ", ".join(batch.labels)
-            raise ModLensError(f"Label '{where.label}' is not a label of this queue. Labels: {known}.")
+        _check_label(batch, where)
         check_reason(session, reason, action)
-        score = Item.scores[where.label].as_float()
-        query = select(Item.id, Item.claimed_by, Item.lease_expires_at).where(
-            Item.queue_id == row.id, Item.status == "pending"
-        )
-        if where.min_score is not None:
-            query = query.where(score >= where.min_score)
-        if where.max_score is not None:
-            query = query.where(score <= where.max_score)
+        query = _in_range(row, where)
         if db.is_postgresql:
             query = query.with_for_update(skip_locked=True)
         now = utcnow()

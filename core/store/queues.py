@@ -63,6 +63,8 @@ class QueueInfo:
     total: int
     pending: int
     done: int
+    labels: tuple[str, ...] = ()
+    """The batch's labels (what bulk decisions and the model agreement can use)."""
 
 
 def queue_by_name(session: Session, name: str) -> Queue:
@@ -183,7 +185,7 @@ def list_queues(db: Database, actor: Actor, *, batch_id: int | None = None) -> l
         .subquery()
     )
     query = (
-        select(Queue, Batch.file_name, counts.c.total, counts.c.pending)
+        select(Queue, Batch.file_name, Batch.labels, counts.c.total, counts.c.pending)
         .join(Batch, Batch.id == Queue.batch_id)
         .outerjoin(counts, and_(counts.c.queue_id == Queue.id))
         .order_by(Queue.id.desc())
@@ -193,7 +195,7 @@ def list_queues(db: Database, actor: Actor, *, batch_id: int | None = None) -> l
     with db.read() as session:
         authorize(session, actor, Permission.READ_REVIEW)
         out = []
-        for queue, file_name, total, pending in session.execute(query):
+        for queue, file_name, labels, total, pending in session.execute(query):
             total, pending = int(total or 0), int(pending or 0)
             out.append(
                 QueueInfo(
@@ -208,6 +210,7 @@ def list_queues(db: Database, actor: Actor, *, batch_id: int | None = None) -> l
                     total=total,
                     pending=pending,
                     done=total - pending,
+                    labels=tuple(labels),
                 )
             )
         return out

@@ -18,6 +18,9 @@ import pandas as pd
 
 from core.errors import ModLensError
 
+MAX_PICKED_ROWS = 50_000
+"""Most posts a :class:`PickedRows` rule names (they are stored with the queue as JSON)."""
+
 
 @dataclass(frozen=True)
 class Flagged:
@@ -110,6 +113,39 @@ class QualitySample:
 
 
 @dataclass(frozen=True)
+class PickedRows:
+    """Posts picked by row (0-based positions in the batch), e.g. the rows a Score page filter shows."""
+
+    rows: tuple[int, ...]
+    description: str = "picked on the Score page"
+    kind: ClassVar[str] = "picked_rows"
+
+    def __post_init__(self) -> None:
+        rows = tuple(sorted({int(r) for r in self.rows}))
+        if not rows or rows[0] < 0:
+            raise ModLensError("Pick at least one post (row numbers start at 0).")
+        if len(rows) > MAX_PICKED_ROWS:
+            raise ModLensError(
+                f"{len(rows):,} posts are picked; at most {MAX_PICKED_ROWS:,} can be sent by row. "
+                "Use a rule (flagged, score range, identity group) for more."
+            )
+        object.__setattr__(self, "rows", rows)
+        object.__setattr__(self, "description", " ".join(str(self.description).split())[:200])
+
+    def describe(self, thresholds: Mapping[str, float]) -> str:
+        """E.g. ``12 posts picked on the Score page (search 'idiot')``."""
+        return f"{len(self.rows):,} posts {self.description}"
+
+    def select(self, view: pd.DataFrame, thresholds: Mapping[str, float]) -> tuple[np.ndarray, np.ndarray]:
+        """The picked rows (rows past the end of the batch are refused); priority = the highest score."""
+        if self.rows[-1] >= len(view):
+            raise ModLensError(f"Row {self.rows[-1]} is not in the batch ({len(view):,} posts).")
+        mask = np.zeros(len(view), dtype=bool)
+        mask[list(self.rows)] = True
+        return mask, _max_score(view, list(thresholds))
+
+
+@dataclass(frozen=True)
 class AllPosts:
     """Every post of the batch."""
 
@@ -124,7 +160,7 @@ class AllPosts:
         return np.ones(len(view), dtype=bool), _max_score(view, list(thresholds))
 
 
-Rule = Flagged | ScoreRange | IdentityGroup | QualitySample | AllPosts
+Rule = Flagged | ScoreRange | IdentityGroup | QualitySample | PickedRows | AllPosts
 
 
 def needs_text(rule: Rule) -> bool:
@@ -132,7 +168,9 @@ def needs_text(rule: Rule) -> bool:
     return bool(getattr(rule, "needs_text", False))
 
 
-RULES: dict[str, type] = {cls.kind: cls for cls in (Flagged, ScoreRange, IdentityGroup, QualitySample, AllPosts)}
+RULES: dict[str, type] = {
+    cls.kind: cls for cls in (Flagged, ScoreRange, IdentityGroup, QualitySample, PickedRows, AllPosts)
+}
 
 
 def _max_score(view: pd.DataFrame, labels: Sequence[str]) -> np.ndarray:
@@ -155,4 +193,6 @@ def rule_from_json(spec: Mapping[str, Any]) -> Rule:
     """Inverse of :func:`rule_to_json`."""
     fields = dict(spec)
     cls = RULES[fields.pop("kind")]
+    if "rows" in fields:
+        fields["rows"] = tuple(fields["rows"])
     return cls(**fields)

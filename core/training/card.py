@@ -52,6 +52,7 @@ def render_card(metadata: ModelMetadata | Mapping[str, Any]) -> str:
         "",
     ]
     lines += [f"- `{label}`: {value:.3f}" for label, value in meta.thresholds.items()]
+    lines += ["", "## Scoring long posts", "", _long_posts(config)]
     if meta.command:
         lines += ["", "Rebuild with:", "", "```", meta.command, "```"]
     data = meta.training_data
@@ -132,6 +133,24 @@ def render_card(metadata: ModelMetadata | Mapping[str, Any]) -> str:
         lines += ["", meta.extra["card_appendix"].strip()]
     lines.append("")
     return "\n".join(lines)
+
+
+def _long_posts(config: Mapping[str, Any]) -> str:
+    """The window rule of :mod:`core.model.windows`, with this model's numbers."""
+    width = int(config.get("sequence_length") or 0)
+    stride = max(1, width // 2)
+    return (
+        f"The network reads {width} tokens at a time. A longer post is scored in overlapping windows of "
+        f"{width} tokens, one every {stride} tokens (half a window), the last ending at the post's last token; "
+        "each label's score is the highest of its windows, so abuse late in a long post counts as much as "
+        "abuse at its start (and a long post has more chances to reach a threshold than a short one). "
+        "Posts are read up to 100,000 characters. Training and the validation posts that set the thresholds "
+        f"use each post's first {width} tokens; held-out metrics use the rule in force when the model was "
+        "evaluated (`benchmarks/heldout_compare.py M M --long-posts first windows` compares the two). "
+        "`python -m core score --long-posts first` reads only the first window (faster, misses late abuse). "
+        "Scoring runs the LSTM in a fused, XLA-compiled loop built from this same saved model at load "
+        "time; its scores match the Keras graph to about 1e-6."
+    )
 
 
 def _debias_section(debias: Mapping[str, Any]) -> str:

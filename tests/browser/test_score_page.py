@@ -213,7 +213,7 @@ def test_hostile_posts_never_run_or_render(page: Page, server: str, tmp_path: Pa
     assert "red text" not in markdown and "HYPERLINK" not in markdown
 
     page.get_by_role("link", name="Explain this post").click()
-    page.wait_for_url("**/explain?row=3")
+    page.wait_for_url("**/explain?post=4")  # posts are numbered from 1
     page.locator("[data-testid=stCode]").wait_for(timeout=MODEL_LOAD_MS)
     wait_idle(page)
     assert page.locator("[data-testid=stCode]").inner_text().strip() == HOSTILE[3]
@@ -250,10 +250,43 @@ def test_large_upload_shows_progress_and_a_lazy_table(page: Page, server: str, t
     wait_idle(page)
     assert bar.count() == 0
     assert metric(page, "Posts") == "40,000"
-    number = page.get_by_label("Open post number")
+    number = page.get_by_label("Open post")  # by the file's id column (here 0 to 39,999)
     number.fill("12345")
     number.press("Enter")
     code = page.locator("[data-testid=stCode]")
     code.wait_for()
     wait_idle(page)
     assert code.inner_text().strip() == texts[12345]
+
+
+def test_label_and_id_pickers_start_afresh_for_a_new_file(page: Page, server: str, tmp_path: Path) -> None:
+    """Issue 10, item 6: after the sample posts, an upload without 'label' / 'hate' columns shows '(none)'."""
+    from ui.sections.score import numbering, truth
+
+    def shown(key: str) -> str:
+        if not keyed(page, key).is_visible():  # in the expander, open when a label column was guessed
+            page.get_by_text("Label columns for quick metrics").click()
+            wait_idle(page)
+        return keyed(page, key).locator("input[role=combobox]").input_value()
+
+    open_score(page, server)
+    page.get_by_role("button", name="Use sample posts").click()
+    page.get_by_text("Showing 300 of 300 posts").wait_for(timeout=120_000)
+    wait_idle(page)
+    assert shown(truth.picker_key("toxic")) == "label" and shown(truth.picker_key("hate")) == "hate"
+    assert shown(numbering.PICKER) == "id"
+
+    mine = tmp_path / "mine.csv"
+    pd.DataFrame({"tweet_id": ["u1", "u2"], "text": ["you idiot", "nice day"], "gold": [1, 0]}).to_csv(
+        mine, index=False
+    )
+    upload(page, mine)
+    page.get_by_text("Showing 2 of 2 posts").wait_for(timeout=120_000)
+    wait_idle(page)
+    if not keyed(page, truth.picker_key("toxic")).is_visible():
+        page.get_by_text("Label columns for quick metrics").click()
+        wait_idle(page)
+    assert shown(truth.picker_key("toxic")) == truth.NO_COLUMN  # the new file has no 'label' column
+    assert shown(truth.picker_key("hate")) == truth.NO_COLUMN
+    assert shown(numbering.PICKER) == "tweet_id"
+    assert page.locator("[data-testid=stException]").count() == 0

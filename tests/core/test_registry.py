@@ -214,7 +214,9 @@ def test_registry_changes_by_an_actor_need_an_admin_and_are_audited(registry: Mo
         users.add_user(_db(url), operator_actor(), "boss", "admin", "boss-password")
         users.add_user(_db(url), operator_actor(), "ana", "analyst", "ana-password")
         boss, ana = users.user_actor(_db(url), "boss"), users.user_actor(_db(url), "ana")
-        version = registry.add(registry.bundled)
+        with pytest.raises(PermissionDenied, match="ana is an analyst"):
+            registry.add(registry.bundled, actor=ana, database=url)
+        version = registry.add(registry.bundled, actor=boss, database=url)
         with pytest.raises(PermissionDenied, match="ana is an analyst"):
             registry.activate(version, actor=ana, database=url)
         assert registry.active_version() == 0  # refused before anything changed
@@ -224,7 +226,14 @@ def test_registry_changes_by_an_actor_need_an_admin_and_are_audited(registry: Mo
         registry.delete(version, actor=boss, database=url)
         events = audit_events(_db(url), boss)
         models = events[events["entity_type"] == "model"]
-        assert models["action"].tolist() == ["model_delete", "model_activate", "threshold_change", "model_activate"]
+        assert models["action"].tolist() == [
+            "model_delete",
+            "model_activate",
+            "threshold_change",
+            "model_activate",
+            "model_train",
+        ]
+        assert models["after"].iloc[4] == {"version": version, "name": "tiny-test-model", "activated": False}
         assert models["after"].iloc[3] == {"version": version} and models["before"].iloc[3] == {"version": 0}
         assert models["after"].iloc[2]["toxic"] == pytest.approx(0.3)
     finally:

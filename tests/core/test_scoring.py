@@ -57,3 +57,13 @@ def test_evaluate_scores_known_values_and_one_class() -> None:
     assert metrics["precision"] == pytest.approx(0.5) and metrics["recall"] == pytest.approx(0.5)
     one_class = evaluate_scores(np.array([1, 1]), np.array([0.2, 0.9]), threshold=0.5)
     assert np.isnan(one_class["roc_auc"]) and one_class["recall"] == pytest.approx(0.5)
+
+
+@pytest.mark.slow
+def test_long_post_mask_asks_the_model_and_marks_nothing_for_fakes(tiny_model_dir) -> None:
+    from core.model.classifier import ToxicityClassifier
+    from core.scoring import long_post_mask
+
+    clf = ToxicityClassifier.load(tiny_model_dir)  # 20 tokens per window
+    assert long_post_mask(clf, ["you idiot", " ".join(["word"] * 21)]).tolist() == [False, True]
+    assert long_post_mask(object(), ["a", "b"]).tolist() == [False, False]

@@ -51,3 +51,27 @@ def score_page(app: AppTest) -> AppTest:
     """The app on the Score page."""
     app.switch_page("pages/score.py").run()
     return app
+
+
+PASSWORDS = {"boss": "boss-password", "rev": "rev-password", "rev2": "rev2-password", "ana": "ana-password"}
+"""The accounts of :func:`team` and their passwords."""
+
+
+@pytest.fixture
+def team(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Accounts in the test's database ($MODLENS_HOME): boss (admin), rev and rev2 (reviewers), ana (analyst).
+
+    Demo mode is over for the app. Passwords are hashed with small costs (the machine is shared).
+    """
+    from argon2 import PasswordHasher
+
+    from core.store import passwords, users
+    from core.store.connect import open_database
+    from core.store.roles import operator_actor
+
+    fast = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(passwords, "_hasher", lambda: fast)
+    db = open_database()
+    for name, role in (("boss", "admin"), ("rev", "reviewer"), ("rev2", "reviewer"), ("ana", "analyst")):
+        users.add_user(db, operator_actor(), name, role, PASSWORDS[name])
+    return dict(PASSWORDS)

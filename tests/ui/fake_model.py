@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import string
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -9,6 +11,12 @@ import numpy as np
 
 TOXIC_WORDS = ("idiot", "stupid", "moron", "loser", "hate", "shut up")
 HATE_WORDS = ("hate", "vermin", "go back")
+COMMON_WORDS = "a again an and are back day good hello here home i is it my nice of post the there this to what you"
+VOCABULARY = frozenset([*" ".join((*TOXIC_WORDS, *HATE_WORDS)).split(), *COMMON_WORDS.split()])
+"""The words the fake knows (its "vocabulary"): anything else counts as out of vocabulary."""
+WINDOW = 20
+"""Words the fake reads at once: longer posts count as scored in windows (the real model reads 120)."""
+_PUNCTUATION = re.compile(f"[{re.escape(string.punctuation)}]")
 
 
 class KeywordModel:
@@ -42,6 +50,22 @@ class KeywordModel:
             out[i, 0] = min(0.95, 0.1 + 0.45 * sum(word in lower for word in TOXIC_WORDS))
             out[i, 1] = min(0.95, 0.1 + 0.45 * sum(word in lower for word in HATE_WORDS))
         return out
+
+    @staticmethod
+    def _words(text: str) -> list[str]:
+        return _PUNCTUATION.sub(" ", str(text).lower()).split()
+
+    def unknown_words(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Words per post and how many are not in :data:`VOCABULARY` (as the real model's vocabulary check)."""
+        words = [self._words(text) for text in texts]
+        return (
+            np.array([len(w) for w in words], dtype=np.int64),
+            np.array([sum(x not in VOCABULARY for x in w) for w in words], dtype=np.int64),
+        )
+
+    def long_post_mask(self, texts: Sequence[str]) -> np.ndarray:
+        """True for posts of more than :data:`WINDOW` words (as the real model's long-post marker)."""
+        return np.array([len(self._words(text)) > WINDOW for text in texts], dtype=bool)
 
     def warm_up(self) -> KeywordModel:
         self.predict_proba(["warm up"])

@@ -11,13 +11,17 @@ import streamlit as st
 from core.errors import ModLensError
 from core.io.posts import Posts
 from core.scoring import Scorer, ScoringProgress
+from ui.services import failures
+from ui.services.models import ModelRef
 from ui.services.results import ScoredPosts
 from ui.services.scoring import progress_text, scored_posts, start_scoring
 
 log = logging.getLogger("modlens.ui")
 
 
-def score_with_progress(model: Scorer, posts: Posts, *, on_error: Callable[[str], None]) -> ScoredPosts | None:
+def score_with_progress(
+    model: Scorer, posts: Posts, *, on_error: Callable[[str], None], ref: ModelRef | None = None
+) -> ScoredPosts | None:
     """The posts scored by ``model`` (cached per content and model version), with a progress bar meanwhile.
 
     A problem is handed to ``on_error`` as a message (a model failure is logged
@@ -32,7 +36,7 @@ def score_with_progress(model: Scorer, posts: Posts, *, on_error: Callable[[str]
 
     started = time.perf_counter()
     try:
-        scores = start_scoring(model, posts.content_hash, posts.text_col, posts.texts).wait(show)
+        scored = start_scoring(model, posts.content_hash, posts.text_col, posts.texts, ref).wait(show)
     except ModLensError as exc:
         bar.empty()
         on_error(str(exc))
@@ -40,7 +44,15 @@ def score_with_progress(model: Scorer, posts: Posts, *, on_error: Callable[[str]
     except Exception as exc:  # the log keeps the traceback
         log.exception("Scoring failed")
         bar.empty()
-        on_error(f"Scoring failed ({type(exc).__name__}). The server log has the details.")
+        on_error(
+            failures.unexpected(
+                "Scoring",
+                exc,
+                step=f"on {len(posts):,} posts",
+                tries="Try again; if the file is large, try a part of it first.",
+            )
+        )
         return None
     bar.empty()
-    return scored_posts(model, posts, scores, seconds=time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    return scored_posts(model, posts, scored.scores, seconds=seconds, ref=ref, markers=scored.markers)

@@ -57,10 +57,18 @@ def pick_column(
     help: str | None = None,
     cell: DeltaGenerator | None = None,
 ) -> str:
-    """A column picker starting at ``default`` (the first option when it is not one of them)."""
+    """A column picker starting at ``default`` (the first option when it is not one of them).
+
+    The start is written into the session state (not passed as ``index``), so that the
+    browser shows it too: after a caller forgets the key for new data, a picker whose key
+    is unchanged would otherwise keep showing the old file's column in the browser while
+    the server already uses the new default. A remembered pick that is no longer an
+    option starts over the same way.
+    """
     options = list(options)
-    index = options.index(default) if default in options else 0
-    return (cell or st).selectbox(label, options, index=index, key=key, help=help)
+    if state.get(key) not in options:
+        state.put(key, default if default in options else options[0])
+    return (cell or st).selectbox(label, options, key=key, help=help)
 
 
 def text_column_picker(pending: NeedsTextColumn, *, key: str, help: str | None = None) -> str:

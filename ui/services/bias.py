@@ -35,8 +35,12 @@ from core.bias.templates import ScoreFn, fill_templates
 from core.errors import ModLensError
 from core.io.labels import parse_labels
 from core.scoring import Scorer, score_texts
-from ui.services.results import ROW, ScoredPosts
+from core.store.roles import Permission
+from ui.services import auth
+from ui.services.results import ScoredPosts
 
+POST = "post"
+"""Index name of the tables that list posts by name."""
 SWAP_MAX_POSTS = 500
 """Posts (with identity terms) rescored with swapped terms for the data-wide counterfactual gap."""
 
@@ -110,7 +114,9 @@ def chart_rows(table: pd.DataFrame, min_size: int) -> pd.DataFrame:
 
 
 def matched_terms_table(scored: ScoredPosts, summary: np.ndarray, column: int) -> pd.DataFrame:
-    """Posts that mention an identity term: row, text, the terms matched (``term (group)``) and the score.
+    """Posts that mention an identity term: text, the terms matched (``term (group)``) and the score.
+
+    The index is the post's name (the file's id, else its 1-based row number), called ``post``.
 
     ``summary`` is :meth:`core.bias.IdentityMatches.summary` as an array (``''`` where no term matched).
     """
@@ -122,7 +128,7 @@ def matched_terms_table(scored: ScoredPosts, summary: np.ndarray, column: int) -
             "identity_terms": summary[rows],
             f"score_{label}": scored.scores[rows, column].astype(float),
         },
-        index=pd.Index(rows, name=ROW),
+        index=pd.Index([scored.name_of(int(i)) for i in rows], name=POST),
     )
 
 
@@ -159,7 +165,7 @@ def cached_label_like_columns(data: str, _frame: pd.DataFrame, text_col: str) ->
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def metrics_table(
+def _metrics_table_cached(
     data: str,
     label: str,
     truth_col: str | None,
@@ -183,6 +189,26 @@ def metrics_table(
     return bias_metrics(_truth, _scores, groups=_groups, config=config)
 
 
+def metrics_table(
+    data: str,
+    label: str,
+    truth_col: str | None,
+    group_key: str,
+    threshold: float,
+    n_bootstrap: int,
+    min_group_size: int,
+    version: str,
+    _truth: np.ndarray | None,
+    _scores: np.ndarray,
+    _groups: pd.DataFrame,
+) -> pd.DataFrame:
+    """:func:`_metrics_table_cached`, once the session's actor may run bias reports."""
+    auth.require(Permission.BIAS)
+    return _metrics_table_cached(
+        data, label, truth_col, group_key, threshold, n_bootstrap, min_group_size, version, _truth, _scores, _groups
+    )
+
+
 @st.cache_data(show_spinner=False, max_entries=4)
 def _template_sentences(version: str, _model: Scorer) -> pd.DataFrame:
     """Every template filled with every identity phrase, scored once for all labels (per model version)."""
@@ -197,7 +223,7 @@ def _template_sentences(version: str, _model: Scorer) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def templated_result(version: str, label: str, _model: Scorer) -> TemplateResult:
+def _templated_result_cached(version: str, label: str, _model: Scorer) -> TemplateResult:
     """The templated identity test of one label, cached per model version."""
     sentences = _template_sentences(version, _model)
     scored = sentences.drop(columns=[c for c in sentences.columns if c.startswith("score_")])
@@ -207,6 +233,12 @@ def templated_result(version: str, label: str, _model: Scorer) -> TemplateResult
         by_term=summarise_templates(scored, by="term"),
         by_group=summarise_templates(scored, by="group"),
     )
+
+
+def templated_result(version: str, label: str, _model: Scorer) -> TemplateResult:
+    """The templated identity test of one label (cached), once the session's actor may run bias reports."""
+    auth.require(Permission.BIAS)
+    return _templated_result_cached(version, label, _model)
 
 
 def _score_fn(model: Scorer, column: int) -> ScoreFn:
@@ -219,7 +251,7 @@ def _score_fn(model: Scorer, column: int) -> ScoreFn:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def data_swaps(
+def _data_swaps_cached(
     data: str,
     label: str,
     version: str,
@@ -239,9 +271,31 @@ def data_swaps(
     return scored
 
 
+def data_swaps(
+    data: str,
+    label: str,
+    version: str,
+    limit: int,
+    _rows: np.ndarray,
+    _texts: Sequence[str],
+    _scores: np.ndarray,
+    _model: Scorer,
+    _column: int,
+) -> pd.DataFrame:
+    """Identity-swap variants of up to ``limit`` posts (cached), once the session's actor may run bias reports."""
+    auth.require(Permission.BIAS)
+    return _data_swaps_cached(data, label, version, limit, _rows, _texts, _scores, _model, _column)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
-def post_swaps(text: str, score: float, label: str, version: str, _model: Scorer, _column: int) -> pd.DataFrame:
+def _post_swaps_cached(text: str, score: float, label: str, version: str, _model: Scorer, _column: int) -> pd.DataFrame:
     """Every identity-swap variant of one post (all terms of every other group), scored."""
     return counterfactual_scores(
         [text], _score_fn(_model, _column), lexicon(), original_scores=[score], terms_per_group=None
     )
+
+
+def post_swaps(text: str, score: float, label: str, version: str, _model: Scorer, _column: int) -> pd.DataFrame:
+    """Every identity-swap variant of one post (cached), once the session's actor may run bias reports."""
+    auth.require(Permission.BIAS)
+    return _post_swaps_cached(text, score, label, version, _model, _column)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -18,6 +17,7 @@ import streamlit as st
 from core.errors import ModLensError
 from core.evaluation.metrics import evaluate_scores
 from core.evaluation.thresholds import OperatingPoint, threshold_for_cost, threshold_for_precision, threshold_for_recall
+from core.model.metadata import ModelMetadata
 from core.registry import ModelVersion
 from core.scoring import score_texts
 from ui.services.labelled import LabelledPosts
@@ -100,7 +100,7 @@ class Comparison:
     labels: tuple[tuple[str, ...], tuple[str, ...]]
     scores: tuple[np.ndarray, np.ndarray]
     thresholds: tuple[Mapping[str, float], Mapping[str, float]]
-    metadata: tuple[Mapping[str, Any], Mapping[str, Any]]
+    metadata: tuple[ModelMetadata, ModelMetadata]
     data: LabelledPosts
     names: tuple[str, str] = field(default=("", ""))
 

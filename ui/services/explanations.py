@@ -43,6 +43,8 @@ from core.explain import (
     what_if,
 )
 from core.explain.shap_values import POST_COLUMNS, TOKEN_COLUMNS
+from core.store.roles import Permission
+from ui.services import auth
 
 CONFIG = ExplainConfig()
 """Explanation settings of the dashboard (SHAP's defaults from :mod:`core.explain.config`)."""
@@ -84,7 +86,8 @@ def _post_cache(text: str, version: str, settings: tuple, _compute: Callable[[],
 def explain_post(
     text: str, predict_fn: PredictFn, labels: Sequence[str], version: str, config: ExplainConfig = CONFIG
 ) -> Attributions:
-    """SHAP attributions of one post for every label (post id 0), cached."""
+    """SHAP attributions of one post for every label (post id 0), cached; the session must be allowed to explain."""
+    auth.require(Permission.EXPLAIN)
 
     def compute() -> Attributions:
         return explain_text(text, predict_fn, list(labels), config=config)
@@ -287,6 +290,7 @@ def start_global(
         Explanation settings.
 
     """
+    auth.require(Permission.EXPLAIN)
     version = source[2]
     reused: list[Attributions] = []
     todo: list[int] = []

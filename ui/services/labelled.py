@@ -21,6 +21,19 @@ from core.io.labels import parse_labels
 from core.io.posts import Posts
 
 NO_COLUMN = "(none)"
+
+
+class MissingClassError(ModLensError):
+    """A label whose known values are all one class: it cannot be learned (the message says what to do).
+
+    ``label`` names it, so that the page can offer to leave it out (its column set to "(none)").
+    """
+
+    def __init__(self, message: str, label: str) -> None:
+        super().__init__(message)
+        self.label = label
+
+
 MAX_CATEGORIES = 50
 """A label column with more distinct values than this cannot be mapped by picking values."""
 
@@ -110,6 +123,8 @@ class LabelledPosts:
         Model label -> values (1, 0, NaN unknown), aligned with ``texts``.
     key
         Digest of the content and of how it was read: a cache key for scores.
+    content_hash
+        SHA-256 of the file the posts came from ("" when unknown).
 
     """
 
@@ -117,6 +132,7 @@ class LabelledPosts:
     texts: tuple[str, ...]
     labels: Mapping[str, np.ndarray]
     key: str
+    content_hash: str = ""
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -169,7 +185,7 @@ def labelled_posts(
         sort_keys=True,
     )
     key = hashlib.sha256(f"{content_hash}\n{how}".encode()).hexdigest()[:20]
-    return LabelledPosts(name=name, texts=texts, labels=labels, key=key)
+    return LabelledPosts(name=name, texts=texts, labels=labels, key=key, content_hash=content_hash)
 
 
 def check_trainable(data: LabelledPosts) -> None:
@@ -177,8 +193,10 @@ def check_trainable(data: LabelledPosts) -> None:
 
     Raises
     ------
-    ModLensError
+    MissingClassError
         Saying which label lacks which class.
+    ModLensError
+        When there are no posts or no label at all.
 
     """
     if not len(data):
@@ -191,9 +209,11 @@ def check_trainable(data: LabelledPosts) -> None:
         known_any = True
         for value, what in ((1.0, "positive"), (0.0, "negative")):
             if not (known == value).any():
-                raise ModLensError(
+                raise MissingClassError(
                     f"The '{label}' labels have no {what} post. Training needs both positive and negative posts "
-                    f"for every label it learns; map other values to '{label}' or choose '{NO_COLUMN}'."
+                    f"for every label it learns; map other values to '{label}', or leave '{label}' out "
+                    f"(its column '{NO_COLUMN}'): the new version then scores the other labels only.",
+                    label,
                 )
     if not known_any:
         raise ModLensError("No label column is chosen. Choose the column that holds at least one label.")

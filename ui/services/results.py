@@ -6,6 +6,7 @@ computed once; moving a threshold only recomputes flags (:func:`core.scoring.ref
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -13,13 +14,20 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from core.errors import ModLensError
 from core.evaluation.metrics import evaluate_scores
+from core.io.columns import id_column_problem, post_names
 from core.io.export import to_csv_bytes, to_parquet_bytes
 from core.io.posts import Posts
 from core.scoring import reflag, score_frame
+from ui.services.model_ref import ModelRef
+from ui.services.post_markers import PostMarkers
 
 ROW = "row"
-"""Name of the index of the results table: the post's row in the input (0-based)."""
+"""Name of the index of the results table: the post's position in the input (0-based, internal only).
+
+People never see it: posts are named by :attr:`ScoredPosts.post_names` (the file's id, else
+the 1-based row number)."""
 ANY_LABEL = "any label"
 FLAG_CHOICES = ("all posts", "flagged", "not flagged")
 
@@ -42,6 +50,13 @@ class ScoredPosts:
         Name of the model, for exports.
     seconds
         How long scoring took (0 for a cache hit).
+    model
+        The model that scored them (every view of the result uses it), or None when unknown.
+    id_col
+        The column that names the posts (the file's id column), or None for 1-based row numbers.
+    markers
+        Per post: scored in windows, and its words the model does not know
+        (:class:`ui.services.post_markers.PostMarkers`), or None.
 
     """
 
@@ -51,9 +66,51 @@ class ScoredPosts:
     model_thresholds: Mapping[str, float]
     model_name: str = ""
     seconds: float = 0.0
+    model: ModelRef | None = None
+    id_col: str | None = None
+    markers: PostMarkers | None = None
 
     def __len__(self) -> int:
         return len(self.posts)
+
+    @property
+    def model_title(self) -> str:
+        """The scoring model as pages name it: ``modlens-default-v3 (version 0)``."""
+        return self.model.title if self.model is not None else (self.model_name or "the model")
+
+    @cached_property
+    def post_names(self) -> list[str]:
+        """Each post's name: its value in :attr:`id_col`, else its 1-based row number."""
+        return post_names(self.posts.frame, self.id_col)
+
+    @cached_property
+    def _rows_by_name(self) -> dict[str, int]:
+        return {name: row for row, name in enumerate(self.post_names)}
+
+    def name_of(self, row: int) -> str:
+        """The name of the post at position ``row`` (0-based)."""
+        return self.post_names[row]
+
+    def row_of(self, name: str) -> int | None:
+        """Position (0-based) of the post named ``name``, or None when no post has that name."""
+        return self._rows_by_name.get(str(name).strip())
+
+    def numbered_by(self, id_col: str | None) -> ScoredPosts:
+        """The same posts named by ``id_col`` (None: row numbers).
+
+        Raises
+        ------
+        ModLensError
+            When the column is missing or has empty or repeated values (the message says which).
+
+        """
+        if id_col is not None:
+            if id_col not in self.posts.frame.columns:
+                raise ModLensError(f"Column '{id_col}' is not in the file. Choose one of its columns.")
+            problem = id_column_problem(self.posts.frame[id_col])
+            if problem is not None:
+                raise ModLensError(f"{problem} Choose another column, or number the posts by row.")
+        return dataclasses.replace(self, id_col=id_col)
 
     @cached_property
     def table(self) -> pd.DataFrame:
@@ -156,28 +213,54 @@ def label_metrics(truth: np.ndarray, scores: np.ndarray, threshold: float) -> di
     return evaluate_scores(truth, scores, threshold=threshold)
 
 
-def export_table(result: ScoredPosts, thresholds: Mapping[str, float]) -> pd.DataFrame:
-    """The full scored table with flags at ``thresholds`` and a ``threshold_<label>`` column per label."""
-    table = result.flagged(thresholds).reset_index(drop=True)
+ROW_NUMBER = "row_number"
+"""Export column naming each post by its 1-based row when the posts are not named by an id column."""
+MODEL_COLUMNS = ("model_name", "model_version")
+"""Export columns naming the model that scored each post (its name and registry version ``vN``)."""
+
+
+def export_table(
+    result: ScoredPosts, thresholds: Mapping[str, float], rows: Sequence[int] | None = None
+) -> pd.DataFrame:
+    """The scored table with flags at ``thresholds``, for export.
+
+    Every input column, then ``score_<label>`` / ``flag_<label>``, a ``threshold_<label>``
+    per label, and ``model_name`` / ``model_version`` of the model that scored the posts.
+    Posts not named by an id column get a ``row_number`` column first (1-based, as the
+    dashboard names them). ``rows`` (positions) limits the export, e.g. to the filtered view.
+    """
+    table = result.flagged(thresholds)
+    if rows is not None:
+        table = table.loc[list(rows)]
+    positions = table.index.to_numpy()
+    table = table.reset_index(drop=True)
+    if result.id_col is None and ROW_NUMBER not in table.columns:
+        table.insert(0, ROW_NUMBER, positions + 1)
     for label in result.labels:
         table[f"threshold_{label}"] = np.float32(thresholds[label])
+    model = result.model
+    table["model_name"] = model.name if model is not None else result.model_name
+    table["model_version"] = model.tag if model is not None else ""
     return table
 
 
-def export_csv(result: ScoredPosts, thresholds: Mapping[str, float]) -> bytes:
+def export_csv(result: ScoredPosts, thresholds: Mapping[str, float], rows: Sequence[int] | None = None) -> bytes:
     """CSV of :func:`export_table`, formula-like cells escaped as the CLI does."""
-    return to_csv_bytes(export_table(result, thresholds))
+    return to_csv_bytes(export_table(result, thresholds, rows))
 
 
-def export_parquet(result: ScoredPosts, thresholds: Mapping[str, float]) -> bytes:
-    """Parquet of the scored table; thresholds, model and source in the file's ``modlens`` metadata."""
-    table = result.flagged(thresholds).reset_index(drop=True)
+def export_parquet(result: ScoredPosts, thresholds: Mapping[str, float], rows: Sequence[int] | None = None) -> bytes:
+    """Parquet of :func:`export_table`; thresholds, model and source also in the file's ``modlens`` metadata."""
+    model = result.model
     metadata = {
         "thresholds": {label: float(thresholds[label]) for label in result.labels},
         "model": result.model_name,
+        "model_version": model.tag if model is not None else "",
+        "model_directory": model.directory if model is not None else "",
         "source": result.posts.source_name,
+        "rows": "all" if rows is None else "filtered view",
     }
-    return to_parquet_bytes(table, metadata=metadata)
+    return to_parquet_bytes(export_table(result, thresholds, rows), metadata=metadata)
 
 
 def export_name(result: ScoredPosts, suffix: str) -> str:

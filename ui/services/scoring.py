@@ -18,9 +18,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import streamlit as st
 
+from core.io.columns import find_id_column, id_column_problem
 from core.io.posts import Posts
 from core.scoring import Scorer, ScoringProgress, score_texts
-from ui.services.models import model_name, model_version
+from core.store.roles import Permission
+from ui.services import auth
+from ui.services.models import ModelRef, model_name, ref_of
+from ui.services.post_markers import PostMarkers, post_markers
 from ui.services.results import ScoredPosts
 
 PROGRESS_CHUNK = 16_384
@@ -32,6 +36,14 @@ ScoreKey = tuple[str, str, str]
 """``(content hash, text column, model version)``."""
 
 
+@dataclass(frozen=True)
+class Scored:
+    """What scoring an input gives: the scores, and what the table marks about each post."""
+
+    scores: np.ndarray
+    markers: PostMarkers
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def _cached_scores(
     content_hash: str,
@@ -40,9 +52,10 @@ def _cached_scores(
     _model: Scorer,
     _texts: Sequence[str],
     _progress: Callable[[ScoringProgress], None],
-) -> np.ndarray:
-    """Scores of ``_texts``; the cache key is the input's hash, text column and model version."""
-    return score_texts(_model, _texts, chunk_size=PROGRESS_CHUNK, progress=_progress)
+) -> Scored:
+    """Scores and markers of ``_texts``; the cache key is the input's hash, text column and model version."""
+    scores = score_texts(_model, _texts, chunk_size=PROGRESS_CHUNK, progress=_progress)
+    return Scored(scores=scores, markers=post_markers(_model, _texts))
 
 
 @dataclass
@@ -58,7 +71,7 @@ class ScoringJob:
         """Progress callback of :func:`core.scoring.score_texts` (runs in the worker thread)."""
         self.progress = event
 
-    def wait(self, on_progress: Callable[[ScoringProgress | None], None], poll: float = POLL_SECONDS) -> np.ndarray:
+    def wait(self, on_progress: Callable[[ScoringProgress | None], None], poll: float = POLL_SECONDS) -> Scored:
         """Block until done, calling ``on_progress`` every ``poll`` seconds; re-raises scoring errors."""
         while True:
             try:
@@ -98,9 +111,15 @@ def _job_board() -> _JobBoard:
     return _JobBoard()
 
 
-def start_scoring(model: Scorer, content_hash: str, text_col: str, texts: Sequence[str]) -> ScoringJob:
-    """Start (or join) scoring ``texts`` with ``model``; returns the job to wait on."""
-    key = (content_hash, text_col, model_version(model))
+def start_scoring(
+    model: Scorer, content_hash: str, text_col: str, texts: Sequence[str], ref: ModelRef | None = None
+) -> ScoringJob:
+    """Start (or join) scoring ``texts`` with ``model`` (``ref`` names it); returns the job to wait on.
+
+    The session must be allowed to score.
+    """
+    auth.require(Permission.SCORE)
+    key = (content_hash, text_col, (ref or ref_of(model)).version)
     return _job_board().start(key, model, texts)
 
 
@@ -109,8 +128,23 @@ def progress_text(progress: ScoringProgress) -> str:
     return f"Scored {progress.done:,} of {progress.total:,} posts · {progress.posts_per_second:,.0f} posts/s"
 
 
-def scored_posts(model: Scorer, posts: Posts, scores: np.ndarray, seconds: float = 0.0) -> ScoredPosts:
-    """The posts with ``model``'s scores, labels, thresholds and name."""
+def default_id_column(posts: Posts) -> str | None:
+    """The file's id column (found by name) when it can name every post, else None (row numbers)."""
+    found = find_id_column([c for c in posts.frame.columns if c != posts.text_col])
+    if found is None or id_column_problem(posts.frame[found]) is not None:
+        return None
+    return found
+
+
+def scored_posts(
+    model: Scorer,
+    posts: Posts,
+    scores: np.ndarray,
+    seconds: float = 0.0,
+    ref: ModelRef | None = None,
+    markers: PostMarkers | None = None,
+) -> ScoredPosts:
+    """The posts with ``model``'s scores, labels, thresholds, name and reference; named by their id column."""
     return ScoredPosts(
         posts=posts,
         labels=tuple(model.labels_),
@@ -118,4 +152,7 @@ def scored_posts(model: Scorer, posts: Posts, scores: np.ndarray, seconds: float
         model_thresholds=dict(model.thresholds_),
         model_name=model_name(model),
         seconds=seconds,
+        model=ref or ref_of(model),
+        id_col=default_id_column(posts),
+        markers=markers,
     )

@@ -13,12 +13,15 @@ from collections.abc import Mapping
 import streamlit as st
 
 from ui import state
+from ui.services.model_ref import ModelRef
 from ui.services.results import ScoredPosts
 
 RESULT = "modlens.result"
 """The scored posts (:class:`ui.services.results.ScoredPosts`) of the last input that scored."""
 SELECTED_ROW = "modlens.selected_row"
-"""Row number of the post last opened (Score table, Explain page), shown first on the Explain and Bias pages."""
+"""Position (0-based) of the post last opened (Score table, Explain page), shown first on Explain and Bias."""
+POST_PARAM = "post"
+"""URL parameter naming the post to open on the Explain page: its id, else its 1-based row number."""
 SAMPLE_REQUESTED = "modlens.sample_requested"
 """True when the home page asked the Score page to load the sample posts."""
 
@@ -33,11 +36,15 @@ def keep_result(result: ScoredPosts) -> None:
     state.put(RESULT, result)
 
 
-def retag_result(labels: tuple[str, ...], name: str, thresholds: Mapping[str, float]) -> None:
-    """The model named ``name`` has new thresholds: posts it scored take them (scores are kept)."""
+def retag_result(ref: ModelRef, thresholds: Mapping[str, float]) -> None:
+    """The model in ``ref.directory`` was saved with new thresholds: posts it scored take them and its new reference.
+
+    Scores are kept (the weights did not change). Posts scored by any other model keep
+    their model and its thresholds.
+    """
     result = last_result()
-    if result is not None and tuple(result.labels) == tuple(labels) and result.model_name == name:
-        state.put(RESULT, dataclasses.replace(result, model_thresholds=dict(thresholds)))
+    if result is not None and result.model is not None and result.model.same_model(ref):
+        state.put(RESULT, dataclasses.replace(result, model_thresholds=dict(thresholds), model=ref))
 
 
 def opened_row() -> int | None:
@@ -56,15 +63,18 @@ def forget_opened_row() -> None:
     state.pop(SELECTED_ROW)
 
 
-def linked_row() -> int | None:
-    """Row of the post to explain: ``?row=N`` in the URL, else the last row opened."""
-    raw = st.query_params.get("row")
-    if raw is not None:
-        try:
-            return int(raw)
-        except ValueError:
-            return None
-    return opened_row()
+def linked_post() -> str | None:
+    """The post named in the URL (``?post=ID``), if any."""
+    return st.query_params.get(POST_PARAM)
+
+
+def linked_row(result: ScoredPosts) -> int | None:
+    """Position of the post to explain: the one named by ``?post=ID`` (None if none is), else the last opened."""
+    name = linked_post()
+    if name is not None:
+        return result.row_of(name)
+    row = opened_row()
+    return row if row is not None and 0 <= row < len(result) else None
 
 
 def request_sample() -> None:

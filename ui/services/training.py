@@ -1,7 +1,9 @@
 """Train a model version in the background: one training per server, with progress, cancel and the result.
 
 The :class:`TrainingBoard` lives in ``st.cache_resource``, so every session of the
-server sees the same trainings and at most one runs at a time. Each training is
+server sees the same trainings and at most one runs at a time: a training belongs to
+the server, not to the tab that started it, so anyone allowed to train can watch and
+cancel it (a reloaded tab included). Each training is
 held by a daemon thread: :func:`train_model` (``core.training.pipeline.train`` into a
 temporary directory, computed in a child process, see :mod:`ui.services.training_process`),
 then ``ModelRegistry.add``. Its progress callback records every event and returns
@@ -24,21 +26,28 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
 from core.errors import ModLensError, TrainingBusyError
 from core.model.artifact import CARD_FILE, read_metadata
 from core.model.config import ModelConfig
+from core.model.metadata import ModelMetadata
 from core.registry import ModelRegistry
+from core.store.roles import Actor
 from core.training.debias import DebiasConfig
+from ui.services import failures
 from ui.services.labelled import LabelledPosts, check_trainable
-from ui.services.training_process import TrainingProgress, TrainingSpec, train_in_child
+from ui.services.training_process import TrainingCrashError, TrainingProgress, TrainingSpec, train_in_child
+
+if TYPE_CHECKING:
+    from core.store.roles import Actor
 
 __all__ = [
     "TrainingBoard",
     "TrainingBusyError",
+    "TrainingCrashError",
     "TrainingJob",
     "TrainingProgress",
     "TrainingSpec",
@@ -106,10 +115,12 @@ class TrainingJob:
     started: float = field(default_factory=time.time)
     status: str = RUNNING
     version: int | None = None
-    metadata: dict[str, Any] | None = None
+    metadata: ModelMetadata | None = None
     card: str = ""
     error: str | None = None
     finished: float | None = None
+    cancelled_by: str | None = None
+    saving: bool = False
     _events: list[dict[str, Any]] = field(default_factory=list)
     _messages: list[str] = field(default_factory=list)
     _fits: int = 0
@@ -147,7 +158,7 @@ class TrainingJob:
         status: str,
         *,
         version: int | None = None,
-        metadata: dict[str, Any] | None = None,
+        metadata: ModelMetadata | None = None,
         card: str = "",
         error: str | None = None,
     ) -> None:
@@ -158,9 +169,27 @@ class TrainingJob:
             self.status = status
 
     # -- called by pages ------------------------------------------------------------------------
-    def cancel(self) -> None:
-        """Ask the training to stop at its next progress report; it then saves nothing."""
+    def cancel(self, by: str | None = None) -> None:
+        """Ask the training to stop at its next progress report; it then saves nothing. ``by`` names who asked."""
+        if not self._cancel.is_set():
+            self.cancelled_by = by
         self._cancel.set()
+
+    def step(self) -> str:
+        """Where the training is (or was when it ended), for messages: "during epoch 2 of 6"."""
+        if self.saving:
+            return "while saving the new version into the model registry"
+        latest = self.latest()
+        if latest is None:
+            return "while preparing the data and the model, before the first epoch"
+        fits = 2 if self.spec.debias is not None and self.spec.compare_baseline else 1
+        which = f" of model {latest['run'] + 1} of {fits}" if fits > 1 else ""
+        if latest["phase"] == "epoch":
+            return (
+                f"after epoch {latest['epoch']} of {latest['epochs']}{which} "
+                "(in the next epoch, or while evaluating the model and writing its card)"
+            )
+        return f"during epoch {latest['epoch']} of {latest['epochs']}{which}"
 
     @property
     def stop_event(self) -> threading.Event:
@@ -226,7 +255,7 @@ def train_model(
     return train_in_child(spec, workdir, progress, log, stop)
 
 
-def _work(job: TrainingJob, registry: ModelRegistry) -> None:
+def _work(job: TrainingJob, registry: ModelRegistry, actor: Actor | None = None) -> None:
     """Body of the training thread: train, then add the model directory to the registry.
 
     A cancelled fit ends with a ``ModLensError``; any ModLens error after cancel was
@@ -238,7 +267,8 @@ def _work(job: TrainingJob, registry: ModelRegistry) -> None:
         if out is None or job.cancel_requested:  # also when asked after the last progress report: save nothing
             job.finish(CANCELLED)
             return
-        version = registry.add(out)
+        job.saving = True
+        version = registry.add(out, actor=actor)  # with an actor: checked and audited as model_train
         path = registry.path_of(version)
         card = (path / CARD_FILE).read_text(encoding="utf-8") if (path / CARD_FILE).exists() else ""
         job.finish(DONE, version=version, metadata=read_metadata(path), card=card)
@@ -246,9 +276,21 @@ def _work(job: TrainingJob, registry: ModelRegistry) -> None:
         job.finish(CANCELLED if job.cancel_requested else FAILED, error=str(exc))
     except Exception as exc:  # a training bug must not leave the job running forever; the log has the traceback
         log.exception("Training failed")
-        job.finish(FAILED, error=f"Training failed ({type(exc).__name__}). The server log has the details.")
+        job.finish(FAILED, error=failure_message(job, exc))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+RETRY_ADVICE = (
+    "Try again; if it fails the same way, try fewer posts, the 'seed' preset or smaller settings "
+    "(More settings), or without debiasing."
+)
+
+
+def failure_message(job: TrainingJob, exc: BaseException) -> str:
+    """What an unexpected training failure says: the step, the error in one line and what to try."""
+    error: BaseException | str = exc.summary if isinstance(exc, TrainingCrashError) else exc
+    return failures.unexpected("Training", error, step=job.step(), tries=RETRY_ADVICE)
 
 
 class TrainingBoard:
@@ -269,8 +311,11 @@ class TrainingBoard:
         with self._lock:
             return self._jobs.get(job_id) if job_id else None
 
-    def start(self, spec: TrainingSpec, registry: ModelRegistry) -> TrainingJob:
+    def start(self, spec: TrainingSpec, registry: ModelRegistry, actor: Actor | None = None) -> TrainingJob:
         """Start a training in a new thread.
+
+        With an ``actor`` (the dashboard passes the session's), the new version is added only
+        while the actor may still manage models, and recorded as ``model_train``.
 
         Raises
         ------
@@ -288,9 +333,29 @@ class TrainingBoard:
             for key in finished[:-KEEP_FINISHED]:
                 del self._jobs[key]
                 self._threads.pop(key, None)
-            thread = threading.Thread(target=_work, args=(job, registry), name=f"modlens-train-{job.id}", daemon=True)
+            thread = threading.Thread(
+                target=_work, args=(job, registry, actor), name=f"modlens-train-{job.id}", daemon=True
+            )
             self._threads[job.id] = thread
             thread.start()
+        return job
+
+    def cancel(self, job_id: str, actor: Actor | None = None) -> TrainingJob | None:
+        """Cancel a training, whichever session started it; with an ``actor``, one allowed to train.
+
+        Raises
+        ------
+        PermissionDenied
+            When ``actor``'s role may not train models.
+
+        """
+        if actor is not None:
+            from core.store.roles import Permission, require
+
+            require(actor, Permission.MANAGE_MODELS)
+        job = self.get(job_id)
+        if job is not None and job.running:
+            job.cancel(actor.name if actor is not None else None)
         return job
 
     def join(self, job_id: str, timeout: float | None = None) -> bool:
@@ -308,8 +373,7 @@ def busy_message(job: TrainingJob) -> str:
     started = time.strftime("%H:%M:%S", time.localtime(job.started))
     return (
         f"A training is already running on this server ({job.spec.name}, started at {started}). "
-        "One training runs at a time: start yours when it has finished, or cancel it from the session "
-        "that started it."
+        "One training runs at a time: start yours when it has finished, or cancel it (above)."
     )
 
 

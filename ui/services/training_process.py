@@ -38,6 +38,19 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("modlens.ui.training")
 
+
+class TrainingCrashError(RuntimeError):
+    """The training process failed with an error that is not a ModLens error (a bug, or the machine).
+
+    ``summary`` is the last line of its traceback (``ValueError: math domain error``);
+    the whole traceback is in the server log.
+    """
+
+    def __init__(self, summary: str) -> None:
+        super().__init__(summary)
+        self.summary = summary
+
+
 COMMAND = "ModLens dashboard, Model page"
 CANCEL_GRACE_SECONDS = 10.0
 """After cancel, how long the child may take to stop at its next progress report before it is ended."""
@@ -148,8 +161,8 @@ def train_in_child(
     ------
     ModLensError
         With core's message when training fails, or "Training was cancelled.".
-    RuntimeError
-        When the child crashed (its traceback goes to the server log).
+    TrainingCrashError
+        When the child crashed (its traceback goes to the server log; the exception keeps its last line).
 
     """
     context = multiprocessing.get_context("spawn")
@@ -190,7 +203,8 @@ def train_in_child(
                 raise ModLensError(payload)
             else:
                 log_crash(payload)
-                raise RuntimeError("the training process crashed")
+                lines = [line for line in str(payload).strip().splitlines() if line.strip()]
+                raise TrainingCrashError(lines[-1].strip() if lines else "the training process crashed")
     finally:
         _end(process, events, wait=5.0 if reported else 0.0)
 

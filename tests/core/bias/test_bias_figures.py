@@ -17,6 +17,7 @@ from core.bias.figures import (
     template_figure,
 )
 from core.bias.flag_rates import flag_rate_metrics
+from core.bias.inputs import OVERALL
 from core.bias.metrics import bias_metrics
 
 
@@ -50,7 +51,7 @@ def test_auc_figure(table: pd.DataFrame) -> None:
 
 def test_error_rate_figure(table: pd.DataFrame) -> None:
     fig = error_rate_figure(table).to_dict()
-    assert [t["name"] for t in fig["data"]] == ["False positive rate", "False negative rate"]
+    assert [t["name"] for t in fig["data"]][:2] == ["False positive rate", "False negative rate"]
     assert fig["data"][0]["y"][1] == pytest.approx(table.iloc[1]["fpr"])
     assert fig["data"][1]["error_y"]["visible"] is True
     assert len(fig["layout"]["shapes"]) == 2
@@ -65,9 +66,51 @@ def test_heatmap_colours_worse_than_overall_as_negative(table: pd.DataFrame) -> 
     a, overall = table.iloc[0], table.iloc[-1]
     assert heat["z"][0][0] == pytest.approx(a["subgroup_auc"] - overall["subgroup_auc"])
     assert heat["z"][0][3] == pytest.approx(overall["fpr"] - a["fpr"])  # higher FPR is worse
-    assert heat["text"][0][3] == pytest.approx(round(a["fpr"], 3))
+    assert heat["text"][0][3] == f"{a['fpr']:.3f}"
     assert heat["zmid"] == 0
     assert "good when" in _title(fig)
+
+
+def test_overall_rates_are_named_in_the_legend_not_in_labels_that_overlap() -> None:
+    table = pd.DataFrame(
+        {
+            "group": ["a", "b", OVERALL],
+            "fpr": [0.10, 0.12, 0.110],
+            "fnr": [0.11, 0.09, 0.112],  # the two overall rates are 0.002 apart
+        }
+    )
+    fig = error_rate_figure(table).to_dict()
+    names = [t["name"] for t in fig["data"]]
+    assert "overall false positive rate 0.110" in names and "overall false negative rate 0.112" in names
+    assert not [a for a in fig["layout"].get("annotations", []) if "overall" in a.get("text", "")]
+    lines = {t["name"]: t["line"]["color"] for t in fig["data"] if t["type"] == "scatter"}
+    assert [s["line"]["color"] for s in fig["layout"]["shapes"]] == list(lines.values())  # line matches its entry
+
+
+def test_heatmap_greys_cells_whose_interval_is_too_wide() -> None:
+    table = pd.DataFrame(
+        {
+            "group": ["small", "large", OVERALL],
+            "n": [8, 900, 2000],
+            "subgroup_auc": [0.62, 0.80, 0.85],
+            "subgroup_auc_low": [0.30, 0.77, 0.83],
+            "subgroup_auc_high": [0.90, 0.83, 0.87],
+            "bpsn_auc": [0.57, 0.79, np.nan],
+            "bpsn_auc_low": [0.27, 0.76, np.nan],
+            "bpsn_auc_high": [0.92, 0.82, np.nan],
+        }
+    )
+    fig = metric_heatmap(table, ("subgroup_auc", "bpsn_auc"), names={"bpsn_auc": "BPSN AUC"}).to_dict()
+    heat, grey = fig["data"]
+    assert heat["x"] == ["subgroup_auc", "BPSN AUC"] and grey["name"] == "inconclusive"
+    assert heat["z"][0][0] is None and heat["z"][0][1] is None  # not painted red
+    assert heat["z"][1][0] == pytest.approx(0.80 - 0.85)  # the large group keeps its colour
+    assert grey["z"][0] == [1.0, 1.0] and grey["z"][1] == [None, None]
+    assert heat["text"][0][1] == "0.570?" and heat["text"][1][1] == "0.790"
+    assert "95% interval 0.27-0.92" in heat["customdata"][0][1]
+    assert "Inconclusive: the interval is wider than 0.20" in heat["customdata"][0][1]
+    assert "Inconclusive" not in heat["customdata"][1][1]
+    assert "grey with '?': inconclusive" in _title(fig)
 
 
 def test_template_figure() -> None:

@@ -62,17 +62,27 @@ def test_hostile_post_comes_out_as_inert_escaped_text() -> None:
     assert html.unescape(re.sub(r"<[^>]*>", "", html_out)) == PAYLOAD
 
 
-def test_highlight_colours_red_blue_with_alpha_and_value_titles() -> None:
+def test_highlight_colours_red_blue_on_the_score_scale_with_value_titles() -> None:
     text = "bad good meh"
     html_out = highlight_html(text, _rows(text, [0.5, -0.25, 0.0]))
-    assert 'style="background-color: rgba(220, 38, 38, 1.000); border-radius: 3px" title="+0.5000">bad</span>' in (
+    assert 'style="background-color: rgba(220, 38, 38, 0.500); border-radius: 3px" title="+0.5000">bad</span>' in (
         html_out
-    )
-    assert "rgba(37, 99, 235, 0.500)" in html_out and 'title="-0.2500">good<' in html_out
+    )  # half the score range: half colour
+    assert "rgba(37, 99, 235, 0.250)" in html_out and 'title="-0.2500">good<' in html_out
     assert "rgba(220, 38, 38, 0.000)" in html_out and 'title="+0.0000">meh<' in html_out
     assert "np.float64" not in html_out
     shared = highlight_html(text, _rows(text, [0.5, -0.25, 0.0]), max_abs=2.0)
     assert "rgba(220, 38, 38, 0.250)" in shared
+    per_post = highlight_html(text, _rows(text, [0.5, -0.25, 0.0]), max_abs=None)
+    assert "rgba(220, 38, 38, 1.000)" in per_post
+
+
+def test_tiny_values_stay_pale_whatever_the_post() -> None:
+    """A long post whose words each add 0.001 must not look as strong as an insult (issue 10, item 8)."""
+    text = "just a long and harmless post"
+    html_out = highlight_html(text, _rows(text, [0.001, -0.001, 0.0005, 0.001, -0.0008, 0.0002]))
+    alphas = [float(a) for a in re.findall(r"rgba\(\d+, \d+, \d+, ([\d.]+)\)", html_out)]
+    assert len(alphas) == 6 and max(alphas) <= 0.001
     assert highlight_html("", _rows("")).endswith("></div>")
 
 

@@ -100,7 +100,7 @@ def test_max_tokens_caps_the_explained_words_and_keeps_additivity() -> None:
     text = "fine " * 5 + "idiot stupid"
     result = explain_text(text, additive_model, LABELS, label="toxic", config=ExplainConfig(max_tokens=5))
     post = result.posts.iloc[0]
-    assert (post.n_tokens, post.n_explained) == (7, 5)
+    assert (post.n_tokens, post.n_explained, post.token_cap) == (7, 5, 5)
     assert len(result.tokens) == 5
     # The two words past the cap stay in the text: they are part of the base value.
     assert post.base_value == pytest.approx(0.1 + 0.4 + 0.25)

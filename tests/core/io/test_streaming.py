@@ -94,3 +94,10 @@ def test_writer_rejects_bad_outputs(tmp_path: Path) -> None:
         ChunkWriter(tmp_path / "out.xlsx")
     with pytest.raises(ModLensError, match="does not exist"):
         ChunkWriter(tmp_path / "nowhere" / "out.csv")
+
+
+def test_an_unclosed_quote_in_the_first_rows_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text('id,message\n1,"never closed\n', encoding="utf-8")
+    with pytest.raises(ModLensError, match="never closed"):
+        list(iter_posts(path))

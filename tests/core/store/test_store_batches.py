@@ -24,6 +24,7 @@ def test_save_and_reopen_gives_the_table_back_without_rescoring(db) -> None:
     batch = batch_input(20)
     saved = save_batch(db, demo_actor(), batch)
     assert (saved.row_count, saved.created_by, saved.labels) == (20, "local-admin", ("toxic", "hate"))
+    assert saved.content_hash == "0" * 64 and list_batches(db, demo_actor())[0].content_hash == "0" * 64
     reopened = open_batch(db, demo_actor(), saved.id)
     frame = reopened.frame
     assert list(frame.columns) == [

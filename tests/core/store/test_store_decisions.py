@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from core.errors import ModLensError
 from core.store.claims import claim_next, find_item, get_item
-from core.store.decisions import ScoreFilter, bulk_decide, decide
+from core.store.decisions import ScoreFilter, bulk_decide, count_matching, decide
 from core.store.exports import decision_history
 from core.store.schema import Decision
 
@@ -56,6 +56,7 @@ def test_bulk_decision_is_recorded_per_post_with_the_rule(db, team, make_queue) 
     held = claim_next(db, team["rev2"], queue)  # p19 (toxic 0.95) is held by rev2
     first = find_item(db, team["rev"], queue, "p0")
     decide(db, team["rev"], first, "remove")
+    assert count_matching(db, team["rev"], queue, ScoreFilter("toxic", max_score=0.2)) == 4  # the confirmation
     result = bulk_decide(db, team["rev"], queue, "approve", ScoreFilter("toxic", max_score=0.2), reason="not_violating")
     assert (result.decided, result.rule_text) == (4, "score_toxic <= 0.2")  # p1..p4; p0 was decided already
     high = bulk_decide(db, team["rev"], queue, "remove", ScoreFilter("toxic", min_score=0.9))
@@ -74,6 +75,8 @@ def test_bulk_filters_are_checked(db, team, make_queue) -> None:
         bulk_decide(db, team["rev"], queue, "approve", ScoreFilter("toxic", max_score=5))
     with pytest.raises(ModLensError, match="Label 'spam' is not a label of this queue"):
         bulk_decide(db, team["rev"], queue, "approve", ScoreFilter("spam", max_score=0.5))
+    with pytest.raises(ModLensError, match="Label 'spam' is not a label of this queue"):
+        count_matching(db, team["rev"], queue, ScoreFilter("spam", max_score=0.5))
     with db.read() as session:
         assert session.scalars(select(Decision)).all() == []
 

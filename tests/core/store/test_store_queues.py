@@ -19,6 +19,7 @@ def test_queue_from_a_saved_batch_takes_only_unqueued_posts(db, team) -> None:
     assert (second.size, second.already_queued) == (2, 2)
     listed = {q.name: q for q in list_queues(db, team["rev"])}
     assert listed["high"].total == 10 and listed["groups"].total == 2 and listed["high"].file_name == "posts.csv"
+    assert listed["high"].labels == ("toxic", "hate")
     assert listed["groups"].rule_text == "mentions identity group 'muslim' (identity lexicon)"
 
 

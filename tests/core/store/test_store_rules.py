@@ -11,6 +11,7 @@ from core.store.rules import (
     AllPosts,
     Flagged,
     IdentityGroup,
+    PickedRows,
     QualitySample,
     ScoreRange,
     check_rule,
@@ -71,3 +72,17 @@ def test_check_rule_names_the_labels() -> None:
     message = "Label 'spam' is not a label of this batch. Labels are: toxic, hate."
     with pytest.raises(ModLensError, match=re.escape(message)):
         check_rule(ScoreRange("spam"), ["toxic", "hate"])
+
+
+def test_picked_rows_select_those_rows_and_round_trip() -> None:
+    rule = PickedRows((3, 1, 3), "shown by the filters")
+    assert rule.rows == (1, 3)
+    mask, priority = rule.select(VIEW, THRESHOLDS)
+    assert mask.tolist() == [False, True, False, True, False]
+    assert priority.tolist() == [0.8, 0.6, 0.95, 0.2, 0.3]
+    assert rule.describe(THRESHOLDS) == "2 posts shown by the filters"
+    assert rule_from_json(rule_to_json(rule)) == rule
+    with pytest.raises(ModLensError, match="Row 9 is not in the batch"):
+        PickedRows((9,)).select(VIEW, THRESHOLDS)
+    with pytest.raises(ModLensError, match="Pick at least one post"):
+        PickedRows(())

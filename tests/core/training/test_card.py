@@ -114,3 +114,9 @@ def test_card_reports_seeds_mix_dynahate_and_copies() -> None:
     assert "| 21 (shipped) | 5 | 0.8220 |" in card and "Shipped: seed 21" in card
     assert "| perturbation | 1500 | 700 | 0.750 | 0.700 |" in card
     assert card.rstrip().endswith("A table.")
+
+
+def test_card_states_the_long_post_window_rule() -> None:
+    card = render_card(_metadata())
+    assert "## Scoring long posts" in card
+    assert "overlapping windows of 120 tokens, one every 60 tokens" in card and "highest of its windows" in card

@@ -16,14 +16,14 @@ def _page() -> None:
 
     from ui.components import model_loader
 
-    model, version = model_loader.active_model_or_stop()
-    st.write(f"{model.labels_} {len(version)}")
+    model, ref = model_loader.active_model_or_stop()
+    st.write(f"{model.labels_} {len(ref.version)} {ref.title}")
 
 
 def test_the_active_model_and_its_version(fake_model: KeywordModel) -> None:
     at = AppTest.from_function(_page, default_timeout=TIMEOUT).run()
     assert not at.exception
-    assert [m.value for m in at.markdown] == ["['toxic', 'hate'] 16"]
+    assert [m.value for m in at.markdown] == ["['toxic', 'hate'] 16 keyword-fake (version 0)"]
 
 
 def test_a_missing_model_is_shown_and_stops_the_page(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -20,7 +20,7 @@ from tests.ui.fake_model import KeywordModel
 from ui.components import safe_text, thresholds
 from ui.sections.explain import attributions, global_run, global_words, occlusion, post_picker, what_if
 from ui.sections.score import input as score_input
-from ui.services import explanations, models, session
+from ui.services import explanations, session
 
 PASTED = "you idiot\nhello there\nI hate you, stupid\n"
 """Rows 0 and 2 are flagged for toxic, row 2 for hate."""
@@ -84,12 +84,12 @@ def run_global(at: AppTest, min_count: int = 1) -> AppTest:
 # -- picking a post ---------------------------------------------------------------------------
 def test_arriving_with_row_explains_that_post(score_page: AppTest) -> None:
     at = scored(score_page)
-    at.query_params["row"] = "2"
+    at.query_params["post"] = "3"
     at.run()
     assert not at.exception
-    assert at.subheader[0].value == "Post 2"
+    assert at.subheader[0].value == "Post 3"
     assert [c.value for c in at.code] == ["I hate you, stupid"]
-    assert at.number_input(key=post_picker.ROW).value == 2
+    assert at.selectbox(key=post_picker.ROW).value == 2  # its position; shown as "3"
     shown = metrics(at)
     assert shown["toxic score"] == "0.950" and shown["hate score"] == "0.550"
     body = next(b for b in html_bodies(at))
@@ -105,11 +105,11 @@ def test_arriving_with_row_explains_that_post(score_page: AppTest) -> None:
 
 def test_picking_another_row_updates_the_url_and_the_post(score_page: AppTest) -> None:
     at = scored(score_page)
-    at.query_params["row"] = "2"
+    at.query_params["post"] = "3"
     at.run()
-    at.number_input(key=post_picker.ROW).set_value(0).run()
+    at.selectbox(key=post_picker.ROW).set_value(0).run()
     assert not at.exception
-    assert at.query_params["row"] == "0"
+    assert at.query_params["post"] == "1"
     assert [c.value for c in at.code] == ["you idiot"]
     assert metrics(at)["toxic score"] == "0.550"
 
@@ -117,7 +117,7 @@ def test_picking_another_row_updates_the_url_and_the_post(score_page: AppTest) -
 def test_thresholds_chosen_on_the_score_page_decide_flagged(score_page: AppTest) -> None:
     at = scored(score_page)
     at.session_state[thresholds.CHOSEN] = {"toxic": 0.6, "hate": 0.5}
-    at.query_params["row"] = "0"
+    at.query_params["post"] = "1"
     at.run()
     deltas = {m.label: m.proto.delta for m in at.metric}
     assert deltas["toxic score"] == "not flagged at threshold 0.600"
@@ -148,21 +148,21 @@ def test_no_results_yet_offers_typing(app: AppTest) -> None:
 
 def test_bad_rows_are_reported(app: AppTest, score_page: AppTest) -> None:
     at = explain_page(app)
-    at.query_params["row"] = "7"
+    at.query_params["post"] = "7"
     at.run()
-    assert any("Post 7 is not in the current results" in w.value for w in at.warning)
+    assert any("Post 7 is not in the current results" in safe_text.visible_text(w.value) for w in at.warning)
 
     at.switch_page("pages/score.py").run()
     at = scored(at)
-    at.query_params["row"] = "99"
+    at.query_params["post"] = "99"
     at.run()
     assert not at.exception
-    assert any("Post 99 is not in the current results (3 posts)" in w.value for w in at.warning)
+    assert any("Post 99 is not in the current results (3 posts)" in safe_text.visible_text(w.value) for w in at.warning)
     assert [c.value for c in at.code] == ["you idiot"]  # the first post instead
-    at.query_params["row"] = "abc"
+    at.query_params["post"] = "0"  # posts are numbered from 1
     at.run()
     assert not at.exception
-    assert any("Post abc is not in the current results" in w.value for w in at.warning)
+    assert any("Post 0 is not in the current results" in safe_text.visible_text(w.value) for w in at.warning)
 
 
 def test_blank_typed_post_shows_nothing_to_explain(app: AppTest) -> None:
@@ -174,7 +174,7 @@ def test_blank_typed_post_shows_nothing_to_explain(app: AppTest) -> None:
 def test_empty_post_of_the_upload_has_scores_but_no_words(score_page: AppTest) -> None:
     score_page.file_uploader(key=score_input.UPLOAD).set_value(("p.csv", b'id,text\n1,you idiot\n2,""\n', "text/csv"))
     at = score_page.run().switch_page("pages/explain.py")
-    at.query_params["row"] = "1"
+    at.query_params["post"] = "2"
     at.run()
     assert not at.exception
     assert any("no words to attribute" in i.value for i in at.info)
@@ -185,7 +185,7 @@ def test_empty_post_of_the_upload_has_scores_but_no_words(score_page: AppTest) -
 # -- occlusion and what-if --------------------------------------------------------------------
 def test_removing_a_word_shows_the_score_without_it(score_page: AppTest) -> None:
     at = scored(score_page)
-    at.query_params["row"] = "2"
+    at.query_params["post"] = "3"
     at.run()
     picker = at.selectbox(key=occlusion.WORD)
     assert picker.options == ["I   (word 1)", "hate   (word 2)", "you   (word 3)", "stupid   (word 4)"]
@@ -200,7 +200,7 @@ def test_removing_a_word_shows_the_score_without_it(score_page: AppTest) -> None
 
 def test_what_if_edit_updates_scores_and_attributions(score_page: AppTest) -> None:
     at = scored(score_page)
-    at.query_params["row"] = "0"
+    at.query_params["post"] = "1"
     at.run()
     editor = at.text_area(key=what_if.EDIT)
     assert editor.value == "you idiot"
@@ -255,18 +255,19 @@ def test_global_view_finds_top_words_and_opens_their_posts(score_page: AppTest) 
     at.selectbox(key=global_words.LABEL).set_value("toxic").run()
     at.selectbox(key=global_words.WORD).set_value("stupid").run()
     posts = table_with(at, "times")
-    assert posts["row"].tolist() == [2]
+    assert posts["row"].tolist() == [2] and posts["post"].tolist() == ["3"]
     assert posts["text"].tolist() == ["I hate you, stupid"]
     assert posts["score_toxic"].tolist() == [pytest.approx(0.95)]
     at.session_state[global_words.POSTS] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     at.run()
     preview = html_bodies(at)[-1]
     assert 'title="+0.4250">stupid</span>' in preview
-    assert at.subheader[0].value == "Post 0"
-    next(b for b in at.button if b.label == "Explain post 2 above").click().run()
+    assert at.subheader[0].value == "Post 1"
+    assert any("**Post 3**" in m.value for m in at.markdown)  # posts are numbered from 1 everywhere
+    next(b for b in at.button if b.label == "Explain post 3 above").click().run()
     assert not at.exception
-    assert at.subheader[0].value == "Post 2"
-    assert at.query_params["row"] == "2"
+    assert at.subheader[0].value == "Post 3"
+    assert at.query_params["post"] == "3"
     assert [c.value for c in at.code] == ["I hate you, stupid"]
 
 
@@ -317,10 +318,10 @@ class _StopAfterFirstPost:
 
 def test_stopped_global_run_keeps_finished_posts_and_resumes(score_page: AppTest, fake_model: KeywordModel) -> None:
     at = scored(score_page)
-    at.query_params["row"] = "1"  # not flagged: the flagged posts are not in the per-post cache yet
+    at.query_params["post"] = "2"  # not flagged: the flagged posts are not in the per-post cache yet
     at.run()
     result = at.session_state[session.RESULT]
-    source = (result.posts.content_hash, result.posts.text_col, models.model_version(fake_model))
+    source = (result.posts.content_hash, result.posts.text_col, result.model.version)
     predict = _StopAfterFirstPost(fake_model)
     predict.job = job = explanations.start_global(
         source, result.posts.texts, [0, 2], predict, fake_model.labels_, "the 2 flagged posts"
@@ -335,7 +336,7 @@ def test_stopped_global_run_keeps_finished_posts_and_resumes(score_page: AppTest
     assert toxic["y"][-1] == "idiot" and "stupid" not in toxic["y"]  # only post 0 ("you idiot") so far
 
     at = run_global(at)  # again: post 0 comes from the cache, post 2 is explained now
-    assert not at.warning
+    assert not any("Stopped" in w.value for w in at.warning)  # (the demo-mode banner is a warning too)
     assert any("2 posts explained" in c.value and "1 of them from earlier runs" in c.value for c in at.caption)
     toxic = chart(at, global_words.chart_key("toxic"))["data"][0]
     assert "stupid" in toxic["y"]
@@ -346,7 +347,7 @@ def test_failing_global_run_shows_an_error_and_the_page_keeps_working(
 ) -> None:
     at = scored(score_page).run()
     result = at.session_state[session.RESULT]
-    source = (result.posts.content_hash, result.posts.text_col, models.model_version(fake_model))
+    source = (result.posts.content_hash, result.posts.text_col, result.model.version)
 
     def broken(texts: Sequence[str]) -> np.ndarray:
         raise RuntimeError("model exploded")
@@ -355,7 +356,10 @@ def test_failing_global_run_shows_an_error_and_the_page_keeps_working(
     at.session_state[global_run.PENDING] = job
     at.run()
     assert not at.exception
-    assert any("Explaining the posts failed (RuntimeError)" in safe_text.visible_text(e.value) for e in at.error)
+    shown = [safe_text.visible_text(e.value) for e in at.error]
+    failed = re.compile(r"Explaining the posts failed after 0 of \d new posts \(RuntimeError: model exploded\)")
+    assert any(failed.match(s) for s in shown), shown
+    assert any("Try again with fewer posts" in s for s in shown)
     assert global_run.PENDING not in at.session_state
     at = run_global(at)  # the real model works
     assert not at.error
@@ -380,7 +384,7 @@ def test_global_run_finishing_after_a_new_input_is_cached_but_not_shown(
 ) -> None:
     at = scored(score_page).run()
     result = at.session_state[session.RESULT]
-    version = models.model_version(fake_model)
+    version = result.model.version
     source = (result.posts.content_hash, result.posts.text_col, version)
     job = explanations.start_global(
         source, result.posts.texts, [1, 2], fake_model.predict_proba, fake_model.labels_, "the 2 posts"

@@ -237,6 +237,8 @@ def test_versions_table_activate_and_delete(
 
     at.selectbox(key=key("versions", "version")).set_value(1).run()
     at.button(key=key("versions", "activate")).click().run()
+    assert registry.active_version() == 0  # not yet: shows what changes and asks
+    at.button(key=key("versions", "confirm_activate")).click().run()
     assert registry.active_version() == 1
     assert table_with(at, "version")["active"].tolist() == [False, True, False]
     assert any("Version 1 is now the active model" in s for s in texts(at, "success"))
@@ -272,7 +274,7 @@ def test_training_shows_progress_and_cancel_saves_nothing(
     at.button(key=key("train", "cancel")).click().run()
     job = training_service.training_board().get(at.session_state[train_tab.JOB])
     assert job is not None and job.cancel_requested
-    wait_until(at, lambda at: any("Training cancelled" in w for w in texts(at, "warning")))
+    wait_until(at, lambda at: any("Training my-model cancelled" in w for w in texts(at, "warning")))
     assert any("No version was saved" in w for w in texts(at, "warning"))
     assert job.status == training_service.CANCELLED
     assert [v.version for v in registry.list()] == [0]
@@ -286,8 +288,8 @@ def test_one_training_at_a_time(model_page: AppTest, slow_trainer: SlowTrainer) 
     other = AppTest.from_file(APP, default_timeout=TIMEOUT)  # a second session of the same server
     other.run()
     other.switch_page(PAGE).run()
-    assert any("A training is already running on this server (my-model" in i for i in texts(other, "info"))
-    assert not any(b.key == key("train", "cancel") for b in other.button)  # only its own session cancels
+    assert any("A training is already running on this server (my-model" in c for c in texts(other, "caption"))
+    assert any(p.key == key("train", "cancel") for p in other.button)  # anyone allowed to train may cancel it
     upload(other, "train", LABELLED)
     map_labels(other, "train")
     assert other.button(key=key("train", "start")).disabled
@@ -303,8 +305,8 @@ def test_a_label_without_both_classes_cannot_be_trained(model_page: AppTest, slo
     at.selectbox(key=f"modlens.model.train.{ident}.text").set_value("body").run()
     at.selectbox(key=f"modlens.model.train.{ident}.column.toxic").set_value("rating").run()
     at.multiselect(key=f"modlens.model.train.{ident}.positive.toxic").set_value(["ok", "abusive"]).run()
-    at.button(key=key("train", "start")).click().run()
-    assert any("The 'toxic' labels have no negative post" in e for e in texts(at, "error"))
+    assert any("The 'toxic' labels have no negative post" in e for e in texts(at, "error"))  # said before Start
+    assert at.button(key=key("train", "start")).disabled
     assert not slow_trainer.specs
 
 
@@ -331,6 +333,7 @@ def test_real_tiny_training_saves_a_version_with_metrics_and_card(model_page: Ap
     assert 0.0 <= bias["final bias metric"] <= 1.0
     assert any(m.value.startswith("# Model card: tiny-ui-model") for m in at.markdown)
     at.button(key=key("train", "activate")).click().run()
+    at.button(key=key("train", "confirm_activate")).click().run()
     assert registry.active_version() == 1
     assert not at.exception
 
@@ -396,7 +399,11 @@ def test_thresholds_of_version_0_are_saved_as_a_new_version(model_page: AppTest,
     versions = registry.list()
     assert [v.version for v in versions] == [0, 1]
     assert versions[1].thresholds["toxic"] == pytest.approx(0.55)
-    assert registry.active_version() == 1  # 'activate the new version' is ticked by default
+    assert registry.active_version() == 0  # 'then activate it' is ticked by default: it asks first
+    changes = indexed_table(at, "what changes")
+    assert changes.loc["toxic: threshold"].tolist() == [f"{bundled['toxic']:.3f}", "0.550"]
+    at.button(key=key("thresholds", "confirm_activate")).click().run()
+    assert registry.active_version() == 1
     assert dict(registry.list()[0].thresholds) == bundled
     assert at.selectbox(key=key("thresholds", "version")).value == 1  # now showing the new version
     assert at.button(key=key("thresholds", "save")) is not None

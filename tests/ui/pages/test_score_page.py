@@ -24,7 +24,7 @@ def test_sample_posts_button(score_page: AppTest) -> None:
     assert metric(at, "Posts") == "300"
     table = results_table(at)
     assert {"text", "score_toxic", "flag_toxic", "score_hate", "flag_hate", "id", "group"} <= set(table.columns)
-    assert table.index.name == "row"
+    assert table.index.name == "post" and table.index[0] == "p001"  # the file's id column names the posts
 
 
 def test_paste_scores_one_post_per_non_empty_line(score_page: AppTest) -> None:
@@ -139,7 +139,9 @@ def test_a_failing_model_shows_an_error_once(
     monkeypatch.setattr(fake_model, "predict_proba", broken)
     at = paste(score_page, "new text nobody scored")
     assert not at.exception
-    assert any("Scoring failed (RuntimeError)" in e for e in errors(at))
+    shown = next(e for e in errors(at) if e.startswith("Scoring failed"))
+    assert "(RuntimeError: tensor shapes)" in shown and "Try again" in shown  # what failed and what to try
+    assert "server log has the details from then" in shown  # never only "see the server log"
     at.run()  # the next rerun does not try again
     assert calls == [1]
     assert not at.exception
@@ -211,16 +213,16 @@ def test_selecting_a_post_links_it_to_the_explain_page(score_page: AppTest) -> N
     assert [c.value for c in at.code] == ["I hate you, stupid"]
     link = at.page_link[0].proto
     assert link.page == "explain"
-    assert link.query_string == "row=2"
+    assert link.query_string == "post=3"  # posts are numbered from 1
     at.switch_page("pages/explain.py").run()
-    assert at.subheader[0].value == "Post 2"
+    assert at.subheader[0].value == "Post 3"
     assert [c.value for c in at.code] == ["I hate you, stupid"]
 
 
 def test_explain_page_reads_the_row_from_the_url(score_page: AppTest) -> None:
     at = paste(score_page)
     at.switch_page("pages/explain.py")
-    at.query_params["row"] = "1"
+    at.query_params["post"] = "2"
     at.run()
     assert not at.exception
     assert [c.value for c in at.code] == ["hello there"]
@@ -277,6 +279,8 @@ def test_long_tables_load_lazily_and_open_posts_by_number(score_page: AppTest, m
     at = score_page.run()
     assert not at.exception
     assert at.session_state[session.RESULT] is not None
-    at.number_input(key=score_table.OPEN_ROW).set_value(2).run()
+    at.text_input(key=score_table.OPEN_ROW).set_value("3").run()
     assert [c.value for c in at.code] == ["I hate you"]
-    assert at.page_link[0].proto.query_string == "row=2"
+    assert at.page_link[0].proto.query_string == "post=3"
+    at.text_input(key=score_table.OPEN_ROW).set_value("9").run()
+    assert any("No post is named '9'" in safe_text.visible_text(w.value) for w in at.warning)

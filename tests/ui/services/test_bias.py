@@ -52,5 +52,5 @@ def test_matched_terms_table_lists_posts_with_terms_and_their_score() -> None:
     scored = scoring.scored_posts(model, posts, model.predict_proba(posts.texts))
     summary = np.array(["muslims (muslim)", "", "women (women)"], dtype=object)
     table = bias.matched_terms_table(scored, summary, 1)
-    assert table.index.tolist() == [0, 2] and table.index.name == "row"
+    assert table.index.tolist() == ["1", "3"] and table.index.name == "post"  # named from 1, as everywhere
     assert table["score_hate"].tolist() == [float(scored.scores[0, 1]), float(scored.scores[2, 1])]

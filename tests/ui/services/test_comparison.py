@@ -10,7 +10,7 @@ import pytest
 
 from core.bias import BiasConfig, bias_metrics
 from core.errors import ModLensError
-from tests.ui.services.test_model_tables import METADATA
+from tests.ui.services.test_model_tables import EMPTY, METADATA
 from ui.services import comparison as compared
 from ui.services.comparison import Comparison
 from ui.services.labelled import LabelledPosts
@@ -42,7 +42,7 @@ def comparison() -> Comparison:
         labels=(("toxic", "hate"), ("toxic", "hate")),
         scores=(np.column_stack([first, first]), np.column_stack([second, second])),
         thresholds=({"toxic": 0.5, "hate": 0.5}, {"toxic": 0.6, "hate": 0.5}),
-        metadata=(METADATA, {}),
+        metadata=(METADATA, EMPTY),
         data=data,
     )
 

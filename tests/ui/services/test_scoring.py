@@ -21,14 +21,16 @@ def test_scoring_job_reports_progress_and_reuses_the_cache(fake_model: KeywordMo
     texts = [f"post {i} idiot" if i % 2 else f"post {i}" for i in range(40_000)]
     seen: list[int] = []
     job = scoring.start_scoring(fake_model, "hash-1", "text", texts)
-    scores = job.wait(lambda p: seen.append(p.done if p else 0), poll=0.001)
+    scored = job.wait(lambda p: seen.append(p.done if p else 0), poll=0.001)
+    scores = scored.scores
     assert scores.shape == (40_000, 2)
+    assert scored.markers.n_words[:2].tolist() == [2, 3] and scored.markers.n_unknown[:2].tolist() == [1, 1]
     assert job.progress is not None and job.progress.done == 40_000
     assert scores[1, 0] > 0.5 > scores[0, 0]
     calls = fake_model.calls
     again = scoring.start_scoring(fake_model, "hash-1", "text", texts).wait(lambda p: None)
     assert fake_model.calls == calls
-    np.testing.assert_array_equal(again, scores)
+    np.testing.assert_array_equal(again.scores, scores)
 
 
 def test_a_running_job_is_joined_not_started_twice(fake_model: KeywordModel, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -42,7 +44,7 @@ def test_a_running_job_is_joined_not_started_twice(fake_model: KeywordModel, mon
     first = scoring.start_scoring(fake_model, "hash-2", "text", ["a", "b"])
     second = scoring.start_scoring(fake_model, "hash-2", "text", ["a", "b"])
     assert first is second
-    assert first.wait(lambda p: None).shape == (2, 2)
+    assert first.wait(lambda p: None).scores.shape == (2, 2)
 
 
 def test_scored_posts_carry_the_models_labels_thresholds_and_name() -> None:

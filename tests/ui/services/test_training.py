@@ -132,7 +132,11 @@ def test_cancel_after_the_last_report_still_saves_nothing(tmp_path: Path, monkey
     ("error", "message"),
     [
         (ModLensError("Label 0 has only one class"), "Label 0 has only one class"),
-        (RuntimeError("boom"), "Training failed (RuntimeError). The server log has the details."),
+        (
+            RuntimeError("boom"),
+            "Training failed while preparing the data and the model, before the first epoch (RuntimeError: boom). "
+            "Try again;",
+        ),
     ],
 )
 def test_a_failing_training_reports_why(
@@ -144,8 +148,57 @@ def test_a_failing_training_reports_why(
     monkeypatch.setattr(training, "train_model", fake)
     board = training.TrainingBoard()
     job = _wait(board, board.start(_spec(), ModelRegistry(root=tmp_path / "registry")))
-    assert job.status == training.FAILED and job.error == message
+    assert job.status == training.FAILED and job.error.startswith(message)
     assert board.running() is None  # the next training can start
+
+
+def test_a_crash_says_in_which_step_what_failed_and_what_to_try(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crashes_in_epoch_2(spec, workdir, progress, log, stop=None) -> Path:
+        progress(Event(1, 10, "epoch"))
+        progress(Event(2, 3))
+        raise training.TrainingCrashError("ValueError: math domain error")  # the child's last traceback line
+
+    monkeypatch.setattr(training, "train_model", crashes_in_epoch_2)
+    board = training.TrainingBoard()
+    job = _wait(board, board.start(_spec(), ModelRegistry(root=tmp_path / "registry")))
+    assert job.error.startswith("Training failed during epoch 2 of 2 (ValueError: math domain error). Try again;")
+    assert "fewer posts" in job.error and "'seed' preset" in job.error  # what to try
+    assert "report it with the time" in job.error  # and where to look, never only "see the server log"
+
+
+def test_anyone_may_cancel_a_running_training_unless_their_role_may_not_train(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.errors import PermissionDenied
+    from core.store.roles import Actor, Role
+
+    def waits_for_cancel(spec, workdir, progress, log, stop=None) -> Path:
+        while not stop.is_set():
+            time.sleep(0.01)
+        raise ModLensError("Training was cancelled.")
+
+    monkeypatch.setattr(training, "train_model", waits_for_cancel)
+    board = training.TrainingBoard()
+    job = board.start(_spec(), ModelRegistry(root=tmp_path / "registry"))
+    with pytest.raises(PermissionDenied, match="analyst"):
+        board.cancel(job.id, Actor("ana", Role.ANALYST))
+    assert job.running and not job.cancel_requested
+    board.cancel(job.id, Actor("ada", Role.ADMIN))
+    _wait(board, job)
+    assert job.status == training.CANCELLED and job.cancelled_by == "ada"
+
+
+@pytest.mark.slow
+def test_the_child_process_reports_a_crash_with_its_last_line(tmp_path: Path) -> None:
+    from ui.services.training_process import TrainingCrashError, train_in_child
+
+    spec = _spec()
+    object.__setattr__(spec, "table", ["not", "a", "table"])  # the child fails outside ModLens's errors
+    with pytest.raises(TrainingCrashError) as caught:
+        train_in_child(spec, tmp_path, lambda event: None, lambda message: None)
+    assert caught.value.summary == "AttributeError: 'list' object has no attribute 'to_parquet'"
 
 
 def test_progress_of_a_debiased_training_counts_both_fits() -> None:

@@ -57,7 +57,7 @@ def plot_safe(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def heatmap_figure(table: pd.DataFrame) -> go.Figure:
-    """:func:`core.bias.figures.metric_heatmap` with readable metric names and empty (not 'null') cells.
+    """:func:`core.bias.figures.metric_heatmap` with readable metric names (inconclusive cells greyed).
 
     BPSN and BNSP AUC have no value on the overall row (there is no
     background there); they are coloured against the overall AUC instead.
@@ -67,11 +67,8 @@ def heatmap_figure(table: pd.DataFrame) -> go.Figure:
     for metric in ("bpsn_auc", "bnsp_auc"):
         if metric in base:
             base.loc[overall, metric] = base.loc[overall, "subgroup_auc"]
-    figure = bias_figures.metric_heatmap(base)
-    trace = figure.data[0]
-    text = [["" if v is None or not math.isfinite(v) else f"{v:.3f}" for v in row] for row in trace.text]
-    figure.update_traces(text=text, x=[METRIC_NAMES.get(m, m) for m in trace.x])
-    figure.update_layout(height=max(320, 160 + 30 * len(trace.y)))
+    figure = bias_figures.metric_heatmap(base, names=METRIC_NAMES)
+    figure.update_layout(height=max(320, 160 + 30 * len(figure.data[0].y)))
     return figure
 
 

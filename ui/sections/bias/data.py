@@ -8,12 +8,13 @@ from core.errors import ModLensError
 from core.io.posts import Posts
 from core.scoring import Scorer
 from ui import state
-from ui.components import upload
+from ui.components import model_loader, upload
 from ui.components.safe_text import error, escape_markdown, note
+from ui.components.scored_by import scored_by_section
 from ui.components.scoring_progress import score_with_progress
 from ui.services import inputs, session
 from ui.services.bias import data_id
-from ui.services.models import model_version
+from ui.services.models import ModelRef
 from ui.services.results import ScoredPosts
 
 SOURCE_LAST = "Last scored posts"
@@ -35,10 +36,17 @@ TEXT_COLUMN = "modlens.bias.text_column"
 """Widget key of the text-column picker of an upload without a text column by name."""
 SCORED = "modlens.bias.scored"
 """``(score key, ScoredPosts)`` of the sample or upload last scored on the Bias page."""
+RESCORE = "modlens.bias.rescore"
+"""Key of the button that rescores the last scored posts with the active model."""
 
 
-def data_section(model: Scorer) -> tuple[str, ScoredPosts] | None:
-    """Choose the posts: the last scored ones, the sample posts or an upload; returns ``(data id, scored posts)``."""
+def data_section(active: tuple[Scorer, ModelRef]) -> tuple[str, ScoredPosts, tuple[Scorer, ModelRef]] | None:
+    """Choose the posts: the last scored ones, the sample posts or an upload.
+
+    Returns ``(data id, scored posts, (model, reference))`` with the model that scored
+    the posts (the last scored posts may come from another version than the active one).
+    """
+    model, ref = active
     last: ScoredPosts | None = session.last_result()
     source = st.radio(
         "Posts to analyse",
@@ -60,17 +68,21 @@ def data_section(model: Scorer) -> tuple[str, ScoredPosts] | None:
             return None
         scored = last
     elif source == SOURCE_SAMPLE:
-        scored = _score(model, inputs.sample_posts())
+        scored = _score(model, ref, inputs.sample_posts())
     else:
-        scored = _uploaded(model)
+        scored = _uploaded(model, ref)
     if scored is None:
         return None
     name = scored.posts.source_name or "posts"
-    st.caption(escape_markdown(f"{name}: {len(scored):,} posts, scored by {scored.model_name or 'the model'}"))
-    return data_id(source, scored), scored
+    st.caption(escape_markdown(f"{name}: {len(scored):,} posts."))
+    scored_by_section(scored, active, key=RESCORE)
+    used = model_loader.result_model(scored, active)
+    if used is None:
+        return None
+    return data_id(source, scored), scored, used
 
 
-def _uploaded(model: Scorer) -> ScoredPosts | None:
+def _uploaded(model: Scorer, ref: ModelRef) -> ScoredPosts | None:
     """The uploader, the text-column picker if needed, and the uploaded posts scored (cached per file)."""
     uploaded = st.file_uploader(
         "Upload a file of posts (ideally with a label column and identity columns)",
@@ -100,16 +112,16 @@ def _uploaded(model: Scorer) -> ScoredPosts | None:
             return None
     for message in loaded.notes:
         note(message)
-    return _score(model, loaded)
+    return _score(model, ref, loaded)
 
 
-def _score(model: Scorer, posts: Posts) -> ScoredPosts | None:
+def _score(model: Scorer, ref: ModelRef, posts: Posts) -> ScoredPosts | None:
     """Scores of ``posts`` (cached per content and model version), with a progress bar while scoring."""
-    key = (posts.content_hash, str(posts.text_col), model_version(model))
+    key = (posts.content_hash, str(posts.text_col), ref.version)
     stored = state.get(SCORED)
     if stored is not None and stored[0] == key:
         return stored[1]
-    scored = score_with_progress(model, posts, on_error=error)
+    scored = score_with_progress(model, posts, on_error=error, ref=ref)
     if scored is not None:
         state.put(SCORED, (key, scored))
     return scored

@@ -190,7 +190,9 @@ def _labelled_charts(table: pd.DataFrame, config: BiasConfig) -> None:
         heatmap_figure(table),
         "heatmap",
         "Good: no red cell. Colour is how much worse (red) or better (blue) than over all posts the group is "
-        "(BPSN and BNSP AUC against the overall AUC); the number is the metric itself.",
+        "(BPSN and BNSP AUC against the overall AUC); the number is the metric itself. Grey cells marked '?' are "
+        f"inconclusive: their 95% interval is wider than {bias_figures.INCONCLUSIVE_WIDTH:.2f} (too few posts); "
+        "hover a cell for its interval.",
     )
 
 

@@ -32,7 +32,7 @@ def counterfactual_section(data: str, scored: ScoredPosts, settings: Settings, m
     st.header("Identity swaps")
     st.caption(ABOUT)
     if settings.label not in model.labels_:
-        note(f"The active model has no label '{settings.label}'; identity swaps need it.")
+        note(f"The model that scored these posts has no label '{settings.label}'; identity swaps need it.")
         return
     column = list(model.labels_).index(settings.label)
     texts = scored.posts.texts
@@ -112,7 +112,7 @@ def _post_panel(
         "Post (those that mention an identity group)",
         options,
         index=options.index(default),
-        format_func=lambda r: f"Post {r}: {summary[r]}",
+        format_func=lambda r: f"Post {scored.name_of(r)}: {summary[r]}",
         key=f"{POST_SWAPS}.{data}",
         help="Starts at the post whose score changed most, or at the post opened on the Score page.",
     )

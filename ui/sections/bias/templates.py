@@ -27,7 +27,7 @@ def templates_section(model: Scorer, label: str, version: str) -> None:
     st.header("Templated identity test")
     st.caption(ABOUT)
     if label not in model.labels_:
-        note(f"The active model has no label '{label}'; the templated test needs it.")
+        note(f"The model that scored these posts has no label '{label}'; the templated test needs it.")
         return
     try:
         with st.spinner("Scoring the template sentences..."):

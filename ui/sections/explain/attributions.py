@@ -20,7 +20,8 @@ from ui.sections.explain.post_picker import Post
 from ui.services import explanations
 
 LEGEND = (
-    "Red words raise the score, blue words lower it; the stronger the colour, the bigger the push. "
+    "Red words raise the score, blue words lower it. Colour strength is the push on the score's own 0-1 scale, "
+    "the same for every post (a word that adds 0.5 is half colour; one that adds 0.001 stays white). "
     "Hover a word for its value."
 )
 CHARTS = state.Keys("modlens.explain.chart")
@@ -55,7 +56,10 @@ def explain_section(post: Post, model: Scorer, version: str, thresholds: Mapping
     if n_tokens == 0:
         st.info("This post has no words to attribute its scores to.", icon=":material/info:")
     elif n_explained < n_tokens:
-        st.caption(f"Only the first {n_explained:,} of the post's {n_tokens:,} words get an attribution.")
+        st.caption(
+            f"Only the first {n_explained:,} of the post's {n_tokens:,} words get an attribution (explanations "
+            "stop there to stay fast); the scores come from the whole post."
+        )
     st.caption(LEGEND)
     for column, label in zip(st.columns(len(labels)), labels, strict=True):
         with column:

@@ -16,7 +16,7 @@ from ui import state
 from ui.components import thresholds
 from ui.components.safe_text import error
 from ui.sections.explain import global_words
-from ui.services import explanations
+from ui.services import explanations, failures
 from ui.services.results import ScoredPosts
 
 log = logging.getLogger("modlens.ui")
@@ -124,7 +124,9 @@ def _wait(job: explanations.GlobalJob) -> None:
         run = explanations.finish_global(job)
     except Exception as exc:  # a model failure must not retry on every rerun; the log keeps the traceback
         log.exception("Global explanation failed")
-        error(f"Explaining the posts failed ({type(exc).__name__}). The server log has the details.")
+        done = f"after {job.done:,} of {len(job.todo):,} new posts"
+        tries = "Try again with fewer posts ('At most'): posts explained before the failure are kept."
+        error(failures.unexpected("Explaining the posts", exc, step=done, tries=tries))
     if state.get(PENDING) is job:
         state.pop(PENDING)
     box.empty()

@@ -89,11 +89,13 @@ def global_results(run: explanations.GlobalRun, result: ScoredPosts, labels: Seq
     if j is not None:
         posts[f"score_{label}"] = result.scores[posts["row"].to_numpy(), j]
     posts["text"] = [result.posts.texts[row] for row in posts["row"]]
+    posts.insert(0, "post", [result.name_of(int(row)) for row in posts["row"]])
     st.caption("Pick a post to see it here; open it above for all its details.")
     picked = picked_row(
         posts,
         key=POSTS,
         hide_index=True,
+        column_order=[c for c in posts.columns if c != "row"],
         column_config={
             "value": st.column_config.NumberColumn("SHAP value", format="%+.3f"),
             "times": st.column_config.NumberColumn("times in post"),
@@ -103,14 +105,15 @@ def global_results(run: explanations.GlobalRun, result: ScoredPosts, labels: Seq
     )
     if picked is not None:
         row = int(posts["row"].iloc[picked])
+        name = result.name_of(row)
         with st.container(border=True):
-            st.markdown(f"**Post {row}**, {escape_markdown(label)} attributions")
+            st.markdown(f"**Post {escape_markdown(name)}**, {escape_markdown(label)} attributions")
             rows = run.view.attributions.for_post(row, label)
             st.html(highlight_html(result.posts.texts[row], rows))
             st.button(
-                f"Explain post {row} above",
+                f"Explain post {escape_markdown(name)} above",
                 on_click=post_picker.open_row,
-                args=(row,),
+                args=(result, row),
                 icon=":material/arrow_upward:",
                 help="Opens the post at the top of this page, with occlusion and what-if.",
             )

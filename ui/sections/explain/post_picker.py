@@ -1,4 +1,7 @@
-"""The Explain page's post: one of the last scored upload (``?row=N`` or the row box) or a typed one."""
+"""The Explain page's post: one of the last scored upload (``?post=ID`` or the picker) or a typed one.
+
+Posts are named as everywhere: by the file's id column, else by their 1-based row number.
+"""
 
 from __future__ import annotations
 
@@ -18,9 +21,13 @@ MAX_TYPED_CHARS = 5_000
 SOURCE = "modlens.explain.source"
 """Widget key of the choice between a post of the last upload and a typed post."""
 ROW = "modlens.explain.row"
-"""Widget key of the row-number box that picks the post of the upload to explain."""
+"""Widget key of the select box that picks the post of the upload to explain (its position)."""
+NAME = "modlens.explain.post_name"
+"""Widget key of the box where the post's name is typed, for uploads too long for a select box."""
 ROW_SEEN = "modlens.explain.row_seen"
-"""The ``?row=`` value already applied to the row box, so the URL does not undo a later pick."""
+"""The ``?post=`` value already applied to the picker, so the URL does not undo a later pick."""
+PICK_LIMIT = 5_000
+"""Uploads with more posts pick the post by typing its name (a select box of more would be slow)."""
 TYPED_TEXT = "modlens.explain.typed"
 """Widget key of the text area for a typed post."""
 
@@ -34,13 +41,15 @@ class Post:
 
 
 def pick_post(result: ScoredPosts | None) -> Post | None:
-    """A post of the last upload (``?row=N`` or the row box) or a typed one; None until there is text."""
+    """A post of the last upload (``?post=ID`` or the picker) or a typed one; None until there is text."""
     if result is None:
-        row = session.linked_row()
-        if row is not None:
+        name = session.linked_post()
+        if name is not None:
             st.warning(
-                f"Post {row} is not in the current results. Score a file on the Score page first, "
-                "or type a post below.",
+                escape_markdown(
+                    f"Post {name} is not in the current results. Score a file on the Score page first, "
+                    "or type a post below."
+                ),
                 icon=":material/search_off:",
             )
         else:
@@ -57,47 +66,76 @@ def pick_post(result: ScoredPosts | None) -> Post | None:
 
 
 def _follow_link(result: ScoredPosts) -> None:
-    """Open the post of a new ``?row=N`` (a link from the Score page or the global view); warn if it is not there."""
-    raw = st.query_params.get("row")
-    row = session.linked_row()
-    valid = row is not None and 0 <= row < len(result)
-    if raw is not None and not valid:
+    """Open the post of a new ``?post=ID`` (a link from the Score page or the global view); warn if it is not there."""
+    raw = st.query_params.get(session.POST_PARAM)
+    row = session.linked_row(result)
+    if raw is not None and row is None:
         st.warning(
-            f"Post {escape_markdown(raw)} is not in the current results ({len(result):,} posts). "
-            "Pick another one below.",
+            escape_markdown(
+                f"Post {raw} is not in the current results ({len(result):,} posts). Pick another one below."
+            ),
             icon=":material/search_off:",
         )
     elif raw is not None and raw != state.get(ROW_SEEN):
         state.put(ROW_SEEN, raw)
-        state.put(ROW, row)
+        _show(result, row)
         state.put(SOURCE, FROM_UPLOAD)
-    if state.get(ROW) is None:  # first show, or back from another page
-        state.put(ROW, row if valid else 0)
+    if state.get(ROW) is None and state.get(NAME) is None:  # first show, or back from another page
+        _show(result, row if row is not None else 0)
 
 
-def _row_picked() -> None:
-    """Row box callback: the URL and the Score page's selection follow the picked post."""
-    row = int(state.get(ROW, 0))
-    st.query_params["row"] = str(row)
-    state.put(ROW_SEEN, str(row))
+def _show(result: ScoredPosts, row: int) -> None:
+    """Put post ``row`` into the picker (a select box, or the name box of a long upload)."""
+    if len(result) <= PICK_LIMIT:
+        state.put(ROW, row)
+    else:
+        state.put(NAME, result.name_of(row))
+
+
+def _picked(result: ScoredPosts) -> None:
+    """Picker callback: the URL and the Score page's selection follow the picked post."""
+    row = _picked_row(result)
+    if row is None:
+        return
+    name = result.name_of(row)
+    st.query_params[session.POST_PARAM] = name
+    state.put(ROW_SEEN, name)
     session.open_row(row)
 
 
-def upload_post(result: ScoredPosts) -> Post:
-    """Row box, then the post's number and text (verbatim)."""
-    row = int(
-        st.number_input(
-            "Post number",
-            min_value=0,
-            max_value=len(result) - 1,
-            step=1,
-            key=ROW,
-            on_change=_row_picked,
-            help="The post's row in the results table of the Score page (the first post is 0).",
-        )
+def _picked_row(result: ScoredPosts) -> int | None:
+    if len(result) <= PICK_LIMIT:
+        row = state.get(ROW)
+        return None if row is None else int(row)
+    return result.row_of(str(state.get(NAME) or ""))
+
+
+def upload_post(result: ScoredPosts) -> Post | None:
+    """The post picker (by the post's id, else its row number), then the post's name and text (verbatim)."""
+    about = (
+        f"Posts are named by the file's '{result.id_col}' column."
+        if result.id_col
+        else "Posts are numbered by their row in the file (the first post is 1)."
     )
+    if len(result) <= PICK_LIMIT:
+        row = st.selectbox(
+            "Post",
+            range(len(result)),
+            format_func=result.name_of,
+            key=ROW,
+            on_change=_picked,
+            args=(result,),
+            help=about,
+        )
+    else:
+        typed = st.text_input("Post", key=NAME, on_change=_picked, args=(result,), help=about)
+        row = result.row_of(typed)
+        if row is None:
+            st.warning(escape_markdown(f"No post is named '{typed}'. {about}"), icon=":material/search_off:")
+            return None
+    row = int(row)
     session.open_row(row)
-    st.subheader(f"Post {row}")
+    st.subheader(escape_markdown(f"Post {result.name_of(row)}"))
     text = result.posts.texts[row]
     post_text(text)
     return Post(text=text, row=row)
@@ -118,11 +156,12 @@ def typed_post() -> Post | None:
     return Post(text=text)
 
 
-def open_row(row: int) -> None:
+def open_row(result: ScoredPosts, row: int) -> None:
     """Button callback: show post ``row`` of the upload at the top of the page (and in the URL)."""
-    st.query_params["row"] = str(row)
-    state.put(ROW_SEEN, str(row))
-    state.put(ROW, row)
+    name = result.name_of(row)
+    st.query_params[session.POST_PARAM] = name
+    state.put(ROW_SEEN, name)
+    _show(result, row)
     state.put(SOURCE, FROM_UPLOAD)
     session.open_row(row)
-    st.toast(f"Post {row} is open at the top of the page.", icon=":material/arrow_upward:")
+    st.toast(escape_markdown(f"Post {name} is open at the top of the page."), icon=":material/arrow_upward:")

@@ -8,6 +8,7 @@ import streamlit as st
 
 from core.paths import MODEL_ENV
 from ui import state
+from ui.components import model_loader
 from ui.components.safe_text import error, escape_markdown
 
 NOTICE = "modlens.model.notice"
@@ -32,6 +33,7 @@ def header() -> None:
             "Activating a version changes the registry only.",
             icon=":material/warning:",
         )
+    model_loader.watch_active()
     notice = state.pop(NOTICE)
     if notice:
         kind, message = notice

@@ -15,9 +15,10 @@ from core.errors import ModLensError
 from core.io.posts import find_text_column, read_table
 from core.registry import ModelVersion
 from core.training import datasets
+from ui import state
 from ui.components import upload
 from ui.components.safe_text import error, escape_markdown
-from ui.services import inputs, labelled, session
+from ui.services import inputs, labelled, reviewed, session
 from ui.services.comparison import version_scores
 from ui.services.labelled import NO_COLUMN, LabelledPosts, LabelRule
 from ui.state import Keys
@@ -25,6 +26,7 @@ from ui.state import Keys
 UPLOAD_SOURCE = "Upload a labelled file"
 SCORED_SOURCE = "Last scored upload"
 PUBLIC_SOURCE = "Public datasets"
+REVIEWED_SOURCE = "Reviewed posts"
 
 
 def _read_table(name: str, data: bytes) -> tuple[str, pd.DataFrame, str] | str:
@@ -50,6 +52,16 @@ def _uploaded_table(keys: Keys) -> tuple[str, pd.DataFrame, str] | None:
         error(table)
         return None
     return table
+
+
+def _data_id(content_hash: str) -> str:
+    """The part of the pickers' keys that depends on the file, so that they start afresh for another file."""
+    return content_hash[:12]
+
+
+def leave_out(keys: Keys, data: LabelledPosts, label: str) -> None:
+    """Button callback: set the column of ``label`` to "(none)": the label is unknown for every post."""
+    state.put(keys(_data_id(data.content_hash), "column", label), NO_COLUMN)
 
 
 def _label_rule(keys: Keys, data_id: str, frame: pd.DataFrame, label: str, default: str | None) -> LabelRule:
@@ -81,9 +93,11 @@ def _label_rule(keys: Keys, data_id: str, frame: pd.DataFrame, label: str, defau
 
 
 def labelled_input(
-    keys: Keys, labels: Sequence[str], *, public: bool = False
+    keys: Keys, labels: Sequence[str], *, public: bool = False, reviewed: bool = False
 ) -> LabelledPosts | tuple[str, ...] | None:
-    """Pick labelled posts: an upload, the last scored upload, or (``public``) public datasets.
+    """Pick labelled posts: an upload, the last scored upload, public datasets or reviewed posts.
+
+    ``public`` offers the public datasets, ``reviewed`` the posts reviewers decided on the Review page.
 
     Returns
     -------
@@ -98,7 +112,11 @@ def labelled_input(
     found = datasets.available(datasets.DEFAULT_DATA_DIR) if public else []
     if found:
         sources.append(PUBLIC_SOURCE)
+    if reviewed:
+        sources.append(REVIEWED_SOURCE)
     source = st.radio("Labelled posts", sources, horizontal=True, key=keys("source"))
+    if source == REVIEWED_SOURCE:
+        return reviewed_input(keys, labels)
     if source == PUBLIC_SOURCE:
         chosen = st.multiselect(
             "Public datasets",
@@ -116,7 +134,7 @@ def labelled_input(
             return None
         name, frame, content_hash = uploaded
         text_default = find_text_column(frame.columns)
-    data_id = content_hash[:12]
+    data_id = _data_id(content_hash)
     columns = [str(c) for c in frame.columns]
     cells = st.columns(1 + len(labels))
     with cells[0]:
@@ -157,3 +175,41 @@ def scored_by(version: ModelVersion, data: LabelledPosts) -> tuple[list[str], np
     """Score the labelled posts with one version (loaded once per server), with a spinner meanwhile."""
     with st.spinner(f"Scoring {len(data):,} posts with version {version.version}..."):
         return version_scores(version, data)
+
+
+def reviewed_input(keys: Keys, labels: Sequence[str]) -> LabelledPosts | None:
+    """The team's decisions as labels: remove = toxic, approve = harmless; escalated and skipped posts left out."""
+    try:
+        names = reviewed.queue_names()
+    except ModLensError as exc:
+        error(str(exc))
+        return None
+    if not names:
+        st.caption("No review queue yet: send posts to review on the Score page, and decide them on the Review page.")
+        return None
+    chosen = st.multiselect(
+        "Review queues (none: all)",
+        names,
+        key=keys("reviewed_queues"),
+        help="Remove makes a post toxic (1); approve makes it harmless for every label (0). Escalated and skipped "
+        "posts, and posts reviewers disagree on, are left out.",
+    )
+    try:
+        data = reviewed.reviewed_posts(chosen or None, labels)
+    except ModLensError as exc:
+        error(str(exc))
+        return None
+    if not len(data):
+        st.caption("No post of these queues was approved or removed yet.")
+        return None
+    counts = data.counts()
+    st.dataframe(counts, hide_index=True, key=keys("reviewed_counts"))
+    missing = counts.loc[counts["labelled"] == 0, "label"].tolist()
+    if missing:
+        st.caption(
+            escape_markdown(
+                f"No decision gives both positive and negative posts for {', '.join(missing)}: "
+                "the new version leaves it out."
+            )
+        )
+    return data

@@ -11,13 +11,14 @@ from core.errors import ModLensError
 from core.evaluation.thresholds import OperatingPoint, operating_point_at
 from core.plots.curves import CurveSeries, pr_curves, roc_curves
 from core.registry import ModelRegistry
+from core.store.roles import Permission
 from ui import state
 from ui.components.safe_text import error, escape_markdown
 from ui.components.version_picker import pick_version
 from ui.sections.model.header import notify
 from ui.sections.model.labelled_input import scored_by, usable_labelled_input
-from ui.sections.model.versions import after_model_change
-from ui.services import comparison
+from ui.sections.model.versions import ADMINS_ONLY, activation_panel, after_thresholds_saved, ask_activation
+from ui.services import auth, comparison
 from ui.services.comparison import ScoredLabels
 
 KEYS = state.Keys("modlens.model.thresholds")
@@ -66,23 +67,28 @@ def _threshold_choice(label: str, truth: np.ndarray, scores: np.ndarray) -> Oper
 def _save_thresholds(registry: ModelRegistry, version: int, chosen: dict[str, float], activate: bool) -> None:
     """Save button callback: into the version, or (version 0, read-only) into a new copy of it."""
     try:
+        actor = auth.require(Permission.MANAGE_MODELS)
         if version == 0:
-            new = registry.add(registry.path_of(0))
-            registry.set_thresholds(new, chosen)
+            new = registry.add(registry.path_of(0), actor=actor, event="model_copy")
+            registry.set_thresholds(new, chosen, actor=actor)
             if activate:
-                registry.activate(new)
+                ask_activation(new)  # shown below, with what changes (activation checks the role again)
             scored = state.get(SCORED)
             if isinstance(scored, ScoredLabels) and scored.version == 0:  # same model: keep its scores
                 state.put(SCORED, dataclasses.replace(scored, version=new))
             state.put(KEYS("version"), new)
-            message = f"Saved as version {new} with the new thresholds" + (" and activated it." if activate else ".")
+            message = f"Saved as version {new} with the new thresholds" + (
+                ". Confirm its activation below." if activate else "."
+            )
+            saved = new
         else:
-            registry.set_thresholds(version, chosen)
+            registry.set_thresholds(version, chosen, actor=actor)
             message = f"Saved the thresholds into version {version}."
+            saved = version
     except ModLensError as exc:
         notify(str(exc), "error")
         return
-    after_model_change(registry)
+    after_thresholds_saved(registry, saved)
     shown = ", ".join(f"{label} {value:.3f}" for label, value in chosen.items())
     notify(f"{message} ({shown})")
 
@@ -92,6 +98,7 @@ def thresholds_section(registry: ModelRegistry) -> None:
     versions = registry.list()
     active = next(v.version for v in versions if v.active)
     version = pick_version("Version", versions, active, key=KEYS("version"))
+    activation_panel(registry, version.version, KEYS)
     now = ", ".join(f"{label} {t:.3f}" for label, t in version.thresholds.items())
     st.caption(escape_markdown(f"Thresholds now: {now}. Posts scoring at or above a threshold are flagged."))
     data = usable_labelled_input(KEYS, version.labels, to="to choose thresholds", needs="thresholds need")
@@ -140,11 +147,17 @@ def thresholds_section(registry: ModelRegistry) -> None:
             "Version 0 is the bundled model and read-only. Save a copy of it as a new version with these thresholds.",
             icon=":material/lock:",
         )
-        activate = st.checkbox("Activate the new version", value=True, key=KEYS("activate"))
+        activate = st.checkbox(
+            "Then activate the new version (shows what changes first)", value=True, key=KEYS("activate")
+        )
+    admin = auth.can(Permission.MANAGE_MODELS)
+    if not admin:
+        st.caption(ADMINS_ONLY)
     st.button(
         f"Save as a new version ({shown})" if copy else f"Save into version {version.version} ({shown})",
         type="primary",
         icon=":material/save:",
+        disabled=not admin,
         key=KEYS("save_new" if copy else "save"),
         on_click=_save_thresholds,
         args=(registry, 0 if copy else version.version, chosen, activate),

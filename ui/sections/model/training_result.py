@@ -10,14 +10,14 @@ import streamlit as st
 from core.plots.training import training_figure
 from core.registry import ModelRegistry
 from ui.components.safe_text import error, escape_markdown
-from ui.sections.model.versions import activate
+from ui.sections.model.versions import activation_panel, ask_activation, small_split_warning
 from ui.services import model_tables
 from ui.services.training import CANCELLED, FAILED, TrainingJob
 from ui.state import Keys
 
 
-def progress_view(job: TrainingJob, keys: Keys, *, can_cancel: bool) -> None:
-    """Progress bar, loss, validation AUC and live curves of a running training; Cancel for its own session."""
+def progress_view(job: TrainingJob, keys: Keys, *, on_cancel: Callable[[str], object]) -> None:
+    """Progress bar, loss, validation AUC and live curves of a running training, and Cancel (``on_cancel(job id)``)."""
     latest = job.latest()
     if latest is None:
         st.progress(0.0, text=f"Preparing the data and the model... ({job.seconds:.0f} s)")
@@ -40,14 +40,25 @@ def progress_view(job: TrainingJob, keys: Keys, *, can_cancel: bool) -> None:
         st.caption(escape_markdown(messages[-1]))
     if job.cancel_requested:
         st.info("Cancelling: the training stops at its next progress report.", icon=":material/hourglass_top:")
-    elif can_cancel:
-        st.button("Cancel training", icon=":material/stop_circle:", key=keys("cancel"), on_click=job.cancel)
+    else:
+        st.button(
+            "Cancel training",
+            icon=":material/stop_circle:",
+            key=keys("cancel"),
+            on_click=on_cancel,
+            args=(job.id,),
+            help="Stops the training for everyone (it runs on the server, whichever tab started it); nothing is saved.",
+        )
 
 
 def finished_view(job: TrainingJob, registry: ModelRegistry, keys: Keys, *, on_dismiss: Callable[[], None]) -> None:
-    """How a training of this session ended, with a Dismiss button."""
+    """How the training this session follows ended, with a Dismiss button."""
     if job.status == CANCELLED:
-        st.warning(f"Training cancelled after {job.seconds:.0f} s. No version was saved.", icon=":material/cancel:")
+        by = f" by {job.cancelled_by}" if job.cancelled_by else ""
+        st.warning(
+            escape_markdown(f"Training {job.spec.name} cancelled{by} after {job.seconds:.0f} s. No version was saved."),
+            icon=":material/cancel:",
+        )
     elif job.status == FAILED:
         error(job.error or "Training failed.")
     else:
@@ -58,21 +69,35 @@ def finished_view(job: TrainingJob, registry: ModelRegistry, keys: Keys, *, on_d
 def _done_view(job: TrainingJob, registry: ModelRegistry, keys: Keys) -> None:
     """The new version: activate it, its curves, held-out metrics, bias summary and model card."""
     version = job.version
-    metadata = job.metadata or {}
+    metadata = job.metadata
     st.success(
         escape_markdown(f"Saved as version {version}: {job.spec.name}, trained in {job.seconds:.0f} s."),
         icon=":material/task_alt:",
     )
+    if metadata is not None:
+        left_out = [label for label in job.spec.labels if label not in metadata.labels]
+        if left_out:
+            st.info(
+                escape_markdown(
+                    f"This version scores {', '.join(metadata.labels)} only: no training post had a value for "
+                    f"{', '.join(left_out)}, so it was left out rather than given untrained scores."
+                ),
+                icon=":material/label_off:",
+            )
     exists = {v.version: v for v in registry.list()}
+    if version in exists:
+        small_split_warning([exists[version]])
     if version in exists and not exists[version].active:
         st.button(
             f"Activate version {version}",
             type="primary",
             icon=":material/check_circle:",
             key=keys("activate"),
-            on_click=activate,
-            args=(registry, version),
+            on_click=ask_activation,
+            args=(version,),
+            help="Shows what changes (thresholds, held-out metrics next to the active version), then asks.",
         )
+        activation_panel(registry, version, keys)
     elif version in exists:
         st.caption(f"Version {version} is the active model.")
     else:

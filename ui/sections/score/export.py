@@ -1,9 +1,10 @@
-"""The Score page's export: CSV and Parquet of the whole scored table at the chosen thresholds."""
+"""The Score page's export: CSV and Parquet of all posts or of the filtered view, at the chosen thresholds."""
 
 from __future__ import annotations
 
 import functools
 
+import pandas as pd
 import streamlit as st
 
 from ui.services import results
@@ -14,23 +15,39 @@ FORMATS = (
     ("Download Parquet", results.export_parquet, ".parquet", "application/vnd.apache.parquet"),
 )
 """Button label, exporter, file suffix and MIME type of each download."""
+ALL_ROWS = "All posts"
+FILTERED = "The filtered view"
+ROWS = "modlens.export.rows"
+"""Widget key of the choice between exporting all posts and the filtered view."""
 
 
-def export_section(result: ScoredPosts, thresholds: dict[str, float]) -> None:
-    """CSV and Parquet downloads of the whole scored table at the chosen thresholds (made when clicked)."""
+def export_section(result: ScoredPosts, thresholds: dict[str, float], view: pd.DataFrame) -> None:
+    """CSV and Parquet downloads of all posts or the filtered ``view``, at the chosen thresholds (made when clicked)."""
     chosen = dict(thresholds)
+    which = st.radio(
+        "Rows to export",
+        [ALL_ROWS, FILTERED],
+        key=ROWS,
+        horizontal=True,
+        format_func=lambda o: f"{o} ({len(result) if o == ALL_ROWS else len(view):,})",
+        help="The filtered view is what the table above shows (search, label, flag and score range).",
+    )
+    rows = None if which == ALL_ROWS else [int(r) for r in view.index]
+    suffix_note = "" if rows is None else ".filtered"
     csv_col, parquet_col, note_col = st.columns([1, 1, 3], vertical_alignment="center")
     for cell, (label, export, suffix, mime) in zip((csv_col, parquet_col), FORMATS, strict=True):
         cell.download_button(
             label,
-            data=functools.partial(export, result, chosen),
-            file_name=results.export_name(result, suffix),
+            data=functools.partial(export, result, chosen, rows),
+            file_name=results.export_name(result, suffix_note + suffix),
             mime=mime,
             on_click="ignore",
             icon=":material/download:",
+            disabled=rows is not None and not rows,
         )
     note_col.caption(
-        "All posts with scores and flags at the thresholds above. CSV: cells that a spreadsheet would run "
-        "as a formula are escaped with a leading `'`, and `threshold_<label>` columns record the thresholds. "
-        "Parquet: the thresholds are in the file's metadata."
+        "Scores and flags at the thresholds above. Each row records the thresholds (`threshold_<label>`) and the "
+        "model that scored it (`model_name`, `model_version`); posts not named by an id column get `row_number`. "
+        "CSV: cells that a spreadsheet would run as a formula are escaped with a leading `'`. Parquet: the same "
+        "columns, and the thresholds and model in the file's metadata."
     )

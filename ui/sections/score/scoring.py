@@ -7,8 +7,9 @@ from core.scoring import Scorer
 from ui import state
 from ui.components.scoring_progress import score_with_progress
 from ui.sections.score import input as score_input
-from ui.sections.score import table, truth
+from ui.sections.score import numbering, table, truth
 from ui.services import session
+from ui.services.models import ModelRef
 
 PENDING = "modlens.pending_score"
 """Posts being scored; kept so that leaving the page and coming back picks up the job."""
@@ -19,16 +20,17 @@ def accept(posts: Posts) -> None:
     score_input.forget_input()
     table.forget_widgets()
     truth.forget_widgets()
+    numbering.forget_widgets()
     session.forget_opened_row()
     state.put(PENDING, posts)
 
 
-def scoring_section(model: Scorer) -> None:
+def scoring_section(model: Scorer, ref: ModelRef) -> None:
     """Score the pending posts (if any) with a progress bar; the result becomes the session's last result."""
     posts: Posts | None = state.get(PENDING)
     if posts is None:
         return
-    result = score_with_progress(model, posts, on_error=score_input.set_error)
+    result = score_with_progress(model, posts, on_error=score_input.set_error, ref=ref)
     state.pop(PENDING)
     if result is not None:
         session.keep_result(result)

@@ -1,0 +1,86 @@
+"""Output folder of a cluster run: atomic parts, exactly-once checks, replacing only what ModLens wrote."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from core.distributed import outdir
+from core.distributed.files import input_files
+from core.errors import ModLensError
+
+
+def _run(folder: Path, files: list[Path], blocks: list[tuple[int, int, int]], reads: dict[int, int]) -> Path:
+    staging = outdir.prepare(folder)
+    for index, first, rows in blocks:
+        frame = pd.DataFrame({"id": range(first, first + rows), "score_toxic": 0.5})
+        outdir.write_part(staging, frame, index, first, {"model": "m"})
+    for index, rows in reads.items():
+        outdir.record_read(staging, index, rows, "text")
+    return staging
+
+
+def test_parts_covering_every_row_once_commit_with_a_manifest(tmp_path: Path) -> None:
+    files = [tmp_path / "a.csv", tmp_path / "b.csv"]
+    staging = _run(tmp_path / "out", files, [(0, 0, 3), (0, 3, 2), (1, 0, 4)], {0: 5, 1: 4})
+    counts = outdir.verify(staging, files)
+    assert [(c.rows_in, c.rows_out, len(c.parts)) for c in counts] == [(5, 5, 2), (4, 4, 1)]
+    manifest = {"files": [{"path": c.path, "parts": list(c.parts)} for c in counts]}
+    outdir.commit(staging, manifest)
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert names == ["manifest.json", *sorted(outdir.part_name(i, f) for i, f in [(0, 0), (0, 3), (1, 0)])]
+    assert json.loads((tmp_path / "out" / "manifest.json").read_text())["format"] == outdir.MANIFEST_FORMAT
+    assert pd.read_parquet(tmp_path / "out" / outdir.part_name(0, 3))["id"].tolist() == [3, 4]
+
+
+def test_a_block_written_twice_replaces_itself(tmp_path: Path) -> None:
+    files = [tmp_path / "a.csv"]
+    staging = _run(tmp_path / "out", files, [(0, 0, 2), (0, 0, 2), (0, 2, 1)], {0: 3})
+    assert sum(c.rows_out for c in outdir.verify(staging, files)) == 3
+    assert not [p for p in staging.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize(
+    ("blocks", "reads", "message"),
+    [
+        ([(0, 0, 2), (0, 3, 1)], {0: 4}, "rows from 2 missing"),
+        ([(0, 0, 3), (0, 2, 2)], {0: 4}, "rows from 2 written twice"),
+        ([(0, 0, 2)], {0: 3}, "3 rows read but 2 written"),
+        ([(0, 0, 2)], {}, "was not read to the end"),
+    ],
+)
+def test_missing_or_duplicated_rows_are_never_committed(
+    tmp_path: Path, blocks: list, reads: dict, message: str
+) -> None:
+    staging = _run(tmp_path / "out", [tmp_path / "a.csv"], blocks, reads)
+    with pytest.raises(ModLensError, match=message):
+        outdir.verify(staging, [tmp_path / "a.csv"])
+
+
+def test_a_second_run_replaces_the_first_and_foreign_files_are_refused(tmp_path: Path) -> None:
+    files = [tmp_path / "a.csv"]
+    first = _run(tmp_path / "out", files, [(0, 0, 2), (0, 2, 2)], {0: 4})
+    outdir.commit(first, {"files": [{"parts": list(outdir.verify(first, files)[0].parts)}]})
+    second = _run(tmp_path / "out", files, [(0, 0, 4)], {0: 4})
+    outdir.commit(second, {"files": [{"parts": list(outdir.verify(second, files)[0].parts)}]})
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["manifest.json", outdir.part_name(0, 0)]
+    (tmp_path / "out" / "notes.txt").write_text("mine")
+    with pytest.raises(ModLensError, match="holds files ModLens did not write"):
+        outdir.prepare(tmp_path / "out")
+    assert (tmp_path / "out" / "notes.txt").read_text() == "mine"
+
+
+def test_input_files_from_a_folder_a_glob_or_a_file(tmp_path: Path) -> None:
+    for name in ("b.csv", "a.jsonl", "c.parquet", ".hidden.csv", "notes.md"):
+        (tmp_path / name).write_text("x")
+    assert [p.name for p in input_files(tmp_path)] == ["a.jsonl", "b.csv", "c.parquet"]
+    assert [p.name for p in input_files(str(tmp_path / "*.csv"))] == ["b.csv"]
+    with pytest.raises(ModLensError, match=r"notes\.md: unsupported file type '\.md'"):
+        input_files(tmp_path / "notes.md")
+    with pytest.raises(ModLensError, match="No file matches"):
+        input_files(str(tmp_path / "*.tsv"))
+    with pytest.raises(ModLensError, match="does not exist"):
+        input_files(tmp_path / "missing.csv")

@@ -1,0 +1,1 @@
+"""The Admin page's sections: accounts, reason codes and the audit log."""

@@ -1,0 +1,1 @@
+"""The Review page's sections: queue and view, the post with its evidence and decision, bulk, progress, export."""

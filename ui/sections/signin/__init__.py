@@ -1,0 +1,1 @@
+"""The sign-in page's sections: the password form, and the OIDC button when a provider is configured."""

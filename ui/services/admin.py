@@ -1,0 +1,120 @@
+"""The Admin page's work without widgets: accounts, reason codes and the audit log, as the session's actor.
+
+The store checks the admin role again in every call and records each change in the audit log.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from core.store import audit, reasons, users
+from core.store.audit import AuditFilter
+from core.store.reasons import Reason
+from core.store.roles import Permission, Role
+from core.store.users import UserInfo
+from ui.services import auth
+
+AUDIT_ACTIONS = (
+    "login",
+    "login_failed",
+    "logout",
+    "batch_save",
+    "threshold_change",
+    "queue_create",
+    "decision",
+    "bulk_decision",
+    "model_train",
+    "model_copy",
+    "model_activate",
+    "model_delete",
+    "user_add",
+    "user_set_role",
+    "user_enable",
+    "user_disable",
+    "user_set_password",
+    "reason_add",
+    "reason_set_active",
+)
+"""Actions the audit log records (the filter's choices)."""
+ENTITY_TYPES = ("batch", "queue", "item", "model", "user", "reason_code")
+
+
+def list_users() -> list[UserInfo]:
+    """Every account, by name."""
+    return users.list_users(auth.database(), auth.require(Permission.MANAGE_USERS))
+
+
+def users_table(accounts: list[UserInfo]) -> pd.DataFrame:
+    """The accounts as a table (never a password hash)."""
+    return pd.DataFrame(
+        {
+            "name": [u.name for u in accounts],
+            "role": [u.role.value for u in accounts],
+            "active": [u.active for u in accounts],
+            "password": [u.has_password for u in accounts],
+            "created": [u.created_at for u in accounts],
+        }
+    )
+
+
+def add_user(name: str, role: Role, password: str | None) -> UserInfo:
+    """Create an account (in demo mode: the first admin, which ends demo mode)."""
+    actor = auth.current()
+    if actor is None:
+        auth.require(Permission.MANAGE_USERS)  # raises the sign-in message
+    assert actor is not None
+    return users.add_user(auth.database(), actor, name.strip(), role, password)
+
+
+def set_role(name: str, role: Role) -> UserInfo:
+    """Change an account's role (the last active admin stays an admin)."""
+    return users.set_role(auth.database(), auth.require(Permission.MANAGE_USERS), name, role)
+
+
+def set_active(name: str, active: bool) -> UserInfo:
+    """Disable or re-enable an account (the last active admin stays enabled)."""
+    return users.set_active(auth.database(), auth.require(Permission.MANAGE_USERS), name, active)
+
+
+def set_password(name: str, password: str) -> None:
+    """Reset an account's password."""
+    users.set_password(auth.database(), auth.require(Permission.MANAGE_USERS), name, password)
+
+
+def all_reasons() -> list[Reason]:
+    """Every reason code, retired ones too."""
+    return reasons.list_reasons(auth.database(), include_inactive=True)
+
+
+def add_reason(code: str, label: str, actions: list[str]) -> Reason:
+    """A new reason code for ``actions``."""
+    return reasons.add_reason(auth.database(), auth.require(Permission.MANAGE_REASONS), code.strip(), label, actions)
+
+
+def set_reason_active(code: str, active: bool) -> Reason:
+    """Retire or restore a reason code (used codes stay in the decisions)."""
+    return reasons.set_reason_active(auth.database(), auth.require(Permission.MANAGE_REASONS), code, active)
+
+
+def events(where: AuditFilter) -> pd.DataFrame:
+    """Audit events matching ``where``, newest first."""
+    return audit.audit_events(auth.database(), auth.require(Permission.READ_AUDIT), where)
+
+
+def export_events(where: AuditFilter, suffix: str) -> bytes:
+    """The filtered events as CSV (formula-escaped, before/after as JSON) or Parquet bytes."""
+    actor = auth.require(Permission.READ_AUDIT)
+    with tempfile.TemporaryDirectory(prefix="modlens-audit-") as folder:
+        path = audit.export_audit(auth.database(), actor, Path(folder) / f"audit{suffix}", where)
+        return path.read_bytes()
+
+
+def day_range(first: date, last: date) -> tuple[datetime, datetime]:
+    """Midnight (UTC) of ``first`` to midnight after ``last``: the filter's days, both included."""
+    start = datetime.combine(first, time(), tzinfo=UTC)
+    end = datetime.combine(last, time(), tzinfo=UTC) + timedelta(days=1)
+    return start, end
