@@ -85,6 +85,14 @@ def test_robust_model_round_trips_with_safe_mode_and_takes_raw_strings(robust_mo
     np.testing.assert_allclose(many[:4], scores, atol=1e-5)
 
 
+def test_a_robust_calibrated_model_scores_through_the_fused_runtime(robust_model: Path) -> None:
+    clf = ToxicityClassifier.load(robust_model)
+    assert clf._compiled().fused() is not None, "robust normaliser + calibrated head must not fall back to Keras"
+    probe = ["you 1d10t", "a friendly post about the game", "s t u p i d people", "nice"] * 300
+    raw = keras.saving.load_model(robust_model / "model.keras", compile=False, safe_mode=True)
+    np.testing.assert_allclose(clf.predict_proba(probe), raw(tf.constant(probe)).numpy(), atol=1e-5, rtol=0)
+
+
 def test_calibration_is_stored_in_the_graph_and_the_metadata(robust_model: Path) -> None:
     clf = ToxicityClassifier.load(robust_model)
     temperatures = clf.model_.get_layer("scores").temperature.numpy()
