@@ -55,6 +55,8 @@ def render_card(metadata: ModelMetadata | Mapping[str, Any]) -> str:
     lines += ["", "## Scoring long posts", "", _long_posts(config)]
     if meta.command:
         lines += ["", "Rebuild with:", "", "```", meta.command, "```"]
+        if "--out assets/model " in f"{meta.command} ":
+            lines += ["", "(`make default-model` runs this command from the repository root.)"]
     data = meta.training_data
     if data:
         n_train = f"{meta.n_train:,}" if meta.n_train is not None else "?"

@@ -120,3 +120,15 @@ def test_card_states_the_long_post_window_rule() -> None:
     card = render_card(_metadata())
     assert "## Scoring long posts" in card
     assert "overlapping windows of 120 tokens, one every 60 tokens" in card and "highest of its windows" in card
+
+
+def test_card_of_the_bundled_model_names_make_default_model() -> None:
+    bundled = render_card(
+        {**_metadata(), "command": "python -m core train --public all --out assets/model --seeds 1,2"}
+    )
+    assert "python -m core train --public all --out assets/model --seeds 1,2" in bundled
+    assert "`make default-model` runs this command" in bundled
+    elsewhere = render_card(
+        {**_metadata(), "command": "python -m core train --data mine.csv --out models/assets/model2"}
+    )
+    assert "make default-model" not in elsewhere
