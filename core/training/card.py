@@ -131,8 +131,8 @@ def render_card(metadata: ModelMetadata | Mapping[str, Any]) -> str:
         "another base rate or label definition, a score of 0.7 need not mean 70%: check the reliability curve on "
         "your own labelled posts and pick thresholds there.",
     ]
-    if meta.extra.get("card_appendix"):
-        lines += ["", meta.extra["card_appendix"].strip()]
+    if meta.card_appendix:
+        lines += ["", meta.card_appendix.strip()]
     lines.append("")
     return "\n".join(lines)
 
