@@ -13,6 +13,7 @@ from __future__ import annotations
 
 __all__ = [
     "ConfigError",
+    "DatabaseBusyError",
     "InputError",
     "LimitExceeded",
     "ModLensError",
@@ -55,6 +56,10 @@ class TrainingCancelled(ModLensError):  # noqa: N818 (reads better than ...Error
 
 class TrainingBusyError(ModLensError):
     """A training asked for while another one runs on this server (one runs at a time)."""
+
+
+class DatabaseBusyError(ModLensError):
+    """The database stayed locked by other writers for longer than the busy timeout."""
 
 
 class OutputError(ModLensError):

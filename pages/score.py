@@ -11,7 +11,20 @@ import streamlit as st
 from core.store.roles import Permission
 from ui import shell
 from ui.components import model_loader, thresholds
-from ui.sections.score import charts, export, metrics, numbering, saved, scoring, send, summary, table, truth
+from ui.sections.score import (
+    charts,
+    export,
+    languages,
+    metrics,
+    numbering,
+    privacy,
+    saved,
+    scoring,
+    send,
+    summary,
+    table,
+    truth,
+)
 from ui.sections.score import input as score_input
 from ui.services import session
 
@@ -34,6 +47,8 @@ if result is None:
 
 st.header("Results")
 summary.source_caption(result, active)
+privacy.redaction_section(result)
+languages.language_banner(result)
 chosen = thresholds.score_sliders(result)
 saved.saved_section(result, chosen)
 flagged = result.flagged(chosen)

@@ -27,16 +27,20 @@ from typing import Any
 import streamlit as st
 
 from core.errors import ModLensError, PermissionDenied
+from core.paths import ASSETS_DIR
 from core.store.roles import Actor, Permission, demo_actor
 from ui import state
 from ui.components import account
 from ui.components.safe_text import error
 from ui.sections.signin import form
 from ui.services import auth
+from ui.services.startup import start_server
 
 STARTED = "modlens.shell_started"
 """True once a page of this session has run (see :func:`require_app`)."""
-PAGE_CONFIG: dict[str, Any] = {"page_title": "ModLens", "page_icon": ":material/policy:", "layout": "wide"}
+FAVICON = ASSETS_DIR / "favicon.png"
+"""The tab icon, served by this server (a ``:material/...:`` page icon is fetched from Google's font CDN)."""
+PAGE_CONFIG: dict[str, Any] = {"page_title": "ModLens", "page_icon": str(FAVICON), "layout": "wide"}
 
 
 PAGE_PERMISSIONS: dict[str, Permission | None] = {
@@ -120,7 +124,11 @@ def _legacy_pages_mode() -> bool:
 
 
 def _enter_shell() -> None:
-    """Apply the page config and end Streamlit's legacy pages mode when a page runs without ``app.py``."""
+    """Apply the page config and end Streamlit's legacy pages mode when a page runs without ``app.py``.
+
+    Also runs the server's start-up work (:func:`ui.services.startup.start_server`, once per process).
+    """
+    start_server()
     first_run = not state.get(STARTED, False)
     state.put(STARTED, True)
     if _legacy_pages_mode():

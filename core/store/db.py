@@ -14,6 +14,7 @@ interleave with another writer. On PostgreSQL the services lock rows with
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import threading
 from collections.abc import Iterator
@@ -23,14 +24,15 @@ from typing import Any
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session
 
-from core.errors import ModLensError
+from core.errors import DatabaseBusyError, ModLensError
 
 DATABASE_ENV = "MODLENS_DATABASE_URL"
 HOME_ENV = "MODLENS_HOME"
 DB_FILE = "modlens.db"
+log = logging.getLogger("modlens.store")
 BUSY_TIMEOUT_S = 30
 _WRITE = "modlens_write"
 
@@ -97,6 +99,19 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
+BUSY_MESSAGE = (
+    "The database stayed busy with other people's changes for more than "
+    f"{BUSY_TIMEOUT_S} s; nothing of this change was saved. Try again in a moment; if this keeps happening, "
+    "use PostgreSQL for a busy team (MODLENS_DATABASE_URL)."
+)
+
+
+def _locked(exc: OperationalError) -> bool:
+    """True for SQLite's 'database is locked' / 'busy' (another writer held the lock too long)."""
+    text = str(exc.orig if exc.orig is not None else exc).lower()
+    return "locked" in text or "busy" in text
+
+
 def make_engine(url: str) -> Engine:
     """An engine with ModLens' settings for the database at ``url`` (already resolved)."""
     if url.startswith("sqlite"):
@@ -151,6 +166,11 @@ class Database:
             try:
                 yield session
                 session.commit()
+            except OperationalError as exc:
+                session.rollback()
+                if _locked(exc):
+                    raise DatabaseBusyError(BUSY_MESSAGE) from exc
+                raise
             except BaseException:
                 session.rollback()
                 raise
@@ -161,9 +181,15 @@ class Database:
         Without them PostgreSQL plans the next claim of a freshly loaded queue as if the
         table were empty (a sort of every pending post instead of an index walk).
         """
-        with self.engine.connect() as connection:
-            connection.exec_driver_sql("ANALYZE items" if self.is_postgresql else "PRAGMA optimize")
-            connection.commit()
+        statement = "ANALYZE items" if self.is_postgresql else "PRAGMA optimize"
+        try:  # PRAGMA optimize may write: on SQLite it takes the writers' turn like any write
+            with self._write_lock, self._write_engine.connect() as connection:
+                connection.exec_driver_sql(statement)
+                connection.commit()
+        except OperationalError as exc:  # only planner statistics: what was saved is committed already
+            if not _locked(exc):
+                raise
+            log.warning("Planner statistics not refreshed (the database is busy); they are refreshed next time.")
 
     def close(self) -> None:
         """Close every pooled connection."""

@@ -21,6 +21,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from core.io.export import escape_cell
 from core.paths import SAMPLE_POSTS
+from core.privacy import redact_text, redact_texts
 from tests.browser.conftest import ARTIFACTS, MODEL_LOAD_MS, ROOT, keyed, metric, wait_idle
 from ui.components.thresholds import slider_key
 from ui.sections.score.table import TABLE as TABLE_KEY
@@ -103,7 +104,7 @@ def test_stable_urls(page: Page, server: str) -> None:
 def test_upload_sample_table_charts_threshold_and_csv(page: Page, server: str, tmp_path: Path) -> None:
     open_score(page, server)
     upload(page, SAMPLE_POSTS)
-    page.get_by_text("Showing 300 of 300 posts").wait_for(timeout=120_000)
+    page.get_by_text("Showing posts 1-200 of the 300 that match, of 300 posts").wait_for(timeout=120_000)
     keyed(page, TABLE_KEY).locator("canvas").first.wait_for()
     charts = page.locator(".js-plotly-plot")
     charts.nth(7).wait_for()  # 2 histograms + ROC, PR and confusion for toxic and hate (truth columns guessed)
@@ -142,7 +143,8 @@ def test_upload_sample_table_charts_threshold_and_csv(page: Page, server: str, t
     original = pd.read_csv(SAMPLE_POSTS, keep_default_na=False, dtype=str)
     assert len(scored) == 300
     assert scored["id"].tolist() == original["id"].tolist()
-    assert scored["text"].tolist() == [escape_cell(t) for t in original["text"]]  # as the CLI writes it
+    shown = redact_texts(original["text"].tolist()).texts  # personal data hidden, then escaped as the CLI does
+    assert scored["text"].tolist() == [escape_cell(t) for t in shown]
     assert scored["flag_toxic"].tolist() == [1] * 300
     assert set(scored["threshold_toxic"]) == {0.0}
     assert scored["score_toxic"].between(0, 1).all() and scored["score_hate"].between(0, 1).all()
@@ -162,7 +164,7 @@ def test_broken_file_shows_the_error_and_the_app_keeps_working(page: Page, serve
     assert "is never closed" in alert.inner_text()
     assert page.locator("[data-testid=stException]").count() == 0
     page.get_by_role("button", name="Use sample posts").click()
-    page.get_by_text("Showing 300 of 300 posts").wait_for(timeout=120_000)
+    page.get_by_text("Showing posts 1-200 of the 300 that match, of 300 posts").wait_for(timeout=120_000)
     wait_idle(page)
     assert page.locator("[data-testid=stAlertContentError]").count() == 0
     page.get_by_role("link", name="Bias").click()
@@ -198,7 +200,7 @@ def test_hostile_posts_never_run_or_render(page: Page, server: str, tmp_path: Pa
     code = page.locator("[data-testid=stCode]")
     code.wait_for()
     wait_idle(page)
-    assert code.inner_text().strip() == HOSTILE[3]
+    assert code.inner_text().strip() == redact_text(HOSTILE[3]).text  # verbatim but for the hidden URL
 
     page.wait_for_timeout(500)
     assert_not_pwned(page)
@@ -216,7 +218,7 @@ def test_hostile_posts_never_run_or_render(page: Page, server: str, tmp_path: Pa
     page.wait_for_url("**/explain?post=4")  # posts are numbered from 1
     page.locator("[data-testid=stCode]").wait_for(timeout=MODEL_LOAD_MS)
     wait_idle(page)
-    assert page.locator("[data-testid=stCode]").inner_text().strip() == HOSTILE[3]
+    assert page.locator("[data-testid=stCode]").inner_text().strip() == redact_text(HOSTILE[3]).text
     assert_not_pwned(page)
 
 
@@ -229,15 +231,16 @@ def test_csv_export_escapes_formula_posts(page: Page, server: str, tmp_path: Pat
     download = download_csv(page)
     rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
     texts = [row["text"] for row in rows]
-    assert texts[5] == "'" + HOSTILE[5]
-    assert texts[6] == "'" + HOSTILE[6]
+    shown = [redact_text(t).text for t in HOSTILE]  # personal data (the links, an @name) hidden first
+    assert texts[5] == "'" + shown[5] and shown[5].startswith("=HYPERLINK(")
+    assert texts[6] == escape_cell(shown[6])
     assert texts[0] == HOSTILE[0]
     assert_not_pwned(page)
 
 
-def test_large_upload_shows_progress_and_a_lazy_table(page: Page, server: str, tmp_path: Path) -> None:
+def test_large_upload_shows_progress_and_pages_of_the_table(page: Page, server: str, tmp_path: Path) -> None:
     sample = pd.read_csv(SAMPLE_POSTS, keep_default_na=False, dtype=str)["text"]
-    rows = 40_000  # over the lazy-table limit; a few seconds of scoring
+    rows = 40_000  # 200 pages of the table; a few seconds of scoring
     texts = [f"{sample.iloc[i % len(sample)]} #{i}" for i in range(rows)]
     big = tmp_path / "big.csv"
     pd.DataFrame({"id": range(rows), "text": texts}).to_csv(big, index=False)
@@ -246,17 +249,17 @@ def test_large_upload_shows_progress_and_a_lazy_table(page: Page, server: str, t
     bar = page.locator("[data-testid=stProgress]")
     bar.wait_for(timeout=60_000)
     page.get_by_text(re.compile(r"Scored [\d,]+ of 40,000 posts · [\d,]+ posts/s")).wait_for(timeout=60_000)
-    page.get_by_text("Showing 40,000 of 40,000 posts").wait_for(timeout=180_000)
+    page.get_by_text("Showing posts 1-200 of the 40,000 that match, of 40,000 posts").wait_for(timeout=180_000)
     wait_idle(page)
     assert bar.count() == 0
     assert metric(page, "Posts") == "40,000"
-    number = page.get_by_label("Open post")  # by the file's id column (here 0 to 39,999)
+    number = page.get_by_role("textbox", name="Open post")  # by the file's id column (here 0 to 39,999)
     number.fill("12345")
     number.press("Enter")
     code = page.locator("[data-testid=stCode]")
     code.wait_for()
     wait_idle(page)
-    assert code.inner_text().strip() == texts[12345]
+    assert code.inner_text().strip() == redact_text(texts[12345]).text
 
 
 def test_label_and_id_pickers_start_afresh_for_a_new_file(page: Page, server: str, tmp_path: Path) -> None:
@@ -271,7 +274,7 @@ def test_label_and_id_pickers_start_afresh_for_a_new_file(page: Page, server: st
 
     open_score(page, server)
     page.get_by_role("button", name="Use sample posts").click()
-    page.get_by_text("Showing 300 of 300 posts").wait_for(timeout=120_000)
+    page.get_by_text("Showing posts 1-200 of the 300 that match, of 300 posts").wait_for(timeout=120_000)
     wait_idle(page)
     assert shown(truth.picker_key("toxic")) == "label" and shown(truth.picker_key("hate")) == "hate"
     assert shown(numbering.PICKER) == "id"

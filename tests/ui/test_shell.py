@@ -46,3 +46,28 @@ def test_missing_model_shows_the_error_and_keeps_pages_working(
     assert any("No model at" in e for e in errors(at))
     at.switch_page("pages/bias.py").run()
     assert at.title[0].value == "Bias"
+
+
+def test_the_first_page_protects_the_logs_and_removes_what_a_killed_server_left(fake_model: KeywordModel) -> None:
+    import json
+    import logging
+    import subprocess
+    import sys
+
+    from core.privacy.logs import DropPostText
+    from ui.services import training_runs
+
+    presidio = logging.getLogger("presidio-analyzer")
+    for existing in list(presidio.filters):
+        presidio.removeFilter(existing)
+    gone = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    server = training_runs.ProcessId.of(gone.pid)
+    gone.kill()
+    gone.wait()
+    run = training_runs.TrainingRun.create()
+    (run.path / training_runs.OWNER_FILE).write_text(json.dumps({"server": server.to_json()}))
+
+    AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+
+    assert any(isinstance(f, DropPostText) for f in presidio.filters)
+    assert not run.path.exists()

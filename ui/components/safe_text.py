@@ -4,7 +4,10 @@ Post text, column names and label values are hostile: they may hold HTML,
 Markdown, Streamlit directives (``:red[...]``, ``:material/icon:``) or links.
 Post text is only ever shown with :func:`post_text` (``st.code``, never parsed);
 messages that quote file content go through :func:`escape_markdown` first, and
-words or names that go into Plotly figures through :func:`plotly_text`.
+words or names that go into Plotly figures through :func:`plotly_text`. Markdown
+that ModLens generated but that quotes names (model cards) is shown with
+:func:`markdown_document`: no image and no raw HTML, so it never makes the page
+fetch anything.
 """
 
 from __future__ import annotations
@@ -22,6 +25,9 @@ _AUTOLINK_START = re.compile(r"(?i)\b(h)(ttps?\\?:)|\b(w)(ww\\?\.)|\b(f)(tp\\?:)
 _SHORTCODE_COLON = re.compile(r":(?=\S)")
 _EMAIL_AT = re.compile(r"@(?=\S)")
 _BACKSLASH_ESCAPE = re.compile(r"\\(.)")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+)(?:.*?[^`])?\1(?!`)")
+_IMAGE_START = re.compile(r"(\\*)!\[")
 
 
 def escape_markdown(text: str) -> str:
@@ -38,6 +44,49 @@ def escape_markdown(text: str) -> str:
     )
     escaped = _SHORTCODE_COLON.sub(":" + _WORD_JOINER, escaped)
     return _EMAIL_AT.sub("@" + _WORD_JOINER, escaped)
+
+
+def _inert(text: str) -> str:
+    r"""Markdown outside code with images turned into links (``\![``) and HTML into text (``&lt;``)."""
+
+    def escape(match: re.Match[str]) -> str:  # an even run of backslashes leaves the "!" unescaped
+        slashes = match.group(1)
+        return slashes + ("\\" if len(slashes) % 2 == 0 else "") + "!["
+
+    return _IMAGE_START.sub(escape, text.replace("<", "&lt;"))
+
+
+def markdown_document(text: str) -> str:
+    r"""Markdown written by ModLens (a model card) made inert: no image, no raw HTML.
+
+    A name quoted in it (a model name like ``![n](http://...)``) would otherwise
+    make the browser fetch that URL. Outside code blocks and code spans (shown
+    literally anyway), ``![`` becomes ``\![`` (a link, fetched only if clicked) and
+    ``<`` becomes ``&lt;``; headings, tables, lists and emphasis keep working.
+    """
+    out: list[str] = []
+    fence: str | None = None
+    for line in str(text).split("\n"):
+        opened = _FENCE.match(line)
+        if fence is not None:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                fence = None
+            out.append(line)
+        elif opened:
+            fence = opened.group(1)
+            out.append(line)
+        else:
+            parts, last = [], 0
+            for span in _CODE_SPAN.finditer(line):
+                parts += [_inert(line[last : span.start()]), span.group(0)]
+                last = span.end()
+            out.append("".join([*parts, _inert(line[last:])]))
+    return "\n".join(out)
+
+
+def document(text: str) -> None:
+    """Show Markdown written by ModLens (a model card) through :func:`markdown_document`."""
+    st.markdown(markdown_document(text))
 
 
 def visible_text(escaped: str) -> str:

@@ -1,11 +1,12 @@
-"""The Explain page's computations: cached per post, and the global view in a worker thread.
+"""The Explain page's computations: cached per post, and the global view in the server's job queue.
 
 * One post's attributions, occlusion and faithfulness are cached with
   ``st.cache_data`` keyed by the post's text, the model version
   (:func:`ui.services.models.model_version`) and the explanation settings, so a post
   is explained once per model, whichever page, session or run asks for it.
 * The global view (top words over many posts) runs :func:`core.explain.explain_global`
-  in a worker thread with a cancel flag: the page polls its progress, a Stop
+  as a job of the server's queue (:mod:`ui.services.jobs`) with a cancel flag: the
+  page shows its place in line, then polls its progress, a Stop
   button sets the flag, and a stopped run keeps the posts it finished. Each
   finished post goes into the per-post cache, so a later run (more posts, or the
   same after Stop) only explains the posts not seen yet.
@@ -19,9 +20,10 @@ import dataclasses
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -44,7 +46,7 @@ from core.explain import (
 )
 from core.explain.shap_values import POST_COLUMNS, TOKEN_COLUMNS
 from core.store.roles import Permission
-from ui.services import auth
+from ui.services import auth, jobs
 
 CONFIG = ExplainConfig()
 """Explanation settings of the dashboard (SHAP's defaults from :mod:`core.explain.config`)."""
@@ -54,6 +56,8 @@ OCCLUSION_MAX_TOKENS = 512
 """Posts with more words get no all-words occlusion table (one model call per word); a picked word still works."""
 POST_CACHE_ENTRIES = 5_000
 """Posts whose attributions are kept (a few kB each)."""
+CACHE_SECONDS = 6 * 3600
+"""Explanations not asked for in this long are dropped."""
 POLL_SECONDS = 0.2
 """How often a waiting page refreshes the progress bar."""
 
@@ -68,12 +72,12 @@ class _NotCachedError(Exception):
     """Raised inside :func:`_post_cache` to look a post up without explaining it (exceptions are not cached)."""
 
 
-def _not_cached() -> Attributions:
+def _not_cached() -> Any:
     """The ``_compute`` of a pure cache look-up."""
     raise _NotCachedError
 
 
-@st.cache_data(show_spinner=False, max_entries=POST_CACHE_ENTRIES)
+@st.cache_data(show_spinner=False, max_entries=POST_CACHE_ENTRIES, ttl=CACHE_SECONDS)
 def _post_cache(text: str, version: str, settings: tuple, _compute: Callable[[], Attributions]) -> Attributions:
     """Attributions of one post (post id 0), keyed by text, model version and settings.
 
@@ -88,6 +92,16 @@ def explain_post(
 ) -> Attributions:
     """SHAP attributions of one post for every label (post id 0), cached; the session must be allowed to explain."""
     auth.require(Permission.EXPLAIN)
+    return attributions_of(text, predict_fn, labels, version, config)
+
+
+def attributions_of(
+    text: str, predict_fn: PredictFn, labels: Sequence[str], version: str, config: ExplainConfig = CONFIG
+) -> Attributions:
+    """:func:`explain_post` without the role check: for jobs of the queue, checked when they were queued.
+
+    A job runs in a worker thread, outside any session, so it cannot check a role.
+    """
 
     def compute() -> Attributions:
         return explain_text(text, predict_fn, list(labels), config=config)
@@ -113,15 +127,33 @@ def with_post_id(attributions: Attributions, post_id: int) -> Attributions:
     """A copy of one post's attributions under another post id."""
     tokens = attributions.tokens.assign(post_id=post_id)
     posts = attributions.posts.assign(post_id=post_id)
-    return Attributions(tokens=tokens, posts=posts, cancelled=attributions.cancelled)
+    return Attributions(tokens=tokens, posts=posts, cancelled=attributions.cancelled, notes=attributions.notes)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def occlusion_table(text: str, version: str, labels: tuple[str, ...], _predict_fn: PredictFn) -> pd.DataFrame | None:
+@st.cache_data(show_spinner=False, max_entries=256, ttl=CACHE_SECONDS)
+def _occlusion_cache(
+    text: str, version: str, labels: tuple[str, ...], _compute: Callable[[], pd.DataFrame | None]
+) -> pd.DataFrame | None:
+    return _compute()
+
+
+def occlusion_table(text: str, version: str, labels: tuple[str, ...], predict_fn: PredictFn) -> pd.DataFrame | None:
     """Score of ``text`` without each word (:func:`core.explain.occlusion_scores`); None for very long posts."""
-    if len(token_spans(text)) > OCCLUSION_MAX_TOKENS:
-        return None
-    return occlusion_scores(text, _predict_fn, list(labels))
+
+    def compute() -> pd.DataFrame | None:
+        if len(token_spans(text)) > OCCLUSION_MAX_TOKENS:
+            return None
+        return occlusion_scores(text, predict_fn, list(labels))
+
+    return _occlusion_cache(text, version, labels, _compute=compute)
+
+
+def cached_occlusion(text: str, version: str, labels: tuple[str, ...]) -> tuple[bool, pd.DataFrame | None]:
+    """``(found, table)``: the cached :func:`occlusion_table` of ``text``, if it was computed."""
+    try:
+        return True, _occlusion_cache(text, version, labels, _compute=_not_cached)
+    except _NotCachedError:
+        return False, None
 
 
 def without_word(text: str, index: int, predict_fn: PredictFn, labels: Sequence[str]) -> pd.DataFrame:
@@ -134,28 +166,46 @@ def without_word(text: str, index: int, predict_fn: PredictFn, labels: Sequence[
     return what_if(text, remove_spans(text, spans, [index]), predict_fn, list(labels))
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_data(show_spinner=False, max_entries=256, ttl=CACHE_SECONDS)
+def _faithfulness_cache(
+    text: str, version: str, settings: tuple, labels: tuple[str, ...], _compute: Callable[[], pd.DataFrame]
+) -> pd.DataFrame:
+    return _compute()
+
+
 def faithfulness_summary(
     text: str,
     version: str,
     settings: tuple,
     labels: tuple[str, ...],
-    _predict_fn: PredictFn,
-    _attributions: Attributions,
+    predict_fn: PredictFn,
+    attributions: Attributions,
 ) -> pd.DataFrame:
-    """Score drop removing the top-k versus k random words of one post, per label and k.
+    """Score drop removing the top-k versus k random words of one post, per label and k (cached).
 
-    ``_attributions`` are the post's (cached) attributions for ``settings``, so
+    ``attributions`` are the post's (cached) attributions for ``settings``, so
     text, model version and settings identify the result.
     """
-    parts = []
-    for label in labels:
-        rows = _attributions.for_post(0, label)
-        parts.append(post_faithfulness(text, rows, _predict_fn, list(labels), label, ks=FAITHFULNESS_KS))
-    parts = [part for part in parts if len(part)]
-    if not parts:
-        return summarize_faithfulness(pd.DataFrame())
-    return summarize_faithfulness(pd.concat(parts, ignore_index=True))
+
+    def compute() -> pd.DataFrame:
+        parts = []
+        for label in labels:
+            rows = attributions.for_post(0, label)
+            parts.append(post_faithfulness(text, rows, predict_fn, list(labels), label, ks=FAITHFULNESS_KS))
+        parts = [part for part in parts if len(part)]
+        if not parts:
+            return summarize_faithfulness(pd.DataFrame())
+        return summarize_faithfulness(pd.concat(parts, ignore_index=True))
+
+    return _faithfulness_cache(text, version, settings, labels, _compute=compute)
+
+
+def cached_faithfulness(text: str, version: str, settings: tuple, labels: tuple[str, ...]) -> pd.DataFrame | None:
+    """The cached :func:`faithfulness_summary` of ``text``, or None."""
+    try:
+        return _faithfulness_cache(text, version, settings, labels, _compute=_not_cached)
+    except _NotCachedError:
+        return None
 
 
 # -- many posts -------------------------------------------------------------------------------
@@ -192,6 +242,7 @@ class GlobalJob:
     description: str
     cancel: threading.Event = field(default_factory=threading.Event)
     future: Future = field(default_factory=Future)
+    queued: jobs.Job | None = None
     done: int = 0
     started: float = field(default_factory=time.perf_counter)
 
@@ -200,8 +251,10 @@ class GlobalJob:
         self.done = done
 
     def stop(self) -> None:
-        """Ask the worker to stop after the post in progress (the Stop button's callback)."""
+        """Ask the worker to stop after the post in progress, or drop the run while it waits (Stop's callback)."""
         self.cancel.set()
+        if self.queued is not None:
+            self.queued.stop()
 
     @property
     def fraction(self) -> float:
@@ -257,12 +310,6 @@ class GlobalRun:
         return self.n_explained < self.n_chosen
 
 
-@st.cache_resource(show_spinner=False)
-def _executor() -> ThreadPoolExecutor:
-    """One worker for every session, so that global runs do not fight for the CPU."""
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="modlens-explain")
-
-
 def start_global(
     source: Source,
     texts: Sequence[str],
@@ -308,17 +355,21 @@ def start_global(
         reused=_concat(reused),
         description=description,
     )
-    job.future = _executor().submit(
-        explain_global,
-        job.todo_texts,
-        predict_fn,
-        list(labels),
-        post_ids=todo,
-        max_posts=None,
-        config=config,
-        progress=job.update,
-        cancel=job.cancel,
-    )
+
+    def work(queued: jobs.Job) -> GlobalView:
+        return explain_global(
+            job.todo_texts,
+            predict_fn,
+            list(labels),
+            post_ids=todo,
+            max_posts=None,
+            config=config,
+            progress=job.update,
+            cancel=job.cancel,
+        )
+
+    job.queued = jobs.job_queue().submit(work, owner=jobs.session_owner(), kind=jobs.GLOBAL_EXPLANATION, slot="global")
+    job.future = job.queued.future
     return job
 
 
@@ -366,12 +417,13 @@ def _concat(parts: Sequence[Attributions]) -> Attributions:
     )
 
 
-def post_table(run: GlobalRun, word: str, label: str) -> pd.DataFrame:
+def post_table(run: GlobalRun, word: str, label: str, tokens: pd.DataFrame | None = None) -> pd.DataFrame:
     """The posts in which ``word`` occurs, for ``label``, strongest push up first.
 
     Columns ``row``, ``value`` (attribution of its strongest occurrence) and ``times``.
+    ``tokens``: the run's token table as shown (redacted), by default as computed.
     """
-    occurrences = token_posts(run.view.attributions.tokens, word, label)
+    occurrences = token_posts(run.view.attributions.tokens if tokens is None else tokens, word, label)
     if occurrences.empty:
         return pd.DataFrame(
             {"row": pd.Series(dtype="int64"), "value": pd.Series(dtype="float64"), "times": pd.Series(dtype="int64")}

@@ -146,7 +146,9 @@ def versions_table(versions: Sequence[ModelVersion]) -> pd.DataFrame:
     """One row per version: number, name, created, active, thresholds, trained on, held-out AUC per label.
 
     Each label's AUC comes with its 95% interval and the test-set size (``n``, positives); ``judge``
-    says when a version's test split is too small to compare it with others.
+    says when a version's test split is too small to compare it with others. ``problem`` is why a
+    version cannot be used (its ``metadata.json`` is missing or damaged), so that it can be seen
+    and deleted; empty for a sound version.
     """
     labels = _labels_of(versions)
     rows = []
@@ -170,11 +172,12 @@ def versions_table(versions: Sequence[ModelVersion]) -> pd.DataFrame:
         reasons = [str(r) for r in held["reason"] if r]
         row["judge"] = ("too small to judge: " + "; ".join(reasons)) if reasons else "ok"
         row["kind"] = "bundled, read-only" if v.read_only else "trained"
+        row["problem"] = v.error or ""
         rows.append(row)
     columns = ["version", "name", "created", "active", "thresholds", "trained on"]
     for label in labels:
         columns += [f"test AUC {label}", f"{label} 95% interval", f"{label} test n", f"{label} test positives"]
-    return pd.DataFrame(rows, columns=[*columns, "judge", "kind"])
+    return pd.DataFrame(rows, columns=[*columns, "judge", "kind", "problem"])
 
 
 def too_small(versions: Sequence[ModelVersion]) -> dict[int, list[str]]:
@@ -227,4 +230,9 @@ def activation_table(current: ModelVersion, candidate: ModelVersion) -> pd.DataF
 
 def version_label(v: ModelVersion) -> str:
     """Short text for pickers: ``v2 · name (active)``."""
-    return f"v{v.version} · {v.name}" + (" (active)" if v.active else "") + (" (bundled)" if v.read_only else "")
+    return (
+        f"v{v.version} · {v.name}"
+        + (" (active)" if v.active else "")
+        + (" (bundled)" if v.read_only else "")
+        + (" (cannot be used)" if v.error else "")
+    )

@@ -23,7 +23,7 @@ from pathlib import Path
 import streamlit as st
 
 from core.errors import ModelError
-from core.model.metadata import METADATA_FILE
+from core.model.metadata import FORMAT_VERSION, METADATA_FILE, ModelMetadata
 from core.registry import ModelRegistry, active_model_dir
 from core.scoring import Scorer
 from ui.services.model_ref import ModelRef
@@ -161,24 +161,40 @@ def ref_of(model: Scorer, directory: Path | str | None = None) -> ModelRef:
     return ref_at(directory if directory is not None else getattr(model, "model_dir_", ""), model_name(model))
 
 
-def model_metadata(model: Scorer) -> dict:
-    """The model's metadata (name, labels, thresholds, training data, metrics); minimal if it has none."""
-    metadata = dict(getattr(model, "metadata_", None) or {})
-    metadata.setdefault("name", "unnamed model")
-    metadata.setdefault("labels", list(model.labels_))
-    metadata.setdefault("thresholds", dict(model.thresholds_))
-    return metadata
+def model_metadata(model: Scorer) -> ModelMetadata:
+    """The model's typed metadata (name, labels, thresholds, training data, metrics); minimal if it has none.
+
+    A loaded model directory has checked :class:`~core.model.metadata.ModelMetadata`
+    already; a plain mapping (a stand-in model) is checked here.
+
+    Raises
+    ------
+    ModelError
+        When a plain mapping does not fit the schema.
+
+    """
+    found = getattr(model, "metadata_", None)
+    if isinstance(found, ModelMetadata):
+        return found
+    document = {
+        "format_version": FORMAT_VERSION,
+        "name": "unnamed model",
+        "labels": list(model.labels_),
+        "thresholds": dict(model.thresholds_),
+        **dict(found or {}),
+    }
+    return ModelMetadata.from_dict(document, source="the model's metadata")
 
 
 def model_name(model: Scorer) -> str:
     """The model's name, for captions and exports."""
-    return str(model_metadata(model)["name"])
+    return model_metadata(model).name
 
 
 def model_version(model: Scorer) -> str:
     """Short hash of the model's directory and metadata (its thresholds included)."""
     payload = json.dumps(
-        {"dir": str(getattr(model, "model_dir_", "")), "metadata": model_metadata(model)},
+        {"dir": str(getattr(model, "model_dir_", "")), "metadata": model_metadata(model).to_dict()},
         sort_keys=True,
         default=str,
     )

@@ -57,6 +57,8 @@ class ScoredPosts:
     markers
         Per post: scored in windows, and its words the model does not know
         (:class:`ui.services.post_markers.PostMarkers`), or None.
+    languages
+        Each post's language (``core.language.detect_languages``, index 0..n-1), or None.
 
     """
 
@@ -69,6 +71,7 @@ class ScoredPosts:
     model: ModelRef | None = None
     id_col: str | None = None
     markers: PostMarkers | None = None
+    languages: pd.DataFrame | None = None
 
     def __len__(self) -> int:
         return len(self.posts)
@@ -220,7 +223,10 @@ MODEL_COLUMNS = ("model_name", "model_version")
 
 
 def export_table(
-    result: ScoredPosts, thresholds: Mapping[str, float], rows: Sequence[int] | None = None
+    result: ScoredPosts,
+    thresholds: Mapping[str, float],
+    rows: Sequence[int] | None = None,
+    redacted: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The scored table with flags at ``thresholds``, for export.
 
@@ -228,8 +234,10 @@ def export_table(
     per label, and ``model_name`` / ``model_version`` of the model that scored the posts.
     Posts not named by an id column get a ``row_number`` column first (1-based, as the
     dashboard names them). ``rows`` (positions) limits the export, e.g. to the filtered view.
+    ``redacted``: input columns with personal data redacted
+    (``ui.services.privacy.redacted_columns``, index 0..n-1), which replace those columns.
     """
-    table = result.flagged(thresholds)
+    table = _with_redacted(result.flagged(thresholds), redacted)
     if rows is not None:
         table = table.loc[list(rows)]
     positions = table.index.to_numpy()
@@ -244,13 +252,33 @@ def export_table(
     return table
 
 
-def export_csv(result: ScoredPosts, thresholds: Mapping[str, float], rows: Sequence[int] | None = None) -> bytes:
-    """CSV of :func:`export_table`, formula-like cells escaped as the CLI does."""
-    return to_csv_bytes(export_table(result, thresholds, rows))
+def _with_redacted(table: pd.DataFrame, redacted: pd.DataFrame | None) -> pd.DataFrame:
+    """``table`` (all posts, positions as index) with the redacted input columns put in."""
+    if redacted is None:
+        return table
+    for column in redacted.columns:
+        if column in table.columns:
+            table[column] = redacted[column].to_numpy()
+    return table
 
 
-def export_parquet(result: ScoredPosts, thresholds: Mapping[str, float], rows: Sequence[int] | None = None) -> bytes:
-    """Parquet of :func:`export_table`; thresholds, model and source also in the file's ``modlens`` metadata."""
+def export_csv(
+    result: ScoredPosts,
+    thresholds: Mapping[str, float],
+    rows: Sequence[int] | None = None,
+    redacted: pd.DataFrame | None = None,
+) -> bytes:
+    """CSV of :func:`export_table` (redacted first, then formula-like cells escaped as the CLI does)."""
+    return to_csv_bytes(export_table(result, thresholds, rows, redacted))
+
+
+def export_parquet(
+    result: ScoredPosts,
+    thresholds: Mapping[str, float],
+    rows: Sequence[int] | None = None,
+    redacted: pd.DataFrame | None = None,
+) -> bytes:
+    """Parquet of :func:`export_table`; thresholds, model, source and redaction also in its ``modlens`` metadata."""
     model = result.model
     metadata = {
         "thresholds": {label: float(thresholds[label]) for label in result.labels},
@@ -259,8 +287,9 @@ def export_parquet(result: ScoredPosts, thresholds: Mapping[str, float], rows: S
         "model_directory": model.directory if model is not None else "",
         "source": result.posts.source_name,
         "rows": "all" if rows is None else "filtered view",
+        "personal_data": "redacted" if redacted is not None else "as written",
     }
-    return to_parquet_bytes(export_table(result, thresholds, rows), metadata=metadata)
+    return to_parquet_bytes(export_table(result, thresholds, rows, redacted), metadata=metadata)
 
 
 def export_name(result: ScoredPosts, suffix: str) -> str:

@@ -1,36 +1,40 @@
-"""Scoring posts for the dashboard: cached per input and model, computed in a worker thread.
+"""Scoring posts for the dashboard: cached per input and model, computed in the server's job queue.
 
-* Scores are cached with ``st.cache_data`` keyed by the input's content hash,
-  its text column and the model version, so the same file is never scored twice.
-* Scoring runs in one worker thread shared by every session: the page polls its
-  progress, and a page rerun or switch does not lose the work (the next run
-  joins the job again).
+* Scores (with what the table marks about each post: scored in windows, unknown
+  words) are cached with ``st.cache_data`` keyed by the input's content hash, its
+  text column and the model version, so the same file is never scored twice; a
+  cached input is answered at once, without queueing. The same job detects the
+  posts' languages (:mod:`ui.services.languages`), cached per input.
+* Otherwise scoring is a job of the server's queue (:mod:`ui.services.jobs`): it
+  waits its turn, the page shows its place and then its progress, and a page rerun
+  or switch does not lose the work (the next run joins the same job).
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from core.io.columns import find_id_column, id_column_problem
 from core.io.posts import Posts
 from core.scoring import Scorer, ScoringProgress, score_texts
 from core.store.roles import Permission
-from ui.services import auth
+from ui.services import auth, jobs
+from ui.services.languages import languages_of
 from ui.services.models import ModelRef, model_name, ref_of
 from ui.services.post_markers import PostMarkers, post_markers
 from ui.services.results import ScoredPosts
 
 PROGRESS_CHUNK = 16_384
 """Posts per scoring call (as the CLI): larger chunks bucket lengths better; progress every 1-2 s on 2 cores."""
-POLL_SECONDS = 0.2
-"""How often a waiting page refreshes the progress bar."""
+CACHE_ENTRIES = 16
+"""Inputs whose scores are kept (4 bytes per post and label, plus two counts per post)."""
+CACHE_SECONDS = 6 * 3600
+"""Scores not asked for in this long are dropped."""
 
 ScoreKey = tuple[str, str, str]
 """``(content hash, text column, model version)``."""
@@ -44,83 +48,58 @@ class Scored:
     markers: PostMarkers
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _cached_scores(
-    content_hash: str,
-    text_col: str,
-    version: str,
-    _model: Scorer,
-    _texts: Sequence[str],
-    _progress: Callable[[ScoringProgress], None],
-) -> Scored:
-    """Scores and markers of ``_texts``; the cache key is the input's hash, text column and model version."""
-    scores = score_texts(_model, _texts, chunk_size=PROGRESS_CHUNK, progress=_progress)
-    return Scored(scores=scores, markers=post_markers(_model, _texts))
+class _NotCachedError(Exception):
+    """Raised inside :func:`_score_cache` to look an input up without scoring it (exceptions are not cached)."""
 
 
-@dataclass
-class ScoringJob:
-    """Scores being computed in the worker thread, with the latest progress."""
-
-    key: ScoreKey
-    total: int
-    future: Future = field(default_factory=Future)
-    progress: ScoringProgress | None = None
-
-    def update(self, event: ScoringProgress) -> None:
-        """Progress callback of :func:`core.scoring.score_texts` (runs in the worker thread)."""
-        self.progress = event
-
-    def wait(self, on_progress: Callable[[ScoringProgress | None], None], poll: float = POLL_SECONDS) -> Scored:
-        """Block until done, calling ``on_progress`` every ``poll`` seconds; re-raises scoring errors."""
-        while True:
-            try:
-                return self.future.result(timeout=poll)
-            except FutureTimeout:
-                on_progress(self.progress)
+def _not_cached() -> Scored:
+    raise _NotCachedError
 
 
-class _JobBoard:
-    """Running scoring jobs by key; one worker thread so that jobs do not fight for the CPU."""
-
-    def __init__(self) -> None:
-        self._lock = threading.RLock()
-        self._jobs: dict[ScoreKey, ScoringJob] = {}
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="modlens-score")
-
-    def start(self, key: ScoreKey, model: Scorer, texts: Sequence[str]) -> ScoringJob:
-        """The running job for ``key``, or a new one (a cache hit finishes at once)."""
-        with self._lock:
-            job = self._jobs.get(key)
-            if job is not None and not job.future.done():
-                return job
-            job = ScoringJob(key=key, total=len(texts))
-            job.future = self._pool.submit(_cached_scores, *key, _model=model, _texts=texts, _progress=job.update)
-            self._jobs[key] = job
-            job.future.add_done_callback(lambda _: self._forget(job))
-            return job
-
-    def _forget(self, job: ScoringJob) -> None:
-        with self._lock:
-            if self._jobs.get(job.key) is job:
-                del self._jobs[job.key]
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES, ttl=CACHE_SECONDS)
+def _score_cache(content_hash: str, text_col: str, version: str, _compute: Callable[[], Scored]) -> Scored:
+    """Scores and markers of one input; the cache key is its hash, text column and model version."""
+    return _compute()
 
 
-@st.cache_resource(show_spinner=False)
-def _job_board() -> _JobBoard:
-    return _JobBoard()
+def cached_scores(key: ScoreKey) -> Scored | None:
+    """The cached scores (and markers) of an input, or None when it was not scored yet."""
+    try:
+        return _score_cache(*key, _compute=_not_cached)
+    except _NotCachedError:
+        return None
+
+
+def score_key(model: Scorer, content_hash: str, text_col: str, ref: ModelRef | None = None) -> ScoreKey:
+    """What identifies scores: the input's content hash, its text column and the model version (``ref``'s)."""
+    return (content_hash, text_col, (ref or ref_of(model)).version)
 
 
 def start_scoring(
     model: Scorer, content_hash: str, text_col: str, texts: Sequence[str], ref: ModelRef | None = None
-) -> ScoringJob:
-    """Start (or join) scoring ``texts`` with ``model`` (``ref`` names it); returns the job to wait on.
+) -> jobs.Job:
+    """Queue scoring ``texts`` with ``model`` (``ref`` names it), or join the job already doing it.
 
-    The session must be allowed to score.
+    The session must be allowed to score. The job's result is a :class:`Scored`
+    (scores, shape ``(len(texts), len(labels))``, and markers); the posts' languages
+    are detected next and cached (:func:`ui.services.languages.languages_of`). Its
+    progress is a :class:`core.scoring.ScoringProgress`, then a
+    :class:`ui.services.languages.DetectionProgress`.
     """
     auth.require(Permission.SCORE)
-    key = (content_hash, text_col, (ref or ref_of(model)).version)
-    return _job_board().start(key, model, texts)
+    key = score_key(model, content_hash, text_col, ref)
+
+    def work(job: jobs.Job) -> Scored:
+        def compute() -> Scored:
+            scores = score_texts(model, texts, chunk_size=PROGRESS_CHUNK, progress=job.update)
+            return Scored(scores=scores, markers=post_markers(model, texts))
+
+        scored = _score_cache(*key, _compute=compute)
+        languages_of(content_hash, text_col, texts, progress=job.update)  # cached beside the scores
+        return scored
+
+    queue = jobs.job_queue()
+    return queue.submit(work, owner=jobs.session_owner(), kind=jobs.SCORING, key=("scores", *key), slot="scoring")
 
 
 def progress_text(progress: ScoringProgress) -> str:
@@ -139,20 +118,25 @@ def default_id_column(posts: Posts) -> str | None:
 def scored_posts(
     model: Scorer,
     posts: Posts,
-    scores: np.ndarray,
+    scored: Scored | np.ndarray,
     seconds: float = 0.0,
     ref: ModelRef | None = None,
-    markers: PostMarkers | None = None,
+    languages: pd.DataFrame | None = None,
 ) -> ScoredPosts:
-    """The posts with ``model``'s scores, labels, thresholds, name and reference; named by their id column."""
+    """The posts with ``model``'s scores, labels, thresholds, name and reference; named by their id column.
+
+    ``scored`` is a :class:`Scored` (scores and markers) or the scores alone (no markers).
+    """
+    markers = scored.markers if isinstance(scored, Scored) else None
     return ScoredPosts(
         posts=posts,
         labels=tuple(model.labels_),
-        scores=scores,
+        scores=scored.scores if isinstance(scored, Scored) else np.asarray(scored),
         model_thresholds=dict(model.thresholds_),
         model_name=model_name(model),
         seconds=seconds,
         model=ref or ref_of(model),
         id_col=default_id_column(posts),
         markers=markers,
+        languages=languages,
     )

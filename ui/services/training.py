@@ -5,10 +5,15 @@ server sees the same trainings and at most one runs at a time: a training belong
 the server, not to the tab that started it, so anyone allowed to train can watch and
 cancel it (a reloaded tab included). Each training is
 held by a daemon thread: :func:`train_model` (``core.training.pipeline.train`` into a
-temporary directory, computed in a child process, see :mod:`ui.services.training_process`),
-then ``ModelRegistry.add``. Its progress callback records every event and returns
-False once cancel was asked, which stops the fit; a training cancelled at any
-point never adds a version.
+run folder under ``$MODLENS_HOME/training``, computed in a child process, see
+:mod:`ui.services.training_process`), then ``ModelRegistry.add``. Its progress callback
+records every event and returns False once cancel was asked, which stops the fit; a
+training cancelled at any point never adds a version.
+
+The one-training rule also holds across server processes and restarts
+(:mod:`ui.services.training_runs`): a training holds a lock file while it runs, and
+before one starts, whatever a killed server left (its run folder, a training child
+still running) is removed.
 
 Tests replace :func:`train_model` (``monkeypatch.setattr``) to run the page
 with a fast fake trainer. The server process never imports TensorFlow for training.
@@ -18,15 +23,13 @@ from __future__ import annotations
 
 import logging
 import re
-import shutil
-import tempfile
 import threading
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import streamlit as st
 
@@ -40,9 +43,7 @@ from core.training.debias import DebiasConfig
 from ui.services import failures
 from ui.services.labelled import LabelledPosts, check_trainable
 from ui.services.training_process import TrainingCrashError, TrainingProgress, TrainingSpec, train_in_child
-
-if TYPE_CHECKING:
-    from core.store.roles import Actor
+from ui.services.training_runs import TrainingLock, TrainingRun, recover
 
 __all__ = [
     "TrainingBoard",
@@ -51,6 +52,7 @@ __all__ = [
     "TrainingJob",
     "TrainingProgress",
     "TrainingSpec",
+    "recover",
     "safe_name",
     "train_model",
     "training_board",
@@ -247,23 +249,32 @@ def train_model(
     progress: Callable[[Any], bool | None],
     log: Callable[[str], None],
     stop: threading.Event | None = None,
+    *,
+    on_start: Callable[[int], None] | None = None,
 ) -> Path:
     """Train ``spec`` into ``workdir`` and return the model directory; tests replace this.
 
-    Runs ``core.training.pipeline.train`` in a child process (:func:`ui.services.training_process.train_in_child`).
+    Runs ``core.training.pipeline.train`` in a child process (:func:`ui.services.training_process.train_in_child`);
+    ``on_start`` gets the child's process id.
     """
-    return train_in_child(spec, workdir, progress, log, stop)
+    return train_in_child(spec, workdir, progress, log, stop, on_start=on_start)
 
 
-def _work(job: TrainingJob, registry: ModelRegistry, actor: Actor | None = None) -> None:
+def _work(
+    job: TrainingJob, registry: ModelRegistry, run: TrainingRun, lock: TrainingLock, actor: Actor | None = None
+) -> None:
     """Body of the training thread: train, then add the model directory to the registry.
 
     A cancelled fit ends with a ``ModLensError``; any ModLens error after cancel was
-    asked counts as cancelled, and so does a fit that ends after it was asked.
+    asked counts as cancelled, and so does a fit that ends after it was asked. The run
+    folder is removed and the lock released however it ends.
     """
-    workdir = Path(tempfile.mkdtemp(prefix="modlens-train-"))
     try:
-        out = None if job.cancel_requested else train_model(job.spec, workdir, job.progress, job.log, job.stop_event)
+        out = (
+            None
+            if job.cancel_requested
+            else train_model(job.spec, run.workdir, job.progress, job.log, job.stop_event, on_start=run.record_child)
+        )
         if out is None or job.cancel_requested:  # also when asked after the last progress report: save nothing
             job.finish(CANCELLED)
             return
@@ -278,7 +289,8 @@ def _work(job: TrainingJob, registry: ModelRegistry, actor: Actor | None = None)
         log.exception("Training failed")
         job.finish(FAILED, error=failure_message(job, exc))
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        run.remove()
+        lock.release()
 
 
 RETRY_ADVICE = (
@@ -320,13 +332,29 @@ class TrainingBoard:
         Raises
         ------
         TrainingBusyError
-            When a training is already running on this server.
+            When a training is already running on this server, or in another server
+            process that shares ``$MODLENS_HOME``.
 
         """
         with self._lock:
             busy = next((job for job in self._jobs.values() if job.running), None)
             if busy is not None:
                 raise TrainingBusyError(busy_message(busy))
+            recover()  # a server killed during a training may have left its child and files
+            lock = TrainingLock()
+            if not lock.acquire():
+                holder = lock.holder()
+                raise TrainingBusyError(
+                    "A training is already running in another ModLens server process"
+                    + (f" (process {holder})" if holder else "")
+                    + " that shares this model registry. One training runs at a time: start yours when it has "
+                    "finished."
+                )
+            try:
+                run = TrainingRun.create()
+            except OSError:
+                lock.release()
+                raise
             job = TrainingJob(id=uuid.uuid4().hex[:12], spec=spec)
             self._jobs[job.id] = job
             finished = [key for key, j in self._jobs.items() if not j.running]
@@ -334,7 +362,7 @@ class TrainingBoard:
                 del self._jobs[key]
                 self._threads.pop(key, None)
             thread = threading.Thread(
-                target=_work, args=(job, registry, actor), name=f"modlens-train-{job.id}", daemon=True
+                target=_work, args=(job, registry, run, lock, actor), name=f"modlens-train-{job.id}", daemon=True
             )
             self._threads[job.id] = thread
             thread.start()
@@ -379,5 +407,6 @@ def busy_message(job: TrainingJob) -> str:
 
 @st.cache_resource(show_spinner=False)
 def training_board() -> TrainingBoard:
-    """The server's one training board."""
+    """The server's one training board (made after cleaning up what a killed server left)."""
+    recover()
     return TrainingBoard()

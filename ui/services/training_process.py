@@ -9,14 +9,26 @@ relays the child's events to the job, asks it to stop through an event when the
 user cancels, and ends it if it does not stop by itself within
 :data:`CANCEL_GRACE_SECONDS` (e.g. while it writes the model card).
 
+The child never outlives the server: on Linux it asks the kernel for SIGTERM
+when its parent dies (``prctl(PR_SET_PDEATHSIG)``), and a watchdog thread checks
+the parent's process id every :data:`WATCHDOG_SECONDS` (other systems, or a
+signal lost). Either way it removes its work folder (the uploaded labels) and
+exits at once. :mod:`ui.services.training_runs` cleans up anything left by a
+server that could not be stopped that way.
+
 No Streamlit here: the child imports this module and ``core`` only.
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
+import os
 import queue
+import shutil
+import signal
+import sys
 import threading
 import time
 import traceback
@@ -55,6 +67,12 @@ COMMAND = "ModLens dashboard, Model page"
 CANCEL_GRACE_SECONDS = 10.0
 """After cancel, how long the child may take to stop at its next progress report before it is ended."""
 POLL_SECONDS = 0.2
+WATCHDOG_SECONDS = 0.5
+"""How often the child checks that the server process is still its parent."""
+PR_SET_PDEATHSIG = 1
+"""``prctl`` option: the signal the kernel sends a process when its parent dies (Linux)."""
+ORPHAN_EXIT_CODE = 75
+"""Exit code of a training child that stopped because its server died."""
 
 
 @dataclass(frozen=True)
@@ -122,10 +140,62 @@ class TrainingSpec:
         )
 
 
-def _child(spec: TrainingSpec, workdir: Path, events: Any, stop: Any) -> None:
-    """Body of the child process: train and report every event through ``events``."""
-    from core.model.fitting import TrainingCancelled
+def run_pipeline(request: TrainingRequest, progress: Callable[[Any], bool], log: Callable[[str], None]) -> None:
+    """The training itself (in the child): ``core.training.pipeline.train``."""
     from core.training.pipeline import train
+
+    train(request, progress=progress, log=log)
+
+
+def _set_parent_death_signal(signum: int) -> bool:
+    """Ask Linux to send ``signum`` to this process when its parent dies; False where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_PDEATHSIG, signum, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def guard_parent(parent_pid: int, workdir: Path, poll: float = WATCHDOG_SECONDS) -> None:
+    """Make this process (a training child) end with ``parent_pid``, removing ``workdir`` first.
+
+    Three ways, because one may fail: the kernel's parent-death signal (Linux), a
+    SIGTERM handler (that signal, or ``terminate()`` from the server), and a daemon
+    thread that polls ``os.getppid()`` (any POSIX system; also when the parent died
+    before the signal was set up).
+    """
+
+    def leave(code: int) -> None:
+        shutil.rmtree(workdir, ignore_errors=True)
+        os._exit(code)
+
+    signal.signal(signal.SIGTERM, lambda signum, frame: leave(128 + signal.SIGTERM))
+    _set_parent_death_signal(signal.SIGTERM)
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent_pid:
+                leave(ORPHAN_EXIT_CODE)
+            time.sleep(poll)
+
+    if os.getppid() != parent_pid:  # the server died before the guard was up
+        leave(ORPHAN_EXIT_CODE)
+    threading.Thread(target=watch, name="modlens-train-watchdog", daemon=True).start()
+
+
+def _child(
+    spec: TrainingSpec,
+    workdir: Path,
+    events: Any,
+    stop: Any,
+    parent_pid: int,
+    body: Callable[[TrainingRequest, Callable[[Any], bool], Callable[[str], None]], None],
+) -> None:
+    """Body of the child process: guard against orphaning, train and report every event through ``events``."""
+    guard_parent(parent_pid, workdir)
+    from core.model.fitting import TrainingCancelled
 
     def progress(event: Any) -> bool:
         events.put(("progress", asdict(event)))
@@ -133,7 +203,7 @@ def _child(spec: TrainingSpec, workdir: Path, events: Any, stop: Any) -> None:
 
     try:
         request = spec.request(workdir)
-        train(request, progress=progress, log=lambda message: events.put(("log", str(message))))
+        body(request, progress, lambda message: events.put(("log", str(message))))
     except TrainingCancelled as exc:
         events.put(("cancelled", str(exc)))
     except ModLensError as exc:
@@ -150,12 +220,17 @@ def train_in_child(
     progress: Callable[[TrainingProgress], bool | None],
     log: Callable[[str], None],
     stop: threading.Event | None = None,
+    *,
+    on_start: Callable[[int], None] | None = None,
+    body: Callable[[TrainingRequest, Callable[[Any], bool], Callable[[str], None]], None] = run_pipeline,
 ) -> Path:
     """Train ``spec`` into ``workdir`` in a child process; returns the model directory.
 
     ``progress`` gets every :class:`TrainingProgress` and may return False to stop the
     fit; ``stop`` (set by another thread) stops it too. Either way the child stops at
     its next progress report, or is ended after :data:`CANCEL_GRACE_SECONDS`.
+    ``on_start`` gets the child's process id once it runs. ``body`` trains (a
+    module-level function, since the child imports it; tests give a slow stand-in).
 
     Raises
     ------
@@ -168,10 +243,16 @@ def train_in_child(
     context = multiprocessing.get_context("spawn")
     events = context.Queue()
     child_stop = context.Event()
+    workdir.mkdir(parents=True, exist_ok=True)
     process = context.Process(
-        target=_child, args=(spec, workdir, events, child_stop), name="modlens-train", daemon=True
+        target=_child,
+        args=(spec, workdir, events, child_stop, os.getpid(), body),
+        name="modlens-train",
+        daemon=True,
     )
     process.start()
+    if on_start is not None and process.pid is not None:
+        on_start(process.pid)
     stopping_since: float | None = None
     reported = False
     try:

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
-from core.errors import ModLensError
+from core.errors import DatabaseBusyError, ModLensError
+from core.store import db as db_module
 from core.store.connect import close_databases, open_database
 from core.store.db import Database, default_url, resolve_url
 
@@ -68,3 +71,47 @@ def test_a_failed_write_changes_nothing(db) -> None:
         raise RuntimeError("boom")
     with db.read() as session:
         assert session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def _locked_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Database, sqlite3.Connection]:
+    """A database (1 s busy timeout) whose write lock another connection holds."""
+    monkeypatch.setattr(db_module, "BUSY_TIMEOUT_S", 1)
+    path = tmp_path / "busy.db"
+    database = Database(str(path))
+    with database.write() as session:
+        session.execute(text("CREATE TABLE t (x INTEGER)"))
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another writer, holding the lock
+    other.execute("INSERT INTO t VALUES (1)")
+    return database, other
+
+
+def test_a_database_locked_past_the_busy_timeout_is_one_actionable_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database, other = _locked_database(tmp_path, monkeypatch)
+    try:
+        with (
+            pytest.raises(DatabaseBusyError, match=r"nothing of this change was saved\. Try again"),
+            database.write() as session,
+        ):
+            session.execute(text("INSERT INTO t VALUES (2)"))
+    finally:
+        other.rollback()
+        other.close()
+    with database.read() as session:
+        assert session.execute(text("SELECT count(*) FROM t")).scalar_one() == 0
+    database.close()
+
+
+def test_planner_statistics_are_skipped_not_failed_while_the_database_is_busy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    database, other = _locked_database(tmp_path, monkeypatch)
+    try:
+        database.refresh_statistics()  # after a committed save: an optimisation, never the save's failure
+    finally:
+        other.rollback()
+        other.close()
+    assert "Planner statistics not refreshed" in caplog.text
+    database.close()

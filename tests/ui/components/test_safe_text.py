@@ -44,3 +44,19 @@ def test_plotly_text_escapes_markup_and_keeps_other_columns() -> None:
 def test_metric_name_is_readable() -> None:
     assert safe_text.metric_name("mean_test_roc_auc_hate") == "mean test ROC AUC hate"
     assert safe_text.metric_name("f1") == "F1"
+
+
+@pytest.mark.parametrize(
+    ("card", "expected"),
+    [
+        ("# Model card: ![n](http://x/a.png)", "# Model card: \\![n](http://x/a.png)"),
+        ("![ref][logo]\n\n[logo]: http://x/r.png", "\\![ref][logo]\n\n[logo]: http://x/r.png"),
+        ('<img src="http://x/t.png">', '&lt;img src="http://x/t.png">'),
+        ("\\\\![n](http://x)", "\\\\\\![n](http://x)"),  # an escaped backslash does not escape the image
+        ("\\![n](http://x)", "\\![n](http://x)"),  # already a link
+        ("| a | b |\n|---|---|\n| **1** | `![c](d)` |", "| a | b |\n|---|---|\n| **1** | `![c](d)` |"),
+        ("```\ntrain --name ![n](http://x) <b>\n```\n![n](y)", "```\ntrain --name ![n](http://x) <b>\n```\n\\![n](y)"),
+    ],
+)
+def test_markdown_documents_never_show_images_or_html(card: str, expected: str) -> None:
+    assert safe_text.markdown_document(card) == expected

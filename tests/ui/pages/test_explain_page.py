@@ -398,3 +398,15 @@ def test_global_run_finishing_after_a_new_input_is_cached_but_not_shown(
     assert explanations.cached_post("I hate you, stupid", version) is not None  # under its own text
     assert explanations.cached_post("hello there", version) is not None
     assert explanations.cached_post("nice day", version) is None  # the new input's row 1 was not explained
+
+
+def test_a_post_explained_from_its_first_characters_says_so(score_page: AppTest) -> None:
+    limit = explanations.CONFIG.max_chars
+    long_post = "you idiot " + "x" * (limit + 50)  # three words
+    at = scored(score_page, long_post + "\nhello there\n")
+    at.query_params["row"] = "0"
+    at.run()
+    assert not at.exception
+    notes = [safe_text.visible_text(i.value) for i in at.info]
+    said = f"This post has {len(long_post):,} characters; only its first {limit:,} characters were explained"
+    assert any(said in n for n in notes), notes

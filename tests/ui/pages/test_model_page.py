@@ -188,7 +188,7 @@ class SlowTrainer:
         self.specs: list = []
         self.started = threading.Event()
 
-    def __call__(self, spec, workdir, progress, log, stop=None) -> Path:
+    def __call__(self, spec, workdir, progress, log, stop=None, **_) -> Path:
         self.specs.append(spec)
         log("Training on 8 posts, validating on 2 (labelled).")
         self.started.set()
@@ -490,4 +490,25 @@ def test_saved_thresholds_become_the_score_page_defaults(
     assert at.session_state[session.RESULT].model_thresholds["toxic"] == pytest.approx(0.55)
     at.switch_page("pages/score.py").run()
     assert at.slider(key=thresholds.slider_key("toxic")).value == pytest.approx(0.55)
+    assert not at.exception
+
+
+def test_a_damaged_version_says_why_and_can_be_deleted(
+    model_page: AppTest, registry: ModelRegistry, version_dir: Callable[..., Path]
+) -> None:
+    at = model_page
+    registry.add(version_dir("fine"))
+    damaged = registry.path_of(registry.add(version_dir("soon-damaged")))
+    (damaged / "metadata.json").write_text('{"format_version": 1, "labels": ["toxic"], "thresholds": "high"}')
+    at.run()
+    table = table_with(at, "problem")
+    assert table["problem"].tolist()[:2] == ["", ""]
+    assert "thresholds" in table["problem"].iloc[2]  # what is wrong with version 2's metadata.json
+    at.selectbox(key=key("versions", "version")).set_value(2).run()
+    shown = " ".join(texts(at, "error"))
+    assert "Version 2 cannot be used" in shown and "delete it" in shown
+    assert at.button(key=key("versions", "activate")).disabled
+    at.button(key=key("versions", "delete")).click().run()
+    at.button(key=key("versions", "confirm_delete")).click().run()
+    assert [v.version for v in registry.list()] == [0, 1]
     assert not at.exception

@@ -27,10 +27,10 @@ class Trainer:
     def __init__(self) -> None:
         self.specs: list = []
 
-    def __call__(self, spec, workdir: Path, progress, log, stop=None) -> Path:
+    def __call__(self, spec, workdir: Path, progress, log, stop=None, **_) -> Path:
         self.specs.append(spec)
         out = workdir / "model"
-        out.mkdir()
+        out.mkdir(parents=True)
         metadata = {
             "format_version": 1,
             "name": spec.name,

@@ -41,7 +41,7 @@ def test_a_crashed_training_says_where_what_and_what_to_try(
     model_page: AppTest,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def crashes(spec, workdir, progress, log, stop=None):
+    def crashes(spec, workdir, progress, log, stop=None, **_):
         progress(Progress("epoch", 1, 6, 40, 40, 0.7, 0.8))
         progress(Progress("batch", 2, 6, 20, 40, 0.6))
         raise training_service.TrainingCrashError("ValueError: math domain error")

@@ -12,6 +12,7 @@ from tests.ui.fake_model import KeywordModel
 from tests.ui.pages.apptest import errors, metric, paste, results_table, upload, use_sample
 from ui.components import safe_text, thresholds
 from ui.sections.score import input as score_input
+from ui.sections.score import privacy as score_privacy
 from ui.sections.score import table as score_table
 from ui.sections.score import truth
 from ui.services import session
@@ -252,6 +253,8 @@ HOSTILE = [
 
 def test_post_text_never_goes_through_markdown(score_page: AppTest) -> None:
     at = paste(score_page, "\n".join(HOSTILE))
+    content_hash = at.session_state[session.RESULT].posts.content_hash
+    at.toggle(key=score_privacy.SWITCH(content_hash)).set_value(True).run()  # the links as written, not <URL>
     at.session_state[score_table.TABLE] = {"selection": {"rows": [1], "columns": [], "cells": []}}
     at.run()
     assert results_table(at)["text"].tolist() == HOSTILE
@@ -272,15 +275,25 @@ def test_hostile_column_names_in_error_messages_are_escaped(score_page: AppTest)
     assert any("**x** [l](http://e.x)" in safe_text.visible_text(s) for s in shown)
 
 
-def test_long_tables_load_lazily_and_open_posts_by_number(score_page: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(score_table, "LAZY_ROWS", 2)
-    score_page.text_area(key=score_input.PASTE).set_value("you idiot\nnice\nI hate you")
-    next(b for b in score_page.button if b.label == "Score pasted posts").click()
-    at = score_page.run()
+def test_long_tables_show_a_page_at_a_time_and_open_posts_by_number(
+    score_page: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(score_table, "PAGE_ROWS", 2)
+    at = paste(score_page, "you idiot\nnice\nI hate you")
     assert not at.exception
-    assert at.session_state[session.RESULT] is not None
-    at.text_input(key=score_table.OPEN_ROW).set_value("3").run()
-    assert [c.value for c in at.code] == ["I hate you"]
-    assert at.page_link[0].proto.query_string == "post=3"
+    assert results_table(at)["text"].tolist() == ["you idiot", "nice"]
+    assert any("Showing posts 1-2 of the 3 that match, of 3 posts, named by their row" in c.value for c in at.caption)
+    at.number_input(key=score_table.PAGE).set_value(2).run()
+    assert results_table(at)["text"].tolist() == ["I hate you"]
+    at.session_state[score_table.TABLE] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()
+    assert [c.value for c in at.code] == ["I hate you"]  # the row picked on page 2 is post 3 (from 1)
+    at.selectbox(key=score_table.SORT).set_value("score_toxic").run()  # every page, highest first
+    at.number_input(key=score_table.PAGE).set_value(1).run()
+    assert results_table(at)["text"].tolist() == ["you idiot", "I hate you"]
+    at.session_state[score_table.TABLE] = {"selection": {"rows": [], "columns": [], "cells": []}}
+    at.text_input(key=score_table.OPEN_ROW).set_value("2").run()  # any post, by its name
+    assert [c.value for c in at.code] == ["nice"]
+    assert at.page_link[0].proto.query_string == "post=2"
     at.text_input(key=score_table.OPEN_ROW).set_value("9").run()
     assert any("No post is named '9'" in safe_text.visible_text(w.value) for w in at.warning)

@@ -21,16 +21,19 @@ def test_scoring_job_reports_progress_and_reuses_the_cache(fake_model: KeywordMo
     texts = [f"post {i} idiot" if i % 2 else f"post {i}" for i in range(40_000)]
     seen: list[int] = []
     job = scoring.start_scoring(fake_model, "hash-1", "text", texts)
-    scored = job.wait(lambda p: seen.append(p.done if p else 0), poll=0.001)
+    scored = job.wait(lambda j: seen.append(j.progress.done if j.progress else 0), poll=0.001)
     scores = scored.scores
     assert scores.shape == (40_000, 2)
     assert scored.markers.n_words[:2].tolist() == [2, 3] and scored.markers.n_unknown[:2].tolist() == [1, 1]
     assert job.progress is not None and job.progress.done == 40_000
     assert scores[1, 0] > 0.5 > scores[0, 0]
     calls = fake_model.calls
-    again = scoring.start_scoring(fake_model, "hash-1", "text", texts).wait(lambda p: None)
+    key = scoring.score_key(fake_model, "hash-1", "text")
+    np.testing.assert_array_equal(scoring.cached_scores(key).scores, scores)  # answered without a job
+    again = scoring.start_scoring(fake_model, "hash-1", "text", texts).wait()
     assert fake_model.calls == calls
     np.testing.assert_array_equal(again.scores, scores)
+    assert scoring.cached_scores(scoring.score_key(fake_model, "hash-other", "text")) is None
 
 
 def test_a_running_job_is_joined_not_started_twice(fake_model: KeywordModel, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -44,7 +47,7 @@ def test_a_running_job_is_joined_not_started_twice(fake_model: KeywordModel, mon
     first = scoring.start_scoring(fake_model, "hash-2", "text", ["a", "b"])
     second = scoring.start_scoring(fake_model, "hash-2", "text", ["a", "b"])
     assert first is second
-    assert first.wait(lambda p: None).scores.shape == (2, 2)
+    assert first.wait().scores.shape == (2, 2)
 
 
 def test_scored_posts_carry_the_models_labels_thresholds_and_name() -> None:

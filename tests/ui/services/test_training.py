@@ -67,7 +67,7 @@ def test_request_writes_the_table_and_maps_labels(tmp_path: Path) -> None:
 
 
 def test_a_finished_training_adds_a_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def fake(spec, workdir, progress, log, stop=None) -> Path:
+    def fake(spec, workdir, progress, log, stop=None, **_) -> Path:
         log("Training on 2 posts, validating on 0 (t).")
         assert progress(Event(1, 10)) is True
         progress(Event(2, 10, "epoch"))
@@ -88,7 +88,7 @@ def test_a_finished_training_adds_a_version(tmp_path: Path, monkeypatch: pytest.
 def test_cancel_stops_the_fit_and_saves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[bool] = []
 
-    def fake(spec, workdir, progress, log, stop=None) -> Path:
+    def fake(spec, workdir, progress, log, stop=None, **_) -> Path:
         for batch in range(1, 10_000):
             time.sleep(0.002)
             keep_going = progress(Event(1, batch % 10 + 1))
@@ -113,7 +113,7 @@ def test_cancel_stops_the_fit_and_saves_nothing(tmp_path: Path, monkeypatch: pyt
 def test_cancel_after_the_last_report_still_saves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     holder: dict[str, training.TrainingJob] = {}
 
-    def fake(spec, workdir, progress, log, stop=None) -> Path:
+    def fake(spec, workdir, progress, log, stop=None, **_) -> Path:
         while "job" not in holder:
             time.sleep(0.01)
         holder["job"].cancel()  # e.g. clicked while the model card was written
@@ -142,7 +142,7 @@ def test_cancel_after_the_last_report_still_saves_nothing(tmp_path: Path, monkey
 def test_a_failing_training_reports_why(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: Exception, message: str
 ) -> None:
-    def fake(spec, workdir, progress, log, stop=None) -> Path:
+    def fake(spec, workdir, progress, log, stop=None, **_) -> Path:
         raise error
 
     monkeypatch.setattr(training, "train_model", fake)
@@ -155,7 +155,7 @@ def test_a_failing_training_reports_why(
 def test_a_crash_says_in_which_step_what_failed_and_what_to_try(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def crashes_in_epoch_2(spec, workdir, progress, log, stop=None) -> Path:
+    def crashes_in_epoch_2(spec, workdir, progress, log, stop=None, **_) -> Path:
         progress(Event(1, 10, "epoch"))
         progress(Event(2, 3))
         raise training.TrainingCrashError("ValueError: math domain error")  # the child's last traceback line
@@ -174,7 +174,7 @@ def test_anyone_may_cancel_a_running_training_unless_their_role_may_not_train(
     from core.errors import PermissionDenied
     from core.store.roles import Actor, Role
 
-    def waits_for_cancel(spec, workdir, progress, log, stop=None) -> Path:
+    def waits_for_cancel(spec, workdir, progress, log, stop=None, **_) -> Path:
         while not stop.is_set():
             time.sleep(0.01)
         raise ModLensError("Training was cancelled.")

@@ -16,12 +16,14 @@ from ui.components.safe_text import error, escape_markdown, note
 from ui.components.tables import score_bar
 from ui.sections.bias.charts import METRIC_HELP, METRIC_NAMES, chart, heatmap_figure, number, plot_safe
 from ui.sections.bias.settings import Settings
-from ui.services import bias
+from ui.services import bias, privacy
 from ui.services.bias import Groups
 from ui.services.results import ScoredPosts
 
 TABLE = "modlens.bias.table"
 """Key of the container of the group table."""
+MATCHED_SHOWN = 1_000
+"""Posts listed in the table of identity terms found (each shown post is redacted first)."""
 TERMS = "modlens.bias.terms"
 """Key of the table of the identity terms found in the posts."""
 
@@ -206,10 +208,23 @@ def _flag_rate_charts(table: pd.DataFrame) -> None:
     )
 
 
+def shown_posts(scored: ScoredPosts, table: pd.DataFrame) -> pd.DataFrame:
+    """A table of posts (index = the post's name, a ``text`` column) with personal data redacted unless revealed."""
+    posts = scored.posts
+    config = privacy.config_for(posts.content_hash)
+    rows = [scored.row_of(str(name)) for name in table.index]
+    cells = privacy.redact_cells(
+        posts.content_hash, str(posts.text_col), [int(r) for r in rows], table["text"].tolist(), config
+    )
+    return table.assign(text=[cell.text for cell in cells])
+
+
 def _matched_terms(scored: ScoredPosts, summary: np.ndarray, column: int) -> None:
     st.subheader("Identity terms found in the posts")
     table = bias.matched_terms_table(scored, summary, column)
-    st.caption(f"{len(table):,} of {len(scored):,} posts mention an identity term of the lexicon.")
+    cut = f" The first {MATCHED_SHOWN:,} are listed." if len(table) > MATCHED_SHOWN else ""
+    st.caption(f"{len(table):,} of {len(scored):,} posts mention an identity term of the lexicon.{cut}")
+    table = shown_posts(scored, table.head(MATCHED_SHOWN))
     label = scored.labels[column]
     st.dataframe(
         table,

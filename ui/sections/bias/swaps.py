@@ -8,12 +8,13 @@ import streamlit as st
 
 from core.bias import counterfactual_gap, largest_changes
 from core.bias import figures as bias_figures
+from core.privacy import redact_texts
 from core.scoring import Scorer
 from ui.components.safe_text import escape_markdown, note, post_text
 from ui.components.tables import number_columns, score_bar, text_columns
 from ui.sections.bias.charts import chart, plot_safe
 from ui.sections.bias.settings import Settings
-from ui.services import bias, session
+from ui.services import bias, privacy, session
 from ui.services.results import ScoredPosts
 
 GAP = "modlens.bias.swap_gap"
@@ -120,7 +121,8 @@ def _post_panel(
     original = float(scored.scores[row, settings.column])
     with st.spinner("Rescoring the post with swapped identity terms..."):
         variants = bias.post_swaps(text, original, settings.label, version, model, column)
-    post_text(text)
+    config = privacy.config_for(scored.posts.content_hash)
+    post_text(privacy.shown_text(scored.posts.content_hash, row, text, config, column=str(scored.posts.text_col)))
     top = variants.iloc[0] if not variants.empty else None
     cells = st.columns(3)
     cells[0].metric(f"Score {escape_markdown(settings.label)}", f"{original:.3f}")
@@ -140,6 +142,8 @@ def _post_panel(
         )
     )
     shown = variants[["target_group", "target_term", "score", "change", "text"]]
+    if config.active:  # each swapped post keeps the personal data of the original: hide it as well
+        shown = shown.assign(text=redact_texts(shown["text"].tolist(), config).texts)
     st.dataframe(
         shown,
         hide_index=True,

@@ -1,11 +1,12 @@
 """The Explain page's attributions of one post: per label its score, the post highlighted, the strongest words.
 
-Computations (cached per post and model version) are in :mod:`ui.services.explanations`;
-explanations and figures in :mod:`core.explain`.
+Computations (cached per post and model version, queued on the server) are in
+:mod:`ui.services.explain_jobs`; explanations and figures in :mod:`core.explain`.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -13,11 +14,13 @@ import pandas as pd
 import streamlit as st
 
 from core.explain import Attributions, faithfulness_figure, highlight_html, token_bar_figure
+from core.privacy import RedactedText, map_attributions
 from core.scoring import Scorer
 from ui import state
+from ui.components.job_progress import follow
 from ui.components.safe_text import escape_markdown, plotly_text
 from ui.sections.explain.post_picker import Post
-from ui.services import explanations
+from ui.services import explain_jobs, privacy
 
 LEGEND = (
     "Red words raise the score, blue words lower it. Colour strength is the push on the score's own 0-1 scale, "
@@ -29,10 +32,11 @@ CHARTS = state.Keys("modlens.explain.chart")
 
 @dataclass(frozen=True)
 class Explained:
-    """One post's attributions, and its score without each word (None for very long posts)."""
+    """One post's attributions, its score without each word (None for very long posts), and the post as shown."""
 
     attributions: Attributions
     occlusion: pd.DataFrame | None
+    redacted: RedactedText | None = None
 
 
 def chart_key(kind: str, label: str) -> str:
@@ -43,16 +47,21 @@ def chart_key(kind: str, label: str) -> str:
 def explain_section(post: Post, model: Scorer, version: str, thresholds: Mapping[str, float]) -> Explained | None:
     """Per label: score, highlighted words, strongest words, faithfulness; then the values of all words.
 
-    Returns the attributions and the occlusion table, or None when the post has no words.
+    Returns the attributions and the occlusion table, or None when the post has no words
+    or its explanation waits in line on the server (its place is shown).
     """
     labels = tuple(model.labels_)
-    with st.spinner("Explaining the post..."):
-        attributions = explanations.explain_post(post.text, model.predict_proba, labels, version)
-        summary = explanations.faithfulness_summary(
-            post.text, version, explanations.settings_key(), labels, model.predict_proba, attributions
-        )
+    explained = explain_jobs.cached_explained(post.text, version, labels)
+    if explained is None:  # a job of the server's queue: its place in line, then its progress
+        job = explain_jobs.start_explaining(post.text, model.predict_proba, labels, version)
+        explained = follow(job, what="Explaining the post...", key="modlens-wait-explain")
+        if explained is None:
+            return None
+    attributions, summary = explained.attributions, explained.faithfulness
     n_tokens = int(attributions.posts["n_tokens"].iloc[0]) if len(attributions.posts) else 0
     n_explained = int(attributions.posts["n_explained"].iloc[0]) if len(attributions.posts) else 0
+    for message in attributions.notes:  # e.g. explained from its first 10,000 characters only
+        st.info(escape_markdown(post_note(message)), icon=":material/content_cut:")
     if n_tokens == 0:
         st.info("This post has no words to attribute its scores to.", icon=":material/info:")
     elif n_explained < n_tokens:
@@ -61,19 +70,32 @@ def explain_section(post: Post, model: Scorer, version: str, thresholds: Mapping
             "stop there to stay fast); the scores come from the whole post."
         )
     st.caption(LEGEND)
+    redacted = privacy.redacted_post(post.text, post.redaction)
     for column, label in zip(st.columns(len(labels)), labels, strict=True):
         with column:
-            label_panel(post.text, attributions, summary, label, thresholds[label])
+            label_panel(redacted, attributions, summary, label, thresholds[label])
     if n_tokens == 0:
         return None
-    occlusion = explanations.occlusion_table(post.text, version, labels, model.predict_proba)
+    occlusion = explained.occlusion
     with st.expander("Values of all words", icon=":material/table_rows:"):
-        st.dataframe(word_table(attributions, occlusion, labels), hide_index=True)
-    return Explained(attributions=attributions, occlusion=occlusion)
+        shown = Attributions(tokens=privacy.masked_tokens(attributions.tokens, redacted), posts=attributions.posts)
+        st.dataframe(word_table(shown, occlusion, labels), hide_index=True)
+    return Explained(attributions=attributions, occlusion=occlusion, redacted=redacted)
 
 
-def label_panel(text: str, attributions: Attributions, summary: pd.DataFrame, label: str, threshold: float) -> None:
-    """One label: score against the threshold, the highlighted post, strongest words and faithfulness."""
+def post_note(message: str) -> str:
+    """A note of the explainer about one post, worded for the page (``Post 0 has`` -> ``This post has``)."""
+    return re.sub(r"^Post \S+ has ", "This post has ", message)
+
+
+def label_panel(
+    redacted: RedactedText, attributions: Attributions, summary: pd.DataFrame | None, label: str, threshold: float
+) -> None:
+    """One label: score against the threshold, the highlighted post, strongest words and faithfulness.
+
+    The post is shown as ``redacted`` (unchanged when nothing is hidden): the words'
+    values move onto it, a placeholder carrying the sum of the words it hides.
+    """
     row = attributions.posts[attributions.posts["label"] == label].iloc[0]
     score, base = float(row["score"]), float(row["base_value"])
     verdict = "flagged" if score >= threshold else "not flagged"
@@ -86,14 +108,16 @@ def label_panel(text: str, attributions: Attributions, summary: pd.DataFrame, la
     )
     st.caption(f"Score with every word removed: {base:.3f}; the words add {score - base:+.3f}.")
     rows = attributions.for_post(0, label)
-    st.html(highlight_html(text, rows))
+    if redacted.spans or redacted.truncated:  # the values move onto the post as shown
+        rows = map_attributions(rows, redacted)
+    st.html(highlight_html(redacted.text, rows))
     if not (rows["value"] != 0).any():
         st.caption("No word moves this score.")
         return
     bars = token_bar_figure(plotly_text(rows), n=10, title=f"Strongest words for {label}")
     st.plotly_chart(bars, key=chart_key("tokens", label))
-    faithful = summary[summary["label"] == label]
-    if len(faithful):
+    faithful = summary[summary["label"] == label] if summary is not None else summary
+    if faithful is not None and len(faithful):
         figure = faithfulness_figure(faithful, label=label, title=f"Faithfulness for {label}")
         figure.update_layout(height=300)
         st.plotly_chart(figure, key=chart_key("faithfulness", label))

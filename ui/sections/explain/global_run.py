@@ -7,6 +7,7 @@ shown by :mod:`ui.sections.explain.global_words`.
 from __future__ import annotations
 
 import logging
+from concurrent.futures import CancelledError
 
 import streamlit as st
 
@@ -14,6 +15,7 @@ from core.explain import select_posts
 from core.scoring import Scorer
 from ui import state
 from ui.components import thresholds
+from ui.components.job_progress import GRACE_SECONDS, waiting_panel
 from ui.components.safe_text import error
 from ui.sections.explain import global_words
 from ui.services import explanations, failures
@@ -109,6 +111,11 @@ def _wait(job: explanations.GlobalJob) -> None:
     once it is done, never in a ``finally``: an interrupted run may unwind while
     the next run is already waiting.
     """
+    if job.queued is not None and not job.queued.done and not job.queued.wait_turn(GRACE_SECONDS):
+        with st.container(border=True):  # in line on the server: its place, and Stop to leave the line
+            waiting_panel(job.queued, key="modlens-wait-global")
+            st.button("Stop", on_click=job.stop, icon=":material/stop_circle:", help="Leave the line.")
+        return
     box = st.empty()
     with box.container(border=True):
         bar = st.progress(job.fraction, text=job.progress_text())
@@ -122,6 +129,8 @@ def _wait(job: explanations.GlobalJob) -> None:
     try:
         job.wait(lambda: bar.progress(min(job.fraction, 1.0), text=job.progress_text()))
         run = explanations.finish_global(job)
+    except CancelledError:  # stopped while it waited in line: nothing was explained
+        st.toast("Stopped before it started: no post was explained.", icon=":material/stop_circle:")
     except Exception as exc:  # a model failure must not retry on every rerun; the log keeps the traceback
         log.exception("Global explanation failed")
         done = f"after {job.done:,} of {len(job.todo):,} new posts"

@@ -11,7 +11,7 @@ from ui import state
 from ui.components.safe_text import escape_markdown, plotly_text
 from ui.components.tables import picked_row, score_bar
 from ui.sections.explain import post_picker
-from ui.services import explanations
+from ui.services import explanations, privacy
 from ui.services.results import ScoredPosts
 
 DEFAULT_MIN_COUNT = 2
@@ -57,7 +57,11 @@ def global_results(run: explanations.GlobalRun, result: ScoredPosts, labels: Seq
             help="Rarer words are left out: an average over one or two posts is mostly noise.",
         )
     )
-    words = aggregate_tokens(run.view.attributions.tokens, min_count=min_count)
+    config = privacy.config_for(result.posts.content_hash)
+    texts = {row: result.posts.texts[row] for row in run.view.attributions.posts["post_id"].unique()}
+    run_key = (run.source, run.n_explained, run.n_chosen, run.description)
+    shown_texts, tokens = privacy.redacted_run(run_key, run.view.attributions.tokens, texts, config)
+    words = aggregate_tokens(tokens, min_count=min_count)  # hidden personal data counts as <EMAIL>, <URL>, ...
     if words.empty:
         st.info(
             f"No word occurs {min_count:,} times or more in the explained posts: lower the number above.",
@@ -84,11 +88,11 @@ def global_results(run: explanations.GlobalRun, result: ScoredPosts, labels: Seq
     )
     if word is None:
         return
-    posts = explanations.post_table(run, word, label)
+    posts = explanations.post_table(run, word, label, tokens=tokens)
     j = result.labels.index(label) if label in result.labels else None
     if j is not None:
         posts[f"score_{label}"] = result.scores[posts["row"].to_numpy(), j]
-    posts["text"] = [result.posts.texts[row] for row in posts["row"]]
+    posts["text"] = [shown_texts[row] for row in posts["row"]]
     posts.insert(0, "post", [result.name_of(int(row)) for row in posts["row"]])
     st.caption("Pick a post to see it here; open it above for all its details.")
     picked = picked_row(
@@ -108,8 +112,8 @@ def global_results(run: explanations.GlobalRun, result: ScoredPosts, labels: Seq
         name = result.name_of(row)
         with st.container(border=True):
             st.markdown(f"**Post {escape_markdown(name)}**, {escape_markdown(label)} attributions")
-            rows = run.view.attributions.for_post(row, label)
-            st.html(highlight_html(result.posts.texts[row], rows))
+            rows = tokens[(tokens["post_id"] == row) & (tokens["label"] == label)].sort_values("start")
+            st.html(highlight_html(shown_texts[row], rows))
             st.button(
                 f"Explain post {escape_markdown(name)} above",
                 on_click=post_picker.open_row,

@@ -10,7 +10,7 @@ from core.scoring import Scorer
 from ui import state
 from ui.components.tables import three_decimals
 from ui.sections.explain.attributions import Explained
-from ui.services import explanations
+from ui.services import explanations, privacy
 
 WORD = "modlens.explain.occlude"
 """Widget key of the word picker whose word is removed (occlusion)."""
@@ -23,7 +23,9 @@ def occlusion_section(text: str, explained: Explained, model: Scorer) -> None:
     st.subheader("Remove a word")
     attributions, occlusion, labels = explained.attributions, explained.occlusion, tuple(model.labels_)
     words = attributions.tokens[attributions.tokens["label"] == labels[0]].sort_values("start")
-    tokens, starts = words["token"].tolist(), words["start"].tolist()
+    starts = words["start"].tolist()
+    shown = privacy.masked_tokens(words, explained.redacted) if explained.redacted is not None else words
+    tokens = shown["token"].tolist()  # a word of hidden personal data reads as its placeholder
     if state.get(WORD_FOR) != text:  # another post: start at its strongest word
         state.put(WORD_FOR, text)
         state.put(WORD, int(np.argmax(np.abs(words["value"].to_numpy()))))

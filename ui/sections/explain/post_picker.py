@@ -9,9 +9,10 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from core.privacy import RedactionConfig
 from ui import state
 from ui.components.safe_text import escape_markdown, post_text
-from ui.services import session
+from ui.services import privacy, session
 from ui.services.results import ScoredPosts
 
 FROM_UPLOAD = "A post from the upload"
@@ -28,16 +29,31 @@ ROW_SEEN = "modlens.explain.row_seen"
 """The ``?post=`` value already applied to the picker, so the URL does not undo a later pick."""
 PICK_LIMIT = 5_000
 """Uploads with more posts pick the post by typing its name (a select box of more would be slow)."""
+HIDDEN_NOTE = "Personal data is hidden (\\<EMAIL\\>, \\<URL\\>, ...); scores and words use the post as written."
 TYPED_TEXT = "modlens.explain.typed"
 """Widget key of the text area for a typed post."""
 
 
 @dataclass(frozen=True)
 class Post:
-    """The post to explain: its text and, for a post of the upload, its row."""
+    """The post to explain: its text and, for a post of the upload, its row and what to redact when showing it.
+
+    ``redaction`` is None for a typed post (the user's own text, shown as typed).
+    """
 
     text: str
     row: int | None = None
+    redaction: RedactionConfig | None = None
+
+    @property
+    def redacting(self) -> bool:
+        """True when some personal data of this post is hidden wherever it is shown."""
+        return self.redaction is not None and bool(self.redaction.active)
+
+    @property
+    def shown(self) -> str:
+        """The post as shown: redacted unless revealed (typed posts as typed)."""
+        return privacy.redacted_post(self.text, self.redaction).text if self.redacting else self.text
 
 
 def pick_post(result: ScoredPosts | None) -> Post | None:
@@ -136,9 +152,13 @@ def upload_post(result: ScoredPosts) -> Post | None:
     row = int(row)
     session.open_row(row)
     st.subheader(escape_markdown(f"Post {result.name_of(row)}"))
-    text = result.posts.texts[row]
-    post_text(text)
-    return Post(text=text, row=row)
+    posts = result.posts
+    text = posts.texts[row]
+    config = privacy.config_for(posts.content_hash)
+    post_text(privacy.shown_text(posts.content_hash, row, text, config, column=str(posts.text_col)))
+    if config.active:
+        st.caption(HIDDEN_NOTE)
+    return Post(text=text, row=row, redaction=config)
 
 
 def typed_post() -> Post | None:

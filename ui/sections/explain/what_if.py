@@ -9,10 +9,11 @@ import streamlit as st
 from core.explain import highlight_html, what_if
 from core.scoring import Scorer
 from ui import state
+from ui.components.job_progress import follow
 from ui.components.safe_text import escape_markdown
 from ui.components.tables import three_decimals
 from ui.sections.explain.post_picker import MAX_TYPED_CHARS, Post
-from ui.services import explanations
+from ui.services import explain_jobs
 
 EDIT = "modlens.explain.what_if"
 """Widget key of the what-if editor."""
@@ -23,23 +24,34 @@ EDIT_FOR = "modlens.explain.what_if_for"
 def what_if_section(post: Post, model: Scorer, version: str, thresholds: Mapping[str, float]) -> None:
     """Edit the post; scores and attributions of the edit next to the original's."""
     st.subheader("What if")
+    start = post.shown  # personal data hidden, as everywhere the post is shown
     if state.get(EDIT_FOR) != post.text:  # another post: start from its text
         state.put(EDIT_FOR, post.text)
-        state.put(EDIT, post.text)
+        state.put(EDIT, start)
     edited = st.text_area(
         "Edit the post, then press Ctrl+Enter",
         key=EDIT,
         height=110,
-        max_chars=max(MAX_TYPED_CHARS, len(post.text)),
+        max_chars=max(MAX_TYPED_CHARS, len(start)),
     )
-    st.button("Back to the original", on_click=state.put, args=(EDIT, post.text), icon=":material/undo:")
-    if edited == post.text:
-        st.caption("Change the text above to see how the scores and word attributions change.")
+    st.button("Back to the original", on_click=state.put, args=(EDIT, start), icon=":material/undo:")
+    if edited == start:
+        hidden = (
+            " It starts with personal data hidden; scores compare with the post as written."
+            if start != post.text
+            else ""
+        )
+        st.caption("Change the text above to see how the scores and word attributions change." + hidden)
         return
     labels = tuple(model.labels_)
+    explained = explain_jobs.cached_explained(edited, version, labels, full=False)
+    if explained is None:  # queued on the server like every explanation
+        job = explain_jobs.start_explaining(edited, model.predict_proba, labels, version, full=False, slot="what-if")
+        explained = follow(job, what="Explaining the edit...", key="modlens-wait-what-if")
+        if explained is None:
+            return
+    attributions = explained.attributions
     changes = what_if(post.text, edited, model.predict_proba, list(labels))
-    with st.spinner("Explaining the edit..."):
-        attributions = explanations.explain_post(edited, model.predict_proba, labels, version)
     for column, (_, change) in zip(st.columns(len(labels)), changes.iterrows(), strict=True):
         label = str(change["label"])
         with column:

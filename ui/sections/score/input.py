@@ -15,7 +15,7 @@ from core.io.posts import SUPPORTED, Posts
 from ui import state
 from ui.components import upload
 from ui.components.safe_text import error
-from ui.services import inputs, session
+from ui.services import inputs, privacy, session
 
 log = logging.getLogger("modlens.ui")
 
@@ -106,7 +106,11 @@ def column_picker() -> Posts | None:
         )
         column = upload.text_column_picker(pending, key=TEXT_COLUMN_PICK)
         st.caption("First rows of the file:")
-        st.dataframe(pending.frame.head(5), hide_index=True)
+        first = pending.frame.head(5)
+        config = privacy.config_for(pending.content_hash)
+        st.dataframe(
+            privacy.redact_page(first, pending.content_hash, privacy.text_columns(first), config), hide_index=True
+        )
         if st.button("Score this column", type="primary", icon=":material/play_arrow:"):
             try:
                 posts = inputs.with_text_column(pending, column)

@@ -26,11 +26,22 @@ def accept(posts: Posts) -> None:
 
 
 def scoring_section(model: Scorer, ref: ModelRef) -> None:
-    """Score the pending posts (if any) with a progress bar; the result becomes the session's last result."""
+    """Score the pending posts (if any) with a progress bar; the result becomes the session's last result.
+
+    While the job waits in line the posts stay pending (the page shows their place).
+    """
     posts: Posts | None = state.get(PENDING)
     if posts is None:
         return
-    result = score_with_progress(model, posts, on_error=score_input.set_error, ref=ref)
+    failed: list[str] = []
+
+    def fail(message: str) -> None:
+        failed.append(message)
+        score_input.set_error(message)
+
+    result = score_with_progress(model, posts, on_error=fail, ref=ref)
+    if result is None and not failed:  # waiting in line: its place is shown, the page reruns when it starts
+        return
     state.pop(PENDING)
     if result is not None:
         session.keep_result(result)

@@ -1,0 +1,155 @@
+"""AppTest: personal data in posts is never shown or exported while redaction is on (the default).
+
+Every element the pages render is searched (its protobuf, which holds table
+cells, chart specs, HTML and widget values), not just the visible text. Scores
+and explanations still use the posts as written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.errors import PermissionDenied
+from core.privacy import RedactionConfig
+from tests.ui.pages.apptest import results_table, upload
+from ui.sections.explain import global_words, post_picker, what_if
+from ui.sections.score import export as score_export
+from ui.sections.score import privacy as score_privacy
+from ui.sections.score import table as score_table
+from ui.services import privacy, results, session
+
+EMAIL = "alice.smith@example.com"
+PHONE = "+44 20 7946 0958"
+URL = "https://evil.example.com/alice"
+HANDLE = "@bob_smith99"
+SECRETS = (EMAIL, "alice", PHONE, "7946", "evil.example", "bob_smith99")
+POSTS = pd.DataFrame(
+    {
+        "text": [
+            f"you idiot, mail me at {EMAIL} now",
+            f"call {PHONE} or see {URL}",
+            f"thanks {HANDLE} for the help",
+            "muslims are welcome here, write to alice.smith@example.com",
+            "nothing personal in this one",
+        ],
+        "author": [EMAIL, "x", "y", "z", "w"],
+    }
+)
+
+
+def rendered(at: AppTest) -> str:
+    """Everything the page holds: every element's protobuf and every widget's value."""
+    parts = []
+    for node in at._tree:
+        parts.append(str(getattr(node, "proto", "")))
+        with contextlib.suppress(Exception):  # elements without a value
+            parts.append(str(node.value))
+    return "\n".join(parts)
+
+
+def assert_hidden(at: AppTest) -> str:
+    assert not at.exception
+    shown = rendered(at)
+    leaked = [secret for secret in SECRETS if secret in shown]
+    assert leaked == []
+    return shown
+
+
+@pytest.fixture
+def scored(score_page: AppTest) -> AppTest:
+    at = upload(score_page, "people.csv", POSTS.to_csv(index=False).encode())
+    assert not at.exception
+    return at
+
+
+def test_the_score_page_shows_no_personal_data(scored: AppTest) -> None:
+    at = scored
+    table = results_table(at)
+    assert table["text"].iloc[0] == "you idiot, mail me at <EMAIL> now"
+    assert table["text"].iloc[1] == "call <PHONE> or see <URL>"
+    assert table["author"].iloc[0] == "<EMAIL>"
+    assert table[privacy.HIDDEN].tolist()[:3] == ["2 EMAIL", "1 PHONE, 1 URL", "1 HANDLE"]
+    assert table["score_toxic"].iloc[0] > 0.5  # scored as written ("idiot")
+    at.session_state[score_table.TABLE] = {"selection": {"rows": [1], "columns": [], "cells": []}}
+    at.run()
+    assert [c.value for c in at.code] == ["call <PHONE> or see <URL>"]
+    assert "<EMAIL>" in assert_hidden(at)
+
+
+def test_exports_are_redacted(scored: AppTest) -> None:
+    result = scored.session_state[session.RESULT]
+    chosen = dict(result.model_thresholds)
+    config = RedactionConfig()  # what the page uses while redaction is on
+    csv = score_export.export_bytes(results.export_csv, result, chosen, config).decode()
+    parquet = score_export.export_bytes(results.export_parquet, result, chosen, config)
+    table = pq.read_table(io.BytesIO(parquet))
+    text = " ".join(map(str, table.to_pandas().to_numpy().ravel()))
+    for secret in SECRETS:
+        assert secret not in csv and secret not in text
+    assert "<EMAIL>" in csv and "<EMAIL>" in text
+    assert b'"personal_data": "redacted"' in table.schema.metadata[b"modlens"]
+
+
+def test_the_explain_page_never_reveals_what_was_hidden(scored: AppTest) -> None:
+    at = scored.switch_page("pages/explain.py")
+    at.query_params["row"] = "0"
+    at.run()
+    shown = assert_hidden(at)
+    assert "&lt;EMAIL&gt;" in " ".join(h.proto.body for h in at.get("html"))  # the highlighted post
+    assert at.text_area(key=what_if.EDIT).value == "you idiot, mail me at <EMAIL> now"
+    assert "EMAIL" in shown and at.metric[0].value == "0.550"  # explained as written: "idiot" counts
+
+    at.radio(key="modlens.explain.global.scope").set_value("All posts").run()
+    next(b for b in at.button if b.label == "Explain these posts").click()
+    at.run()
+    at.number_input(key=global_words.MIN_COUNT).set_value(1).run()
+    assert_hidden(at)
+    words = at.selectbox(key=global_words.WORD).options
+    assert words and not any("alice" in w or "smith" in w for w in words)
+
+
+def test_the_bias_page_shows_no_personal_data(scored: AppTest) -> None:
+    at = scored.switch_page("pages/bias.py")
+    at.run()
+    shown = assert_hidden(at)
+    assert "muslims are welcome here, write to <EMAIL>" in shown
+
+
+def test_an_authorised_user_may_show_one_upload_as_written(scored: AppTest) -> None:
+    at = scored
+    content_hash = at.session_state[session.RESULT].posts.content_hash
+    at.toggle(key=score_privacy.SWITCH(content_hash)).set_value(True).run()
+    assert results_table(at)["text"].iloc[0] == f"you idiot, mail me at {EMAIL} now"
+    assert privacy.HIDDEN not in results_table(at).columns
+    assert EMAIL in rendered(at)  # the search of rendered elements sees table cells
+    at.toggle(key=score_privacy.SWITCH(content_hash)).set_value(False).run()
+    assert results_table(at)["text"].iloc[0] == "you idiot, mail me at <EMAIL> now"
+
+
+def test_without_the_role_the_switch_is_off_and_the_service_refuses(
+    scored: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.store.roles import Actor, Role
+
+    analyst = Actor(name="ana", role=Role.ANALYST)
+    monkeypatch.setattr(privacy, "current_actor", lambda: analyst)
+    at = scored
+    at.run()
+    content_hash = at.session_state[session.RESULT].posts.content_hash
+    assert at.toggle(key=score_privacy.SWITCH(content_hash)).disabled
+    assert not privacy.may_reveal(analyst)
+    with pytest.raises(PermissionDenied, match="ana is a analyst; seeing personal data"):
+        privacy.set_revealed(content_hash, True, analyst)
+
+
+def test_a_typed_post_is_shown_as_typed(app: AppTest) -> None:
+    app.switch_page("pages/explain.py").run()
+    app.text_area(key=post_picker.TYPED_TEXT).set_value(f"you idiot {EMAIL}").run()
+    assert not app.exception
+    assert any(EMAIL in h.proto.body for h in app.get("html"))  # the user's own text, not an upload

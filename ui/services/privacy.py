@@ -1,0 +1,297 @@
+"""Personal data in what the dashboard shows and exports: redacted by default, per upload, for display only.
+
+Scoring and explanations always see the original text. What a page shows of an
+upload's cells (the Score table, the post opened, the Explain and Bias pages) and
+what it exports goes through here first, with :mod:`core.privacy`: e-mail
+addresses, phone numbers, URLs, IP addresses, card numbers and @handles become
+``<EMAIL>``, ``<PHONE>``, ...
+
+* Redaction is on for every upload; :func:`may_reveal` (the one gate) says who may
+  turn it off for one upload (:func:`set_revealed`, checked here, not in the page).
+* Pages redact only what they show: :func:`redact_cells` keeps each cell's redacted
+  text per upload, column and row (:data:`CELL_CACHE_ENTRIES` cells, least recently
+  used dropped), so a page of the table costs a fraction of a second once.
+* Exports redact the whole upload (:func:`redacted_columns`, cached per upload).
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from core.errors import PermissionDenied
+from core.io.posts import Posts
+from core.privacy import ENTITIES, RedactedText, RedactionConfig, redact_text, redact_texts
+from core.store.roles import Actor, Role, demo_actor
+from ui import state
+
+REVEALED = state.Keys("modlens.privacy.revealed")
+"""Per upload (content hash): True once an authorised user turned redaction off for it in this session."""
+REVEAL_ROLES = frozenset({Role.ADMIN})
+"""Roles that may see an upload's personal data (the roles helper may move this to a permission)."""
+CELL_CACHE_ENTRIES = 200_000
+"""Redacted cells kept for the whole server (a page of 200 rows of 3 text columns is 600)."""
+EXPORT_CACHE_ENTRIES = 4
+"""Uploads whose whole redacted text columns are kept for repeated exports."""
+CACHE_SECONDS = 6 * 3600
+HIDDEN = "hidden"
+"""Column of a shown table that says what was redacted in its row ("1 EMAIL, 2 URL")."""
+
+
+# -- who may see personal data ----------------------------------------------------------------------
+def current_actor() -> Actor:
+    """Who uses the dashboard. Until accounts are wired into the pages, the local admin of demo mode."""
+    return demo_actor()
+
+
+def may_reveal(actor: Actor | None = None) -> bool:
+    """Whether ``actor`` (default: :func:`current_actor`) may turn redaction off for an upload.
+
+    The one place that decides it: the accounts of the review workspace replace
+    :func:`current_actor`, and a ``Permission`` for personal data can replace
+    :data:`REVEAL_ROLES`, without touching the pages.
+    """
+    who = actor if actor is not None else current_actor()
+    return who.role in REVEAL_ROLES
+
+
+def revealed(content_hash: str) -> bool:
+    """True when this session turned redaction off for the upload ``content_hash``."""
+    return bool(state.get(REVEALED(content_hash), False))
+
+
+def set_revealed(content_hash: str, reveal: bool, actor: Actor | None = None) -> None:
+    """Turn redaction off (``reveal``) or back on for one upload, in this session.
+
+    Raises
+    ------
+    PermissionDenied
+        When ``reveal`` is asked by someone :func:`may_reveal` refuses.
+
+    """
+    if reveal and not may_reveal(actor):
+        who = actor if actor is not None else current_actor()
+        allowed = " or ".join(sorted(role.value for role in REVEAL_ROLES))
+        raise PermissionDenied(
+            f"{who.name} is a {who.role.value}; seeing personal data in uploads needs the {allowed} role. Ask an admin."
+        )
+    if reveal:
+        state.put(REVEALED(content_hash), True)
+    else:
+        state.pop(REVEALED(content_hash))
+
+
+def config_for(content_hash: str) -> RedactionConfig:
+    """What to redact in the upload ``content_hash``: everything, unless this session revealed it."""
+    return RedactionConfig(enabled=not revealed(content_hash))
+
+
+# -- cells on screen ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Cell:
+    """A cell as shown: its redacted text and how many spans of each kind were hidden."""
+
+    text: str
+    hidden: Mapping[str, int]
+
+
+class CellCache:
+    """Redacted cells by ``(upload, column, row, what is redacted)``, least recently used dropped first."""
+
+    def __init__(self, entries: int = CELL_CACHE_ENTRIES) -> None:
+        self.entries = entries
+        self._cells: OrderedDict[Hashable, Cell] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Cell | None:
+        """The cell stored under ``key`` (now the most recently used), or None."""
+        with self._lock:
+            cell = self._cells.get(key)
+            if cell is not None:
+                self._cells.move_to_end(key)
+            return cell
+
+    def put(self, key: Hashable, cell: Cell) -> None:
+        """Store a cell, dropping the least recently used ones beyond :attr:`entries`."""
+        with self._lock:
+            self._cells[key] = cell
+            self._cells.move_to_end(key)
+            while len(self._cells) > self.entries:
+                self._cells.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._cells)
+
+
+@st.cache_resource(show_spinner=False)
+def cell_cache() -> CellCache:
+    """The server's cache of redacted cells."""
+    return CellCache()
+
+
+def _config_key(config: RedactionConfig) -> tuple:
+    return (config.active, config.phone_regions, config.max_chars)
+
+
+def redact_cells(
+    content_hash: str,
+    column: str,
+    rows: Sequence[int],
+    values: Sequence[object],
+    config: RedactionConfig,
+    cache: CellCache | None = None,
+) -> list[Cell]:
+    """The cells ``values`` (rows ``rows`` of ``column`` of one upload) as shown: redacted, cached per cell.
+
+    Non-text values (numbers, missing) are never redacted and come back as ``str``
+    of themselves with nothing hidden; with redaction off, every text as it is.
+    """
+    if not config.active:
+        return [Cell("" if _missing(v) else str(v), {}) for v in values]
+    store = cache if cache is not None else cell_cache()
+    found: list[Cell | None] = []
+    todo: list[int] = []
+    for i, (row, value) in enumerate(zip(rows, values, strict=True)):
+        if not isinstance(value, str):
+            found.append(Cell("" if _missing(value) else str(value), {}))
+            continue
+        cell = store.get((content_hash, column, int(row), _config_key(config)))
+        found.append(cell)
+        if cell is None:
+            todo.append(i)
+    if todo:
+        done = redact_texts([values[i] for i in todo], config)
+        counts = done.counts.set_index("post")
+        for j, i in enumerate(todo):
+            hidden = {kind: int(counts.at[j, kind]) for kind in ENTITIES if int(counts.at[j, kind])}
+            cell = Cell(done.texts[j], hidden)
+            store.put((content_hash, column, int(rows[i]), _config_key(config)), cell)
+            found[i] = cell
+    return [cell for cell in found if cell is not None]
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def hidden_summary(counts: Mapping[str, int]) -> str:
+    """``"1 EMAIL, 2 URL"`` (empty when nothing was hidden)."""
+    return ", ".join(f"{n} {kind}" for kind, n in counts.items() if n)
+
+
+def text_columns(frame: pd.DataFrame) -> list[Hashable]:
+    """Columns that may hold personal data: those with text cells (object or string dtype)."""
+    types = pd.api.types
+    return [c for c in frame.columns if types.is_object_dtype(frame[c]) or types.is_string_dtype(frame[c])]
+
+
+def redact_page(
+    page: pd.DataFrame, content_hash: str, columns: Sequence[Hashable], config: RedactionConfig
+) -> pd.DataFrame:
+    """A copy of the rows shown (index = row of the upload) with ``columns`` redacted and a :data:`HIDDEN` column."""
+    out = page.copy()
+    hidden = [dict[str, int]() for _ in range(len(page))]
+    rows = [int(r) for r in page.index]
+    for column in columns:
+        if column not in page.columns:
+            continue
+        cells = redact_cells(content_hash, str(column), rows, page[column].tolist(), config)
+        values = page[column].tolist()
+        out[column] = [cell.text if isinstance(v, str) else v for cell, v in zip(cells, values, strict=True)]
+        for mine, cell in zip(hidden, cells, strict=True):
+            for kind, n in cell.hidden.items():
+                mine[kind] = mine.get(kind, 0) + n
+    if config.active:
+        out[HIDDEN] = [hidden_summary(h) for h in hidden]
+    return out
+
+
+def shown_text(content_hash: str, row: int, text: str, config: RedactionConfig, column: str = "text") -> str:
+    """One post of an upload as shown (redacted unless revealed), cached like the table's cells."""
+    return redact_cells(content_hash, column, [row], [text], config)[0].text
+
+
+# -- exports -----------------------------------------------------------------------------------------
+@st.cache_data(show_spinner=False, max_entries=EXPORT_CACHE_ENTRIES, ttl=CACHE_SECONDS)
+def _export_cache(
+    content_hash: str, columns: tuple[str, ...], config: tuple, _compute: Callable[[], pd.DataFrame]
+) -> pd.DataFrame:
+    return _compute()
+
+
+def redacted_columns(posts: Posts, config: RedactionConfig) -> pd.DataFrame | None:
+    """The upload's text columns redacted for an export (cached per upload); None when redaction is off."""
+    if not config.active:
+        return None
+    from core.privacy import redact_frame
+
+    columns = text_columns(posts.frame)
+
+    def compute() -> pd.DataFrame:
+        return redact_frame(posts.frame[columns].reset_index(drop=True), columns, config)
+
+    names = tuple(str(c) for c in columns)
+    return _export_cache(posts.content_hash, names, _config_key(config), _compute=compute)
+
+
+# -- explanations ------------------------------------------------------------------------------------
+def redacted_post(text: str, config: RedactionConfig | None) -> RedactedText:
+    """One post redacted with its spans (for moving attributions onto it); unchanged when ``config`` is None or off."""
+    return redact_text(text, config if config is not None else RedactionConfig(enabled=False))
+
+
+def masked_tokens(tokens: pd.DataFrame, redacted: RedactedText) -> pd.DataFrame:
+    """Token rows as they are (original positions), but a token touching a redacted span reads as its placeholder.
+
+    For tables listing every word of a post by position (the values of all words, the
+    word to remove): no word of the hidden data is shown, and each row still lines up
+    with the scores computed on the original post. Tokens beyond what redaction
+    scanned read ``…``.
+    """
+    if not redacted.spans and not redacted.truncated:
+        return tokens
+    starts = [span.start for span in redacted.spans]
+
+    def shown(token: str, start: int, end: int) -> str:
+        if end > redacted.scanned:
+            return "…"
+        at = bisect.bisect_right(starts, end - 1) - 1
+        while at >= 0 and redacted.spans[at].end > start:
+            if redacted.spans[at].start < end:
+                return redacted.spans[at].placeholder
+            at -= 1
+        return token
+
+    out = tokens.copy()
+    out["token"] = [
+        shown(str(t), int(s), int(e)) for t, s, e in zip(tokens["token"], tokens["start"], tokens["end"], strict=True)
+    ]
+    return out
+
+
+@st.cache_data(show_spinner=False, max_entries=32, ttl=CACHE_SECONDS)
+def _run_tokens(
+    run: Hashable, config: tuple, _tokens: pd.DataFrame, _texts: Mapping[Hashable, str], _config: RedactionConfig
+) -> tuple[dict[Hashable, str], pd.DataFrame]:
+    from core.privacy import redact_attribution_table
+
+    return redact_attribution_table(_tokens, _texts, _config)
+
+
+def redacted_run(
+    run: Hashable, tokens: pd.DataFrame, texts: Mapping[Hashable, str], config: RedactionConfig
+) -> tuple[dict[Hashable, str], pd.DataFrame]:
+    """Many posts' attributions moved onto their redacted texts (the global view), cached per ``run``.
+
+    Returns the shown text of each post id and the token table over them (see
+    :func:`core.privacy.redact_attribution_table`); as they are when redaction is off.
+    """
+    if not config.active:
+        return dict(texts), tokens
+    return _run_tokens(run, _config_key(config), _tokens=tokens, _texts=texts, _config=config)
