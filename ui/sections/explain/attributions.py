@@ -60,7 +60,7 @@ def explain_section(post: Post, model: Scorer, version: str, thresholds: Mapping
     attributions, summary = explained.attributions, explained.faithfulness
     n_tokens = int(attributions.posts["n_tokens"].iloc[0]) if len(attributions.posts) else 0
     n_explained = int(attributions.posts["n_explained"].iloc[0]) if len(attributions.posts) else 0
-    for message in attributions.notes:  # e.g. explained from its first 10,000 characters only
+    for message in attributions.notes:  # e.g. explained from its first 20,000 characters only
         st.info(escape_markdown(post_note(message)), icon=":material/content_cut:")
     if n_tokens == 0:
         st.info("This post has no words to attribute its scores to.", icon=":material/info:")
