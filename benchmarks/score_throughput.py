@@ -17,7 +17,12 @@ system of the scoring process) are printed next to wall time because a shared
 machine's wall time depends on what else runs. Finally the mix at ``--big-rows``
 posts checks peak memory (target <= 1.5 GB for 1,000,000 posts).
 
+With ``--against DIR`` the two paths are instead this checkout's default scoring with
+``--model`` and with the model at ``DIR`` (a new default model against the old one:
+same code, same inputs, one after the other).
+
 Usage: python benchmarks/score_throughput.py [--rows 100000] [--big-rows 1000000] [--before REF] [--model DIR]
+       [--against DIR]
 """
 
 from __future__ import annotations
@@ -87,26 +92,37 @@ def main() -> None:
     parser.add_argument("--before", default=BEFORE, help="git revision of the path to compare with")
     parser.add_argument("--model", type=Path, default=ROOT / "assets" / "model")
     parser.add_argument("--inputs", default="short,long,mix")
+    parser.add_argument("--against", type=Path, help="compare --model with this model on this checkout instead")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        old = before_checkout(args.before, tmp / "before")
-        paths = {"before": (old, []), "first": (ROOT, ["--long-posts", "first"]), "windows": (ROOT, [])}
+        if args.against is not None:
+            paths = {"against": (ROOT, [], args.against), "model": (ROOT, [], args.model)}
+            print(f"against = {args.against}, model = {args.model}")
+        else:
+            old = before_checkout(args.before, tmp / "before")
+            paths = {
+                "before": (old, [], args.model),
+                "first": (ROOT, ["--long-posts", "first"], args.model),
+                "windows": (ROOT, [], args.model),
+            }
         print("| input | path | posts | wall s | posts/s | CPU s | posts per CPU-s | peak MB |")
         print("|---|---|---|---|---|---|---|---|")
         for kind in args.inputs.split(","):
             source = tmp / f"{kind}.csv"
             make_csv(texts(kind), args.rows, source)
             scores = {}
-            for name, (cwd, extra) in paths.items():
+            for name, (cwd, extra, model) in paths.items():
                 out = tmp / f"{kind}.{name}.csv"
-                wall, cpu, peak = run_cli(cwd, source, out, args.model, extra)
+                wall, cpu, peak = run_cli(cwd, source, out, model, extra)
                 print(
                     f"| {kind} | {name} | {args.rows:,} | {wall:.1f} | {args.rows / wall:,.0f} | {cpu:.1f} | "
                     f"{args.rows / cpu:,.0f} | {peak:,.0f} |",
                     flush=True,
                 )
                 scores[name] = pd.read_csv(out, usecols=["score_toxic", "score_hate"]).to_numpy()
+            if args.against is not None:
+                continue
             same = np.abs(scores["first"] - scores["before"]).max()
             rose = (scores["windows"] - scores["before"] > 1e-4).any(axis=1).mean()
             print(

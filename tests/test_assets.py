@@ -31,6 +31,13 @@ FUNCTIONALITIES = {
     "identity_hostile",
     "threat",
     "plain_insult",
+    "spacing_variant",
+    "hate_at_individual",
+    "dehumanisation",
+    "negated_positive",
+    "hateful_question",
+    "civil_disagreement",
+    "violent_idiom",
 }
 
 
@@ -108,7 +115,7 @@ def test_posts_variety(posts: pd.DataFrame) -> None:
 
 def test_terms_schema(terms: pd.DataFrame) -> None:
     assert list(terms.columns) == ["group", "category", "term", "plural"]
-    assert 150 <= len(terms) <= 300
+    assert 150 <= len(terms) <= 400
     assert set(terms["category"]) <= CATEGORIES
     assert terms["group"].nunique() >= 12
     for col in ("group", "term", "plural"):
@@ -158,10 +165,11 @@ def test_templates_placeholder(templates: pd.DataFrame, terms: pd.DataFrame) -> 
 
 def test_functional_cases(cases: pd.DataFrame) -> None:
     assert list(cases.columns) == ["case_id", "functionality", "text", "toxic", "hate"]
-    assert 50 <= len(cases) <= 80
+    assert 375 <= len(cases) <= 600
     assert cases["case_id"].is_unique
+    assert cases["text"].is_unique
     assert set(cases["functionality"]) == FUNCTIONALITIES
-    assert (cases["functionality"].value_counts() >= 4).all()
+    assert (cases["functionality"].value_counts() >= 25).all()
     assert set(cases["toxic"].unique()) <= {0, 1}
     assert set(cases["hate"].unique()) <= {0, 1}
     assert (cases.loc[cases["hate"] == 1, "toxic"] == 1).all()
@@ -176,11 +184,31 @@ def test_functional_expected_labels(cases: pd.DataFrame) -> None:
         "reclaimed",
         "harmless_profanity",
         "identity_neutral",
+        "civil_disagreement",
+        "violent_idiom",
     ):
         assert by_fn[fn] == {0}, fn
-    for fn in ("obfuscated_insult", "plain_insult", "threat", "identity_hostile"):
+    for fn in ("obfuscated_insult", "plain_insult", "threat", "identity_hostile", "spacing_variant"):
         assert by_fn[fn] == {1}, fn
-    assert (cases.loc[cases["functionality"] == "identity_hostile", "hate"] == 1).all()
+    for fn in ("identity_hostile", "hate_at_individual", "dehumanisation", "negated_positive", "hateful_question"):
+        assert (cases.loc[cases["functionality"] == fn, "hate"] == 1).all(), fn
+
+
+def test_training_material_is_kept_apart_from_evaluation(cases: pd.DataFrame, templates: pd.DataFrame) -> None:
+    """Augmentation and contrast templates never repeat an evaluation template or a functional case."""
+    from core.training.contrast import ContrastConfig, contrast_frame
+    from core.training.debias import DebiasConfig, augmentation_frame
+    from core.training.dedup import text_key
+
+    augmentation = _load("debias_templates.csv")
+    contrast = _load("contrast_templates.csv")
+    evaluation = {text_key(t) for t in templates["template"]}
+    assert not evaluation & {text_key(t) for t in augmentation["template"]}
+    assert not evaluation & {text_key(t) for t in contrast["template"]}
+    generated = pd.concat(
+        [contrast_frame(ContrastConfig(fills_per_pair=30)), augmentation_frame(DebiasConfig(sentences_per_phrase=30))]
+    )
+    assert not {text_key(t) for t in cases["text"]} & set(generated["text"].map(text_key))
 
 
 def test_assets_readme_mentions_files() -> None:
@@ -190,6 +218,9 @@ def test_assets_readme_mentions_files() -> None:
         "identity_terms.csv",
         "identity_templates.csv",
         "functional_cases.csv",
+        "debias_templates.csv",
+        "contrast_templates.csv",
+        "contrast_fillers.csv",
     ):
         assert name in text
     assert "MIT" in text

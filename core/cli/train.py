@@ -77,6 +77,40 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--no-baseline", action="store_true", help="with --debias, skip the comparison run without debiasing"
     )
+    parser.add_argument(
+        "--dataset-weight",
+        action="append",
+        default=[],
+        metavar="NAME=W",
+        help="loss weight of one training set (repeatable; default 1)",
+    )
+    parser.add_argument(
+        "--contrast",
+        type=int,
+        default=0,
+        metavar="N",
+        help="add the project's contrast pairs, N fillings per template pair (0: off)",
+    )
+    parser.add_argument(
+        "--obfuscate",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="add perturbed-spelling copies of this share of the training posts (0: off)",
+    )
+    parser.add_argument(
+        "--seeds",
+        default=None,
+        metavar="A,B,C",
+        help="train one model per seed and keep the best within the seeds' spread (see the model card)",
+    )
+    parser.add_argument(
+        "--card-appendix", type=Path, default=None, metavar="FILE", help="Markdown added at the end of the model card"
+    )
+    parser.add_argument("--normalizer", choices=["basic", "robust"], default=None, help="text normaliser in the graph")
+    parser.add_argument(
+        "--calibrated", action=argparse.BooleanOptionalAction, default=None, help="temperature-scale the scores"
+    )
     for option, kind in (
         ("epochs", int),
         ("batch-size", int),
@@ -91,6 +125,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ("patience", int),
         ("plateau-decay", float),
         ("weight-average", float),
+        ("word-chars", int),
+        ("char-filters", int),
     ):
         parser.add_argument(f"--{option}", type=kind, default=None)
     parser.set_defaults(func=run)
@@ -123,7 +159,27 @@ def run(args: argparse.Namespace) -> int:
         patience=args.patience,
         plateau_decay=args.plateau_decay,
         weight_average=args.weight_average,
+        normalizer=args.normalizer,
+        word_chars=args.word_chars,
+        char_filters=args.char_filters,
+        calibrated=args.calibrated,
     )
+    seeds = _seeds(args.seeds)
+    if seeds:
+        config = config.with_overrides(seed=seeds[0])
+    weights = {}
+    for item in args.dataset_weight:
+        name, sep, value = item.partition("=")
+        try:
+            weight = float(value)
+        except ValueError:
+            weight = -1.0
+        weights[name] = weight
+        if not sep or not name or not weight >= 0:
+            raise ConfigError(f"--dataset-weight '{item}' must be NAME=W with W a number >= 0, e.g. davidson=0.5.")
+    if not 0 <= args.obfuscate < 1:
+        raise ConfigError(f"--obfuscate must be a share from 0 up to, not including, 1; not {args.obfuscate}.")
+    from core.training.contrast import ContrastConfig
     from core.training.pipeline import TrainingRequest, train  # TensorFlow and scikit-learn: only when training
 
     request = TrainingRequest(
@@ -138,6 +194,11 @@ def run(args: argparse.Namespace) -> int:
         if args.debias
         else None,
         compare_baseline=not args.no_baseline,
+        dataset_weights=weights,
+        contrast=ContrastConfig(fills_per_pair=args.contrast, seed=config.seed) if args.contrast > 0 else None,
+        obfuscate=args.obfuscate,
+        seeds=seeds,
+        card_appendix=args.card_appendix,
         split_seed=args.split_seed,
         public=tuple(args.public),
         data_dir=args.data_dir,
@@ -152,6 +213,16 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _seeds(value: str | None) -> tuple[int, ...]:
+    """``--seeds 13,21,34`` as integers (empty when not given)."""
+    if not value:
+        return ()
+    try:
+        return tuple(int(part) for part in value.split(",") if part.strip())
+    except ValueError:
+        raise ConfigError(f"--seeds '{value}' must be integers separated by commas, e.g. 13,21,34.") from None
 
 
 def _printer():

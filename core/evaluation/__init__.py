@@ -1,4 +1,4 @@
-"""Evaluating scores against labels: metrics at a threshold and operating points."""
+"""Evaluating scores against labels: metrics at a threshold, operating points and calibration."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ from typing import Any
 
 _EXPORTS: dict[str, str] = {
     "evaluate_scores": "core.evaluation.metrics",
+    "expected_calibration_error": "core.evaluation.calibration",
+    "reliability_from_metadata": "core.evaluation.calibration",
+    "reliability_table": "core.evaluation.calibration",
     "OperatingPoint": "core.evaluation.thresholds",
     "operating_point_at": "core.evaluation.thresholds",
     "threshold_for_cost": "core.evaluation.thresholds",

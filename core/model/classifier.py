@@ -86,6 +86,7 @@ class ToxicityClassifier:
         validation: tuple[Sequence[str], np.ndarray] | None = None,
         validation_groups: Sequence[str] | None = None,
         sample_weight: np.ndarray | None = None,
+        calibration: tuple[Sequence[str], np.ndarray] | None = None,
         progress: ProgressCallback | None = None,
     ) -> ToxicityClassifier:
         """Train on ``texts`` with a label matrix (posts x labels; NaN where unknown).
@@ -96,7 +97,9 @@ class ToxicityClassifier:
         makes early stopping use the mean of each group's validation AUC, the way
         models are judged across datasets, so the largest dataset and score offsets
         between datasets do not decide. ``sample_weight`` (one per text) scales each
-        post's share of the loss.
+        post's share of the loss. With a calibrated config (``config.calibrated``) each label's
+        temperature is fitted on ``calibration`` (posts and labels; default: the validation
+        data), and the thresholds are chosen there too, on the calibrated scores.
         """
         config = self.config
         texts = _clean_texts(texts, config.max_chars)
@@ -132,10 +135,39 @@ class ToxicityClassifier:
             progress=progress,
         )
         self._scorer = None
-        val_scores = self._score_tokens(val_tokens)
-        self.thresholds_, self.validation_metrics_ = _choose_thresholds(self.labels_, y_val, val_scores)
+        if calibration is not None:
+            cal_texts = _clean_texts(calibration[0], config.max_chars)
+            cal_tokens = self._vectorize(cal_texts)
+            y_cal = _label_matrix(calibration[1], len(cal_texts), len(self.labels), check_classes=False)
+        else:
+            cal_tokens, y_cal = val_tokens, y_val
+        self.calibration_ = self._calibrate(cal_tokens, y_cal) if config.calibrated else {}
+        cal_scores = self._score_tokens(cal_tokens)
+        self.thresholds_, self.validation_metrics_ = _choose_thresholds(self.labels_, y_cal, cal_scores)
         self.n_train_, self.n_validation_ = len(texts), len(val_texts)
         return self
+
+    def _calibrate(self, tokens: np.ndarray, y: np.ndarray) -> dict[str, Any]:
+        """Fit and store one temperature per label; return what the metadata records."""
+        from core.evaluation.calibration import apply_temperature, fit_temperature, log_loss
+
+        scores = self._score_tokens(tokens)
+        temperatures, before, after, counts = {}, {}, {}, {}
+        for j, label in enumerate(self.labels_):
+            known = ~np.isnan(y[:, j])
+            temperatures[label] = fit_temperature(y[:, j], scores[:, j])
+            before[label] = log_loss(y[known, j], scores[known, j])
+            after[label] = log_loss(y[known, j], apply_temperature(scores[known, j], temperatures[label]))
+            counts[label] = int(known.sum())
+        network.score_head(self.model_).set_temperatures(np.array([temperatures[k] for k in self.labels_]))
+        self._scorer = None
+        return {
+            "method": "temperature",
+            "temperature": temperatures,
+            "n": counts,
+            "log_loss_before": before,
+            "log_loss_after": after,
+        }
 
     # -- scoring -----------------------------------------------------------------------
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
@@ -217,7 +249,7 @@ class ToxicityClassifier:
             config=self.config,
             history=getattr(self, "history_", []),
             validation=getattr(self, "validation_metrics_", {}),
-            extra=metadata or {},
+            extra={"calibration": getattr(self, "calibration_", {}), **(metadata or {})},
         )
         return artifact.save_model_dir(self.model_, Path(directory), metadata=full, card=card, overwrite=overwrite)
 
@@ -231,6 +263,7 @@ class ToxicityClassifier:
         clf.thresholds_ = loaded.thresholds
         clf.history_ = loaded.metadata.get("history", [])
         clf.validation_metrics_ = loaded.metadata.get("validation", {})
+        clf.calibration_ = loaded.metadata.get("calibration", {})
         clf.metadata_ = loaded.metadata
         clf.model_dir_ = loaded.directory
         clf._scorer = None
@@ -254,7 +287,8 @@ class ToxicityClassifier:
         compiled = self._compiled()
         parts = [compiled.vectorize(list(texts[i : i + _CHUNK])) for i in range(0, len(texts), _CHUNK)]
         if not parts:
-            return np.zeros((0, self.config.sequence_length), dtype=np.int64)
+            width = network.token_shape(self.model_)[1:]
+            return np.zeros((0, self.config.sequence_length, *width), dtype=np.int64)
         return np.concatenate(parts)
 
     def _score_texts(self, texts: list[str]) -> np.ndarray:
@@ -366,7 +400,9 @@ def _clean_texts(texts: Sequence[str], max_chars: int) -> list[str]:
     return cleaned
 
 
-def _label_matrix(labels: np.ndarray | Sequence[Sequence[float]], n: int, n_labels: int) -> np.ndarray:
+def _label_matrix(
+    labels: np.ndarray | Sequence[Sequence[float]], n: int, n_labels: int, check_classes: bool = True
+) -> np.ndarray:
     y = np.asarray(labels, dtype=np.float32)
     if y.ndim == 1:
         y = y[:, None]
@@ -378,7 +414,7 @@ def _label_matrix(labels: np.ndarray | Sequence[Sequence[float]], n: int, n_labe
     known = y[~np.isnan(y)]
     if known.size and not np.isin(known, (0.0, 1.0)).all():
         raise ModLensError("Training labels must be 0, 1 or NaN (unknown). Convert fractions with parse_labels.")
-    for j in range(n_labels):
+    for j in range(n_labels if check_classes else 0):
         column = y[:, j][~np.isnan(y[:, j])]
         if column.size and len(np.unique(column)) < 2:
             raise ModLensError(

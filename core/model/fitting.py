@@ -101,7 +101,7 @@ def fit_network(
 
     @tf.function(
         input_signature=[
-            tf.TensorSpec([None, None], tf.int64),
+            tf.TensorSpec([None, *part.inputs[0].shape[1:]], tf.int64),
             tf.TensorSpec([None, None], tf.float32),
             tf.TensorSpec([None], tf.float32),
         ]
@@ -115,7 +115,7 @@ def fit_network(
         return loss
 
     rng = np.random.default_rng(config.seed)
-    lengths = np.count_nonzero(tokens, axis=1)
+    lengths = network.word_lengths(tokens)
     history: list[dict[str, float]] = []
     best_auc, best_weights, stale = -math.inf, part.get_weights(), 0
     for epoch in range(1, config.epochs + 1):

@@ -3,7 +3,7 @@
 This is the only module that reads or writes ``metadata.json``. It knows nothing of
 the classifier: it checks the file against its schema once, on load, and every
 problem is a :class:`~core.errors.ModelError` naming the field and saying what to
-do. Keys it does not know (added by newer trainings: calibration, functional cases,
+do. Keys it does not know (added by newer trainings: functional cases,
 extra results) are kept in :attr:`ModelMetadata.extra` and written back unchanged.
 
 ``ModelMetadata`` is also a read-only :class:`~collections.abc.Mapping` of the JSON
@@ -74,6 +74,10 @@ class ModelMetadata(Mapping[str, Any]):
     headline: Mapping[str, float | None] = field(default_factory=dict)
     checks: Mapping[str, Any] = field(default_factory=dict)
     debias: Mapping[str, Any] | None = None
+    calibration: Mapping[str, Any] | None = None
+    recipe: Mapping[str, Any] | None = None
+    seed_runs: Mapping[str, Any] | None = None
+    card_appendix: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     # -- reading and writing -------------------------------------------------------------------
@@ -225,6 +229,10 @@ def _text(value: object, source: str, name: str) -> str:
     return value
 
 
+def _optional_text(value: object, source: str, name: str) -> str | None:
+    return None if value is None else _text(value, source, name)
+
+
 def _mapping(value: object, source: str, name: str) -> dict[str, Any]:
     if not isinstance(value, Mapping):
         raise _wrong(source, name, "a mapping (JSON object)", value)
@@ -284,6 +292,10 @@ _CHECKS = {
     "headline": _headline,
     "checks": _mapping,
     "debias": _optional_mapping,
+    "calibration": _optional_mapping,
+    "recipe": _optional_mapping,
+    "seed_runs": _optional_mapping,
+    "card_appendix": _optional_text,
 }
 """One check per schema field (labels and thresholds are checked together first)."""
 

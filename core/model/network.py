@@ -44,6 +44,7 @@ with _native_stderr_silenced():
 import numpy as np  # noqa: E402
 
 from core.model.config import ModelConfig  # noqa: E402
+from core.model.robust import RobustVectorization, WordCharEmbedding, normalize_post  # noqa: E402
 
 VECTORIZE = "vectorize"
 _PUNCTUATION = r'[!"#$%&()\*\+,\-\./:;<=>?@\[\\\]^_`{|}~]'
@@ -66,7 +67,21 @@ def standardize_post(text: tf.Tensor) -> tf.Tensor:
 
 
 def build_vectorizer(config: ModelConfig) -> keras.layers.TextVectorization:
-    """Word-level vectoriser using :func:`standardize_post`, post-padded with 0."""
+    """Word-level vectoriser, post-padded with 0.
+
+    With ``normalizer="robust"``: :class:`~core.model.robust.RobustVectorization` and
+    :func:`~core.model.robust.normalize_post` (plus characters per word when
+    ``word_chars``); else the v3 vectoriser with :func:`standardize_post`.
+    """
+    if config.normalizer == "robust":
+        return RobustVectorization(
+            word_chars=config.word_chars,
+            max_tokens=config.vocab_size,
+            output_mode="int",
+            output_sequence_length=config.sequence_length,
+            standardize=normalize_post,
+            name=VECTORIZE,
+        )
     return keras.layers.TextVectorization(
         max_tokens=config.vocab_size,
         output_mode="int",
@@ -113,16 +128,63 @@ class ScoreHead(keras.layers.Dense):
         return super().call(inputs) * has_words
 
 
+@keras.saving.register_keras_serializable(package="modlens")
+class CalibratedScoreHead(keras.layers.Layer):
+    """One sigmoid per label with a per-label temperature: ``sigmoid(logit / T)``; no words scores 0.
+
+    Like :class:`ScoreHead`, plus ``T``: a non-trainable weight, 1 while training;
+    :meth:`set_temperatures` stores the values fitted on validation data
+    (temperature scaling), so the saved raw-string model, scoring and
+    explanations all give calibrated scores.
+    """
+
+    def __init__(self, units: int, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.units = int(units)
+
+    def build(self, input_shape: tuple) -> None:
+        """Kernel, bias and one temperature per label (starting at 1)."""
+        self.kernel = self.add_weight(name="kernel", shape=(input_shape[-1], self.units), initializer="glorot_uniform")
+        self.bias = self.add_weight(name="bias", shape=(self.units,), initializer="zeros")
+        self.temperature = self.add_weight(name="temperature", shape=(self.units,), initializer="ones", trainable=False)
+
+    def call(self, inputs: tf.Tensor) -> tf.Tensor:
+        """Tempered sigmoid scores, times 0 where the input vector is all zeros (no words)."""
+        has_words = tf.cast(tf.reduce_any(tf.not_equal(inputs, 0), axis=-1, keepdims=True), self.compute_dtype)
+        logits = tf.matmul(inputs, self.kernel) + self.bias
+        return tf.sigmoid(logits / self.temperature) * has_words
+
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
+        """``(batch, units)``."""
+        return (*input_shape[:-1], self.units)
+
+    def set_temperatures(self, values: np.ndarray) -> None:
+        """Store fitted temperatures (one positive value per label)."""
+        self.temperature.assign(np.asarray(values, dtype="float32"))
+
+    def get_config(self) -> dict:
+        """The number of labels."""
+        return {**super().get_config(), "units": self.units}
+
+
 def build_token_layers(config: ModelConfig, n_labels: int) -> list[keras.layers.Layer]:
-    """Embedding(mask_zero) -> (Bi)LSTM [-> masked max+mean pooling] -> dropout -> one sigmoid per label."""
+    """Embedding(mask_zero) -> (Bi)LSTM [-> masked max+mean pooling] -> dropout -> one sigmoid per label.
+
+    With ``word_chars`` the embedding is :class:`~core.model.robust.WordCharEmbedding`
+    (word vector plus a character-CNN vector); with ``calibrated`` the head is
+    :class:`CalibratedScoreHead`.
+    """
     keras.utils.set_random_seed(config.seed)
     pooled = config.pooling == "maxavg"
     recurrent = keras.layers.LSTM(config.lstm_units, return_sequences=pooled, name="lstm")
     if config.bidirectional:
         recurrent = keras.layers.Bidirectional(recurrent, name="bilstm")
-    layers: list[keras.layers.Layer] = [
-        keras.layers.Embedding(config.vocab_size, config.embedding_dim, mask_zero=True, name="embedding")
-    ]
+    embedding = (
+        WordCharEmbedding(config.vocab_size, config.embedding_dim, char_filters=config.char_filters, name="embedding")
+        if config.word_chars
+        else keras.layers.Embedding(config.vocab_size, config.embedding_dim, mask_zero=True, name="embedding")
+    )
+    layers: list[keras.layers.Layer] = [embedding]
     if config.embedding_dropout:
         layers.append(keras.layers.SpatialDropout1D(config.embedding_dropout, name="embedding_dropout"))
     layers.append(recurrent)
@@ -130,7 +192,10 @@ def build_token_layers(config: ModelConfig, n_labels: int) -> list[keras.layers.
         layers.append(MaskedMaxAvgPooling(name="pooling"))
     if config.dropout:
         layers.append(keras.layers.Dropout(config.dropout, name="dropout"))
-    layers.append(ScoreHead(n_labels, activation="sigmoid", name="scores"))
+    if config.calibrated:
+        layers.append(CalibratedScoreHead(n_labels, name="scores"))
+    else:
+        layers.append(ScoreHead(n_labels, activation="sigmoid", name="scores"))
     return layers
 
 
@@ -144,9 +209,13 @@ def assemble(vectorizer: keras.layers.Layer, token_layers: list[keras.layers.Lay
 
 
 def token_part(model: keras.Model) -> keras.Model:
-    """The part of a string model after vectorisation: int tokens (batch, time) to probabilities."""
+    """The part of a string model after vectorisation: int tokens to probabilities.
+
+    Tokens are ``(batch, time)`` word ids, or ``(batch, time, 1 + chars)`` with a
+    character channel (see :func:`word_lengths`).
+    """
     layers = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
-    tokens = keras.Input(shape=(None,), dtype="int64", name="tokens")
+    tokens = keras.Input(shape=token_shape(model), dtype="int64", name="tokens")
     x = tokens
     for layer in layers[1:]:
         x = layer(x)
@@ -156,6 +225,23 @@ def token_part(model: keras.Model) -> keras.Model:
 def vectorizer_of(model: keras.Model) -> keras.layers.TextVectorization:
     """The model's ``TextVectorization`` layer."""
     return model.get_layer(VECTORIZE)
+
+
+def token_shape(model: keras.Model) -> tuple[int | None, ...]:
+    """Shape of one post's tokens without the batch axis: ``(None,)`` or ``(None, 1 + chars)``."""
+    chars = getattr(vectorizer_of(model), "word_chars", 0)
+    return (None, 1 + chars) if chars else (None,)
+
+
+def word_lengths(tokens: np.ndarray) -> np.ndarray:
+    """Words per post of a token array (2-D ids, or 3-D with the word id first on the last axis)."""
+    ids = tokens if tokens.ndim == 2 else tokens[:, :, 0]
+    return np.count_nonzero(ids, axis=1)
+
+
+def score_head(model: keras.Model) -> keras.layers.Layer:
+    """The model's output layer (``ScoreHead`` or ``CalibratedScoreHead``)."""
+    return model.get_layer("scores")
 
 
 def masked_binary_crossentropy(positive_weight: np.ndarray) -> callable:

@@ -18,7 +18,9 @@ Nothing here is a separate model: :class:`FusedRecurrent` is built at load time
 from the Keras token model (:func:`core.model.network.token_part`), reading its
 layers' weights. It takes any token model of the form *layers before the LSTM*
 -> ``LSTM`` or ``Bidirectional(LSTM)`` -> optional :class:`MaskedMaxAvgPooling`
--> *layers on the pooled vector*; for anything else, or when a numerical check
+-> *layers on the pooled vector* (called as they are, so :class:`~core.model.network.CalibratedScoreHead`'s
+temperatures and a :class:`~core.model.robust.WordCharEmbedding` prefix need nothing special; the robust
+normaliser runs in the vectoriser, before the tokens reach this runtime); for anything else, or when a numerical check
 against Keras on a probe batch fails, :meth:`FusedRecurrent.build` returns None
 and the caller keeps the Keras path. Scores match Keras to about 1e-6.
 """

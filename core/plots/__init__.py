@@ -3,6 +3,7 @@
 - :mod:`~core.plots.scores`: one label's score distribution and its confusion matrix at a threshold.
 - :mod:`~core.plots.curves`: ROC / precision-recall curves with operating points, of one or several models.
 - :mod:`~core.plots.training`: training loss and validation AUC of a model being fitted.
+- :mod:`~core.plots.calibration`: the reliability curve of calibrated scores.
 - :mod:`~core.plots.review`: a review queue's progress, decisions per reviewer, agreement (kappa, model flags).
 - :mod:`~core.plots.style`: the colours, layout and escaping they share.
 """
@@ -21,6 +22,7 @@ _EXPORTS: dict[str, str] = {
     "roc_curves": "core.plots.curves",
     "roc_figure": "core.plots.curves",
     "training_figure": "core.plots.training",
+    "reliability_figure": "core.plots.calibration",
     "agreement_figure": "core.plots.review",
     "model_agreement_figure": "core.plots.review",
     "progress_figure": "core.plots.review",

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from core.model.metadata import ModelMetadata
+from core.training.card_sections import calibration_section, dropped_copies_line, recipe_section, seeds_section
 
 
 def _fmt(value: Any) -> str:
@@ -34,24 +35,28 @@ def render_card(metadata: ModelMetadata | Mapping[str, Any]) -> str:
         "people for an identity (gender, orientation, religion, race, origin, disability, ...).",
         "",
         "## Model",
-        f"Keras LSTM classifier, preset `{meta.preset or '?'}`: TextVectorization "
+        f"Keras LSTM classifier, preset `{meta.preset or '?'}`: {_vectorizer(config)}"
         f"(vocabulary {config.get('vocab_size')}, sequence length {config.get('sequence_length')}) -> "
-        f"Embedding({config.get('embedding_dim')}, mask_zero) -> "
+        f"{_embedding(config)} -> "
         f"{_embedding_dropout(config)}"
         f"{'Bidirectional ' if config.get('bidirectional') else ''}LSTM({config.get('lstm_units')}) -> "
-        f"{_pooling(config)}dropout {config.get('dropout')} -> one sigmoid per label. "
+        f"{_pooling(config)}dropout {config.get('dropout')} -> {_head(config)}. "
         f"Adam (lr {config.get('learning_rate')}), batch {config.get('batch_size')}, up to {config.get('epochs')} "
         f"epochs with early stopping on validation ROC AUC (the mean over datasets when trained on several; "
         f"patience {config.get('patience')}){_plateau(config)}{_weight_average(config)}; loss masked where a "
         "dataset lacks a label; positives of rare labels up-weighted.",
         "",
-        "Thresholds (chosen on validation data, best F1):",
+        "Thresholds (chosen on validation data, best F1"
+        + (", on calibrated scores" if config.get("calibrated") else "")
+        + "):",
         "",
     ]
     lines += [f"- `{label}`: {value:.3f}" for label, value in meta.thresholds.items()]
     lines += ["", "## Scoring long posts", "", _long_posts(config)]
     if meta.command:
         lines += ["", "Rebuild with:", "", "```", meta.command, "```"]
+        if "--out assets/model " in f"{meta.command} ":
+            lines += ["", "(`make default-model` runs this command from the repository root.)"]
     data = meta.training_data
     if data:
         n_train = f"{meta.n_train:,}" if meta.n_train is not None else "?"
@@ -75,7 +80,13 @@ def render_card(metadata: ModelMetadata | Mapping[str, Any]) -> str:
                 f"{splits.get('test', 0):,} | {tox.get('known', 0):,} ({tox.get('positive', 0):,}) | "
                 f"{hat.get('known', 0):,} ({hat.get('positive', 0):,}) | {summary.get('mapping', '')} |"
             )
+        dropped = dropped_copies_line(data)
+        if dropped:
+            lines += ["", dropped]
         lines += ["", "File hashes (SHA-256) are in `metadata.json`."]
+    recipe = recipe_section(meta)
+    if recipe:
+        lines += ["", "## Training mix", "", recipe]
     evaluation = meta.evaluation
     if evaluation:
         lines += [
@@ -94,11 +105,19 @@ def render_card(metadata: ModelMetadata | Mapping[str, Any]) -> str:
                 f"{_fmt(row['macro_f1'])} |"
             )
     from core.training.checks import render_checks
+    from core.training.set_checks import render_set_checks
 
     if meta.debias:
         lines += ["", "## Reducing unintended identity bias", "", _debias_section(meta.debias)]
-    for title, body in render_checks(dict(meta.checks)).items():
+    sections = {**render_checks(dict(meta.checks)), **render_set_checks(dict(meta.checks))}
+    for title, body in sections.items():
         lines += ["", f"## {title}", "", body]
+    for title, body in (
+        ("Calibration", calibration_section(meta)),
+        ("Training variance", seeds_section(meta)),
+    ):
+        if body:
+            lines += ["", f"## {title}", "", body]
     lines += [
         "",
         "## Limitations",
@@ -107,11 +126,14 @@ def render_card(metadata: ModelMetadata | Mapping[str, Any]) -> str:
         "other platforms' styles are scored less reliably.",
         "- Label definitions differ between source datasets (toxic vs offensive vs hateful); the mapping above "
         "is a choice, and Davidson's 'offensive' class includes much casual profanity.",
-        "- Word-level model: heavy obfuscation, sarcasm, quotes of abuse (counter-speech) and negation are "
-        "known weak spots; identity terms can raise scores of harmless posts (check the Bias page).",
-        "- Scores are not calibrated probabilities across platforms; pick thresholds on your own labelled data.",
-        "",
+        *_weak_spots(config),
+        "- Scores are calibrated on the pooled validation data of the training sets; on another platform, with "
+        "another base rate or label definition, a score of 0.7 need not mean 70%: check the reliability curve on "
+        "your own labelled posts and pick thresholds there.",
     ]
+    if meta.card_appendix:
+        lines += ["", meta.card_appendix.strip()]
+    lines.append("")
     return "\n".join(lines)
 
 
@@ -152,6 +174,8 @@ def _debias_section(debias: Mapping[str, Any]) -> str:
         ("final bias metric, templated test", "templated_final_bias_metric"),
         ("lowest group subgroup AUC, templated test", "templated_min_subgroup_auc"),
         ("lowest term AUC, templated test", "templated_min_term_auc"),
+        ("lowest group BPSN AUC, templated test", "templated_min_bpsn_auc"),
+        ("highest mean score of harmless sentences, one term", "templated_max_term_mean_harmless"),
         ("harmless template sentences flagged", "templated_harmless_flag_rate"),
         ("functional cases accuracy", "functional_accuracy"),
     ]
@@ -162,6 +186,43 @@ def _debias_section(debias: Mapping[str, Any]) -> str:
         old = before.get("mean_test_roc_auc", {}).get(label) if before else None
         text.append(f"| mean held-out ROC AUC, {label} | {_fmt(old)} | {_fmt(value)} |")
     return "\n".join(text)
+
+
+def _vectorizer(config: Mapping[str, Any]) -> str:
+    if config.get("normalizer") == "robust":
+        return "TextVectorization with the robust normaliser (links, mentions, leetspeak, repeated and spaced letters) "
+    return "TextVectorization "
+
+
+def _embedding(config: Mapping[str, Any]) -> str:
+    dim = config.get("embedding_dim")
+    chars = config.get("word_chars") or 0
+    if chars:
+        return (
+            f"Embedding({dim}, mask_zero) plus a character CNN per word (first {chars} characters, "
+            f"{config.get('char_filters')} filters of width 3, max over characters, projected to {dim})"
+        )
+    return f"Embedding({dim}, mask_zero)"
+
+
+def _head(config: Mapping[str, Any]) -> str:
+    if config.get("calibrated"):
+        return "one sigmoid per label, its logit divided by a fitted temperature"
+    return "one sigmoid per label"
+
+
+def _weak_spots(config: Mapping[str, Any]) -> list[str]:
+    if config.get("normalizer") == "robust":
+        return [
+            "- Sarcasm, quotes of abuse (counter-speech) and negation are still weak spots of a word-sequence model, "
+            "though contrast pairs and DynaHate perturbations help (see the functional cases); spelling tricks "
+            "beyond the normaliser and the character channel (new symbols, words split across lines) get through; "
+            "identity terms can still raise scores of harmless posts (check the Bias page)."
+        ]
+    return [
+        "- Word-level model: heavy obfuscation, sarcasm, quotes of abuse (counter-speech) and negation are "
+        "known weak spots; identity terms can raise scores of harmless posts (check the Bias page)."
+    ]
 
 
 def _embedding_dropout(config: Mapping[str, Any]) -> str:

@@ -19,7 +19,8 @@ import pandas as pd
 from core.bias import BiasConfig, bias_metrics, final_bias_metric, load_lexicon, load_templates, templated_test
 from core.evaluation.metrics import evaluate_scores
 from core.paths import ASSETS_DIR
-from core.training.datasets import DEFAULT_DATA_DIR, clean_text
+from core.training.datasets import DEFAULT_DATA_DIR
+from core.training.frames import clean_text
 
 FUNCTIONAL_CASES = ASSETS_DIR / "functional_cases.csv"
 
@@ -44,6 +45,12 @@ def templated_identity_check(clf: Any, label: str = "toxic") -> dict[str, Any]:
         "final_bias_metric": final_bias_metric(table),
         "overall_auc": float(table.loc[table["group"] == "overall", "subgroup_auc"].iloc[0]),
         "min_subgroup_auc": float(table.loc[table["group"] != "overall", "subgroup_auc"].min()),
+        "min_bpsn_auc": float(table.loc[table["group"] != "overall", "bpsn_auc"].min()),
+        "min_bpsn_group": str(
+            table.loc[table["group"] != "overall"].sort_values("bpsn_auc", kind="stable")["group"].iloc[0]
+        ),
+        "max_term_mean_harmless": float(terms["mean_harmless"].max()),
+        "terms_above_0_25_harmless": int((terms["mean_harmless"] > 0.25).sum()),
         "min_term_auc": float(terms["auc"].min()),
         "terms_below_0_90_auc": int((terms["auc"] < 0.90).sum()),
         "harmless_flag_rate": float(
@@ -123,6 +130,15 @@ def render_checks(checks: dict[str, Any]) -> dict[str, str]:
             f"- overall AUC hostile vs harmless: {_fmt(tmpl['overall_auc'])}; lowest group subgroup AUC: "
             f"{_fmt(tmpl['min_subgroup_auc'])}; terms below 0.90 AUC: {tmpl['terms_below_0_90_auc']}",
             f"- harmless template sentences flagged at the threshold: {tmpl['harmless_flag_rate']:.1%}",
+            *(
+                [
+                    f"- lowest group BPSN AUC: {_fmt(tmpl['min_bpsn_auc'])} ({tmpl.get('min_bpsn_group')}); highest "
+                    f"mean score of harmless sentences for one term: {_fmt(tmpl['max_term_mean_harmless'])}; terms "
+                    f"above 0.25: {tmpl.get('terms_above_0_25_harmless')}"
+                ]
+                if "min_bpsn_auc" in tmpl
+                else []
+            ),
             "",
             "Terms with the highest mean score on harmless sentences:",
             "",

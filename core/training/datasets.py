@@ -5,16 +5,18 @@ column (1, 0 or NaN where the dataset does not say) and a split column
 (``train`` / ``validation`` / ``test``). Official test splits are used where a
 dataset has one (OLID, HateXplain); elsewhere a seeded 80/10/10 split.
 The mapping is documented in :data:`LABEL_MAPPING` and copied into the model card.
+
+:func:`load_all` then drops duplicate posts across every set (:func:`core.training.dedup.deduplicate`):
+the test splits of the sets the v3 model was evaluated on (:data:`PROTECTED`) stay exactly
+as they were, and no copy of a test post is left in any other split.
 """
 
 from __future__ import annotations
 
 import hashlib
-import html
 import json
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +25,9 @@ import pandas as pd
 from core.errors import ModLensError
 from core.model.labels import DEFAULT_LABELS
 from core.paths import PROJECT_ROOT
+from core.training.datasets_extra import EXTRA_FOLDERS, EXTRA_LABEL_MAPPING, EXTRA_LOADERS
+from core.training.dedup import deduplicate
+from core.training.frames import clean_text, labelled_frame  # noqa: F401 (clean_text: part of this module's API)
 
 DEFAULT_DATA_DIR = PROJECT_ROOT.parent / "shared" / "data"
 
@@ -35,7 +40,10 @@ LABEL_MAPPING: dict[str, str] = {
     "masked otherwise.",
     "ethos": "hate = toxic = isHate >= 0.5; toxic = 0 only when isHate = 0, masked for 0 < isHate < 0.5.",
     "toxigen": "hate = toxic = `hate` seed sentence; 0 for `neutral` (curated seed sentences, implicit hate).",
+    **EXTRA_LABEL_MAPPING,
 }
+PROTECTED: frozenset[str] = frozenset({"jigsaw", "davidson", "olid", "hatexplain", "mlma", "ethos", "toxigen"})
+"""Sets whose test split is frozen: the v3 default model was evaluated on exactly those posts."""
 
 
 @dataclass(frozen=True)
@@ -44,8 +52,11 @@ class LabelledSet:
 
     name: str
     frame: pd.DataFrame
-    """Columns: ``text``, ``toxic``, ``hate`` (float, NaN unknown), ``split``."""
+    """Columns: ``text``, ``toxic``, ``hate`` (float, NaN unknown), ``split``; some sets add ``source``,
+    ``level`` or ``group`` (see :mod:`core.training.datasets_extra`)."""
     files: tuple[Path, ...]
+    dropped: dict[str, int] = field(default_factory=dict)
+    """Rows removed as copies of other posts (see :func:`core.training.dedup.deduplicate`)."""
 
     def summary(self) -> dict[str, object]:
         """Row counts per split and label, plus file hashes, for the model card."""
@@ -62,26 +73,13 @@ class LabelledSet:
             "splits": counts,
             "labels": labels,
             "mapping": LABEL_MAPPING.get(self.name, ""),
+            "dropped_copies": dict(self.dropped),
             "files": {str(p.name): _sha256(p) for p in self.files},
         }
 
 
-_URL = re.compile(r"https?://\S+|www\.\S+")
-_MENTION = re.compile(r"@\w+|<user>", re.IGNORECASE)
-_RETWEET = re.compile(r"\bRT\b:?")
-
-
-def clean_text(text: str) -> str:
-    """Undo HTML entities and unify platform artefacts (mentions, links, ``RT``) across datasets."""
-    text = html.unescape(str(text))
-    text = _RETWEET.sub("", text)
-    text = _URL.sub("URL", text)
-    text = _MENTION.sub("@user", text)
-    return text.replace("\\n", " ").strip()
-
-
 def load_all(data_dir: Path = DEFAULT_DATA_DIR, seed: int = 13) -> list[LabelledSet]:
-    """Load every dataset found in ``data_dir``; raise if none is there."""
+    """Load every dataset found in ``data_dir``, without duplicate posts across splits; raise if none is there."""
     sets = []
     for loader in LOADERS.values():
         try:
@@ -90,23 +88,13 @@ def load_all(data_dir: Path = DEFAULT_DATA_DIR, seed: int = 13) -> list[Labelled
             continue
     if not sets:
         raise ModLensError(f"No public datasets found in '{data_dir}'. Point --data-dir at the shared data folder.")
-    return sets
+    kept = deduplicate([(s.name, s.frame) for s in sets], PROTECTED)
+    return [LabelledSet(s.name, frame, s.files, dropped) for s, (frame, dropped) in zip(sets, kept, strict=True)]
 
 
 def available(data_dir: Path = DEFAULT_DATA_DIR) -> list[str]:
     """Names of the datasets whose folder exists in ``data_dir``."""
     return [name for name, folder in _FOLDERS.items() if (data_dir / folder).is_dir()]
-
-
-def _frame(texts: pd.Series, toxic: np.ndarray, hate: np.ndarray, split: np.ndarray | str) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "text": [clean_text(t) for t in texts.fillna("").astype(str)],
-            "toxic": np.asarray(toxic, dtype=float),
-            "hate": np.asarray(hate, dtype=float),
-            "split": split,
-        }
-    )
 
 
 def random_split(n: int, seed: int, name: str, validation: float = 0.1, test: float = 0.1) -> np.ndarray:
@@ -120,7 +108,7 @@ def _jigsaw(root: Path, seed: int) -> LabelledSet:
     path = root / "jigsaw_toxic" / "text_comment_1.csv.gz"
     raw = pd.read_csv(path)
     nan = np.full(len(raw), np.nan)
-    frame = _frame(raw["comment_text"], raw["labels"].to_numpy(), nan, random_split(len(raw), seed, "jigsaw"))
+    frame = labelled_frame(raw["comment_text"], raw["labels"].to_numpy(), nan, random_split(len(raw), seed, "jigsaw"))
     return LabelledSet("jigsaw", frame, (path,))
 
 
@@ -128,7 +116,7 @@ def _davidson(root: Path, seed: int) -> LabelledSet:
     path = root / "davidson" / "labeled_data.csv.gz"
     raw = pd.read_csv(path, index_col=0)
     cls = raw["class"].to_numpy()
-    frame = _frame(raw["tweet"], cls <= 1, cls == 0, random_split(len(raw), seed, "davidson"))
+    frame = labelled_frame(raw["tweet"], cls <= 1, cls == 0, random_split(len(raw), seed, "davidson"))
     return LabelledSet("davidson", frame, (path,))
 
 
@@ -142,8 +130,8 @@ def _olid(root: Path, seed: int) -> LabelledSet:
         random_split(len(train), seed, "olid", validation=0.1, test=0.0) == "validation", "validation", "train"
     )
     parts = [
-        _frame(train["tweet"], train["subtask_a"] == "OFF", np.full(len(train), np.nan), split),
-        _frame(test["tweet"], test["label"] == "OFF", np.full(len(test), np.nan), "test"),
+        labelled_frame(train["tweet"], train["subtask_a"] == "OFF", np.full(len(train), np.nan), split),
+        labelled_frame(test["tweet"], test["label"] == "OFF", np.full(len(test), np.nan), "test"),
     ]
     files = (folder / "olid-training-v1.0.tsv.gz", folder / "testset-levela.tsv", folder / "labels-levela.csv")
     return LabelledSet("olid", pd.concat(parts, ignore_index=True), files)
@@ -157,13 +145,13 @@ def _majority(labels: list[int]) -> int:
 def _hatexplain(root: Path, seed: int) -> LabelledSet:
     folder = root / "hatexplain"
     train = pd.read_csv(folder / "hatexplain_train_derived.csv.gz")
-    parts = [_frame(train["text"], train["majority_label"] != 1, train["majority_label"] == 0, "train")]
+    parts = [labelled_frame(train["text"], train["majority_label"] != 1, train["majority_label"] == 0, "train")]
     files = [folder / "hatexplain_train_derived.csv.gz"]
     for split, file in (("validation", "hatexplain_validation.jsonl.gz"), ("test", "hatexplain_test.jsonl.gz")):
         raw = pd.read_json(folder / file, lines=True)
         majority = np.array([_majority(a["label"]) for a in raw["annotators"]])
         texts = raw["post_tokens"].map(" ".join)
-        parts.append(_frame(texts, majority != 1, majority == 0, split))
+        parts.append(labelled_frame(texts, majority != 1, majority == 0, split))
         files.append(folder / file)
     return LabelledSet("hatexplain", pd.concat(parts, ignore_index=True), tuple(files))
 
@@ -176,7 +164,7 @@ def _mlma(root: Path, seed: int) -> LabelledSet:
     hateful = sentiment.map(lambda s: "hateful" in s).to_numpy()
     hate = np.where(hateful, 1.0, np.where(normal, 0.0, np.nan))
     text = raw["tweet"].str.replace("@URL", "URL", regex=False)
-    frame = _frame(text, ~normal, hate, random_split(len(raw), seed, "mlma"))
+    frame = labelled_frame(text, ~normal, hate, random_split(len(raw), seed, "mlma"))
     return LabelledSet("mlma", frame, (path,))
 
 
@@ -186,7 +174,7 @@ def _ethos(root: Path, seed: int) -> LabelledSet:
     share = raw["isHate"].to_numpy(dtype=float)
     hate = (share >= 0.5).astype(float)
     toxic = np.where(share >= 0.5, 1.0, np.where(share == 0, 0.0, np.nan))
-    frame = _frame(raw["comment"], toxic, hate, random_split(len(raw), seed, "ethos"))
+    frame = labelled_frame(raw["comment"], toxic, hate, random_split(len(raw), seed, "ethos"))
     return LabelledSet("ethos", frame, (path,))
 
 
@@ -194,8 +182,18 @@ def _toxigen(root: Path, seed: int) -> LabelledSet:
     path = root / "toxigen" / "toxigen_prompt_sentences_derived.csv"
     raw = pd.read_csv(path).drop_duplicates("text")
     hate = (raw["prompt_label"] == "hate").to_numpy(dtype=float)
-    frame = _frame(raw["text"], hate, hate, random_split(len(raw), seed, "toxigen"))
+    frame = labelled_frame(raw["text"], hate, hate, random_split(len(raw), seed, "toxigen"))
     return LabelledSet("toxigen", frame, (path,))
+
+
+def _labelled(name: str, load: Callable[[Path, int], tuple[pd.DataFrame, tuple[Path, ...]]]) -> Callable:
+    """A loader of :mod:`core.training.datasets_extra` that returns a :class:`LabelledSet`."""
+
+    def loader(root: Path, seed: int) -> LabelledSet:
+        frame, files = load(root, seed)
+        return LabelledSet(name, frame, files)
+
+    return loader
 
 
 LOADERS: dict[str, Callable[[Path, int], LabelledSet]] = {
@@ -206,6 +204,10 @@ LOADERS: dict[str, Callable[[Path, int], LabelledSet]] = {
     "mlma": _mlma,
     "ethos": _ethos,
     "toxigen": _toxigen,
+    **{
+        name: (lambda root, seed, n=name, load=load: LabelledSet(n, *load(root, seed)))
+        for name, load in EXTRA_LOADERS.items()
+    },
 }
 _FOLDERS = {
     "jigsaw": "jigsaw_toxic",
@@ -215,6 +217,7 @@ _FOLDERS = {
     "mlma": "mlma",
     "ethos": "ethos",
     "toxigen": "toxigen",
+    **EXTRA_FOLDERS,
 }
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.errors import ModLensError
+from core.errors import InputError, ModLensError
 from core.evaluation.metrics import evaluate_scores
 from core.io.atomic import atomic_write_text
 from core.io.labels import parse_labels
@@ -30,8 +30,12 @@ from core.model.labels import DEFAULT_LABELS
 from core.model.metadata import ModelMetadata, read_metadata
 from core.training.card import render_card
 from core.training.checks import run_checks
-from core.training.datasets import DEFAULT_DATA_DIR, LabelledSet, load_all, random_split
-from core.training.debias import AUGMENTATION_TEMPLATES, DebiasConfig, augmentation_frame, identity_weights
+from core.training.contrast import ContrastConfig
+from core.training.datasets import DEFAULT_DATA_DIR, PROTECTED, LabelledSet, load_all, random_split
+from core.training.debias import DebiasConfig
+from core.training.mix import calibration_rows, stack, training_rows
+from core.training.seeds import choose_run, run_summary
+from core.training.set_checks import set_checks
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,10 @@ class TrainingRequest:
     ``split_seed`` draws the random train/validation/test splits. It is kept apart from the
     model's training seed (``config.seed``), so runs with different training seeds are judged
     on the same held-out posts and never train on each other's test posts.
+    ``dataset_weights`` scale each set's share of the loss (default 1); ``contrast`` adds the
+    project's contrast pairs, ``obfuscate`` perturbed-spelling copies of that share of the
+    training rows. With several ``seeds`` one model is trained per seed and the one chosen by
+    :func:`core.training.seeds.choose_run` is saved, with every run's figures in the metadata.
     """
 
     out: Path
@@ -61,6 +69,11 @@ class TrainingRequest:
     split_seed: int = 13
     overwrite: bool = False
     """Replace ``out`` when it already holds a ModLens model (anything else there is always refused)."""
+    dataset_weights: dict[str, float] = field(default_factory=dict)
+    contrast: ContrastConfig | None = None
+    obfuscate: float = 0.0
+    seeds: tuple[int, ...] = ()
+    card_appendix: Path | None = None
 
 
 def gather(request: TrainingRequest) -> list[LabelledSet]:
@@ -127,24 +140,6 @@ def _user_set(path: Path, request: TrainingRequest) -> LabelledSet:
     return LabelledSet(path.stem, frame, (path,))
 
 
-def _stack(sets: Sequence[LabelledSet], split: str, labels: Sequence[str]) -> tuple[list[str], np.ndarray]:
-    frames = [s.frame[s.frame["split"] == split] for s in sets]
-    texts = [t for f in frames for t in f["text"].tolist()]
-    y = (
-        np.concatenate(
-            [
-                np.column_stack(
-                    [f[label].to_numpy(dtype=float) if label in f else np.full(len(f), np.nan) for label in labels]
-                )
-                for f in frames
-            ]
-        )
-        if frames
-        else np.zeros((0, len(labels)))
-    )
-    return texts, y
-
-
 def evaluate_sets(clf: ToxicityClassifier, sets: Sequence[LabelledSet], split: str = "test") -> list[dict[str, Any]]:
     """Metrics per dataset and label on one split (rows of a tidy table)."""
     rows = []
@@ -154,7 +149,7 @@ def evaluate_sets(clf: ToxicityClassifier, sets: Sequence[LabelledSet], split: s
             continue
         scores = clf.predict_proba(part["text"].tolist())
         for j, label in enumerate(clf.labels_):
-            if label not in part or part[label].notna().sum() == 0:
+            if label not in part or part[label].dropna().nunique() < 2:  # unknown, or positives only (masked)
                 continue
             metrics = evaluate_scores(part[label].to_numpy(float), scores[:, j], threshold=clf.thresholds_[label])
             rows.append({"dataset": labelled.name, "label": label, "split": split, **metrics})
@@ -167,30 +162,55 @@ def _fit(
     debias: DebiasConfig | None,
     progress: ProgressCallback | None,
     log: Any,
+    config: ModelConfig | None = None,
 ) -> tuple[ToxicityClassifier, int, int]:
-    """Fit one classifier on the train splits (plus augmentation when debiasing)."""
-    training_sets = list(sets)
-    if debias is not None and debias.augment:
-        augmentation = augmentation_frame(debias)
-        training_sets.append(LabelledSet("identity_augmentation", augmentation, (AUGMENTATION_TEMPLATES,)))
-    texts, y = _stack(training_sets, "train", request.labels)
-    val_texts, y_val = _stack(sets, "validation", request.labels)
-    val_groups = [s.name for s in sets for _ in range(int((s.frame["split"] == "validation").sum()))]
-    weights = identity_weights(texts, y, debias.identity_weight) if debias is not None else None
+    """Fit one classifier on the train splits (plus the project's augmentations), calibrated on validation."""
+    config = config or request.config
+    rows, weights = training_rows(
+        sets,
+        request.labels,
+        debias=debias,
+        contrast=request.contrast,
+        obfuscate=request.obfuscate,
+        dataset_weights=request.dataset_weights,
+        seed=config.seed,
+    )
+    validation = stack(sets, "validation", request.labels)
+    calibration = calibration_rows(sets, request.labels)
     if log:
-        names = ", ".join(s.name for s in training_sets)
-        log(f"Training on {len(texts):,} posts, validating on {len(val_texts):,} ({names}).")
-    clf = ToxicityClassifier(labels=request.labels, config=request.config)
-    validation = (val_texts, y_val) if len(val_texts) else None
+        names = ", ".join(dict.fromkeys(rows.sources))
+        log(f"Training on {len(rows.texts):,} posts, validating on {len(validation.texts):,} ({names}).")
+        log(f"Seed {config.seed}.")
+    clf = ToxicityClassifier(labels=request.labels, config=config)
+    has_validation = len(validation.texts) > 0
     clf.fit(
-        texts,
-        y,
-        validation=validation,
-        validation_groups=val_groups if validation and len(sets) > 1 else None,
+        rows.texts,
+        rows.y,
+        validation=(validation.texts, validation.y) if has_validation else None,
+        validation_groups=validation.sources if has_validation and len(sets) > 1 else None,
         sample_weight=weights,
+        calibration=(calibration.texts, calibration.y) if len(calibration.texts) else None,
         progress=progress,
     )
-    return clf, len(texts), len(val_texts)
+    return clf, len(rows.texts), len(validation.texts)
+
+
+def _fit_seeds(
+    request: TrainingRequest, sets: Sequence[LabelledSet], progress: ProgressCallback | None, log: Any
+) -> tuple[ToxicityClassifier, int, int, dict[str, Any] | None]:
+    """One fit per seed of ``request.seeds`` (or just ``config.seed``); the chosen run and every run's figures."""
+    seeds = request.seeds or (request.config.seed,)
+    runs = []
+    for seed in seeds:
+        config = request.config.with_overrides(seed=seed)
+        clf, n_train, n_validation = _fit(request, sets, request.debias, progress, log, config)
+        runs.append((clf, run_summary(clf, seed, evaluate_sets(clf, sets, "test"))))
+    if len(runs) == 1:
+        return runs[0][0], n_train, n_validation, None
+    chosen, report = choose_run([summary for _, summary in runs])
+    if log:
+        log(f"Seeds {', '.join(map(str, seeds))}: keeping seed {seeds[chosen]} ({report['rule']}).")
+    return runs[chosen][0], n_train, n_validation, report
 
 
 def debias_summary(clf: ToxicityClassifier, evaluation: list[dict[str, Any]], checks: dict[str, Any]) -> dict[str, Any]:
@@ -204,6 +224,8 @@ def debias_summary(clf: ToxicityClassifier, evaluation: list[dict[str, Any]], ch
         "templated_final_bias_metric": template.get("final_bias_metric"),
         "templated_min_subgroup_auc": template.get("min_subgroup_auc"),
         "templated_min_term_auc": template.get("min_term_auc"),
+        "templated_min_bpsn_auc": template.get("min_bpsn_auc"),
+        "templated_max_term_mean_harmless": template.get("max_term_mean_harmless"),
         "templated_harmless_flag_rate": template.get("harmless_flag_rate"),
         "functional_accuracy": checks.get("functional", {}).get("accuracy"),
     }
@@ -229,10 +251,12 @@ def train(request: TrainingRequest, progress: ProgressCallback | None = None, lo
         before = debias_summary(baseline, base_eval, run_checks(baseline, data_dir))
         if log:
             log("Training with debiasing.")
-    clf, n_train, n_validation = _fit(request, sets, request.debias, progress, log)
-    evaluation = evaluate_sets(clf, sets, "test")
-    checks = run_checks(clf, data_dir)
-    checks["dataset_tuned"] = dataset_tuned_metrics(clf, sets)
+    clf, n_train, n_validation, seed_runs = _fit_seeds(request, sets, progress, log)
+    scorer = _CachedScores(clf)  # the checks score some splits several times
+    evaluation = evaluate_sets(scorer, sets, "test")
+    checks = run_checks(scorer, data_dir)
+    checks.update(set_checks(scorer, sets))
+    checks["dataset_tuned"] = dataset_tuned_metrics(scorer, sets)
     metadata: dict[str, Any] = {
         "name": request.name,
         "command": request.command,
@@ -242,9 +266,19 @@ def train(request: TrainingRequest, progress: ProgressCallback | None = None, lo
         "n_train": n_train,
         "n_validation": n_validation,
         "evaluation": evaluation,
-        "headline": headline_metrics(evaluation),
+        "headline": {**headline_metrics(evaluation), **check_headlines(checks)},
         "checks": checks,
+        "recipe": {
+            "dataset_weights": dict(request.dataset_weights),
+            "contrast": asdict(request.contrast) if request.contrast else None,
+            "obfuscate": request.obfuscate,
+            "seeds": list(request.seeds or (clf.config.seed,)),
+        },
     }
+    if seed_runs is not None:
+        metadata["seed_runs"] = seed_runs
+    if request.card_appendix is not None:
+        metadata["card_appendix"] = _read_appendix(request.card_appendix)
     if request.debias is not None:
         metadata["debias"] = {
             "config": asdict(request.debias),
@@ -257,13 +291,21 @@ def train(request: TrainingRequest, progress: ProgressCallback | None = None, lo
     return clf
 
 
+def _read_appendix(path: Path) -> str:
+    """Markdown added at the end of the model card (e.g. how the recipe was chosen)."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"Cannot read the card appendix '{path}' ({exc}). Give a UTF-8 Markdown file.") from exc
+
+
 def _with_known_labels(request: TrainingRequest, sets: Sequence[LabelledSet], log: Any) -> TrainingRequest:
     """The request for the labels that have known values in the training data.
 
     A label that no training post has a value for (a file with only a ``toxic`` column, say)
     cannot be learned: the new model leaves it out rather than give it untrained scores.
     """
-    _, y = _stack(sets, "train", request.labels)
+    y = stack(sets, "train", request.labels).y
     known = [label for j, label in enumerate(request.labels) if np.isfinite(y[:, j]).any()]
     if not known:
         raise ModLensError(
@@ -281,13 +323,21 @@ def _reload_metadata(directory: Path) -> ModelMetadata:
 
 
 def headline_metrics(evaluation: list[dict[str, Any]]) -> dict[str, float]:
-    """A few numbers for the home page: pooled-mean ROC AUC per label and OLID macro-F1."""
+    """A few numbers for the home page: mean test ROC AUC per label, Jigsaw AUC and OLID macro-F1.
+
+    ``mean_test_roc_auc_<label>`` averages the v3 datasets (:data:`~core.training.datasets.PROTECTED`) when
+    the model was evaluated on them, so versions compare like for like on the Model page;
+    ``mean_test_roc_auc_<label>_all_sets`` averages every evaluated dataset.
+    """
     table = pd.DataFrame(evaluation)
     headline: dict[str, float] = {}
     if table.empty:
         return headline
     for label, rows in table.groupby("label"):
-        headline[f"mean_test_roc_auc_{label}"] = float(rows["roc_auc"].mean())
+        v3_sets = rows[rows["dataset"].isin(PROTECTED)]
+        headline[f"mean_test_roc_auc_{label}"] = float((v3_sets if len(v3_sets) else rows)["roc_auc"].mean())
+        if len(v3_sets) and len(v3_sets) < len(rows):
+            headline[f"mean_test_roc_auc_{label}_all_sets"] = float(rows["roc_auc"].mean())
     jigsaw = table[(table["dataset"] == "jigsaw") & (table["label"] == "toxic")]
     if not jigsaw.empty:
         headline["jigsaw_toxic_roc_auc"] = float(jigsaw["roc_auc"].iloc[0])
@@ -295,6 +345,41 @@ def headline_metrics(evaluation: list[dict[str, Any]]) -> dict[str, float]:
     if not olid.empty:
         headline["olid_macro_f1"] = float(olid["macro_f1"].iloc[0])
     return {k: v for k, v in headline.items() if not math.isnan(v)}
+
+
+def check_headlines(checks: dict[str, Any]) -> dict[str, float]:
+    """Headline figures from the checks: functional cases, templated identity test, DynaHate, calibration."""
+    out: dict[str, float] = {}
+    if "accuracy" in checks.get("functional", {}):
+        out["functional_accuracy"] = float(checks["functional"]["accuracy"])
+    template = checks.get("templated_identity", {})
+    for key in ("final_bias_metric", "min_bpsn_auc"):
+        if template.get(key) is not None:
+            out[f"templated_{key}"] = float(template[key])
+    for row in checks.get("dynahate_levels", []):
+        if row["level"] in ("original", "perturbation"):
+            out[f"dynahate_{row['level']}_roc_auc"] = float(row["roc_auc"])
+    for label, data in checks.get("calibration", {}).items():
+        out[f"calibration_ece_{label}"] = float(data["ece"])
+    return {k: v for k, v in out.items() if not math.isnan(v)}
+
+
+class _CachedScores:
+    """A fitted classifier whose ``predict_proba`` remembers the scores of each list of texts it has seen."""
+
+    def __init__(self, clf: ToxicityClassifier) -> None:
+        self._clf = clf
+        self._memo: dict[str, np.ndarray] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._clf, name)
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Scores of ``texts`` (computed once per distinct list)."""
+        key = hashlib.sha256("\x1e".join(map(str, texts)).encode("utf-8")).hexdigest()
+        if key not in self._memo:
+            self._memo[key] = self._clf.predict_proba(texts)
+        return self._memo[key]
 
 
 def dataset_tuned_metrics(clf: ToxicityClassifier, sets: Sequence[LabelledSet]) -> list[dict[str, Any]]:

@@ -137,3 +137,21 @@ def test_train_on_a_file_with_only_a_toxic_column_scores_toxic_only(tmp_path: Pa
     assert metadata["labels"] == ["toxic"]
     assert set(metadata["thresholds"]) == {"toxic"}
     assert "scores toxic only" in capsys.readouterr().err
+
+
+def test_train_rejects_bad_recipe_options(tmp_path: Path) -> None:
+    """Bad --dataset-weight, --seeds and --obfuscate values fail with one line that says what to give."""
+
+    def run(*extra: str) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "core", "train", "--public", "all", "--out", str(tmp_path / "m"), *extra]
+        return subprocess.run(command, capture_output=True, text=True, check=False)
+
+    for extra, message in (
+        (("--dataset-weight", "davidson"), "NAME=W"),
+        (("--dataset-weight", "davidson=-1"), "NAME=W"),
+        (("--seeds", "13,x"), "integers separated by commas"),
+        (("--obfuscate", "1.5"), "--obfuscate must be"),
+    ):
+        result = run(*extra)
+        assert result.returncode == 2, extra
+        assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from core.evaluation.calibration import reliability_from_metadata
 from core.evaluation.intervals import held_out_summary
 from core.model.metadata import ModelMetadata
 from core.registry import ModelVersion
@@ -81,6 +82,33 @@ def debias_table(metadata: ModelMetadata | None) -> pd.DataFrame | None:
         else:
             rows.append({"metric": key, "before": _number(before.get(key)), "after": _number(value)})
     return pd.DataFrame(rows, columns=["metric", "before", "after"])
+
+
+def reliability(metadata: ModelMetadata | None) -> dict[str, tuple[pd.DataFrame, float]]:
+    """Per label with stored reliability data: its table (non-empty bins, numbers only) and its ECE (NaN if absent).
+
+    Training stores them in ``metadata.checks["calibration"]`` (pooled test splits, see
+    :func:`core.evaluation.calibration.reliability_from_metadata`); versions trained before
+    that (v3 and older) or on data without test splits give an empty dict. Damaged entries are skipped.
+    """
+    if metadata is None:
+        return {}
+    calibration = _section(metadata.checks, "calibration")
+    found = {}
+    for label in metadata.labels:
+        entry = _section(calibration, label)
+        rows = entry.get("table")
+        if not isinstance(rows, list):
+            continue
+        rows = [row for row in rows if isinstance(row, Mapping)]
+        table = reliability_from_metadata({"checks": {"calibration": {label: {"table": rows}}}}, label)
+        for column in ("n", "mean_score", "observed_rate"):
+            table[column] = pd.to_numeric(table[column], errors="coerce")
+        table = table.dropna(subset=["n", "mean_score", "observed_rate"])
+        table = table[table["n"] > 0].reset_index(drop=True)
+        if len(table):
+            found[label] = (table, _number(entry.get("ece")))
+    return found
 
 
 LABEL_ORDER = ("toxic", "hate")

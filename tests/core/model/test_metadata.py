@@ -29,18 +29,18 @@ def test_the_bundled_metadata_loads_typed_and_round_trips_unchanged() -> None:
 def test_unknown_keys_are_kept_and_written_back(tmp_path: Path) -> None:
     data = {
         **_bundled(),
-        "calibration": {"toxic": {"method": "isotonic", "ece": 0.02}},
+        "calibration_v9": {"toxic": {"method": "isotonic", "ece": 0.02}},
         "functional_by_functionality": [{"functionality": "negation", "accuracy": 0.7}],
     }
     meta = ModelMetadata.from_dict(data)
     assert meta.extra == {
-        "calibration": data["calibration"],
+        "calibration_v9": data["calibration_v9"],
         "functional_by_functionality": data["functional_by_functionality"],
     }
     (tmp_path / "metadata.json").write_text("{}")
     write_metadata(tmp_path, meta.with_thresholds({"toxic": 0.25}))
     back = json.loads((tmp_path / "metadata.json").read_text())
-    assert back["calibration"] == data["calibration"] and back["thresholds"]["toxic"] == 0.25
+    assert back["calibration_v9"] == data["calibration_v9"] and back["thresholds"]["toxic"] == 0.25
     assert read_metadata(tmp_path).extra == meta.extra
 
 
@@ -105,3 +105,22 @@ def test_a_metadata_file_that_is_a_device_or_huge_is_refused(tmp_path: Path) -> 
     (tmp_path / "metadata.json").symlink_to("/dev/zero")
     with pytest.raises(ModelError, match="not a regular file"):
         read_metadata(tmp_path)
+
+
+def test_v4_keys_are_typed_and_checked() -> None:
+    data = {
+        **_bundled(),
+        "calibration": {"method": "temperature", "temperature": {"toxic": 1.1, "hate": 0.9}},
+        "recipe": {"obfuscate": 0.05},
+        "seed_runs": {"chosen_seed": 13, "runs": []},
+        "card_appendix": "## How this recipe was chosen",
+    }
+    meta = ModelMetadata.from_dict(data)
+    assert meta.calibration["temperature"]["toxic"] == 1.1 and meta.seed_runs["chosen_seed"] == 13
+    assert meta.recipe == {"obfuscate": 0.05} and meta.card_appendix.startswith("## How")
+    assert not set(meta.extra) & {"calibration", "recipe", "seed_runs", "card_appendix"}
+    assert meta.to_dict() == data
+    with pytest.raises(ModelError, match="'seed_runs' must be a mapping"):
+        ModelMetadata.from_dict({**data, "seed_runs": [13, 21]})
+    with pytest.raises(ModelError, match="'card_appendix' must be text"):
+        ModelMetadata.from_dict({**data, "card_appendix": 3})

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.model.network import MaskedMaxAvgPooling, ScoreHead, keras
+from core.model.network import CalibratedScoreHead, MaskedMaxAvgPooling, ScoreHead, keras
+from core.model.robust import WordCharEmbedding
 from core.model.runtime import XLA_BATCH, FusedRecurrent
 
 VOCAB = 50
@@ -67,3 +68,37 @@ def test_unsupported_graphs_fall_back() -> None:
     tokens = keras.Input(shape=(None,), dtype="int64")
     plain = keras.Model(tokens, ScoreHead(1)(keras.layers.Embedding(VOCAB, 4)(tokens)[:, 0]))
     assert FusedRecurrent.build(plain) is None
+
+
+def _calibrated_model(*, chars: int = 0):
+    """The v4 graph: (word-char) embedding -> BiLSTM -> pooling -> dropout -> tempered sigmoid head."""
+    keras.utils.set_random_seed(5)
+    tokens = keras.Input(shape=(None, 1 + chars) if chars else (None,), dtype="int64")
+    embedding = (
+        WordCharEmbedding(VOCAB, 8, char_filters=4) if chars else keras.layers.Embedding(VOCAB, 8, mask_zero=True)
+    )
+    x = keras.layers.SpatialDropout1D(0.2)(embedding(tokens))
+    x = MaskedMaxAvgPooling()(keras.layers.Bidirectional(keras.layers.LSTM(6, return_sequences=True))(x))
+    head = CalibratedScoreHead(2)
+    model = keras.Model(tokens, head(keras.layers.Dropout(0.3)(x)))
+    head.set_temperatures(np.array([0.4, 2.5]))  # far from 1, so a runtime that skipped them would differ
+    return model
+
+
+@pytest.mark.parametrize("chars", [0, 3])
+def test_the_calibrated_head_and_char_channel_run_fused_with_the_same_scores(chars: int) -> None:
+    model = _calibrated_model(chars=chars)
+    ids = _tokens(XLA_BATCH + 21, seed=2)
+    ids = ids[np.argsort(np.count_nonzero(ids, axis=1), kind="stable")]
+    if chars:
+        letters = np.random.default_rng(4).integers(1, 120, (*ids.shape, chars))
+        tokens = np.concatenate([ids[:, :, None], np.where(ids[:, :, None] > 0, letters, 0)], axis=-1)
+    else:
+        tokens = ids
+    fused = FusedRecurrent.build(model, probe=tokens[:16])
+    assert fused is not None, "the v4 graph must not fall back to the Keras path"
+    expected = model(tokens, training=False).numpy()
+    np.testing.assert_allclose(fused(tokens), expected, atol=1e-5, rtol=0)
+    model.layers[-1].set_temperatures(np.ones(2))
+    uncalibrated = model(tokens, training=False).numpy()
+    assert np.abs(uncalibrated - expected).max() > 1e-3  # the temperatures matter, and the fused path applied them

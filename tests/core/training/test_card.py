@@ -37,6 +37,7 @@ def _metadata(**config_changes) -> dict:
 def test_card_describes_the_network_and_its_training_schedule() -> None:
     card = render_card(_metadata(plateau_decay=0.3, weight_average=0.995))
     assert "Embedding(96, mask_zero) -> spatial dropout 0.3 -> Bidirectional LSTM(64)" in card
+    assert "TextVectorization with the robust normaliser" in card and "fitted temperature" in card
     assert "masked max and mean over time -> dropout 0.3" in card
     assert "patience 2" in card and "learning rate times 0.3" in card
     assert "moving average over training steps (momentum 0.995)" in card
@@ -60,7 +61,74 @@ def test_card_tables_show_metrics_and_missing_values() -> None:
     assert "- `toxic`: 0.310" in card
 
 
+def test_card_describes_the_robust_channel_and_calibration() -> None:
+    metadata = {
+        **_metadata(normalizer="robust", word_chars=12, char_filters=64, calibrated=True),
+        "calibration": {
+            "method": "temperature",
+            "temperature": {"toxic": 1.25, "hate": 0.9},
+            "n": {"toxic": 900, "hate": 500},
+            "log_loss_before": {"toxic": 0.41, "hate": 0.3},
+            "log_loss_after": {"toxic": 0.39, "hate": 0.29},
+        },
+    }
+    card = render_card(metadata)
+    assert "robust normaliser" in card and "character CNN per word (first 12 characters, 64 filters" in card
+    assert "its logit divided by a fitted temperature" in card
+    assert "| toxic | 1.250 | 900 | 0.410 | 0.390 |" in card
+    assert "on calibrated scores" in card
+    assert "robust normaliser" not in render_card(_metadata(normalizer="basic", calibrated=False))
+
+
+def test_card_reports_seeds_mix_dynahate_and_copies() -> None:
+    metadata = {
+        **_metadata(),
+        "n_train": 100,
+        "n_validation": 10,
+        "training_data": {
+            "jigsaw": {"rows": 10, "dropped_copies": {"test_copy": 0, "duplicate": 5}},
+            "sbic": {"rows": 9, "dropped_copies": {"test_copy": 63, "duplicate": 535}},
+        },
+        "recipe": {"dataset_weights": {"davidson": 0.5}, "contrast": {"fills_per_pair": 12}, "obfuscate": 0.05},
+        "seed_runs": {
+            "validation_auc_mean": 0.82,
+            "validation_auc_sd": 0.002,
+            "chosen_seed": 21,
+            "rule": "best validation AUC, within one standard deviation of the mean",
+            "runs": [
+                {"seed": 13, "epochs": 4, "validation_auc": 0.818, "test_mean_roc_auc": {"toxic": 0.8}},
+                {"seed": 21, "epochs": 5, "validation_auc": 0.822, "test_mean_roc_auc": {"toxic": 0.81}},
+            ],
+        },
+        "checks": {
+            "dynahate_levels": [
+                {"level": "original", "n": 2000, "positives": 1200, "roc_auc": 0.7, "accuracy": 0.65},
+                {"level": "perturbation", "n": 1500, "positives": 700, "roc_auc": 0.75, "accuracy": 0.7},
+            ]
+        },
+        "card_appendix": "## How this recipe was chosen\n\nA table.",
+    }
+    card = render_card(metadata)
+    assert "63 copies of a test post" in card and "540 other repeats" in card
+    assert "davidson x0.5" in card and "12 fillings per template pair" in card and "5% of the training posts" in card
+    assert "| 21 (shipped) | 5 | 0.8220 |" in card and "Shipped: seed 21" in card
+    assert "| perturbation | 1500 | 700 | 0.750 | 0.700 |" in card
+    assert card.rstrip().endswith("A table.")
+
+
 def test_card_states_the_long_post_window_rule() -> None:
     card = render_card(_metadata())
     assert "## Scoring long posts" in card
     assert "overlapping windows of 120 tokens, one every 60 tokens" in card and "highest of its windows" in card
+
+
+def test_card_of_the_bundled_model_names_make_default_model() -> None:
+    bundled = render_card(
+        {**_metadata(), "command": "python -m core train --public all --out assets/model --seeds 1,2"}
+    )
+    assert "python -m core train --public all --out assets/model --seeds 1,2" in bundled
+    assert "`make default-model` runs this command" in bundled
+    elsewhere = render_card(
+        {**_metadata(), "command": "python -m core train --data mine.csv --out models/assets/model2"}
+    )
+    assert "make default-model" not in elsewhere

@@ -43,14 +43,14 @@ def data_dir(tmp_path: Path) -> Path:
     pd.DataFrame({"id": [9], "label": ["OFF"]}).to_csv(olid / "labels-levela.csv", index=False)
     hx = root / "hatexplain"
     _gz_csv(
-        pd.DataFrame({"text": ["a", "b", "c"], "majority_label": [0, 1, 2]}),
+        pd.DataFrame({"text": ["hx a", "hx b", "hx c"], "majority_label": [0, 1, 2]}),
         hx / "hatexplain_train_derived.csv.gz",
         index=False,
     )
     for split in ("validation", "test"):
         rows = [
-            {"annotators": {"label": [0, 0, 1]}, "post_tokens": ["<user>", "hate"]},
-            {"annotators": {"label": [1, 2, 1]}, "post_tokens": ["fine"]},
+            {"annotators": {"label": [0, 0, 1]}, "post_tokens": ["<user>", "hate", split]},
+            {"annotators": {"label": [1, 2, 1]}, "post_tokens": ["fine", split]},
         ]
         with gzip.open(hx / f"hatexplain_{split}.jsonl.gz", "wt") as handle:
             handle.write("\n".join(json.dumps(r) for r in rows))
@@ -60,7 +60,7 @@ def data_dir(tmp_path: Path) -> Path:
         index=False,
     )
     (root / "ethos").mkdir()
-    pd.DataFrame({"comment": ["a", "b", "c"], "isHate": [0.0, 0.33, 0.83]}).to_csv(
+    pd.DataFrame({"comment": ["eth a", "eth b", "eth c"], "isHate": [0.0, 0.33, 0.83]}).to_csv(
         root / "ethos" / "Ethos_Dataset_Binary.csv", sep=";", index=False
     )
     (root / "toxigen").mkdir()
@@ -89,6 +89,23 @@ def test_label_mapping_of_every_dataset(data_dir: Path) -> None:
 def test_text_cleaning_unifies_platform_artefacts() -> None:
     assert clean_text("RT @bob: look &amp; see http://t.co/x") == "@user: look & see URL"
     assert clean_text("<user> hi\\nthere") == "@user hi there"
+
+
+def test_random_splits_of_the_v3_datasets_are_unchanged() -> None:
+    """The v3 default model was evaluated on these test splits: the draws must never change."""
+    import hashlib
+
+    expected = {
+        (10000, "jigsaw"): "8c5ee73d03da6e9a",
+        (24783, "davidson"): "bb4dd66e9e67417e",
+        (14100, "olid"): "99fb66228740305e",
+        (5647, "mlma"): "ec46990d4cc2e497",
+        (998, "ethos"): "900089aa4eff7c0f",
+        (668, "toxigen"): "ae5cc5ddda144c75",
+    }
+    for (n, name), digest in expected.items():
+        drawn = "".join(random_split(n, 13, name))
+        assert hashlib.sha256(drawn.encode()).hexdigest()[:16] == digest, name
 
 
 def test_random_split_is_seeded_and_differs_per_dataset() -> None:

@@ -23,6 +23,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.errors import ModLensError
 from core.evaluation.thresholds import threshold_for_precision
+from core.model.config import preset
 from core.registry import ModelRegistry
 from tests.conftest import tiny_corpus
 from tests.ui.conftest import APP, TIMEOUT
@@ -269,7 +270,7 @@ def test_training_shows_progress_and_cancel_saves_nothing(
     assert spec.table.columns.tolist() == ["text", "toxic", "hate"]
     assert spec.table["toxic"].tolist() == [0, 0, 0, 1, 1, 1, 1, 1]  # 'abusive' mapped to toxic
     assert spec.table["hate"].tolist() == LABELLED["hate"].tolist()
-    assert spec.config.epochs == 6 and spec.name == "my-model" and spec.table_name == "labelled"
+    assert spec.config.epochs == preset("default").epochs and spec.name == "my-model" and spec.table_name == "labelled"
 
     at.button(key=key("train", "cancel")).click().run()
     job = training_service.training_board().get(at.session_state[train_tab.JOB])

@@ -20,6 +20,7 @@ from ui.components import model_loader, thresholds
 from ui.components.safe_text import document, error, escape_markdown
 from ui.components.tables import three_decimals
 from ui.components.version_picker import pick_version
+from ui.sections.model.calibration import calibration_section
 from ui.sections.model.header import notify
 from ui.services import auth, models, session
 from ui.services.model_tables import activation_table, too_small, versions_table
@@ -213,3 +214,4 @@ def versions_section(registry: ModelRegistry) -> None:
             document(card.read_text(encoding="utf-8"))  # by ModLens, but it quotes names: no image, no HTML
         else:
             st.caption("This version has no model card.")
+    calibration_section(chosen, KEYS)

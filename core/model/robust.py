@@ -1,0 +1,197 @@
+"""In-graph robustness to obfuscation: a normaliser and a character channel per word.
+
+Both are part of the saved model (registered, so they load with ``safe_mode=True``),
+so scoring, explanations and the raw-string model all see them:
+
+- :func:`normalize_post` undoes spelling tricks on the whole post: symbols for
+  letters (``a$$``, ``b@stard``), letters repeated for emphasis (``stooopid``),
+  letters spaced out (``f u c k``); :class:`RobustVectorization` then maps digits
+  used as letters inside words (``1d10t``, ``l0s3r``) while leaving numbers
+  (``covid19``, ``2020``) alone;
+- with ``word_chars > 0``, :class:`RobustVectorization` also passes the first
+  characters of every word, and :class:`WordCharEmbedding` adds a small character
+  CNN's vector to each word's embedding, so misspelt or unseen words
+  (``idoit``, ``stoopid``) land near the words they imitate.
+
+Explanations still remove whole words from the post as written; the channel only
+changes how the model reads each word. :mod:`core.model.network` imports this module
+right after its quiet TensorFlow import, which registers the layers for loading.
+"""
+
+from __future__ import annotations
+
+import keras
+import tensorflow as tf
+
+_PUNCTUATION = r'[!"#$%&()\*\+,\-\./:;<=>?@\[\\\]^_`{|}~]'
+_LEET_DIGITS = (("0", "o"), ("1", "i"), ("3", "e"), ("4", "a"), ("5", "s"), ("7", "t"))
+_LEET_WORD = r"[a-z0-9]*[a-z][0-9]+[a-z][a-z0-9]*|[0-9]+[a-z]{3,}[a-z0-9]*"
+"""Words whose digits stand for letters: a digit run between letters, or leading digits before 3+ letters."""
+_CHAR_BUCKETS = 256
+
+
+@keras.saving.register_keras_serializable(package="modlens")
+def normalize_post(text: tf.Tensor) -> tf.Tensor:
+    """Lower-case, unify links and mentions, and undo symbol, repetition and spacing tricks; strip punctuation.
+
+    The robust counterpart of :func:`core.model.network.standardize_post` (which saved
+    v3 models keep using unchanged).
+    """
+    text = tf.strings.lower(text, encoding="utf-8")
+    text = tf.strings.regex_replace(text, r"https?://\S+|www\.\S+", " xxurl ")
+    text = tf.strings.regex_replace(text, r"([a-z])@+([a-z])", r"\1a\2")
+    text = tf.strings.regex_replace(text, r"@\w+|<user>", " xxuser ")
+    text = tf.strings.regex_replace(text, r"&(amp|lt|gt|quot|#\d+);", " ")
+    text = tf.strings.regex_replace(text, r"([a-z])\*+([a-z])", r"\1\2")
+    for _ in range(2):
+        text = tf.strings.regex_replace(text, r"([a-z])\$", r"\1s")
+    text = tf.strings.regex_replace(text, r"(^|[^a-z0-9])\$([a-z])", r"\1s\2")
+    text = tf.strings.regex_replace(text, r"'", "")
+    text = tf.strings.regex_replace(text, _PUNCTUATION, " ")
+    text = _only_where(text, _ANY_TRIPLE, _collapse_repeats)
+    return _only_where(text, _SPACED_RUN, _join_spaced_letters)
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_ANY_TRIPLE = "(?s).*(?:" + "|".join(f"{c}{{3}}" for c in _LETTERS) + ").*"
+_SPACED_RUN = r"(?s).*\b[a-z] [a-z] [a-z] [a-z]\b.*"
+
+
+def _only_where(text: tf.Tensor, pattern: str, change: object) -> tf.Tensor:
+    """Apply ``change`` only to the posts that fully match ``pattern`` (most posts need none of it)."""
+    where = tf.where(tf.strings.regex_full_match(text, pattern))
+    return tf.tensor_scatter_nd_update(text, where, change(tf.gather_nd(text, where)))
+
+
+def _collapse_repeats(text: tf.Tensor) -> tf.Tensor:
+    """A letter written three or more times in a row is written twice (``stooopid`` -> ``stoopid``)."""
+    for letter in _LETTERS:
+        text = tf.strings.regex_replace(text, letter + "{3,}", letter * 2)
+    return text
+
+
+def _join_spaced_letters(text: tf.Tensor) -> tf.Tensor:
+    """Runs of 4 to 9 single letters separated by spaces become one word (``f u c k`` -> ``fuck``)."""
+    for run in range(9, 3, -1):
+        pattern = r"\b" + " ".join(["([a-z])"] * run) + r"\b"
+        text = tf.strings.regex_replace(text, pattern, "".join(f"\\{i}" for i in range(1, run + 1)))
+    return text
+
+
+def _unleet_words(words: tf.Tensor) -> tf.Tensor:
+    """Digits standing for letters inside words become letters (``1d10t`` -> ``idiot``); numbers stay."""
+    mapped = words
+    for digit, letter in _LEET_DIGITS:
+        mapped = tf.strings.regex_replace(mapped, digit, letter)
+    return tf.where(tf.strings.regex_full_match(words, _LEET_WORD), mapped, words)
+
+
+@keras.saving.register_keras_serializable(package="modlens")
+class RobustVectorization(keras.layers.TextVectorization):
+    """Word ids of the normalised post, plus (``word_chars > 0``) the first characters of every word.
+
+    Output: ``(batch, sequence_length)`` word ids, or ``(batch, sequence_length,
+    1 + word_chars)`` with the word id first and character ids (1-255, 0 = none)
+    after it. Subclasses Keras' ``TextVectorization`` (keras pinned in
+    requirements.txt) and extends its ``_preprocess`` step, so ``adapt`` builds
+    the vocabulary from exactly the words the model later sees.
+    """
+
+    def __init__(self, word_chars: int = 0, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.word_chars = int(word_chars)
+
+    def _preprocess(self, inputs: tf.Tensor) -> tf.RaggedTensor:
+        words = super()._preprocess(inputs)
+        return words.with_flat_values(_unleet_words(words.flat_values))
+
+    def call(self, inputs: tf.Tensor) -> tf.Tensor:
+        """Ids (and character ids) of each post's first ``output_sequence_length`` words, post-padded with 0."""
+        length = self._output_sequence_length
+        words = self._preprocess(inputs)[:, :length]
+        ids = self._lookup_layer.call(words).to_tensor(default_value=0, shape=[None, length])
+        if not self.word_chars:
+            return ids
+        codes = tf.strings.unicode_decode(words, "UTF-8", errors="replace")[:, :, : self.word_chars]
+        codes = tf.cast(codes, tf.int64)
+        chars = tf.where(codes < 128, codes + 1, 129 + codes % (_CHAR_BUCKETS - 129))
+        chars = chars.to_tensor(default_value=0, shape=[None, length, self.word_chars])
+        return tf.concat([ids[:, :, None], chars], axis=-1)
+
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
+        """``(batch, length)`` or ``(batch, length, 1 + word_chars)``."""
+        if not self.word_chars:
+            return (input_shape[0], self._output_sequence_length)
+        return (input_shape[0], self._output_sequence_length, 1 + self.word_chars)
+
+    def get_config(self) -> dict:
+        """The ``TextVectorization`` config plus ``word_chars``."""
+        return {**super().get_config(), "word_chars": self.word_chars}
+
+
+@keras.saving.register_keras_serializable(package="modlens")
+class WordCharEmbedding(keras.layers.Layer):
+    """Word embedding plus a projected character-CNN vector per word; masks padding words.
+
+    Input ``(batch, time, 1 + chars)`` from :class:`RobustVectorization`; output
+    ``(batch, time, embedding_dim)``. Adding (rather than concatenating) keeps
+    the LSTM as cheap as with words alone.
+    """
+
+    def __init__(
+        self,
+        vocab_size: int,
+        embedding_dim: int,
+        char_dim: int = 16,
+        char_filters: int = 64,
+        char_kernel: int = 3,
+        **kwargs: object,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.vocab_size, self.embedding_dim = int(vocab_size), int(embedding_dim)
+        self.char_dim, self.char_filters, self.char_kernel = int(char_dim), int(char_filters), int(char_kernel)
+        self.words = keras.layers.Embedding(self.vocab_size, self.embedding_dim, name="word_embedding")
+        self.chars = keras.layers.Embedding(_CHAR_BUCKETS, self.char_dim, name="char_embedding")
+        self.conv = keras.layers.Conv1D(
+            self.char_filters, self.char_kernel, padding="same", activation="relu", name="char_conv"
+        )
+        self.project = keras.layers.Dense(self.embedding_dim, name="char_project")
+
+    def build(self, input_shape: tuple) -> None:
+        """Build the sub-layers for ``input_shape[-1] - 1`` characters per word."""
+        width = input_shape[-1] - 1
+        self.words.build((None, None))
+        self.chars.build((None, width))
+        self.conv.build((None, width, self.char_dim))
+        self.project.build((None, None, self.char_filters))
+        self.built = True
+
+    def call(self, inputs: tf.Tensor) -> tf.Tensor:
+        """Word vectors plus character vectors (max over each word's characters of a ReLU convolution)."""
+        ids, chars = inputs[:, :, 0], inputs[:, :, 1:]
+        shape = tf.shape(chars)
+        flat = tf.reshape(chars, [-1, shape[2]])
+        features = self.conv(self.chars(flat))
+        present = tf.cast(flat > 0, features.dtype)[:, :, None]
+        pooled = tf.reduce_max(features * present, axis=1)  # ReLU >= 0, so zeroed padding never wins
+        pooled = tf.reshape(pooled, [shape[0], shape[1], self.char_filters])
+        return self.words(ids) + self.project(pooled)
+
+    def compute_mask(self, inputs: tf.Tensor, mask: tf.Tensor | None = None) -> tf.Tensor:
+        """A word is present where its id is not 0 (padding)."""
+        return keras.ops.not_equal(inputs[:, :, 0], 0)
+
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
+        """``(batch, time, embedding_dim)``."""
+        return (*input_shape[:-1], self.embedding_dim)
+
+    def get_config(self) -> dict:
+        """Sizes of the word and character parts."""
+        return {
+            **super().get_config(),
+            "vocab_size": self.vocab_size,
+            "embedding_dim": self.embedding_dim,
+            "char_dim": self.char_dim,
+            "char_filters": self.char_filters,
+            "char_kernel": self.char_kernel,
+        }

@@ -1,0 +1,61 @@
+"""What one training run sees: stacked splits, weights, augmentations and the calibration pool."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from core.training.contrast import ContrastConfig
+from core.training.datasets import LabelledSet
+from core.training.debias import DebiasConfig
+from core.training.mix import SKEWED_SAMPLING, calibration_rows, stack, training_rows
+
+
+def _set(name: str, texts: list[str], toxic: list[float], split: str = "train", hate: bool = True) -> LabelledSet:
+    frame = pd.DataFrame({"text": texts, "toxic": toxic, "split": split})
+    if hate:
+        frame["hate"] = 0.0
+    return LabelledSet(name, frame, (Path(f"{name}.csv"),))
+
+
+def test_stack_fills_missing_labels_with_nan_and_names_sources() -> None:
+    stacked = stack([_set("a", ["x", "y"], [0, 1]), _set("b", ["z"], [1], hate=False)], "train", ("toxic", "hate"))
+    assert stacked.texts == ["x", "y", "z"] and stacked.sources == ["a", "a", "b"]
+    assert stacked.y[:2, 1].tolist() == [0, 0] and np.isnan(stacked.y[2, 1])
+    assert stack([_set("a", ["x"], [0])], "test", ("toxic", "hate")).y.shape == (0, 2)
+
+
+def test_dataset_weights_and_spelling_copies() -> None:
+    sets = [_set("big", [f"you idiot number {i}" for i in range(200)], [1] * 200), _set("small", ["nice day"], [0])]
+    rows, weights = training_rows(sets, ("toxic", "hate"), obfuscate=0.2, dataset_weights={"big": 0.5}, seed=3)
+    assert len(rows.texts) > 201 and len(rows.texts) == len(weights) == len(rows.y)
+    copies = rows.texts[201:]
+    assert all(text not in rows.texts[:201] for text in copies[:20])
+    assert (weights[np.array(rows.sources) == "big"] == 0.5).all() and weights[200] == 1.0
+    assert (rows.y[201:, 0] == [1.0 if s == "big" else 0.0 for s in rows.sources[201:]]).all()
+
+
+def test_project_sentences_follow_the_run_seed() -> None:
+    sets = [_set("a", ["hello there", "go away idiot"], [0, 1])]
+    one, _ = training_rows(sets, ("toxic", "hate"), contrast=ContrastConfig(fills_per_pair=1, seed=99), seed=1)
+    same, _ = training_rows(sets, ("toxic", "hate"), contrast=ContrastConfig(fills_per_pair=1, seed=5), seed=1)
+    other, _ = training_rows(sets, ("toxic", "hate"), contrast=ContrastConfig(fills_per_pair=1), seed=2)
+    assert "contrast_pairs" in one.sources
+    assert one.texts == same.texts and one.texts != other.texts
+
+
+def test_identity_weight_multiplies_the_dataset_weight() -> None:
+    sets = [_set("a", ["muslims run the bakery", "lovely weather"], [0, 0])]
+    _, weights = training_rows(
+        sets, ("toxic", "hate"), debias=DebiasConfig(augment=False, identity_weight=2.0), dataset_weights={"a": 0.5}
+    )
+    assert weights.tolist() == [1.0, 0.5]
+
+
+def test_calibration_leaves_out_skewed_samples() -> None:
+    skewed = sorted(SKEWED_SAMPLING)[0]
+    sets = [_set("fair", ["a", "b"], [0, 1], "validation"), _set(skewed, ["c"], [1], "validation")]
+    assert calibration_rows(sets, ("toxic",)).sources == ["fair", "fair"]
+    assert calibration_rows(sets[1:], ("toxic",)).sources == [skewed]  # nothing else: use what there is
