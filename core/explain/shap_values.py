@@ -23,7 +23,7 @@ import shap
 from core.explain.config import ExplainConfig
 from core.explain.predict import PredictFn, label_indexes, predict
 from core.explain.progress import CancelFlag, ProgressFn, cancelled, report
-from core.explain.tokens import Span, SpanTokenizer, remove_spans, token_spans
+from core.explain.tokens import Span, SpanTokenizer, keep_tokens, remove_spans, split_at_spans, token_spans
 
 TOKEN_COLUMNS = ["post_id", "label", "token", "start", "end", "value"]
 PRIME_CHUNK = 64
@@ -81,19 +81,19 @@ class DeletionTextMasker(shap.maskers.Text):
         # "mask" only satisfies the parent's set-up; __call__ never inserts it.
         super().__init__(SpanTokenizer(max_tokens=max_tokens), mask_token="mask", collapse_mask_token=False)
         self._max_tokens = max_tokens
-        self._spans_for: tuple[str, list[Span]] | None = None
+        self._pieces_for: tuple[str, tuple[list[str], list[str]]] | None = None
 
-    def _spans(self, text: str) -> list[Span]:
-        """Explained token spans of ``text`` (cached for the post being explained)."""
-        if self._spans_for is None or self._spans_for[0] != text:
-            self._spans_for = (text, token_spans(text)[: self._max_tokens])
-        return self._spans_for[1]
+    def _pieces(self, text: str) -> tuple[list[str], list[str]]:
+        """Explained tokens of ``text`` and the text between them (cached for the post being explained)."""
+        if self._pieces_for is None or self._pieces_for[0] != text:
+            self._pieces_for = (text, split_at_spans(text, token_spans(text)[: self._max_tokens]))
+        return self._pieces_for[1]
 
     def __call__(self, mask: Any, s: str) -> tuple[np.ndarray]:
         """Return the post with the tokens where ``mask`` is False deleted."""
-        mask = np.asarray(self._standardize_mask(mask, s), dtype=bool)
-        spans = self._spans(s)
-        return (np.array([remove_spans(s, spans, np.flatnonzero(~mask).tolist())], dtype=object),)
+        keep = np.asarray(self._standardize_mask(mask, s), dtype=bool).tolist()
+        tokens, gaps = self._pieces(s)
+        return (np.array([keep_tokens(tokens, gaps, keep)], dtype=object),)
 
 
 @contextlib.contextmanager

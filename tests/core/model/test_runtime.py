@@ -102,3 +102,26 @@ def test_the_calibrated_head_and_char_channel_run_fused_with_the_same_scores(cha
     model.layers[-1].set_temperatures(np.ones(2))
     uncalibrated = model(tokens, training=False).numpy()
     assert np.abs(uncalibrated - expected).max() > 1e-3  # the temperatures matter, and the fused path applied them
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_small_calls_are_padded_for_xla_with_the_same_scores(threads: int) -> None:
+    from core.model import runtime
+
+    model = _token_model()
+    fused = FusedRecurrent.build(model)
+
+    def no_graph(*_args: object) -> None:
+        raise AssertionError("calls below a full batch should run through XLA, padded")
+
+    fused._graph = no_graph
+    runtime.set_scoring_threads(threads)
+    try:
+        for n in (1, 17, 60, 100, 300, XLA_BATCH + 100):
+            tokens = _tokens(n, seed=n)
+            tokens = tokens[np.argsort(np.count_nonzero(tokens, axis=1), kind="stable")]
+            scores = fused(tokens)
+            assert scores.shape == (n, 2)
+            np.testing.assert_allclose(scores, model(tokens, training=False).numpy(), atol=1e-6)
+    finally:
+        runtime.set_scoring_threads(None)
