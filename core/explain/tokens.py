@@ -121,7 +121,8 @@ def keep_tokens(tokens: Sequence[str], gaps: Sequence[str], keep: Iterable[bool]
     The same string as :func:`remove_spans` (everything else stays as written), in
     about a third of the time: SHAP builds hundreds of these per explained post.
     """
-    return gaps[0] + "".join([token + gap if kept else gap for token, gap, kept in zip(tokens, gaps[1:], keep)])
+    pieces = zip(tokens, gaps[1:], keep, strict=True)
+    return gaps[0] + "".join([token + gap if kept else gap for token, gap, kept in pieces])
 
 
 class SpanTokenizer:
