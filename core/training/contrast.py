@@ -26,7 +26,7 @@ from core.paths import ASSETS_DIR
 
 CONTRAST_TEMPLATES = ASSETS_DIR / "contrast_templates.csv"
 CONTRAST_FILLERS = ASSETS_DIR / "contrast_fillers.csv"
-SLOTS = ("identity", "claim", "insult", "thing")
+SLOTS = ("identity", "claim", "insult", "thing", "harm", "harmed", "profane", "exclaim", "self", "slur_free_insult")
 
 
 @dataclass(frozen=True)
