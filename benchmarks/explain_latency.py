@@ -3,7 +3,8 @@
 Measures, against the targets of the explanations issue:
 
 1. latency: median and 95th-percentile time to explain one 50-token post,
-   after warm-up (target: median <= 150 ms);
+   after warm-up (target: median <= 100 ms, set by the default-model issue; the
+   explanations issue asked for 150 ms);
 2. rank agreement: per-post Spearman correlation of token values with a
    3,000-evaluation reference (target: median over posts >= 0.95; the mean and
    10th percentile are printed too, as a few posts agree much less);
@@ -208,8 +209,8 @@ def run(args: argparse.Namespace, predict_fn: PredictFn, labels: list[str]) -> d
 def check_targets(results: dict[str, Any]) -> list[str]:
     """Names of the targets missed."""
     missed = []
-    if results["latency_ms"]["median"] > 150:
-        missed.append("latency median <= 150 ms")
+    if results["latency_ms"]["median"] > 100:
+        missed.append("latency median <= 100 ms")
     if results["spearman"]["median"] < 0.95:
         missed.append("median Spearman >= 0.95")
     k3 = [row for row in results["faithfulness"] if row["k"] == 3]
