@@ -62,8 +62,8 @@ lint: install-dev
 ## hour on 2 cores). Deterministic: the same data and seeds give the same weights.
 default-model: install
 	$(BIN)/python -m core train --public all --data-dir $(DATA_DIR) --out assets/model --overwrite --preset default --debias \
-		--debias-sentences 16 --contrast 60 --obfuscate 0.05 --dataset-weight jigsaw=2 --dataset-weight jigsaw_more=1.5 \
-		--seeds 13,21,34 --card-appendix docs/default-model-v4.md --name modlens-default-v4
+		--debias-sentences 24 --identity-weight 2.5 --contrast 60 --obfuscate 0.05 --dataset-weight jigsaw=2 \
+		--dataset-weight jigsaw_more=1.5 --seeds 13,21,34 --card-appendix docs/default-model-v5.md --name modlens-default-v5
 
 benchmarks: install-dev
 	$(BIN)/python benchmarks/score_throughput.py
