@@ -28,10 +28,11 @@ class ExplainConfig:
     ----------
     max_evals
         Model evaluations per post for SHAP's Partition explainer. On the
-        default model and 2 CPU cores, a 50-word post takes a median of about
-        0.11 s at 600, with token rankings at a median Spearman of 0.97 against
-        converged Owen values (reached at about 2,000 evaluations); 500 gives
-        about 0.93 and 800 about 0.98 at 0.16 s (``benchmarks/explain_latency.py``).
+        default model (v5) and 2 idle CPU cores, a 50-word post takes a median
+        of 80-95 ms at 650, with token rankings at a median Spearman of 0.956
+        against a 3,000-evaluation reference (50 posts); 600 gives 0.947 (about
+        5 ms faster) and 700 0.963 (about 5 ms slower)
+        (``benchmarks/explain_latency.py``).
     batch_size
         Masked texts per model call (SHAP's Partition ``batch_size``). 100
         keeps the model busy with large batches; SHAP's default (10) is 3-4
@@ -67,7 +68,7 @@ class ExplainConfig:
 
     """
 
-    max_evals: int = 600
+    max_evals: int = 650
     batch_size: int = 100
     max_tokens: int = MAX_TOKENS_CAP
     max_chars: int = 20_000

