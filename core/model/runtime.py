@@ -240,6 +240,17 @@ def _small_pool() -> ThreadPoolExecutor:
         return _pool
 
 
+def _forget_pool() -> None:
+    """In a forked child: the parent's pool threads do not exist there, so start a new pool on first use."""
+    global _pool, _pool_lock
+    _pool = None
+    _pool_lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pool)
+
+
 def set_scoring_threads(threads: int | None) -> None:
     """Score this many batches at once (None: the CPUs this process may use, at most 4)."""
     global _threads

@@ -132,3 +132,14 @@ def test_small_calls_are_padded_for_xla_and_split_across_threads_with_the_same_s
         assert fused(_tokens(0)).shape == (0, 2)
     finally:
         runtime.set_scoring_threads(None)
+
+
+def test_a_forked_child_starts_its_own_pool_for_small_calls() -> None:
+    from core.model import runtime
+
+    parent_pool = runtime._small_pool()
+    assert runtime._small_pool() is parent_pool  # kept between calls
+    runtime._forget_pool()  # what os.register_at_fork runs in a forked child
+    child_pool = runtime._small_pool()
+    assert child_pool is not parent_pool
+    assert child_pool.submit(lambda: 41 + 1).result(timeout=10) == 42
