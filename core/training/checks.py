@@ -113,7 +113,8 @@ def run_checks(clf: Any, data_dir: Path = DEFAULT_DATA_DIR) -> dict[str, Any]:
     }
 
 
-def _fmt(value: float) -> str:
+def format_figure(value: float | None) -> str:
+    """A metric for the model card: three decimals, or ``n/a`` when it is missing or undefined (NaN)."""
     return "n/a" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.3f}"
 
 
@@ -126,15 +127,16 @@ def render_checks(checks: dict[str, Any]) -> dict[str, str]:
             f"{tmpl['sentences']:,} sentences from the project's own templates (harmless vs hostile) filled with every "
             f"identity term of the lexicon, label `{tmpl['label']}`.",
             "",
-            f"- final bias metric (Jigsaw 2019 definition): **{_fmt(tmpl['final_bias_metric'])}**",
-            f"- overall AUC hostile vs harmless: {_fmt(tmpl['overall_auc'])}; lowest group subgroup AUC: "
-            f"{_fmt(tmpl['min_subgroup_auc'])}; terms below 0.90 AUC: {tmpl['terms_below_0_90_auc']}",
+            f"- final bias metric (Jigsaw 2019 definition): **{format_figure(tmpl['final_bias_metric'])}**",
+            f"- overall AUC hostile vs harmless: {format_figure(tmpl['overall_auc'])}; lowest group subgroup AUC: "
+            f"{format_figure(tmpl['min_subgroup_auc'])}; terms below 0.90 AUC: {tmpl['terms_below_0_90_auc']}",
             f"- harmless template sentences flagged at the threshold: {tmpl['harmless_flag_rate']:.1%}",
             *(
                 [
-                    f"- lowest group BPSN AUC: {_fmt(tmpl['min_bpsn_auc'])} ({tmpl.get('min_bpsn_group')}); highest "
-                    f"mean score of harmless sentences for one term: {_fmt(tmpl['max_term_mean_harmless'])}; terms "
-                    f"above 0.25: {tmpl.get('terms_above_0_25_harmless')}"
+                    f"- lowest group BPSN AUC: {format_figure(tmpl['min_bpsn_auc'])} "
+                    f"({tmpl.get('min_bpsn_group')}); highest mean score of harmless sentences for one term: "
+                    f"{format_figure(tmpl['max_term_mean_harmless'])}; terms above 0.25: "
+                    f"{tmpl.get('terms_above_0_25_harmless')}"
                 ]
                 if "min_bpsn_auc" in tmpl
                 else []
@@ -146,7 +148,7 @@ def render_checks(checks: dict[str, Any]) -> dict[str, str]:
             "|---|---|---|---|",
         ]
         lines += [
-            f"| {t['term']} | {t['group']} | {_fmt(t['mean_harmless'])} | {_fmt(t['auc'])} |"
+            f"| {t['term']} | {t['group']} | {format_figure(t['mean_harmless'])} | {format_figure(t['auc'])} |"
             for t in tmpl["most_penalised_terms"]
         ]
         sections["Templated identity test"] = "\n".join(lines)
@@ -169,8 +171,8 @@ def render_checks(checks: dict[str, Any]) -> dict[str, str]:
             "|---|---|---|---|---|",
         ]
         lines += [
-            f"| {r['label']} (`{r['source_column']}`) | {r['n']} | {r['positives']} | {_fmt(r['roc_auc'])} | "
-            f"{_fmt(r['f1'])} |"
+            f"| {r['label']} (`{r['source_column']}`) | {r['n']} | {r['positives']} | {format_figure(r['roc_auc'])} | "
+            f"{format_figure(r['f1'])} |"
             for r in unseen
         ]
         sections["Unseen data"] = "\n".join(lines)
@@ -184,8 +186,8 @@ def render_checks(checks: dict[str, Any]) -> dict[str, str]:
             "|---|---|---|---|---|---|",
         ]
         lines += [
-            f"| {r['dataset']} | {r['threshold']:.3f} | {_fmt(r['macro_f1'])} | {_fmt(r['f1'])} | "
-            f"{_fmt(r['precision'])} | {_fmt(r['recall'])} |"
+            f"| {r['dataset']} | {r['threshold']:.3f} | {format_figure(r['macro_f1'])} | {format_figure(r['f1'])} | "
+            f"{format_figure(r['precision'])} | {format_figure(r['recall'])} |"
             for r in tuned
         ]
         sections["Test metrics with per-dataset thresholds"] = "\n".join(lines)

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from core.evaluation.calibration import expected_calibration_error, reliability_table
+from core.training.checks import format_figure
 from core.training.datasets import LabelledSet
 from core.training.mix import SKEWED_SAMPLING
 from core.training.obfuscation import robustness_check
@@ -110,10 +111,6 @@ def set_checks(clf: Any, sets: Sequence[LabelledSet]) -> dict[str, Any]:
     }
 
 
-def _fmt(value: Any) -> str:
-    return "n/a" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.3f}"
-
-
 def render_set_checks(checks: dict[str, Any]) -> dict[str, str]:
     """Markdown sections (title -> body) for the model card."""
     sections: dict[str, str] = {}
@@ -127,7 +124,8 @@ def render_set_checks(checks: dict[str, Any]) -> dict[str, str]:
             "|---|---|---|---|---|",
         ]
         lines += [
-            f"| {r['level']} | {r['n']} | {r['positives']} | {_fmt(r['roc_auc'])} | {_fmt(r['accuracy'])} |"
+            f"| {r['level']} | {r['n']} | {r['positives']} | {format_figure(r['roc_auc'])} "
+            f"| {format_figure(r['accuracy'])} |"
             for r in levels
         ]
         sections["DynaHate: originals and perturbations"] = "\n".join(lines)
@@ -142,7 +140,7 @@ def render_set_checks(checks: dict[str, Any]) -> dict[str, str]:
             "| spelling | n | ROC AUC |",
             "|---|---|---|",
         ]
-        lines += [f"| {r['kind']} | {r['n']} | {_fmt(r['roc_auc'])} |" for r in robust]
+        lines += [f"| {r['kind']} | {r['n']} | {format_figure(r['roc_auc'])} |" for r in robust]
         sections["Spelling robustness"] = "\n".join(lines)
     calibration = checks.get("calibration")
     if calibration:
@@ -155,7 +153,7 @@ def render_set_checks(checks: dict[str, Any]) -> dict[str, str]:
             "|---|---|---|",
         ]
         for label, data in calibration.items():
-            per = ", ".join(f"{name} {_fmt(v)}" for name, v in data["ece_by_dataset"].items())
-            lines.append(f"| {label} | {_fmt(data['ece'])} | {per} |")
+            per = ", ".join(f"{name} {format_figure(v)}" for name, v in data["ece_by_dataset"].items())
+            lines.append(f"| {label} | {format_figure(data['ece'])} | {per} |")
         sections["Calibration on held-out data"] = "\n".join(lines)
     return sections
