@@ -181,6 +181,7 @@ def save_model_dir(
     staging.chmod(0o755)
     try:
         model.save(staging / MODEL_FILE)
+        _check_loads(staging / MODEL_FILE, target)
         write_metadata(staging, metadata)
         atomic_write_text(staging / CARD_FILE, card or _minimal_card(metadata))
         _fsync_dir(staging)
@@ -196,6 +197,20 @@ def save_model_dir(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target
+
+
+def _check_loads(model_path: Path, target: Path) -> None:
+    """Load a freshly saved archive as the dashboard will, so a model that cannot load never replaces one that can."""
+    import keras
+
+    try:
+        keras.saving.load_model(model_path, compile=False, safe_mode=True)
+    except Exception as exc:  # Keras raises many types for archives it cannot read back
+        raise ModelError(
+            f"The trained model could not be saved in a form that loads again ({type(exc).__name__}: "
+            f"{str(exc).splitlines()[0][:160]}); '{target}' was left as it was. Retrain with other settings "
+            "and report this to the ModLens maintainers."
+        ) from exc
 
 
 def _remove_model_dir(directory: Path) -> None:

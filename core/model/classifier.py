@@ -119,6 +119,9 @@ class ToxicityClassifier:
         keras.utils.set_random_seed(config.seed)
         vectorizer = network.build_vectorizer(config)
         vectorizer.adapt(tf.constant(texts, dtype=tf.string), batch_size=4096)
+        adapted = vectorizer.get_vocabulary()
+        if len(savable := vocabulary.savable_vocabulary(adapted)) < len(adapted):
+            vectorizer.set_vocabulary(savable)
         layers = network.build_token_layers(config, len(self.labels))
         self.model_ = network.assemble(vectorizer, layers)
         self.labels_ = list(self.labels)

@@ -16,7 +16,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["OOV_TOKEN", "UNKNOWN_WARN_SHARE", "count_unknown", "oov_id", "unknown_share", "upload_share"]
+__all__ = [
+    "OOV_TOKEN",
+    "UNKNOWN_WARN_SHARE",
+    "count_unknown",
+    "oov_id",
+    "savable_vocabulary",
+    "unknown_share",
+    "upload_share",
+]
 
 OOV_TOKEN = "[UNK]"
 """Keras' out-of-vocabulary token (id 1 with the default one OOV index)."""
@@ -33,6 +41,20 @@ def oov_id(vocabulary: Sequence[str]) -> int:
         if str(word) == OOV_TOKEN:
             return index
     return 1
+
+
+def savable_vocabulary(vocabulary: Sequence[str]) -> list[str]:
+    r"""``vocabulary`` without the terms that a saved model could not read back.
+
+    Keras saves a vocabulary as one term per line and reads it back with
+    ``str.splitlines``; the words of a post are split on ASCII white space only, so
+    a term can hold a Unicode line or paragraph separator (``\u2028``, ``\x85``,
+    ``\x1c``) and would read back as two terms, one of them empty: the saved model
+    then fails to load. Such terms are dropped (their words become unknown words);
+    the padding term ``""`` in first place is kept.
+    """
+    terms = [str(term) for term in vocabulary]
+    return terms[:1] + [term for term in terms[1:] if term.splitlines() == [term]]
 
 
 def count_unknown(ids: np.ndarray, unknown_id: int) -> tuple[np.ndarray, np.ndarray]:

@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.errors import ModLensError
+from core.errors import ModelError, ModLensError
+from core.model import network
 from core.model.artifact import METADATA_FILE, MODEL_FILE
 from core.model.classifier import NotFittedError, ToxicityClassifier, TrainingCancelled
 from core.model.config import ModelConfig, preset
@@ -201,3 +202,36 @@ def test_maxavg_pooling_ignores_padding_and_survives_save_load(tmp_path: Path) -
     loaded = ToxicityClassifier.load(clf.save(tmp_path / "pooled"))
     np.testing.assert_allclose(loaded.predict_proba(probe), together, atol=1e-6)
     assert loaded.config.pooling == "maxavg"
+
+
+def test_words_holding_unicode_line_separators_never_make_an_unloadable_model(tmp_path: Path) -> None:
+    texts, labels = tiny_corpus(160)
+    # ASCII white space splits words; U+2028 and U+0085 do not, yet Keras' vocabulary file reads them as line breaks
+    texts = [f"{t} odd\u2028word next\x85one" for t in texts]
+    config = preset("default").with_overrides(
+        epochs=1, vocab_size=300, embedding_dim=4, lstm_units=4, batch_size=32, sequence_length=16
+    )
+    clf = ToxicityClassifier(config=config).fit(texts, labels)
+    vocabulary = network.vectorizer_of(clf.model_).get_vocabulary()
+    assert "idiot" in vocabulary and not [w for w in vocabulary if "\u2028" in w or "\x85" in w]
+    loaded = ToxicityClassifier.load(clf.save(tmp_path / "separators"))
+    np.testing.assert_allclose(loaded.predict_proba(texts[:4]), clf.predict_proba(texts[:4]), atol=1e-6)
+
+
+def test_a_model_that_would_not_load_never_replaces_the_saved_one(
+    tiny_model_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
+    clf = ToxicityClassifier.load(tiny_model_dir)
+    target = clf.save(tmp_path / "m", metadata={"name": "first"})
+    import keras
+
+    def unreadable(*args, **kwargs):
+        raise ValueError("The passed vocabulary has at least one repeated term.")
+
+    monkeypatch.setattr(keras.saving, "load_model", unreadable)
+    with pytest.raises(ModelError, match="left as it was"):
+        clf.save(target, metadata={"name": "second"}, overwrite=True)
+    monkeypatch.undo()
+    assert json.loads((target / METADATA_FILE).read_text())["name"] == "first"
+    assert not [p for p in os.listdir(tmp_path) if p.startswith(".m.")]
+    ToxicityClassifier.load(target)

@@ -9,7 +9,14 @@ import numpy as np
 import pytest
 
 from core.model.classifier import ToxicityClassifier
-from core.model.vocabulary import UNKNOWN_WARN_SHARE, count_unknown, oov_id, unknown_share, upload_share
+from core.model.vocabulary import (
+    UNKNOWN_WARN_SHARE,
+    count_unknown,
+    oov_id,
+    savable_vocabulary,
+    unknown_share,
+    upload_share,
+)
 from core.scoring import unknown_word_counts
 
 
@@ -44,3 +51,9 @@ def test_models_without_a_vocabulary_check_tell_nothing() -> None:
         labels_ = ("toxic",)
 
     assert unknown_word_counts(Plain(), ["a"]) is None
+
+
+def test_savable_vocabulary_drops_terms_that_read_back_as_two_lines() -> None:
+    vocabulary = ["", "[UNK]", "you", "odd\u2028word", "\xa0", "a\x85b", "c\x1cd", "idiot"]
+    assert savable_vocabulary(vocabulary) == ["", "[UNK]", "you", "\xa0", "idiot"]
+    assert savable_vocabulary(["", "[UNK]"]) == ["", "[UNK]"]
