@@ -39,19 +39,26 @@ def normalize_post(text: tf.Tensor) -> tf.Tensor:
     """
     text = tf.strings.lower(text, encoding="utf-8")
     text = tf.strings.regex_replace(text, r"https?://\S+|www\.\S+", " xxurl ")
-    text = tf.strings.regex_replace(text, r"([a-z])@+([a-z])", r"\1a\2")
-    text = tf.strings.regex_replace(text, r"@\w+|<user>", " xxuser ")
-    text = tf.strings.regex_replace(text, r"&(amp|lt|gt|quot|#\d+);", " ")
-    text = tf.strings.regex_replace(text, r"([a-z])\*+([a-z])", r"\1\2")
-    for _ in range(2):
-        text = tf.strings.regex_replace(text, r"([a-z])\$", r"\1s")
-    text = tf.strings.regex_replace(text, r"(^|[^a-z0-9])\$([a-z])", r"\1s\2")
+    text = _only_where(text, _ANY_SYMBOL, _undo_symbols)
     text = tf.strings.regex_replace(text, r"'", "")
     text = tf.strings.regex_replace(text, _PUNCTUATION, " ")
     text = _only_where(text, _ANY_TRIPLE, _collapse_repeats)
     return _only_where(text, _SPACED_RUN, _join_spaced_letters)
 
 
+def _undo_symbols(text: tf.Tensor) -> tf.Tensor:
+    """Mentions become ``xxuser``, HTML entities spaces; ``@``, ``*`` and ``$`` standing for letters are undone."""
+    text = tf.strings.regex_replace(text, r"([a-z])@+([a-z])", r"\1a\2")
+    text = tf.strings.regex_replace(text, r"@\w+|<user>", " xxuser ")
+    text = tf.strings.regex_replace(text, r"&(amp|lt|gt|quot|#\d+);", " ")
+    text = tf.strings.regex_replace(text, r"([a-z])\*+([a-z])", r"\1\2")
+    for _ in range(2):
+        text = tf.strings.regex_replace(text, r"([a-z])\$", r"\1s")
+    return tf.strings.regex_replace(text, r"(^|[^a-z0-9])\$([a-z])", r"\1s\2")
+
+
+_ANY_SYMBOL = r"(?s).*[@<&*$].*"
+"""Posts that :func:`_undo_symbols` can change: every one of its patterns needs one of these characters."""
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _ANY_TRIPLE = "(?s).*(?:" + "|".join(f"{c}{{3}}" for c in _LETTERS) + ").*"
 _SPACED_RUN = r"(?s).*\b[a-z] [a-z] [a-z] [a-z]\b.*"
@@ -79,11 +86,19 @@ def _join_spaced_letters(text: tf.Tensor) -> tf.Tensor:
 
 
 def _unleet_words(words: tf.Tensor) -> tf.Tensor:
-    """Digits standing for letters inside words become letters (``1d10t`` -> ``idiot``); numbers stay."""
-    mapped = words
+    """Digits standing for letters inside words become letters (``1d10t`` -> ``idiot``); numbers stay.
+
+    Only the few matching words are rewritten (the replacements on every word of a
+    batch took most of the vectoriser's time).
+    """
+    return _only_where(words, _LEET_WORD, _digits_to_letters)
+
+
+def _digits_to_letters(words: tf.Tensor) -> tf.Tensor:
+    """Every leet digit of ``words`` replaced by its letter."""
     for digit, letter in _LEET_DIGITS:
-        mapped = tf.strings.regex_replace(mapped, digit, letter)
-    return tf.where(tf.strings.regex_full_match(words, _LEET_WORD), mapped, words)
+        words = tf.strings.regex_replace(words, digit, letter)
+    return words
 
 
 @keras.saving.register_keras_serializable(package="modlens")

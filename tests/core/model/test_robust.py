@@ -31,6 +31,19 @@ def test_normaliser_undoes_spelling_tricks_but_keeps_numbers() -> None:
     assert _words(["@someone hi https://x.y/z"]) == ["xxuser hi xxurl"]
 
 
+def test_rules_applied_only_where_they_can_match_give_what_applying_them_everywhere_gives() -> None:
+    from core.model import robust
+
+    posts = ["a$$ b@stard @user <user> &amp; f*ck $hit", "plain words", "1d10t l0s3r covid19 b4 2020", "x@y $5 a*b"]
+    text = tf.strings.lower(tf.constant(posts))
+    everywhere = robust._undo_symbols(text).numpy()
+    assert (robust._only_where(text, robust._ANY_SYMBOL, robust._undo_symbols).numpy() == everywhere).all()
+    words = tf.strings.split(text).flat_values
+    unleet_all = robust._digits_to_letters(words)
+    expected = tf.where(tf.strings.regex_full_match(words, robust._LEET_WORD), unleet_all, words).numpy()
+    assert (robust._unleet_words(words).numpy() == expected).all()
+
+
 def test_character_ids_follow_the_word_ids() -> None:
     layer = RobustVectorization(
         word_chars=4, standardize=normalize_post, output_mode="int", output_sequence_length=3, max_tokens=10
