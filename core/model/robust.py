@@ -28,22 +28,34 @@ _LEET_DIGITS = (("0", "o"), ("1", "i"), ("3", "e"), ("4", "a"), ("5", "s"), ("7"
 _LEET_WORD = r"[a-z0-9]*[a-z][0-9]+[a-z][a-z0-9]*|[0-9]+[a-z]{3,}[a-z0-9]*"
 """Words whose digits stand for letters: a digit run between letters, or leading digits before 3+ letters."""
 _CHAR_BUCKETS = 256
+_INVISIBLE = r"[\x{ad}\x{200b}-\x{200d}\x{2060}\x{feff}]"
+"""Soft hyphen and zero-width characters: invisible, so a word with one hidden inside reads as the word."""
+_UNICODE_SPACE = r"[\p{Z}\x{85}\x{1c}-\x{1f}]"
+"""Unicode spaces and separators (no-break space, ideographic space, U+2028): words split there, as on a space."""
 
 
 @keras.saving.register_keras_serializable(package="modlens")
 def normalize_post(text: tf.Tensor) -> tf.Tensor:
-    """Lower-case, unify links and mentions, and undo symbol, repetition and spacing tricks; strip punctuation.
+    """Lower-case, unify spaces, links and mentions, undo spelling tricks and strip punctuation.
 
-    The robust counterpart of :func:`core.model.network.standardize_post` (which saved
+    The tricks: characters hidden inside words, symbols for letters, letters repeated
+    or spaced out. The robust counterpart of :func:`core.model.network.standardize_post` (which saved
     v3 models keep using unchanged).
     """
     text = tf.strings.lower(text, encoding="utf-8")
+    text = _only_where(text, _NOT_PLAIN_ASCII, _plain_spaces)
     text = tf.strings.regex_replace(text, r"https?://\S+|www\.\S+", " xxurl ")
     text = _only_where(text, _ANY_SYMBOL, _undo_symbols)
     text = tf.strings.regex_replace(text, r"'", "")
     text = tf.strings.regex_replace(text, _PUNCTUATION, " ")
     text = _only_where(text, _ANY_TRIPLE, _collapse_repeats)
     return _only_where(text, _SPACED_RUN, _join_spaced_letters)
+
+
+def _plain_spaces(text: tf.Tensor) -> tf.Tensor:
+    """Invisible characters removed, Unicode spaces and separators made ASCII spaces."""
+    text = tf.strings.regex_replace(text, _INVISIBLE, "")
+    return tf.strings.regex_replace(text, _UNICODE_SPACE, " ")
 
 
 def _undo_symbols(text: tf.Tensor) -> tf.Tensor:
@@ -57,6 +69,8 @@ def _undo_symbols(text: tf.Tensor) -> tf.Tensor:
     return tf.strings.regex_replace(text, r"(^|[^a-z0-9])\$([a-z])", r"\1s\2")
 
 
+_NOT_PLAIN_ASCII = r"(?s).*[^\x{20}-\x{7e}\t\n\r].*"
+"""Posts that :func:`_plain_spaces` can change (it only touches characters outside printable ASCII)."""
 _ANY_SYMBOL = r"(?s).*[@<&*$].*"
 """Posts that :func:`_undo_symbols` can change: every one of its patterns needs one of these characters."""
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"

@@ -38,10 +38,19 @@ def test_rules_applied_only_where_they_can_match_give_what_applying_them_everywh
     text = tf.strings.lower(tf.constant(posts))
     everywhere = robust._undo_symbols(text).numpy()
     assert (robust._only_where(text, robust._ANY_SYMBOL, robust._undo_symbols).numpy() == everywhere).all()
+    spaced = tf.constant(["plain", "odd\xa0space\u200b", "tab\there", "caf\u00e9"])
+    gated = robust._only_where(spaced, robust._NOT_PLAIN_ASCII, robust._plain_spaces)
+    assert (gated.numpy() == robust._plain_spaces(spaced).numpy()).all()
     words = tf.strings.split(text).flat_values
     unleet_all = robust._digits_to_letters(words)
     expected = tf.where(tf.strings.regex_full_match(words, robust._LEET_WORD), unleet_all, words).numpy()
     assert (robust._unleet_words(words).numpy() == expected).all()
+
+
+def test_unicode_spaces_split_words_and_invisible_characters_vanish() -> None:
+    # pasted web text: no-break and ideographic spaces, line separators; zero-width characters hide inside words
+    assert _words(["you\xa0idiot\u3000now\u2028then\x85ok"]) == ["you idiot now then ok"]
+    assert _words(["id\u200biot", "mo\u00adron", "lo\u200dser\ufeff"]) == ["idiot", "moron", "loser"]
 
 
 def test_character_ids_follow_the_word_ids() -> None:
