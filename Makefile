@@ -58,12 +58,13 @@ lint: install-dev
 	$(BIN)/ruff check .
 
 ## Rebuild the bundled default model from the public datasets in $(DATA_DIR): a baseline without debiasing (for the
-## card's before/after table), then the recipe with three seeds, keeping the best within their spread (about an
-## hour on 2 cores). Deterministic: the same data and seeds give the same weights.
+## card's before/after table), then the recipe with three seeds, keeping the best within their spread (about 15
+## minutes on 2 idle cores). Deterministic: the same data and seeds give the same weights.
 default-model: install
 	$(BIN)/python -m core train --public all --data-dir $(DATA_DIR) --out assets/model --overwrite --preset default --debias \
 		--debias-sentences 24 --identity-weight 2.5 --contrast 60 --obfuscate 0.05 --dataset-weight jigsaw=2 \
-		--dataset-weight jigsaw_more=1.5 --seeds 13,21,34 --card-appendix docs/default-model-v5.md --name modlens-default-v5
+		--dataset-weight jigsaw_more=1.5 --vocab-size 30000 --seeds 13,21,34 --card-appendix docs/default-model-v6.md \
+		--name modlens-default-v6
 
 benchmarks: install-dev
 	$(BIN)/python benchmarks/score_throughput.py

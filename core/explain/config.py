@@ -28,10 +28,10 @@ class ExplainConfig:
     ----------
     max_evals
         Model evaluations per post for SHAP's Partition explainer. On the
-        default model (v5) and 2 idle CPU cores, a 50-word post takes a median
-        of 82-109 ms at 650 (three runs), with token rankings at a median Spearman of 0.956
-        against a 3,000-evaluation reference (50 posts); 600 gives 0.947 and 700
-        0.963, each about 5 ms faster or slower (interleaved on the same posts)
+        default model (v6) and 2 idle CPU cores, a 50-word post takes a median
+        of 91-92 ms at 650 (two runs), with token rankings at a median Spearman of 0.957
+        against a 3,000-evaluation reference (20 posts); on v5, 600 gave 0.947 and 700
+        0.963 (50 posts), each about 5 ms faster or slower (interleaved on the same posts)
         (``benchmarks/explain_latency.py``).
     batch_size
         Masked texts per model call (SHAP's Partition ``batch_size``). 100
