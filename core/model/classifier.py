@@ -22,6 +22,7 @@ from core.model.fitting import TrainingCancelled, fit_network
 from core.model.labels import DEFAULT_LABELS
 from core.model.network import keras, tf
 from core.model.progress import ProgressCallback, TrainingProgress
+from core.model.thresholds import best_f1_thresholds
 
 __all__ = [
     "LONG_POST_RULES",
@@ -146,7 +147,7 @@ class ToxicityClassifier:
             cal_tokens, y_cal = val_tokens, y_val
         self.calibration_ = self._calibrate(cal_tokens, y_cal) if config.calibrated else {}
         cal_scores = self._score_tokens(cal_tokens)
-        self.thresholds_, self.validation_metrics_ = _choose_thresholds(self.labels_, y_cal, cal_scores)
+        self.thresholds_, self.validation_metrics_ = best_f1_thresholds(self.labels_, y_cal, cal_scores)
         self.n_train_, self.n_validation_ = len(texts), len(val_texts)
         return self
 
@@ -380,30 +381,3 @@ def _split(y: np.ndarray, fraction: float, seed: int) -> tuple[np.ndarray, np.nd
         val.append(members[:cut])
         train.append(members[cut:])
     return np.sort(np.concatenate(train)), np.sort(np.concatenate(val))
-
-
-def _choose_thresholds(
-    labels: list[str], y_val: np.ndarray, scores: np.ndarray
-) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
-    """Per label, the threshold with the best F1 on validation data (0.5 when undefined)."""
-    thresholds: dict[str, float] = {}
-    metrics: dict[str, dict[str, float]] = {}
-    for j, label in enumerate(labels):
-        known = ~np.isnan(y_val[:, j])
-        truth, score = y_val[known, j], scores[known, j]
-        if len(np.unique(truth)) < 2:
-            thresholds[label] = 0.5
-            metrics[label] = {"n": int(known.sum()), "roc_auc": math.nan, "f1": math.nan}
-            continue
-        from sklearn.metrics import precision_recall_curve, roc_auc_score  # training only: keeps scoring start-up lean
-
-        precision, recall, cut = precision_recall_curve(truth, score)
-        f1 = 2 * precision * recall / np.maximum(precision + recall, 1e-12)
-        best = int(np.argmax(f1[:-1]))
-        thresholds[label] = round(float(cut[best]), 4)
-        metrics[label] = {
-            "n": int(known.sum()),
-            "roc_auc": float(roc_auc_score(truth, score)),
-            "f1": float(f1[best]),
-        }
-    return thresholds, metrics
