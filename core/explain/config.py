@@ -28,11 +28,10 @@ class ExplainConfig:
     ----------
     max_evals
         Model evaluations per post for SHAP's Partition explainer. On the
-        default model (v6) and 2 idle CPU cores, a 50-word post takes a median
-        of 91-92 ms at 650 (two runs), with token rankings at a median Spearman of 0.957
-        against a 3,000-evaluation reference (20 posts); on v5, 600 gave 0.947 and 700
-        0.963 (50 posts), each about 5 ms faster or slower (interleaved on the same posts)
-        (``benchmarks/explain_latency.py``).
+        default model (v7) and 2 idle CPU cores, a 50-word post takes a median
+        of 93-96 ms at 700 (two runs; 79-95 ms at 650 in four), with token rankings at a median
+        Spearman of 0.950 against a 3,000-evaluation reference (40 posts; 0.939 at 650,
+        which was enough for v6: 0.957) (``benchmarks/explain_latency.py``).
     batch_size
         Masked texts per model call (SHAP's Partition ``batch_size``). 100
         keeps the model busy with large batches; SHAP's default (10) is 3-4
@@ -68,7 +67,7 @@ class ExplainConfig:
 
     """
 
-    max_evals: int = 650
+    max_evals: int = 700
     batch_size: int = 100
     max_tokens: int = MAX_TOKENS_CAP
     max_chars: int = 20_000

@@ -85,7 +85,7 @@ def test_span_tokenizer_speaks_the_huggingface_subset_shap_needs() -> None:
 
 
 def test_config_caps_reject_out_of_range_settings() -> None:
-    assert ExplainConfig().max_evals == 650 and ExplainConfig().batch_size == 100
+    assert ExplainConfig().max_evals == 700 and ExplainConfig().batch_size == 100
     with pytest.raises(ModLensError, match="max_evals"):
         ExplainConfig(max_evals=MAX_EVALS_CAP + 1)
     with pytest.raises(ModLensError, match="batch_size"):
