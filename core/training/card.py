@@ -161,9 +161,9 @@ def _debias_section(debias: Mapping[str, Any]) -> str:
     text = [
         "Trained with `--debias`: "
         + (
-            f"{config.get('sentences_per_phrase')} harmless and {config.get('sentences_per_phrase')} hostile "
-            "sentences per identity phrase from the project's augmentation templates (`assets/debias_templates.csv`, "
-            "separate from the evaluation templates), "
+            f"up to {config.get('sentences_per_phrase')} harmless and {config.get('sentences_per_phrase')} hostile "
+            "sentences per identity phrase and per identity adjective from the project's augmentation templates "
+            "(`assets/debias_templates.csv`, separate from the evaluation templates), "
             if config.get("augment")
             else ""
         )

@@ -15,6 +15,7 @@ together by default (``python -m core train ... --debias``):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,8 @@ from core.errors import ModLensError
 from core.paths import ASSETS_DIR
 
 AUGMENTATION_TEMPLATES = ASSETS_DIR / "debias_templates.csv"
+#: Template slots: the lexicon's plural phrases, or its terms used as adjectives.
+SLOTS = ("{identity}", "{adjective}")
 
 
 @dataclass(frozen=True)
@@ -50,9 +53,27 @@ def load_augmentation_templates(path: Path = AUGMENTATION_TEMPLATES) -> pd.DataF
     if not Path(path).exists():
         raise ModLensError(f"Augmentation templates '{path}' not found. Restore assets/debias_templates.csv.")
     frame = pd.read_csv(path, keep_default_na=False)
-    if not {"template", "kind"} <= set(frame.columns) or not frame["template"].str.contains("{identity}").all():
-        raise ModLensError(f"'{path}' needs columns template, kind and one {{identity}} in every template.")
+    if not {"template", "kind"} <= set(frame.columns):
+        raise ModLensError(f"'{path}' needs the columns template and kind.")
+    slots = sum(frame["template"].str.count(re.escape(slot)) for slot in SLOTS)
+    if not (slots == 1).all():
+        bad = frame.loc[slots != 1, "template"].iloc[0]
+        raise ModLensError(
+            f"'{path}': every template needs exactly one {{identity}} or {{adjective}}; {bad!r} does not."
+        )
     return frame
+
+
+def identity_adjectives(lexicon: Lexicon) -> list[str]:
+    """Lexicon terms used as adjectives in a plural phrase: "jewish" (jewish people), "muslim" (muslim women).
+
+    The plural phrases alone never put the adjective at the end of a sentence ("I'm
+    jewish."), so a model trained only on them still learns the bare adjective from
+    abuse.
+    """
+    terms = set(lexicon.terms["term"])
+    plurals = set(lexicon.terms["plural"])
+    return sorted(term for term in terms if term not in plurals and any(p.startswith(term + " ") for p in plurals))
 
 
 def augmentation_frame(
@@ -62,22 +83,24 @@ def augmentation_frame(
     lexicon = lexicon or load_lexicon()
     templates = templates if templates is not None else load_augmentation_templates()
     rng = np.random.default_rng(config.seed)
-    phrases = sorted(set(lexicon.terms["plural"]))
+    fillings = {"{identity}": sorted(set(lexicon.terms["plural"])), "{adjective}": identity_adjectives(lexicon)}
     rows = []
-    for phrase in phrases:
-        for kind, label in (("harmless", 0.0), ("hostile", 1.0)):
-            pool = templates.loc[templates["kind"] == kind, "template"].to_numpy()
-            take = min(config.sentences_per_phrase, len(pool))
-            for template in rng.choice(pool, size=take, replace=False):
-                text = template.replace("{identity}", phrase)
-                rows.append(
-                    {
-                        "text": text[0].upper() + text[1:] if rng.random() < 0.5 else text,
-                        "toxic": label,
-                        "hate": label,
-                        "split": "train",
-                    }
-                )
+    for slot, phrases in fillings.items():
+        slot_templates = templates.loc[templates["template"].str.contains(slot, regex=False)]
+        for phrase in phrases:
+            for kind, label in (("harmless", 0.0), ("hostile", 1.0)):
+                pool = slot_templates.loc[slot_templates["kind"] == kind, "template"].to_numpy()
+                take = min(config.sentences_per_phrase, len(pool))
+                for template in rng.choice(pool, size=take, replace=False):
+                    text = template.replace(slot, phrase)
+                    rows.append(
+                        {
+                            "text": text[0].upper() + text[1:] if rng.random() < 0.5 else text,
+                            "toxic": label,
+                            "hate": label,
+                            "split": "train",
+                        }
+                    )
     return pd.DataFrame(rows)
 
 

@@ -7,9 +7,16 @@ import pandas as pd
 import pytest
 
 from core.bias.lexicon import Lexicon
+from core.errors import ModLensError
 from core.model.classifier import ToxicityClassifier
 from core.model.config import preset
-from core.training.debias import DebiasConfig, augmentation_frame, identity_weights
+from core.training.debias import (
+    DebiasConfig,
+    augmentation_frame,
+    identity_adjectives,
+    identity_weights,
+    load_augmentation_templates,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -65,6 +72,47 @@ def test_augmentation_sentences_cover_every_phrase_and_kind() -> None:
     assert set(frame["toxic"]) == {0.0, 1.0} and (frame["toxic"] == frame["hate"]).all()
     assert frame["text"].str.lower().str.contains("muslims").sum() == 4
     assert (frame["split"] == "train").all()
+
+
+def test_adjective_templates_are_filled_with_the_lexicon_adjectives() -> None:
+    lexicon = Lexicon.from_frame(
+        pd.DataFrame(
+            {
+                "group": ["jewish", "jewish", "jewish", "deaf"],
+                "category": ["religion", "religion", "religion", "disability"],
+                "term": ["jew", "jewish", "jewish man", "deaf"],
+                "plural": ["jews", "jewish people", "jewish men", "deaf people"],
+            }
+        )
+    )
+    templates = pd.DataFrame(
+        {
+            "template": [
+                "i am {adjective} too",
+                "{identity} are kind",
+                "nobody {adjective} is welcome",
+                "{identity} suck",
+            ],
+            "kind": ["harmless", "harmless", "hostile", "hostile"],
+        }
+    )
+    assert identity_adjectives(lexicon) == ["deaf", "jewish"]
+    frame = augmentation_frame(DebiasConfig(sentences_per_phrase=5), lexicon=lexicon, templates=templates)
+    texts = set(frame["text"].str.lower())
+    assert {"i am jewish too", "nobody deaf is welcome", "jews are kind", "jewish men suck"} <= texts
+    assert not any("{" in text for text in texts)
+    assert len(frame) == 4 * 2 + 2 * 2
+
+
+def test_templates_need_exactly_one_slot(tmp_path) -> None:
+    path = tmp_path / "templates.csv"
+    path.write_text("template,kind\n{identity} and {adjective},harmless\n", encoding="utf-8")
+    with pytest.raises(ModLensError, match="exactly one"):
+        load_augmentation_templates(path)
+    path.write_text("template,kind\nno slot here,harmless\n", encoding="utf-8")
+    with pytest.raises(ModLensError, match="exactly one"):
+        load_augmentation_templates(path)
+    assert len(load_augmentation_templates()) > 200
 
 
 def test_identity_weights_boost_non_toxic_identity_posts() -> None:
