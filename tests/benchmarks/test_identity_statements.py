@@ -7,7 +7,7 @@ import pandas as pd
 from benchmarks.identity_statements import ADJECTIVES, PLURALS, statements
 from core.bias import load_lexicon
 from core.bias.templates import fill_templates, load_templates
-from core.paths import ASSETS_DIR
+from core.training.checks import FUNCTIONAL_CASES
 from core.training.contrast import ContrastConfig, contrast_frame
 from core.training.debias import DebiasConfig, augmentation_frame
 from core.training.dedup import text_key
@@ -26,7 +26,7 @@ def test_no_probe_sentence_is_training_material_an_evaluation_sentence_or_a_func
     generated = pd.concat(
         [contrast_frame(ContrastConfig(fills_per_pair=60)), augmentation_frame(DebiasConfig(sentences_per_phrase=500))]
     )
-    cases = pd.read_csv(ASSETS_DIR / "functional_cases.csv", keep_default_na=False)
+    cases = pd.read_csv(FUNCTIONAL_CASES, keep_default_na=False)
     templated = fill_templates(load_templates(), load_lexicon())
     assert not probe & set(generated["text"].map(text_key))
     assert not probe & set(templated["text"].map(text_key))
