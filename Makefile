@@ -63,8 +63,8 @@ lint: install-dev
 default-model: install
 	$(BIN)/python -m core train --public all --data-dir $(DATA_DIR) --out assets/model --overwrite --preset default --debias \
 		--debias-sentences 48 --identity-weight 2.5 --contrast 60 --obfuscate 0.05 --dataset-weight jigsaw=2 \
-		--dataset-weight jigsaw_more=1.5 --vocab-size 30000 --seeds 13,21,34 --card-appendix docs/default-model-v7.md \
-		--name modlens-default-v7
+		--dataset-weight jigsaw_more=1.5 --vocab-size 30000 --seeds 13,21,34 --card-appendix docs/default-model-v8.md \
+		--name modlens-default-v8
 
 benchmarks: install-dev
 	$(BIN)/python benchmarks/score_throughput.py
