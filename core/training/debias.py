@@ -37,7 +37,8 @@ SLOTS = ("{identity}", "{adjective}")
 class DebiasConfig:
     """How to debias a training run.
 
-    ``sentences_per_phrase`` templates of each kind are drawn per identity phrase;
+    ``sentences_per_phrase`` templates of each kind are drawn per identity phrase and per
+    identity adjective (all of them when the kind has fewer templates);
     ``identity_weight`` is the loss weight of non-toxic posts that mention an identity
     (1.0 turns re-weighting off).
     """
