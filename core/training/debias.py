@@ -15,6 +15,7 @@ together by default (``python -m core train ... --debias``):
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ from core.paths import ASSETS_DIR
 AUGMENTATION_TEMPLATES = ASSETS_DIR / "debias_templates.csv"
 #: Template slots: the lexicon's plural phrases, or its terms used as adjectives.
 SLOTS = ("{identity}", "{adjective}")
+#: Template kinds and the label their sentences get (toxic and hate alike).
+KIND_LABELS = (("harmless", 0.0), ("hostile", 1.0))
 
 
 @dataclass(frozen=True)
@@ -80,29 +83,22 @@ def identity_adjectives(lexicon: Lexicon) -> list[str]:
 def augmentation_frame(
     config: DebiasConfig, lexicon: Lexicon | None = None, templates: pd.DataFrame | None = None
 ) -> pd.DataFrame:
-    """Labelled sentences (``text, toxic, hate, split='train'``) for every identity phrase."""
+    """Labelled sentences (``text, toxic, hate, split='train'``) for every identity phrase and adjective."""
     lexicon = lexicon or load_lexicon()
     templates = templates if templates is not None else load_augmentation_templates()
     rng = np.random.default_rng(config.seed)
     fillings = {"{identity}": sorted(set(lexicon.terms["plural"])), "{adjective}": identity_adjectives(lexicon)}
     rows = []
     for slot, phrases in fillings.items():
-        slot_templates = templates.loc[templates["template"].str.contains(slot, regex=False)]
-        for phrase in phrases:
-            for kind, label in (("harmless", 0.0), ("hostile", 1.0)):
-                pool = slot_templates.loc[slot_templates["kind"] == kind, "template"].to_numpy()
-                take = min(config.sentences_per_phrase, len(pool))
-                for template in rng.choice(pool, size=take, replace=False):
-                    text = template.replace(slot, phrase)
-                    rows.append(
-                        {
-                            "text": text[0].upper() + text[1:] if rng.random() < 0.5 else text,
-                            "toxic": label,
-                            "hate": label,
-                            "split": "train",
-                        }
-                    )
-    return pd.DataFrame(rows)
+        with_slot = templates.loc[templates["template"].str.contains(slot, regex=False)]
+        pools = [
+            (with_slot.loc[with_slot["kind"] == kind, "template"].to_numpy(), label) for kind, label in KIND_LABELS
+        ]
+        for phrase, (pool, label) in itertools.product(phrases, pools):
+            for template in rng.choice(pool, size=min(config.sentences_per_phrase, len(pool)), replace=False):
+                text = template.replace(slot, phrase)
+                rows.append((text[0].upper() + text[1:] if rng.random() < 0.5 else text, label, label, "train"))
+    return pd.DataFrame(rows, columns=["text", "toxic", "hate", "split"])
 
 
 def identity_weights(texts: Sequence[str], y: np.ndarray, weight: float, lexicon: Lexicon | None = None) -> np.ndarray:

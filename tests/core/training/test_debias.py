@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -104,7 +106,7 @@ def test_adjective_templates_are_filled_with_the_lexicon_adjectives() -> None:
     assert len(frame) == 4 * 2 + 2 * 2
 
 
-def test_templates_need_exactly_one_slot(tmp_path) -> None:
+def test_templates_need_exactly_one_slot(tmp_path: Path) -> None:
     path = tmp_path / "templates.csv"
     path.write_text("template,kind\n{identity} and {adjective},harmless\n", encoding="utf-8")
     with pytest.raises(ModLensError, match="exactly one"):
