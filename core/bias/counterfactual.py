@@ -19,7 +19,7 @@ from core.bias.lexicon import Lexicon, TermMatch, find_terms
 from core.bias.templates import ScoreFn, score_unique
 from core.errors import InputError
 
-__all__ = ["counterfactual_gap", "counterfactual_scores", "largest_changes", "swap_variants"]
+__all__ = ["counterfactual_gap", "counterfactual_scores", "largest_changes", "replace_terms", "swap_variants"]
 
 _VARIANT_COLUMNS = ["post", "source_group", "source_terms", "target_group", "target_term", "text"]
 
@@ -33,7 +33,8 @@ def _match_case(original: str, replacement: str) -> str:
     return replacement
 
 
-def _replace(text: str, matches: list[TermMatch], singular: str, plural: str) -> str:
+def replace_terms(text: str, matches: Sequence[TermMatch], singular: str, plural: str) -> str:
+    """``text`` with every match replaced by ``singular`` or ``plural`` (the match's form), in its case."""
     for m in sorted(matches, key=lambda m: m.start, reverse=True):
         new = _match_case(m.text, plural if m.plural else singular)
         text = text[: m.start] + new + text[m.end :]
@@ -84,7 +85,7 @@ def swap_variants(texts: Sequence[str], lexicon: Lexicon, *, terms_per_group: in
                 seen = set()
                 for j in range(max(len(singles), len(plurals))):
                     single, plural = singles[j % len(singles)], plurals[j % len(plurals)]
-                    new = _replace(text, matches, single, plural)
+                    new = replace_terms(text, matches, single, plural)
                     if new not in seen:
                         seen.add(new)
                         term = plural if matches[0].plural else single

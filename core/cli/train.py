@@ -99,6 +99,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="add perturbed-spelling copies of this share of the training posts (0: off)",
     )
     parser.add_argument(
+        "--identity-swap",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="add a copy with another group's name of this share of the posts that mention a group (0: off, 1: all)",
+    )
+    parser.add_argument(
         "--seeds",
         default=None,
         metavar="A,B,C",
@@ -179,6 +186,8 @@ def run(args: argparse.Namespace) -> int:
             raise ConfigError(f"--dataset-weight '{item}' must be NAME=W with W a number >= 0, e.g. davidson=0.5.")
     if not 0 <= args.obfuscate < 1:
         raise ConfigError(f"--obfuscate must be a share from 0 up to, not including, 1; not {args.obfuscate}.")
+    if not 0 <= args.identity_swap <= 1:
+        raise ConfigError(f"--identity-swap must be a share from 0 to 1; not {args.identity_swap}.")
     from core.training.contrast import ContrastConfig
     from core.training.pipeline import TrainingRequest, train  # TensorFlow and scikit-learn: only when training
 
@@ -197,6 +206,7 @@ def run(args: argparse.Namespace) -> int:
         dataset_weights=weights,
         contrast=ContrastConfig(fills_per_pair=args.contrast, seed=config.seed) if args.contrast > 0 else None,
         obfuscate=args.obfuscate,
+        identity_swap=args.identity_swap,
         seeds=seeds,
         card_appendix=args.card_appendix,
         split_seed=args.split_seed,

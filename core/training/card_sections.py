@@ -35,6 +35,11 @@ def recipe_section(metadata: dict[str, Any]) -> str:
             "framing of its pair (hostile, negated, condemned, quoted, reported), so the framing alone decides the "
             "label;"
         )
+    if recipe.get("identity_swap"):
+        lines.append(
+            f"- identity-swapped copies of {recipe['identity_swap']:.0%} of the training posts that mention a group: "
+            "one mentioned group's words replaced by another group's, labels unchanged (none equal to a held-out post);"
+        )
     if recipe.get("obfuscate"):
         lines.append(
             f"- perturbed-spelling copies of {recipe['obfuscate']:.0%} of the training posts (leetspeak, repeated, "

@@ -1,7 +1,8 @@
 """The data one training run sees: stacked splits, augmentations, loss weights and the calibration pool.
 
 - training rows: every set's train split, plus the project's identity augmentation
-  (``--debias``), contrast pairs (``--contrast``) and perturbed-spelling copies
+  (``--debias``), contrast pairs (``--contrast``), identity-swapped copies of
+  posts that mention a group (``--identity-swap``) and perturbed-spelling copies
   (``--obfuscate``);
 - loss weights: a weight per dataset (``--dataset-weight``) times the identity
   weight of non-toxic identity posts;
@@ -22,7 +23,9 @@ import pandas as pd
 from core.training.contrast import CONTRAST_TEMPLATES, ContrastConfig, contrast_frame
 from core.training.datasets import LabelledSet
 from core.training.debias import AUGMENTATION_TEMPLATES, DebiasConfig, augmentation_frame, identity_weights
+from core.training.dedup import text_key
 from core.training.obfuscation import perturbed_copies
+from core.training.swaps import swapped_copies
 
 SKEWED_SAMPLING = frozenset({"jigsaw_more", "civil_comments_spans"})
 """Sets left out of calibration: sampled balanced, all-non-toxic or all-once-toxic (see their SOURCE.md)."""
@@ -66,19 +69,29 @@ def training_rows(
     debias: DebiasConfig | None = None,
     contrast: ContrastConfig | None = None,
     obfuscate: float = 0.0,
+    identity_swap: float = 0.0,
     dataset_weights: Mapping[str, float] | None = None,
     seed: int = 13,
 ) -> tuple[Stacked, np.ndarray]:
     """Training rows and their loss weights.
 
-    Perturbed-spelling copies (a seeded ``obfuscate`` share of the rows, labels
-    unchanged) keep the weight of the row they copy.
+    Identity-swapped copies (a seeded ``identity_swap`` share of the datasets' train
+    posts that mention a group; never of the project's own sentences, which already
+    fill every group) and perturbed-spelling copies (a seeded ``obfuscate`` share of
+    all rows) keep the labels, set and weight of the row they copy.
     """
     # the project's sentences are drawn with the run's seed: each seeded run depends on its seed alone
     debias = replace(debias, seed=seed) if debias is not None else None
     contrast = replace(contrast, seed=seed) if contrast is not None else None
     base = stack([*sets, *augmentation_sets(debias, contrast)], "train", labels)
     texts, y, sources = list(base.texts), base.y, list(base.sources)
+    if identity_swap > 0:
+        n_posts = sum(len(s.frame[s.frame["split"] == "train"]) for s in sets)
+        held_out = {text_key(t) for s in sets for t in s.frame.loc[s.frame["split"] != "train", "text"]}
+        picked, copies = swapped_copies(texts[:n_posts], identity_swap, seed, held_out_keys=held_out)
+        texts += copies
+        y = np.concatenate([y, y[picked]])
+        sources += [sources[i] for i in picked]
     if obfuscate > 0:
         picked, copies = perturbed_copies(texts, obfuscate, seed)
         texts += copies

@@ -49,8 +49,9 @@ class TrainingRequest:
     model's training seed (``config.seed``), so runs with different training seeds are judged
     on the same held-out posts and never train on each other's test posts.
     ``dataset_weights`` scale each set's share of the loss (default 1); ``contrast`` adds the
-    project's contrast pairs, ``obfuscate`` perturbed-spelling copies of that share of the
-    training rows. With several ``seeds`` one model is trained per seed and the one chosen by
+    project's contrast pairs, ``identity_swap`` identity-swapped copies of that share of the
+    training posts that mention a group, ``obfuscate`` perturbed-spelling copies of that share
+    of the training rows. With several ``seeds`` one model is trained per seed and the one chosen by
     :func:`core.training.seeds.choose_run` is saved, with every run's figures in the metadata.
     """
 
@@ -72,6 +73,7 @@ class TrainingRequest:
     dataset_weights: dict[str, float] = field(default_factory=dict)
     contrast: ContrastConfig | None = None
     obfuscate: float = 0.0
+    identity_swap: float = 0.0
     seeds: tuple[int, ...] = ()
     card_appendix: Path | None = None
 
@@ -172,6 +174,7 @@ def _fit(
         debias=debias,
         contrast=request.contrast,
         obfuscate=request.obfuscate,
+        identity_swap=request.identity_swap,
         dataset_weights=request.dataset_weights,
         seed=config.seed,
     )
@@ -272,6 +275,7 @@ def train(request: TrainingRequest, progress: ProgressCallback | None = None, lo
             "dataset_weights": dict(request.dataset_weights),
             "contrast": asdict(request.contrast) if request.contrast else None,
             "obfuscate": request.obfuscate,
+            "identity_swap": request.identity_swap,
             "seeds": list(request.seeds or (clf.config.seed,)),
         },
     }

@@ -140,7 +140,7 @@ def test_train_on_a_file_with_only_a_toxic_column_scores_toxic_only(tmp_path: Pa
 
 
 def test_train_rejects_bad_recipe_options(tmp_path: Path) -> None:
-    """Bad --dataset-weight, --seeds and --obfuscate values fail with one line that says what to give."""
+    """Bad --dataset-weight, --seeds, --obfuscate and --identity-swap values fail with one line saying what to give."""
 
     def run(*extra: str) -> subprocess.CompletedProcess:
         command = [sys.executable, "-m", "core", "train", "--public", "all", "--out", str(tmp_path / "m"), *extra]
@@ -151,6 +151,7 @@ def test_train_rejects_bad_recipe_options(tmp_path: Path) -> None:
         (("--dataset-weight", "davidson=-1"), "NAME=W"),
         (("--seeds", "13,x"), "integers separated by commas"),
         (("--obfuscate", "1.5"), "--obfuscate must be"),
+        (("--identity-swap", "1.5"), "--identity-swap must be"),
     ):
         result = run(*extra)
         assert result.returncode == 2, extra

@@ -89,7 +89,12 @@ def test_card_reports_seeds_mix_dynahate_and_copies() -> None:
             "jigsaw": {"rows": 10, "dropped_copies": {"test_copy": 0, "duplicate": 5}},
             "sbic": {"rows": 9, "dropped_copies": {"test_copy": 63, "duplicate": 535}},
         },
-        "recipe": {"dataset_weights": {"davidson": 0.5}, "contrast": {"fills_per_pair": 12}, "obfuscate": 0.05},
+        "recipe": {
+            "dataset_weights": {"davidson": 0.5},
+            "contrast": {"fills_per_pair": 12},
+            "obfuscate": 0.05,
+            "identity_swap": 0.5,
+        },
         "seed_runs": {
             "validation_auc_mean": 0.82,
             "validation_auc_sd": 0.002,
@@ -111,6 +116,7 @@ def test_card_reports_seeds_mix_dynahate_and_copies() -> None:
     card = render_card(metadata)
     assert "63 copies of a test post" in card and "540 other repeats" in card
     assert "davidson x0.5" in card and "12 fillings per template pair" in card and "5% of the training posts" in card
+    assert "identity-swapped copies of 50% of the training posts that mention a group" in card
     assert "| 21 (shipped) | 5 | 0.8220 |" in card and "Shipped: seed 21" in card
     assert "| perturbation | 1500 | 700 | 0.750 | 0.700 |" in card
     assert card.rstrip().endswith("A table.")

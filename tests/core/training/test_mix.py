@@ -37,6 +37,21 @@ def test_dataset_weights_and_spelling_copies() -> None:
     assert (rows.y[201:, 0] == [1.0 if s == "big" else 0.0 for s in rows.sources[201:]]).all()
 
 
+def test_identity_swaps_copy_dataset_posts_with_their_labels_and_weights() -> None:
+    train = _set("a", ["muslims ruin everything", "lovely weather", "my jewish neighbours are kind"], [1, 0, 0])
+    held_out = _set("b", ["jews ruin everything"], [1], split="test")
+    debias = DebiasConfig(sentences_per_phrase=1, identity_weight=1.0)
+    kwargs = {"debias": debias, "dataset_weights": {"a": 2.0}, "seed": 4}
+    plain, _ = training_rows([train, held_out], ("toxic", "hate"), **kwargs)
+    rows, weights = training_rows([train, held_out], ("toxic", "hate"), identity_swap=1.0, **kwargs)
+    copies = rows.texts[len(plain.texts) :]
+    assert rows.texts[: len(plain.texts)] == plain.texts and 1 <= len(copies) <= 2
+    assert all(text not in plain.texts and text != "jews ruin everything" for text in copies)
+    assert set(rows.sources[len(plain.texts) :]) == {"a"} and (weights[len(plain.texts) :] == 2.0).all()
+    by_text = {text: row for text, row in zip(rows.texts, rows.y[:, 0], strict=True)}
+    assert all(by_text[c] == (1.0 if c.endswith("ruin everything") else 0.0) for c in copies)
+
+
 def test_project_sentences_follow_the_run_seed() -> None:
     sets = [_set("a", ["hello there", "go away idiot"], [0, 1])]
     one, _ = training_rows(sets, ("toxic", "hate"), contrast=ContrastConfig(fills_per_pair=1, seed=99), seed=1)
