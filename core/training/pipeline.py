@@ -206,14 +206,15 @@ def _fit_seeds(
     runs = []
     for seed in seeds:
         config = request.config.with_overrides(seed=seed)
+        # the project's sentences are drawn per seed, so each run has its own count of training rows
         clf, n_train, n_validation = _fit(request, sets, request.debias, progress, log, config)
-        runs.append((clf, run_summary(clf, seed, evaluate_sets(clf, sets, "test"))))
+        runs.append((clf, n_train, run_summary(clf, seed, evaluate_sets(clf, sets, "test"))))
     if len(runs) == 1:
         return runs[0][0], n_train, n_validation, None
-    chosen, report = choose_run([summary for _, summary in runs])
+    chosen, report = choose_run([summary for _, _, summary in runs])
     if log:
         log(f"Seeds {', '.join(map(str, seeds))}: keeping seed {seeds[chosen]} ({report['rule']}).")
-    return runs[chosen][0], n_train, n_validation, report
+    return runs[chosen][0], runs[chosen][1], n_validation, report
 
 
 def debias_summary(clf: ToxicityClassifier, evaluation: list[dict[str, Any]], checks: dict[str, Any]) -> dict[str, Any]:

@@ -55,3 +55,22 @@ def test_splits_depend_on_the_split_seed_not_on_the_training_seed(tmp_path: Path
     assert splits(seed=7) == splits(seed=13)  # another training seed: the same held-out posts
     assert splits(split_seed=5) != splits()
     assert set(splits()) == {"train", "validation", "test"}
+
+
+def test_several_seeds_report_the_kept_runs_own_training_rows(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Each seed draws its own project sentences; the metadata's row count is the kept run's, not the last one's."""
+    from core.training import pipeline
+
+    rows = {1: 100, 2: 200, 3: 300}
+    validation_auc = {1: 0.800, 2: 0.802, 3: 0.790}
+    monkeypatch.setattr(
+        pipeline, "_fit", lambda request, sets, debias, progress, log, config: (config.seed, rows[config.seed], 7)
+    )
+    monkeypatch.setattr(pipeline, "evaluate_sets", lambda clf, sets, split: [])
+    monkeypatch.setattr(
+        pipeline, "run_summary", lambda clf, seed, evaluation: {"seed": seed, "validation_auc": validation_auc[seed]}
+    )
+    request = TrainingRequest(out=tmp_path / "m", seeds=(1, 2, 3))
+    kept, n_train, n_validation, report = pipeline._fit_seeds(request, [], None, None)
+    assert (kept, n_train, n_validation) == (report["chosen_seed"], rows[report["chosen_seed"]], 7)
+    assert report["chosen_seed"] != 3
