@@ -62,9 +62,9 @@ lint: install-dev
 ## minutes on 2 idle cores). Deterministic: the same data and seeds give the same weights.
 default-model: install
 	$(BIN)/python -m core train --public all --data-dir $(DATA_DIR) --out assets/model --overwrite --preset default --debias \
-		--debias-sentences 48 --identity-weight 2.5 --contrast 60 --obfuscate 0.05 --dataset-weight jigsaw=2 \
-		--dataset-weight jigsaw_more=1.5 --vocab-size 30000 --seeds 13,21,34 --card-appendix docs/default-model-v8.md \
-		--name modlens-default-v8
+		--debias-sentences 48 --identity-weight 2.5 --contrast 60 --obfuscate 0.05 --dataset-weight jigsaw=3 \
+		--dataset-weight jigsaw_more=2 --vocab-size 30000 --seeds 13,21,34 --card-appendix docs/default-model-v9.md \
+		--name modlens-default-v9
 
 benchmarks: install-dev
 	$(BIN)/python benchmarks/score_throughput.py
