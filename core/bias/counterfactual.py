@@ -19,7 +19,15 @@ from core.bias.lexicon import Lexicon, TermMatch, find_terms
 from core.bias.templates import ScoreFn, score_unique
 from core.errors import InputError
 
-__all__ = ["counterfactual_gap", "counterfactual_scores", "largest_changes", "replace_terms", "swap_variants"]
+__all__ = [
+    "counterfactual_gap",
+    "counterfactual_scores",
+    "largest_changes",
+    "replace_terms",
+    "replacement_options",
+    "swap_variants",
+    "terms_by_group",
+]
 
 _VARIANT_COLUMNS = ["post", "source_group", "source_terms", "target_group", "target_term", "text"]
 
@@ -39,6 +47,25 @@ def replace_terms(text: str, matches: Sequence[TermMatch], singular: str, plural
         new = _match_case(m.text, plural if m.plural else singular)
         text = text[: m.start] + new + text[m.end :]
     return text
+
+
+def terms_by_group(text: str | None, lexicon: Lexicon) -> dict[str, list[TermMatch]]:
+    """The identity terms in ``text`` by the group they name, groups in order of first mention."""
+    by_group: dict[str, list[TermMatch]] = {}
+    for match in find_terms(text or "", lexicon):
+        by_group.setdefault(match.group, []).append(match)
+    return by_group
+
+
+def replacement_options(lexicon: Lexicon, count: int | None = 1) -> dict[str, tuple[list[str], list[str]]]:
+    """Per group, its terms to swap in for a singular and for a plural match (see :meth:`Lexicon.replacements`)."""
+    return {
+        group: (
+            lexicon.replacements(group, plural=False, count=count),
+            lexicon.replacements(group, plural=True, count=count),
+        )
+        for group in lexicon.groups
+    }
 
 
 def swap_variants(texts: Sequence[str], lexicon: Lexicon, *, terms_per_group: int | None = 1) -> pd.DataFrame:
@@ -65,19 +92,10 @@ def swap_variants(texts: Sequence[str], lexicon: Lexicon, *, terms_per_group: in
         ``target_term``, ``text``; no rows for posts without identity terms.
 
     """
-    options = {
-        g: (
-            lexicon.replacements(g, plural=False, count=terms_per_group),
-            lexicon.replacements(g, plural=True, count=terms_per_group),
-        )
-        for g in lexicon.groups
-    }
+    options = replacement_options(lexicon, terms_per_group)
     rows = []
     for post, text in enumerate(texts):
-        by_group: dict[str, list[TermMatch]] = {}
-        for match in find_terms(text or "", lexicon):
-            by_group.setdefault(match.group, []).append(match)
-        for source, matches in by_group.items():
+        for source, matches in terms_by_group(text, lexicon).items():
             written = ", ".join(dict.fromkeys(m.text for m in matches))
             for target, (singles, plurals) in options.items():
                 if target == source:

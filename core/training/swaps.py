@@ -19,8 +19,8 @@ from collections.abc import Collection, Sequence
 import numpy as np
 
 from core.bias import load_lexicon
-from core.bias.counterfactual import replace_terms
-from core.bias.lexicon import Lexicon, TermMatch, find_terms
+from core.bias.counterfactual import replace_terms, replacement_options, terms_by_group
+from core.bias.lexicon import Lexicon
 from core.training.dedup import text_key
 
 
@@ -60,20 +60,14 @@ def swapped_copies(
         return np.zeros(0, dtype=np.intp), []
     lexicon = lexicon or load_lexicon()
     groups = lexicon.groups
-    options = {
-        group: tuple(lexicon.replacements(group, plural=plural, count=None) for plural in (False, True))
-        for group in groups
-    }
+    options = replacement_options(lexicon, count=None)
     rng = np.random.default_rng(seed)
     picked: list[int] = []
     copies: list[str] = []
     for row, text in enumerate(texts):
-        matches = find_terms(text or "", lexicon)
-        if not matches or rng.random() >= share:
+        by_group = terms_by_group(text, lexicon)
+        if not by_group or rng.random() >= share:
             continue
-        by_group: dict[str, list[TermMatch]] = {}
-        for match in matches:
-            by_group.setdefault(match.group, []).append(match)
         source = list(by_group)[rng.integers(len(by_group))]
         targets = [group for group in groups if group not in by_group]
         if not targets:
