@@ -68,6 +68,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help=f"loss weight of non-toxic identity posts (default {DebiasConfig.identity_weight})",
     )
     parser.add_argument(
+        "--identity-balance",
+        type=float,
+        default=0.0,
+        metavar="CAP",
+        help="weight each identity term's non-toxic posts by how often its posts are toxic, from --identity-weight "
+        "up to CAP (0: off, the flat --identity-weight)",
+    )
+    parser.add_argument(
         "--split-seed",
         type=int,
         default=13,
@@ -186,6 +194,11 @@ def run(args: argparse.Namespace) -> int:
             raise ConfigError(f"--dataset-weight '{item}' must be NAME=W with W a number >= 0, e.g. davidson=0.5.")
     if not 0 <= args.obfuscate < 1:
         raise ConfigError(f"--obfuscate must be a share from 0 up to, not including, 1; not {args.obfuscate}.")
+    if args.identity_balance and not args.identity_balance >= max(1.0, args.identity_weight):
+        raise ConfigError(
+            f"--identity-balance must be 0 (off) or at least --identity-weight ({args.identity_weight:g}) and 1; "
+            f"not {args.identity_balance}."
+        )
     if not 0 <= args.identity_swap <= 1:
         raise ConfigError(f"--identity-swap must be a share from 0 to 1; not {args.identity_swap}.")
     from core.training.contrast import ContrastConfig
@@ -198,7 +211,10 @@ def run(args: argparse.Namespace) -> int:
         text_col=args.text_col,
         label_columns=mapping,
         debias=DebiasConfig(
-            sentences_per_phrase=args.debias_sentences, identity_weight=args.identity_weight, seed=config.seed
+            sentences_per_phrase=args.debias_sentences,
+            identity_weight=args.identity_weight,
+            seed=config.seed,
+            balance_cap=args.identity_balance,
         )
         if args.debias
         else None,

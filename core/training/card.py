@@ -167,7 +167,13 @@ def _debias_section(debias: Mapping[str, Any]) -> str:
             if config.get("augment")
             else ""
         )
-        + f"and non-toxic posts that mention an identity weighted x{config.get('identity_weight')} in the loss.",
+        + f"and non-toxic posts that mention an identity weighted x{config.get('identity_weight')} in the loss"
+        + (
+            f", more for a term whose posts are more often toxic than the average post (its toxic odds over the "
+            f"average odds, up to x{config['balance_cap']:g}; `core/training/balance.py`)."
+            if config.get("balance_cap")
+            else "."
+        ),
     ]
     before, after = debias.get("before"), debias.get("after", {})
     rows = [

@@ -43,13 +43,16 @@ class DebiasConfig:
     ``sentences_per_phrase`` templates of each kind are drawn per identity phrase and per
     identity adjective (all of them when the kind has fewer templates);
     ``identity_weight`` is the loss weight of non-toxic posts that mention an identity
-    (1.0 turns re-weighting off).
+    (1.0 turns re-weighting off). ``balance_cap`` > 0 weights each identity term's
+    harmless posts by how skewed towards hostile the term's posts are, from
+    ``identity_weight`` up to ``balance_cap`` (:mod:`core.training.balance`; 0: the flat weight).
     """
 
     augment: bool = True
     sentences_per_phrase: int = 8
     identity_weight: float = 1.5
     seed: int = 13
+    balance_cap: float = 0.0
 
 
 def load_augmentation_templates(path: Path = AUGMENTATION_TEMPLATES) -> pd.DataFrame:

@@ -5,7 +5,7 @@
   posts that mention a group (``--identity-swap``) and perturbed-spelling copies
   (``--obfuscate``);
 - loss weights: a weight per dataset (``--dataset-weight``) times the identity
-  weight of non-toxic identity posts;
+  weight of non-toxic identity posts, flat or balanced per term (``--identity-balance``);
 - calibration pool: validation rows of the sets whose sampling keeps a label's
   rate meaningful. :data:`SKEWED_SAMPLING` sets are left out: a balanced file, an
   all-non-toxic file and a set whose every post was once rated toxic would pull
@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from core.training.balance import balanced_identity_weights
 from core.training.contrast import CONTRAST_TEMPLATES, ContrastConfig, contrast_frame
 from core.training.datasets import LabelledSet
 from core.training.debias import AUGMENTATION_TEMPLATES, DebiasConfig, augmentation_frame, identity_weights
@@ -85,8 +86,8 @@ def training_rows(
     contrast = replace(contrast, seed=seed) if contrast is not None else None
     base = stack([*sets, *augmentation_sets(debias, contrast)], "train", labels)
     texts, y, sources = list(base.texts), base.y, list(base.sources)
+    n_posts = sum(len(s.frame[s.frame["split"] == "train"]) for s in sets)
     if identity_swap > 0:
-        n_posts = sum(len(s.frame[s.frame["split"] == "train"]) for s in sets)
         held_out = {text_key(t) for s in sets for t in s.frame.loc[s.frame["split"] != "train", "text"]}
         picked, copies = swapped_copies(texts[:n_posts], identity_swap, seed, held_out_keys=held_out)
         texts += copies
@@ -98,7 +99,13 @@ def training_rows(
         y = np.concatenate([y, y[picked]])
         sources += [sources[i] for i in picked]
     weights = np.array([float((dataset_weights or {}).get(name, 1.0)) for name in sources], dtype=np.float32)
-    if debias is not None:
+    if debias is not None and debias.balance_cap > 0:
+        # term counts from the datasets' own posts: the project's sentences and the copies are balanced by design
+        counted = np.arange(len(texts)) < n_posts
+        weights *= balanced_identity_weights(
+            texts, y, floor=debias.identity_weight, cap=debias.balance_cap, counted=counted
+        )
+    elif debias is not None:
         weights *= identity_weights(texts, y, debias.identity_weight)
     return Stacked(texts, y, sources), weights
 

@@ -140,7 +140,10 @@ def test_train_on_a_file_with_only_a_toxic_column_scores_toxic_only(tmp_path: Pa
 
 
 def test_train_rejects_bad_recipe_options(tmp_path: Path) -> None:
-    """Bad --dataset-weight, --seeds, --obfuscate and --identity-swap values fail with one line saying what to give."""
+    """Bad --dataset-weight, --seeds, --obfuscate, --identity-swap and --identity-balance values fail with one line.
+
+    The line says what to give instead.
+    """
 
     def run(*extra: str) -> subprocess.CompletedProcess:
         command = [sys.executable, "-m", "core", "train", "--public", "all", "--out", str(tmp_path / "m"), *extra]
@@ -152,6 +155,8 @@ def test_train_rejects_bad_recipe_options(tmp_path: Path) -> None:
         (("--seeds", "13,x"), "integers separated by commas"),
         (("--obfuscate", "1.5"), "--obfuscate must be"),
         (("--identity-swap", "1.5"), "--identity-swap must be"),
+        (("--identity-balance", "1.2", "--identity-weight", "2"), "--identity-balance must be"),
+        (("--identity-balance", "-3"), "--identity-balance must be"),
     ):
         result = run(*extra)
         assert result.returncode == 2, extra

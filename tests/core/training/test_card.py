@@ -138,3 +138,12 @@ def test_card_of_the_bundled_model_names_make_default_model() -> None:
         {**_metadata(), "command": "python -m core train --data mine.csv --out models/assets/model2"}
     )
     assert "make default-model" not in elsewhere
+
+
+def test_card_says_when_identity_weights_were_balanced_per_term() -> None:
+    flat = render_card(_metadata())
+    assert "weighted x2.0 in the loss." in flat and "balance.py" not in flat
+    metadata = _metadata()
+    metadata["debias"]["config"] = {**metadata["debias"]["config"], "balance_cap": 6.0}
+    balanced = render_card(metadata)
+    assert "more often toxic than the average post" in balanced and "up to x6" in balanced

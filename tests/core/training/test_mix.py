@@ -74,3 +74,14 @@ def test_calibration_leaves_out_skewed_samples() -> None:
     sets = [_set("fair", ["a", "b"], [0, 1], "validation"), _set(skewed, ["c"], [1], "validation")]
     assert calibration_rows(sets, ("toxic",)).sources == ["fair", "fair"]
     assert calibration_rows(sets[1:], ("toxic",)).sources == [skewed]  # nothing else: use what there is
+
+
+def test_identity_balance_lifts_skewed_terms_from_dataset_counts() -> None:
+    texts = ["jews are vermin", "jews ruin it", "jews are kind", "women are kind", "women are smart", "get lost idiot"]
+    sets = [_set("a", texts, [1, 1, 0, 0, 0, 1])]
+    debias = DebiasConfig(augment=False, identity_weight=1.5, balance_cap=20.0)
+    flat, flat_weights = training_rows(sets, ("toxic", "hate"), debias=DebiasConfig(augment=False, identity_weight=1.5))
+    rows, weights = training_rows(sets, ("toxic", "hate"), debias=debias, dataset_weights={"a": 2.0})
+    assert rows.texts == flat.texts and flat_weights[2] == flat_weights[3] == 1.5
+    assert weights[2] > 2.0 * 1.5 and weights[3] == weights[4] == 2.0 * 1.5  # "jews" lifted, "women" kept flat
+    assert weights[0] == weights[1] == weights[5] == 2.0  # hostile posts keep the dataset weight
