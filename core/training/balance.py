@@ -2,7 +2,7 @@
 
 The flat identity weight (``--identity-weight``) lifts every harmless post that
 names a group by the same factor, but the groups are not equally skewed: in the
-training data 73% of the posts with "jew" are hostile, 40% of those with "women".
+training data 73% of the posts with "jew" are hostile, 39% of those with "christian".
 Reweighing (Kamiran & Calders, 2012; Dixon et al., 2018 balance the same way by
 adding harmless posts) weights each term's harmless posts by how much more often
 the term's posts are hostile than all posts are:
