@@ -72,8 +72,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=float,
         default=0.0,
         metavar="CAP",
-        help="weight each identity term's non-toxic posts by how often its posts are toxic, from --identity-weight "
-        "up to CAP (0: off, the flat --identity-weight)",
+        help="weight each identity term's non-toxic posts by how often its posts are toxic or hateful, from "
+        "--identity-weight up to CAP (0: off, the flat --identity-weight)",
     )
     parser.add_argument(
         "--split-seed",

@@ -169,8 +169,8 @@ def _debias_section(debias: Mapping[str, Any]) -> str:
         )
         + f"and non-toxic posts that mention an identity weighted x{config.get('identity_weight')} in the loss"
         + (
-            f", more for a term whose posts are more often toxic than the average post (its toxic odds over the "
-            f"average odds, up to x{config['balance_cap']:g}; `core/training/balance.py`)."
+            f", more for a term whose posts are more often toxic or hateful than the average post (its hostile odds "
+            f"over the average odds, up to x{config['balance_cap']:g}; `core/training/balance.py`)."
             if config.get("balance_cap")
             else "."
         ),

@@ -100,7 +100,7 @@ def training_rows(
         sources += [sources[i] for i in picked]
     weights = np.array([float((dataset_weights or {}).get(name, 1.0)) for name in sources], dtype=np.float32)
     if debias is not None and debias.balance_cap > 0:
-        # term counts from the datasets' own posts: the project's sentences and the copies are balanced by design
+        # term counts from the datasets' own posts: not the project's sentences (balanced by design), nor copies
         counted = np.arange(len(texts)) < n_posts
         weights *= balanced_identity_weights(
             texts, y, floor=debias.identity_weight, cap=debias.balance_cap, counted=counted

@@ -146,4 +146,4 @@ def test_card_says_when_identity_weights_were_balanced_per_term() -> None:
     metadata = _metadata()
     metadata["debias"]["config"] = {**metadata["debias"]["config"], "balance_cap": 6.0}
     balanced = render_card(metadata)
-    assert "more often toxic than the average post" in balanced and "up to x6" in balanced
+    assert "more often toxic or hateful than the average post" in balanced and "up to x6" in balanced
