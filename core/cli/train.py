@@ -90,7 +90,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="append",
         default=[],
         metavar="NAME=W",
-        help="loss weight of one training set (repeatable; default 1)",
+        help="loss weight of one training set: a --public name, a --data file's name without its extension, "
+        "identity_augmentation or contrast_pairs (repeatable; default 1)",
     )
     parser.add_argument(
         "--contrast",

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from core.errors import ConfigError
 from core.training.balance import balanced_identity_weights
 from core.training.contrast import CONTRAST_TEMPLATES, ContrastConfig, contrast_frame
 from core.training.datasets import LabelledSet
@@ -63,6 +64,16 @@ def augmentation_sets(debias: DebiasConfig | None, contrast: ContrastConfig | No
     return extra
 
 
+def _check_weighted_names(dataset_weights: Mapping[str, float], names: Sequence[str]) -> None:
+    """Refuse a weight for a set the run lacks: a typo would be ignored, yet listed in the card."""
+    unknown = sorted(set(dataset_weights) - set(names))
+    if unknown:
+        raise ConfigError(
+            f"--dataset-weight names {', '.join(unknown)}, which this run does not train on. "
+            f"Use one of: {', '.join(names)}."
+        )
+
+
 def training_rows(
     sets: Sequence[LabelledSet],
     labels: Sequence[str],
@@ -84,7 +95,9 @@ def training_rows(
     # the project's sentences are drawn with the run's seed: each seeded run depends on its seed alone
     debias = replace(debias, seed=seed) if debias is not None else None
     contrast = replace(contrast, seed=seed) if contrast is not None else None
-    base = stack([*sets, *augmentation_sets(debias, contrast)], "train", labels)
+    extra = augmentation_sets(debias, contrast)
+    _check_weighted_names(dataset_weights or {}, [s.name for s in (*sets, *extra)])
+    base = stack([*sets, *extra], "train", labels)
     texts, y, sources = list(base.texts), base.y, list(base.sources)
     n_posts = sum(len(s.frame[s.frame["split"] == "train"]) for s in sets)
     if identity_swap > 0:

@@ -161,3 +161,17 @@ def test_train_rejects_bad_recipe_options(tmp_path: Path) -> None:
         result = run(*extra)
         assert result.returncode == 2, extra
         assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_train_refuses_a_weight_for_a_set_it_does_not_train_on(tmp_path: Path, capsys) -> None:
+    from tests.conftest import tiny_corpus
+
+    texts, labels = tiny_corpus(40)
+    data = tmp_path / "posts.csv"
+    pd.DataFrame({"text": texts, "toxic": labels[:, 0], "hate": labels[:, 1]}).to_csv(data, index=False)
+    out = tmp_path / "model"
+    code = main(["train", "--data", str(data), "--out", str(out), "--dataset-weight", "postz=2"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "postz, which this run does not train on. Use one of: posts." in err
+    assert not out.exists()

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
+from core.errors import ConfigError
 from core.training.contrast import ContrastConfig
 from core.training.datasets import LabelledSet
 from core.training.debias import DebiasConfig
@@ -35,6 +37,17 @@ def test_dataset_weights_and_spelling_copies() -> None:
     assert all(text not in rows.texts[:201] for text in copies[:20])
     assert (weights[np.array(rows.sources) == "big"] == 0.5).all() and weights[200] == 1.0
     assert (rows.y[201:, 0] == [1.0 if s == "big" else 0.0 for s in rows.sources[201:]]).all()
+
+
+def test_a_weight_for_a_set_the_run_lacks_is_refused_with_the_names_it_has() -> None:
+    sets = [_set("jigsaw", ["you idiot", "nice day"], [1, 0])]
+    expected = r"jigsw, which this run does not train on\. Use one of: jigsaw, contrast_pairs"
+    with pytest.raises(ConfigError, match=expected):
+        training_rows(sets, ("toxic", "hate"), contrast=ContrastConfig(fills_per_pair=1), dataset_weights={"jigsw": 3})
+    rows, weights = training_rows(
+        sets, ("toxic", "hate"), contrast=ContrastConfig(fills_per_pair=1), dataset_weights={"contrast_pairs": 2}
+    )
+    assert (weights[np.array(rows.sources) == "contrast_pairs"] == 2).all() and weights[0] == 1
 
 
 def test_identity_swaps_copy_dataset_posts_with_their_labels_and_weights() -> None:
