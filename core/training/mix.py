@@ -29,6 +29,10 @@ from core.training.dedup import text_key
 from core.training.obfuscation import perturbed_copies
 from core.training.swaps import swapped_copies
 
+AUGMENTATION_SET = "identity_augmentation"
+CONTRAST_SET = "contrast_pairs"
+"""Names of the project's own training sentences, as ``--dataset-weight`` and the card know them."""
+
 SKEWED_SAMPLING = frozenset({"jigsaw_more", "civil_comments_spans"})
 """Sets left out of calibration: sampled balanced, all-non-toxic or all-once-toxic (see their SOURCE.md)."""
 
@@ -58,14 +62,26 @@ def augmentation_sets(debias: DebiasConfig | None, contrast: ContrastConfig | No
     """The project's own training sentences: identity augmentation and contrast pairs."""
     extra = []
     if debias is not None and debias.augment:
-        extra.append(LabelledSet("identity_augmentation", augmentation_frame(debias), (AUGMENTATION_TEMPLATES,)))
+        extra.append(LabelledSet(AUGMENTATION_SET, augmentation_frame(debias), (AUGMENTATION_TEMPLATES,)))
     if contrast is not None:
-        extra.append(LabelledSet("contrast_pairs", contrast_frame(contrast), (CONTRAST_TEMPLATES,)))
+        extra.append(LabelledSet(CONTRAST_SET, contrast_frame(contrast), (CONTRAST_TEMPLATES,)))
     return extra
 
 
-def _check_weighted_names(dataset_weights: Mapping[str, float], names: Sequence[str]) -> None:
-    """Refuse a weight for a set the run lacks: a typo would be ignored, yet listed in the card."""
+def check_dataset_weights(
+    dataset_weights: Mapping[str, float],
+    sets: Sequence[LabelledSet],
+    debias: DebiasConfig | None,
+    contrast: ContrastConfig | None,
+) -> None:
+    """Refuse a weight for a set the run does not train on: a typo would be ignored, yet listed in the card.
+
+    Checked once per request, against the debiased run's sets: its baseline (no
+    augmentation) ignores the ``identity_augmentation`` weight.
+    """
+    names = [s.name for s in sets]
+    names += [AUGMENTATION_SET] if debias is not None and debias.augment else []
+    names += [CONTRAST_SET] if contrast is not None else []
     unknown = sorted(set(dataset_weights) - set(names))
     if unknown:
         raise ConfigError(
@@ -95,9 +111,7 @@ def training_rows(
     # the project's sentences are drawn with the run's seed: each seeded run depends on its seed alone
     debias = replace(debias, seed=seed) if debias is not None else None
     contrast = replace(contrast, seed=seed) if contrast is not None else None
-    extra = augmentation_sets(debias, contrast)
-    _check_weighted_names(dataset_weights or {}, [s.name for s in (*sets, *extra)])
-    base = stack([*sets, *extra], "train", labels)
+    base = stack([*sets, *augmentation_sets(debias, contrast)], "train", labels)
     texts, y, sources = list(base.texts), base.y, list(base.sources)
     n_posts = sum(len(s.frame[s.frame["split"] == "train"]) for s in sets)
     if identity_swap > 0:

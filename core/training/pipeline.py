@@ -33,7 +33,7 @@ from core.training.checks import run_checks
 from core.training.contrast import ContrastConfig
 from core.training.datasets import DEFAULT_DATA_DIR, PROTECTED, LabelledSet, load_all, random_split
 from core.training.debias import DebiasConfig
-from core.training.mix import calibration_rows, stack, training_rows
+from core.training.mix import calibration_rows, check_dataset_weights, stack, training_rows
 from core.training.seeds import choose_run, run_summary
 from core.training.set_checks import set_checks
 
@@ -244,6 +244,7 @@ def train(request: TrainingRequest, progress: ProgressCallback | None = None, lo
     started = time.time()
     check_model_target(request.out, overwrite=request.overwrite)  # before hours of training, not after
     sets = gather(request)
+    check_dataset_weights(request.dataset_weights, sets, request.debias, request.contrast)
     request = _with_known_labels(request, sets, log)
     data_dir = request.data_dir or DEFAULT_DATA_DIR
     before = None

@@ -12,7 +12,7 @@ from core.errors import ConfigError
 from core.training.contrast import ContrastConfig
 from core.training.datasets import LabelledSet
 from core.training.debias import DebiasConfig
-from core.training.mix import SKEWED_SAMPLING, calibration_rows, stack, training_rows
+from core.training.mix import SKEWED_SAMPLING, calibration_rows, check_dataset_weights, stack, training_rows
 
 
 def _set(name: str, texts: list[str], toxic: list[float], split: str = "train", hate: bool = True) -> LabelledSet:
@@ -41,13 +41,18 @@ def test_dataset_weights_and_spelling_copies() -> None:
 
 def test_a_weight_for_a_set_the_run_lacks_is_refused_with_the_names_it_has() -> None:
     sets = [_set("jigsaw", ["you idiot", "nice day"], [1, 0])]
-    expected = r"jigsw, which this run does not train on\. Use one of: jigsaw, contrast_pairs"
+    contrast = ContrastConfig(fills_per_pair=1)
+    expected = r"jigsw, which this run does not train on\. Use one of: jigsaw, contrast_pairs\."
     with pytest.raises(ConfigError, match=expected):
-        training_rows(sets, ("toxic", "hate"), contrast=ContrastConfig(fills_per_pair=1), dataset_weights={"jigsw": 3})
-    rows, weights = training_rows(
-        sets, ("toxic", "hate"), contrast=ContrastConfig(fills_per_pair=1), dataset_weights={"contrast_pairs": 2}
-    )
-    assert (weights[np.array(rows.sources) == "contrast_pairs"] == 2).all() and weights[0] == 1
+        check_dataset_weights({"jigsw": 3, "jigsaw": 2}, sets, None, contrast)
+    with pytest.raises(ConfigError, match="identity_augmentation"):  # no --debias, so no augmentation to weigh
+        check_dataset_weights({"identity_augmentation": 2}, sets, None, contrast)
+    every_set = {"jigsaw": 2, "identity_augmentation": 2, "contrast_pairs": 2}
+    check_dataset_weights(every_set, sets, DebiasConfig(), contrast)
+    # the debiased run's baseline trains without augmentation and ignores its weight
+    rows, weights = training_rows(sets, ("toxic", "hate"), contrast=contrast, dataset_weights=every_set)
+    assert "identity_augmentation" not in rows.sources and weights[0] == 2
+    assert (weights[np.array(rows.sources) == "contrast_pairs"] == 2).all()
 
 
 def test_identity_swaps_copy_dataset_posts_with_their_labels_and_weights() -> None:
