@@ -1,13 +1,15 @@
 from __future__ import annotations
 
 import re
-import time
+from datetime import timedelta
 
 import pytest
 
 from core.errors import ModLensError, PermissionDenied
+from core.store import claims, decisions
 from core.store.claims import claim_next, find_item, get_item, release
 from core.store.decisions import decide
+from core.store.schema import utcnow
 
 
 def test_two_reviewers_get_different_posts_highest_score_first(db, team, make_queue) -> None:
@@ -28,11 +30,14 @@ def test_a_reload_gets_the_same_post_back_and_a_decision_moves_on(db, team, make
     assert following.item_id != first.item_id
 
 
-def test_an_expired_lease_returns_the_post(db, team, make_queue) -> None:
+def test_an_expired_lease_returns_the_post(db, team, make_queue, monkeypatch) -> None:
     queue = make_queue(team["ana"], n=1)
-    held = claim_next(db, team["rev"], queue, lease_seconds=0.3)
+    held = claim_next(db, team["rev"], queue, lease_seconds=60)
     assert claim_next(db, team["rev2"], queue) is None
-    time.sleep(0.5)
+    # two minutes later, by the store's clock: no sleeping, so a slow machine cannot expire the lease early
+    later = utcnow() + timedelta(minutes=2)
+    monkeypatch.setattr(claims, "utcnow", lambda: later)
+    monkeypatch.setattr(decisions, "utcnow", lambda: later)
     taken = claim_next(db, team["rev2"], queue)
     assert taken.item_id == held.item_id and taken.claimed_by == "rev2"
     with pytest.raises(ModLensError, match="is being reviewed by rev2"):
