@@ -237,7 +237,14 @@ class ModelRegistry:
             path = self.path_of(version)
             if self.active_version() == version:
                 raise ModLensError(f"Version {version} is active. Activate another version first.")
-            foreign = sorted(p.name for p in path.iterdir() if p.name not in MODEL_FILES or p.is_symlink())
+            if path.is_symlink() or not path.is_dir():
+                raise ModelError(
+                    f"Version {version} ({path}) is a symbolic link or not a folder, so ModLens did not write it; "
+                    "it was not deleted. Remove the link yourself if the version should go."
+                )
+            foreign = sorted(
+                p.name for p in path.iterdir() if p.name not in MODEL_FILES or p.is_symlink() or not p.is_file()
+            )
             if foreign:
                 raise ModelError(
                     f"Version {version} ({path}) holds files ModLens did not write ({', '.join(foreign[:5])}); "

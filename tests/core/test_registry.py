@@ -191,6 +191,35 @@ def test_delete_never_removes_files_modlens_did_not_write(registry: ModelRegistr
     assert (path / "notes.txt").read_text() == "mine"
 
 
+def test_delete_never_follows_a_linked_version_into_the_users_folder(
+    registry: ModelRegistry, tiny_model_dir: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    own = tmp_path / "my-model"
+    shutil.copytree(tiny_model_dir, own)
+    registry.versions_dir.mkdir(parents=True, exist_ok=True)
+    (registry.versions_dir / "v5").symlink_to(own, target_is_directory=True)
+    with pytest.raises(ModLensError, match="symbolic link"):
+        registry.delete(5)
+    assert sorted(p.name for p in own.iterdir()) == sorted(p.name for p in tiny_model_dir.iterdir())
+    assert (registry.versions_dir / "v5").is_symlink()
+
+
+def test_delete_refuses_a_version_holding_a_folder_where_a_file_belongs(
+    registry: ModelRegistry, tiny_model_dir: Path
+) -> None:
+    version = registry.add(tiny_model_dir)
+    path = registry.path_of(version)
+    (path / "model_card.md").unlink()
+    (path / "model_card.md").mkdir()
+    (path / "model_card.md" / "mine.txt").write_text("mine")
+    with pytest.raises(ModLensError, match=r"model_card\.md"):
+        registry.delete(version)
+    assert (path / "model_card.md" / "mine.txt").read_text() == "mine"
+    assert version in [v.version for v in registry.list()]
+
+
 def test_registry_root_is_never_home_or_a_system_folder(
     tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
