@@ -131,7 +131,9 @@ def training_data(
 
     A removal marks the other labels 1 when a reviewer named them in ``labels``, 0 when
     reviewers named labels without them, and NaN (unknown) when no labels were given.
-    Escalated and skipped posts, and posts whose reviewers disagree, are left out.
+    Only decided posts count: escalated posts, posts still waiting for a review their
+    queue requires, skips, and posts whose reviewers disagree are left out. A post
+    escalated and then decided (its latest decision approves or removes) counts.
     Needs the admin role (training models).
     """
     with db.read() as session:
@@ -151,6 +153,7 @@ def training_data(
             .join(Decision, Decision.item_id == Item.id)
             .where(
                 Item.queue_id.in_([q.id for q in chosen]),
+                Item.status == "decided",
                 Decision.is_current,
                 Decision.action.in_(["approve", "remove"]),
             )

@@ -65,13 +65,15 @@ def test_writes_escape_headers_and_never_leave_half_files(tmp_path, monkeypatch)
 
 
 def test_reviewed_posts_become_training_data(db, team, make_queue) -> None:
-    queue = make_queue(team["ana"], n=6, reviews_required=2)
+    queue = make_queue(team["ana"], n=8, reviews_required=2)
     actions = {
         "p0": ("approve", "approve"),
         "p1": ("remove", "remove"),
         "p2": ("remove", "approve"),
         "p3": ("escalate", None),
         "p4": ("skip", None),
+        "p5": ("remove", "escalate"),  # escalated: reviewers disagree
+        "p6": ("remove", None),  # still waiting for its second review
     }
     for external_id, (first, second) in actions.items():
         item = find_item(db, team["rev"], queue, external_id)
@@ -83,11 +85,22 @@ def test_reviewed_posts_become_training_data(db, team, make_queue) -> None:
     data = training_data(db, team["admin"], [queue])
     assert data.label_names == ("toxic", "hate")
     assert data.texts == ["post 0 about muslim neighbours", "post number 1"]  # p2: reviewers disagree
+    assert data.item_ids.tolist() == [find_item(db, team["rev"], queue, p) for p in ("p0", "p1")]
     np.testing.assert_array_equal(data.labels, [[0.0, 0.0], [1.0, 1.0]])
     frame = data.to_frame()
     assert list(frame.columns) == ["text", "toxic", "hate"]
     with pytest.raises(ModLensError, match="Queue 'nope' does not exist"):
         training_data(db, team["admin"], ["nope"])
+
+
+def test_an_escalated_post_counts_once_a_later_decision_settles_it(db, team, make_queue) -> None:
+    queue = make_queue(team["ana"], n=2)
+    item = find_item(db, team["rev"], queue, "p0")
+    decide(db, team["rev"], item, "escalate")
+    assert training_data(db, team["admin"], [queue]).texts == []
+    decide(db, team["rev2"], item, "remove")
+    data = training_data(db, team["admin"], [queue])
+    assert data.texts == ["post 0 about muslim neighbours"] and data.labels[0, 0] == 1.0
 
 
 def test_a_removal_without_labels_leaves_the_other_labels_unknown(db, team, make_queue) -> None:
