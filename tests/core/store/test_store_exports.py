@@ -64,6 +64,24 @@ def test_writes_escape_headers_and_never_leave_half_files(tmp_path, monkeypatch)
     assert target.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["x.csv"]
 
 
+def test_exports_refuse_pipes_and_keep_the_replaced_files_permissions(tmp_path) -> None:
+    import os
+    import stat
+
+    from core.errors import OutputError
+
+    pipe = tmp_path / "pipe.csv"
+    os.mkfifo(pipe)
+    with pytest.raises(OutputError, match="not a regular file"):
+        write_frame_atomic(pd.DataFrame({"a": [1]}), pipe)
+    assert stat.S_ISFIFO(os.stat(pipe).st_mode)
+    target = tmp_path / "shared.csv"
+    target.write_text("old\n")
+    os.chmod(target, 0o644)
+    write_frame_atomic(pd.DataFrame({"a": [1]}), target)
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o644 and target.read_text() == "a\n1\n"
+
+
 def test_reviewed_posts_become_training_data(db, team, make_queue) -> None:
     queue = make_queue(team["ana"], n=8, reviews_required=2)
     actions = {
