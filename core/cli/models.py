@@ -8,7 +8,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from core.cli.common import printable
+from core.cli.common import add_database_option, printable
 from core.registry import ModelRegistry, ModelVersion
 
 
@@ -25,6 +25,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add = actions.add_parser("add", help="register a saved model directory as a new version")
     add.add_argument("directory", type=Path)
     add.add_argument("--activate", action="store_true")
+    for changing in (activate, delete, add):
+        add_database_option(changing)
     compare = actions.add_parser("compare", help="metrics of two versions on one labelled file")
     compare.add_argument("a", type=int)
     compare.add_argument("b", type=int)
@@ -37,8 +39,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Carry out one registry action."""
+    """Carry out one registry action; a change is recorded in the audit log as ``cli:<os user>``."""
     registry = ModelRegistry()
+    audit: dict[str, Any] = {}
+    if args.action in ("activate", "delete", "add"):
+        from core.store.roles import operator_actor
+
+        audit = {"actor": operator_actor(), "database": args.database}
     if args.action == "list":
         versions = registry.list()
         if args.json:
@@ -46,13 +53,13 @@ def run(args: argparse.Namespace) -> int:
         for v in [] if args.json else versions:
             print(_version_line(v))
     elif args.action == "activate":
-        registry.activate(args.version)
+        registry.activate(args.version, **audit)
         print(f"version {args.version} is now active")
     elif args.action == "delete":
-        registry.delete(args.version)
+        registry.delete(args.version, **audit)
         print(f"deleted version {args.version}")
     elif args.action == "add":
-        version = registry.add(args.directory, activate=args.activate)
+        version = registry.add(args.directory, activate=args.activate, **audit)
         print(f"added version {version}{' (active)' if args.activate else ''}")
     else:
         _compare(registry, args)

@@ -107,8 +107,9 @@ ModelRegistry(Path({str(registry.root)!r}), bundled=Path({str(tiny_model_dir)!r}
 
 
 def test_models_cli(tiny_model_dir: Path, tmp_path: Path, capsys) -> None:
-    assert main(["models", "add", str(tiny_model_dir)]) == 0
-    assert main(["models", "activate", "1"]) == 0
+    url = f"sqlite:///{tmp_path / 'audit.db'}"
+    assert main(["models", "add", str(tiny_model_dir), "--database", url]) == 0
+    assert main(["models", "activate", "1", "--database", url]) == 0
     capsys.readouterr()
     assert main(["models", "list", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
@@ -123,6 +124,24 @@ def test_models_cli(tiny_model_dir: Path, tmp_path: Path, capsys) -> None:
     assert compared["1"]["n"] == 4 and compared["1"]["roc_auc"] == compared["2"]["roc_auc"]
     assert main(["models", "delete", "1"]) == 2
     assert "Version 1 is active" in capsys.readouterr().err
+    assert main(["models", "activate", "2", "--database", url]) == 0
+    assert main(["models", "delete", "1", "--database", url]) == 0
+    _assert_cli_changes_audited(url)
+
+
+def _assert_cli_changes_audited(url: str) -> None:
+    """The changes made with ``--database url`` are in its audit log, done by ``cli:<os user>``."""
+    from core.store.audit import audit_events
+    from core.store.connect import close_databases
+    from core.store.roles import operator_actor
+
+    try:
+        events = audit_events(_db(url), operator_actor())
+    finally:
+        close_databases()
+    models = events[events["entity_type"] == "model"].iloc[::-1]
+    assert models["action"].tolist() == ["model_train", "model_activate", "model_activate", "model_delete"]
+    assert set(models["actor"]) == {operator_actor().name}
 
 
 def test_a_deleted_highest_version_number_is_never_reused(registry: ModelRegistry, tiny_model_dir: Path) -> None:
