@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
+import stat
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -36,6 +38,9 @@ from core.training.debias import DebiasConfig
 from core.training.mix import calibration_rows, check_dataset_weights, stack, training_rows
 from core.training.seeds import choose_run, run_summary
 from core.training.set_checks import set_checks
+
+MAX_APPENDIX_BYTES = 1_000_000
+"""Largest card appendix read (``--card-appendix``); the shipped ones are a few kilobytes."""
 
 
 @dataclass(frozen=True)
@@ -243,6 +248,7 @@ def train(request: TrainingRequest, progress: ProgressCallback | None = None, lo
     """
     started = time.time()
     check_model_target(request.out, overwrite=request.overwrite)  # before hours of training, not after
+    appendix = _read_appendix(request.card_appendix) if request.card_appendix is not None else None
     sets = gather(request)
     check_dataset_weights(request.dataset_weights, sets, request.debias, request.contrast)
     request = _with_known_labels(request, sets, log)
@@ -283,8 +289,8 @@ def train(request: TrainingRequest, progress: ProgressCallback | None = None, lo
     }
     if seed_runs is not None:
         metadata["seed_runs"] = seed_runs
-    if request.card_appendix is not None:
-        metadata["card_appendix"] = _read_appendix(request.card_appendix)
+    if appendix is not None:
+        metadata["card_appendix"] = appendix
     if request.debias is not None:
         metadata["debias"] = {
             "config": asdict(request.debias),
@@ -298,9 +304,22 @@ def train(request: TrainingRequest, progress: ProgressCallback | None = None, lo
 
 
 def _read_appendix(path: Path) -> str:
-    """Markdown added at the end of the model card (e.g. how the recipe was chosen)."""
+    """Markdown added at the end of the model card (e.g. how the recipe was chosen), read before training.
+
+    A regular file of at most :data:`MAX_APPENDIX_BYTES`, so a wrong path (a device, a
+    huge file) fails in a second instead of after the training it would have thrown away.
+    """
     try:
-        return Path(path).read_text(encoding="utf-8")
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise InputError(f"The card appendix '{path}' is not a regular file. Give a UTF-8 Markdown file.")
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_APPENDIX_BYTES + 1)
+        if len(data) > MAX_APPENDIX_BYTES:
+            raise InputError(
+                f"The card appendix '{path}' is larger than {MAX_APPENDIX_BYTES // 1_000_000} MB. "
+                "Give a shorter Markdown file."
+            )
+        return data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"Cannot read the card appendix '{path}' ({exc}). Give a UTF-8 Markdown file.") from exc
 

@@ -175,3 +175,25 @@ def test_train_refuses_a_weight_for_a_set_it_does_not_train_on(tmp_path: Path, c
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "postz, which this run does not train on. Use one of: posts." in err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("appendix", ["missing.md", "folder", "huge.md"])
+def test_train_checks_the_card_appendix_before_training(
+    tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch, appendix: str
+) -> None:
+    import core.training.pipeline as pipeline
+
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "huge.md").write_bytes(b"#" * (pipeline.MAX_APPENDIX_BYTES + 1))
+
+    def never(*args, **kwargs):
+        raise AssertionError("training data gathered before the appendix was checked")
+
+    monkeypatch.setattr(pipeline, "gather", never)
+    out = tmp_path / "model"
+    code = main(
+        ["train", "--data", str(_posts(tmp_path)), "--out", str(out), "--card-appendix", str(tmp_path / appendix)]
+    )
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "card appendix" in err and not out.exists()
