@@ -119,6 +119,10 @@ class SavedBatch:
     """The queue created with the batch, if one was asked for."""
 
 
+MAX_COLUMN_NAME = 255
+"""Longest text, id or author column name stored with a batch (the schema's ``String(255)``)."""
+
+
 def _validate(batch: BatchInput) -> None:
     frame = batch.frame
     if len(frame) == 0:
@@ -127,6 +131,11 @@ def _validate(batch: BatchInput) -> None:
         if column is not None and column not in frame.columns:
             raise ModLensError(
                 f"The {name} column '{column}' is not in the file. Columns are: {describe_columns(frame.columns)}."
+            )
+        if column is not None and len(column) > MAX_COLUMN_NAME:
+            raise ModLensError(
+                f"The {name} column's name is {len(column):,} characters long; the review store keeps names of "
+                f"up to {MAX_COLUMN_NAME}. Rename the column in the file and upload it again."
             )
     if not batch.labels or set(batch.labels) - set(batch.thresholds):
         raise ModLensError("Every label needs a threshold. Give thresholds for: " + ", ".join(batch.labels) + ".")

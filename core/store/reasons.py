@@ -17,6 +17,8 @@ from core.store.roles import Actor, Permission
 from core.store.schema import ACTIONS, ReasonCode
 
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+MAX_LABEL = 255
+"""Longest reason label (the schema's ``String(255)``)."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ def add_reason(db: Database, actor: Actor, code: str, label: str, actions: Seque
     """Add a reason code (admins only); records ``reason_add``."""
     if not CODE_PATTERN.match(code):
         raise ModLensError(f"'{code}' is not a valid reason code: use lower-case letters, digits, '_' or '-'.")
+    if len(label.strip()) > MAX_LABEL:
+        raise ModLensError(f"A reason's label can be at most {MAX_LABEL} characters. Give a shorter label.")
     unknown = set(actions) - set(ACTIONS)
     if not actions or unknown:
         raise ModLensError(f"Give the actions the reason applies to, among: {', '.join(ACTIONS)}.")

@@ -142,3 +142,11 @@ def test_hostile_text_is_stored_as_written_except_what_no_database_can_hold(db) 
         "emoji 😀 ok",
     ]
     assert reopened["id"].iloc[0] == "a\ufffd"
+
+
+def test_a_column_name_longer_than_the_store_keeps_is_refused_on_every_database(db) -> None:
+    long = "t" * 300
+    frame = batch_input(20).frame.rename(columns={"text": long})
+    with pytest.raises(ModLensError, match="Rename the column"):
+        save_batch(db, demo_actor(), batch_input(20, frame=frame, text_col=long))
+    assert list_batches(db, demo_actor()) == []

@@ -93,3 +93,11 @@ def test_a_failing_bulk_decision_changes_nothing(db, team, make_queue, monkeypat
     with pytest.raises(RuntimeError):
         bulk_decide(db, team["rev"], queue, "approve", ScoreFilter("toxic", max_score=1.0))
     assert decision_history(db, team["rev"], queue).empty
+
+
+def test_a_reason_label_longer_than_the_store_keeps_is_refused_on_every_database(db, team) -> None:
+    from core.store.reasons import add_reason, list_reasons
+
+    with pytest.raises(ModLensError, match="at most 255 characters"):
+        add_reason(db, team["admin"], "long_one", "x" * 300, ["remove"])
+    assert "long_one" not in {r.code for r in list_reasons(db, include_inactive=True)}
