@@ -204,10 +204,19 @@ def _get(session: Session, name: str) -> User:
 
 
 def _keep_an_admin(session: Session, name: str) -> None:
-    others = session.scalar(
-        select(func.count())
-        .select_from(User)
-        .where(User.role == Role.ADMIN.value, User.active.is_(True), User.name != name)
-    )
+    """Raise unless an active admin other than ``name`` remains.
+
+    The active admins' rows are locked (``FOR UPDATE``; SQLite's write transaction is
+    already exclusive), so two admins demoting each other at the same moment on
+    PostgreSQL take turns and the second sees the first's change, instead of both
+    counting one other admin and leaving none.
+    """
+    admins = session.scalars(
+        select(User.name)
+        .where(User.role == Role.ADMIN.value, User.active.is_(True))
+        .order_by(User.name)
+        .with_for_update()
+    ).all()
+    others = [admin for admin in admins if admin != name]
     if not others:
         raise ModLensError(f"'{name}' is the last active admin. Make another user an admin first.")

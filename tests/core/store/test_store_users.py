@@ -86,6 +86,50 @@ def test_the_last_admin_stays(db, team) -> None:
         users.set_active(db, operator_actor(), "admin", False)
 
 
+@pytest.mark.parametrize("change", ["set_role", "set_active"])
+def test_two_admins_demoting_each_other_at_once_leave_one_admin(db, team, store_url: str, change: str) -> None:
+    """Two servers (two connections) each demote the other admin: the second waits and is refused."""
+    import threading
+
+    from core.store.db import Database
+    from core.store.schema import User
+
+    if not store_url.startswith("postgresql"):
+        pytest.skip("SQLite runs one write transaction at a time; the race needs concurrent writers")
+    users.add_user(db, operator_actor(), "boss", "admin", "boss-password")
+    other = Database(store_url)
+    outcome: list[str] = []
+
+    def demote_boss() -> None:
+        try:
+            if change == "set_role":
+                users.set_role(other, operator_actor(), "boss", "analyst")
+            else:
+                users.set_active(other, operator_actor(), "boss", False)
+            outcome.append("done")
+        except ModLensError as exc:
+            outcome.append(str(exc))
+
+    try:
+        with db.write() as session:  # the first admin's change, not yet committed
+            users._keep_an_admin(session, "admin")
+            row = session.get(User, users._get(session, "admin").id)
+            if change == "set_role":
+                row.role = "analyst"
+            else:
+                row.active = False
+            session.flush()
+            racer = threading.Thread(target=demote_boss)
+            racer.start()
+            racer.join(timeout=2)  # without a lock it finishes here, counting "admin" as the other admin
+        racer.join(timeout=60)
+    finally:
+        other.close()
+    assert len(outcome) == 1 and "last active admin" in outcome[0]
+    admins = [u.name for u in users.list_users(db, operator_actor()) if u.role is Role.ADMIN and u.active]
+    assert admins == ["boss"]
+
+
 def test_users_set_their_own_password(db, team) -> None:
     users.set_password(db, team["ana"], "ana", "a-new-password")
     assert users.authenticate(db, "ana", "a-new-password").name == "ana"
