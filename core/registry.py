@@ -21,7 +21,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -172,7 +172,7 @@ class ModelRegistry:
         _refuse_links(model_dir)
         metadata = read_metadata(model_dir)
         audit = _Audit(actor, database)
-        with self._lock():
+        with audit.changing() as record, self._lock():
             self.versions_dir.mkdir(parents=True, exist_ok=True)
             version = self._next_version()
             staging = Path(tempfile.mkdtemp(prefix=".incoming-", dir=self.versions_dir))
@@ -181,13 +181,13 @@ class ModelRegistry:
                 for name in MODEL_FILES:
                     if (model_dir / name).exists():  # read_metadata checked metadata.json; load checks the rest
                         _copy_regular_file(model_dir / name, staging / "model" / name)
+                after = {"version": version, "name": str(metadata.get("name", "")), "activated": activate}
+                record(event, version, after=after)
                 os.replace(staging / "model", self.versions_dir / f"v{version}")
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
             if activate:
                 self._write_active(version)
-        after = {"version": version, "name": str(metadata.get("name", "")), "activated": activate}
-        audit.record(event, version, after=after)
         return version
 
     def save(
@@ -205,14 +205,14 @@ class ModelRegistry:
         With an ``actor``, recorded as ``model_train`` (admins only), as :meth:`activate` is.
         """
         audit = _Audit(actor, database)
-        with self._lock():
+        with audit.changing() as record, self._lock():
             self.versions_dir.mkdir(parents=True, exist_ok=True)
             version = self._next_version()
+            name = str(dict(metadata or {}).get("name", ""))
+            record("model_train", version, after={"version": version, "name": name, "activated": activate})
             clf.save(self.versions_dir / f"v{version}", metadata=dict(metadata or {}), card=card)
             if activate:
                 self._write_active(version)
-        name = str(dict(metadata or {}).get("name", ""))
-        audit.record("model_train", version, after={"version": version, "name": name, "activated": activate})
         return version
 
     def activate(self, version: int, *, actor: Actor | None = None, database: str | None = None) -> None:
@@ -222,18 +222,18 @@ class ModelRegistry:
         of ``database`` (default database when None); without one no database is touched.
         """
         audit = _Audit(actor, database)
-        with self._lock():
+        with audit.changing() as record, self._lock():
             self.path_of(version)
             before = self.active_version()
+            record("model_activate", version, before={"version": before}, after={"version": version})
             self._write_active(version)
-        audit.record("model_activate", version, before={"version": before}, after={"version": version})
 
     def delete(self, version: int, *, actor: Actor | None = None, database: str | None = None) -> None:
         """Delete a version (not 0, and not the active one); audited as :meth:`activate` is."""
         if version == 0:
             raise ModLensError("Version 0 is the bundled default model and cannot be deleted.")
         audit = _Audit(actor, database)
-        with self._lock():
+        with audit.changing() as record, self._lock():
             path = self.path_of(version)
             if self.active_version() == version:
                 raise ModLensError(f"Version {version} is active. Activate another version first.")
@@ -251,13 +251,13 @@ class ModelRegistry:
                     "it was not deleted. Move those files away first."
                 )
             described = self._describe(version, self.active_version())
+            record("model_delete", version, before={"name": described.name, "created": described.created})
             trash = self.versions_dir / f".deleted-v{version}-{os.getpid()}"
             os.replace(path, trash)
             for name in MODEL_FILES:
                 with contextlib.suppress(FileNotFoundError):
                     (trash / name).unlink()
             trash.rmdir()
-        audit.record("model_delete", version, before={"name": described.name, "created": described.created})
 
     def set_thresholds(
         self,
@@ -273,12 +273,12 @@ class ModelRegistry:
                 "Version 0 is the bundled model and read-only. Save the thresholds as a new version instead."
             )
         audit = _Audit(actor, database)
-        with self._lock():
+        with audit.changing() as record, self._lock():
             path = self.path_of(version)
             metadata = read_metadata(path)
             updated = metadata.with_thresholds(thresholds)
+            record("threshold_change", version, before=dict(metadata.thresholds), after=dict(updated.thresholds))
             write_metadata(path, updated)
-        audit.record("threshold_change", version, before=dict(metadata.thresholds), after=dict(updated.thresholds))
 
     # -- internals ----------------------------------------------------------------------
     def _next_version(self) -> int:
@@ -312,9 +312,13 @@ class ModelRegistry:
 
 
 class _Audit:
-    """Checks an actor's right to manage models up front and records the change afterwards.
+    """Checks an actor's right to manage models up front and records each change with it.
 
-    Without an actor it does nothing, so the registry works without a database.
+    :meth:`changing` opens the audit log's write transaction before the change on disk;
+    the event is written (flushed) just before the step that makes the change, and
+    committed after it. A busy or failing database refuses the change before anything
+    moved, and a change that fails leaves no event. Without an actor it does nothing,
+    so the registry works without a database.
     """
 
     def __init__(self, actor: Actor | None, database: str | None) -> None:
@@ -329,14 +333,25 @@ class _Audit:
             with self.db.read() as session:
                 authorize(session, actor, Permission.MANAGE_MODELS)
 
-    def record(self, action: str, version: int, **change: Mapping[str, Any]) -> None:
-        """Record ``action`` on model ``version`` (after the change is on disk)."""
+    @contextlib.contextmanager
+    def changing(self) -> Iterator[Callable[..., None]]:
+        """Yield ``record(action, version, before=..., after=...)``, to call just before the change is made."""
         if self.actor is None:
+            yield lambda action, version, **change: None
             return
-        from core.store.audit import record_audit
+        from core.store.access import authorize
+        from core.store.audit import add_event
         from core.store.roles import Permission
 
-        record_audit(self.db, self.actor, action, "model", version, permission=Permission.MANAGE_MODELS, **change)
+        actor = self.actor
+        with self.db.write() as session:
+            authorize(session, actor, Permission.MANAGE_MODELS)  # takes the write lock, before the change
+
+            def record(action: str, version: int, **change: Mapping[str, Any]) -> None:
+                add_event(session, actor, action, "model", version, **change)
+                session.flush()
+
+            yield record
 
 
 def model_version_label(directory: Path, registry: ModelRegistry | None = None) -> str:

@@ -288,6 +288,44 @@ def test_registry_changes_by_an_actor_need_an_admin_and_are_audited(registry: Mo
         close_databases()
 
 
+def test_a_model_change_and_its_audit_event_happen_together_or_not_at_all(
+    registry: ModelRegistry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import core.store.audit as audit_module
+    from core.store import users
+    from core.store.audit import audit_events
+    from core.store.connect import close_databases
+    from core.store.roles import operator_actor
+
+    url = f"sqlite:///{tmp_path / 'audit.db'}"
+    try:
+        users.add_user(_db(url), operator_actor(), "boss", "admin", "boss-password")
+        boss = users.user_actor(_db(url), "boss")
+        version = registry.add(registry.bundled, actor=boss, database=url)
+
+        def broken_log(*args, **kwargs):
+            raise RuntimeError("the audit log cannot be written")
+
+        with monkeypatch.context() as patch:
+            patch.setattr(audit_module, "add_event", broken_log)
+            with pytest.raises(RuntimeError):
+                registry.activate(version, actor=boss, database=url)
+            with pytest.raises(RuntimeError):
+                registry.delete(version, actor=boss, database=url)
+        assert registry.active_version() == 0 and version in [v.version for v in registry.list()]
+
+        def broken_disk(*args, **kwargs):
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(registry, "_write_active", broken_disk)
+        with pytest.raises(OSError):
+            registry.activate(version, actor=boss, database=url)
+        events = audit_events(_db(url), boss)
+        assert events[events["entity_type"] == "model"]["action"].tolist() == ["model_train"]
+    finally:
+        close_databases()
+
+
 def test_registry_without_an_actor_touches_no_database(registry: ModelRegistry, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("MODLENS_DATABASE_URL", f"sqlite:///{tmp_path / 'never.db'}")
     registry.activate(registry.add(registry.bundled))
