@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import warnings
 from collections.abc import Iterable, Iterator
@@ -86,13 +87,25 @@ def check_line_lengths(blocks: Iterable[bytes], limits: ReadLimits) -> None:
 
 
 def check_cells(frame: pd.DataFrame, limits: ReadLimits) -> None:
-    """Raise when a text cell of ``frame`` is longer than ``max_cell_chars``."""
-    for column in frame.columns:
-        values = frame[column]
-        if values.dtype == object or pd.api.types.is_string_dtype(values):
-            longest = values.map(lambda v: len(v) if isinstance(v, str) else 0).max()
-            if longest and longest > limits.max_cell_chars:
-                raise limits.cell_too_long(int(longest))
+    """Raise when a text cell of ``frame`` is longer than ``max_cell_chars`` (categorical columns too)."""
+    for position in range(frame.shape[1]):
+        longest = _longest_text(frame.iloc[:, position])
+        if longest > limits.max_cell_chars:
+            raise limits.cell_too_long(longest)
+
+
+def _longest_text(values: pd.Series) -> int:
+    """Characters in the longest text value of ``values`` (0 for a column without text)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):  # its categories are its distinct values
+        values = values.cat.remove_unused_categories().cat.categories.to_series()
+    if values.dtype == object:
+        lengths = values.map(lambda v: len(v) if isinstance(v, str) else 0)
+    elif pd.api.types.is_string_dtype(values):
+        lengths = values.str.len()
+    else:
+        return 0
+    longest = lengths.max()
+    return 0 if pd.isna(longest) else int(longest)
 
 
 def csv_blocks(source: object, delimiter: str, rows: int, **options: object) -> Iterator[pd.DataFrame]:
@@ -123,11 +136,17 @@ def csv_blocks(source: object, delimiter: str, rows: int, **options: object) -> 
 
 
 def _long_row_message(source: object, delimiter: str, options: dict[str, object]) -> str:
+    """Which row is longer than the header: ``source`` is read again from its start (a path is reopened)."""
     if isinstance(source, io.StringIO):
         return explain_long_row(io.StringIO(source.getvalue()), delimiter)
-    encoding = str(options.get("encoding", "utf-8"))
-    with open(str(source), encoding=encoding, errors="replace", newline="") as handle:
-        return explain_long_row(handle, delimiter)
+    if isinstance(source, str | os.PathLike):
+        encoding = str(options.get("encoding", "utf-8"))
+        with open(source, encoding=encoding, errors="replace", newline="") as handle:
+            return explain_long_row(handle, delimiter)
+    if isinstance(source, io.IOBase) and source.seekable():  # a text handle being streamed
+        source.seek(0)
+        return explain_long_row(source, delimiter)
+    return explain_parser_error("rows longer than the header", delimiter)
 
 
 def read_delimited(text: str, limits: ReadLimits, deadline: Deadline, *, tab: bool = False) -> pd.DataFrame:

@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -14,6 +15,9 @@ from core.errors import OutputError
 from core.io.atomic import atomic_open, atomic_path
 from core.io.targets import OUTPUT_SUFFIXES as OUTPUT_SUFFIXES  # re-exported: the suffixes write_table takes
 from core.io.targets import check_output_file
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
@@ -27,11 +31,14 @@ def escape_cell(value: object) -> object:
 
 
 def escape_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Copy of ``frame`` with formula-like text cells and column names escaped (text columns only)."""
+    """Copy of ``frame`` with formula-like text cells and column names escaped (text and categorical columns)."""
     out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(escape_cell)
+    for position in range(out.shape[1]):
+        values = out.iloc[:, position]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            values = values.astype(object)
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            out.isetitem(position, values.map(escape_cell))
     out.columns = [escape_cell(column) for column in out.columns]
     return out
 
@@ -44,16 +51,48 @@ def to_csv_bytes(frame: pd.DataFrame, *, raw: bool = False) -> bytes:
 
 def to_parquet_bytes(frame: pd.DataFrame, *, metadata: Mapping[str, object] | None = None) -> bytes:
     """Parquet bytes; ``metadata`` (e.g. thresholds used) is stored in the file's key-value metadata."""
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = arrow_table(frame)
     if metadata:
         existing = table.schema.metadata or {}
         table = table.replace_schema_metadata({**existing, b"modlens": json.dumps(dict(metadata)).encode()})
     buffer = io.BytesIO()
     pq.write_table(table, buffer)
     return buffer.getvalue()
+
+
+def arrow_table(frame: pd.DataFrame) -> pa.Table:
+    """``frame`` as an Arrow table; a column Arrow cannot give one type (numbers and text mixed) becomes text.
+
+    Such a column comes from JSON Lines (``{"id": 1}`` on one line, ``{"id": "x7"}`` on
+    another): its values are written as text (lists and objects as JSON), missing ones
+    stay missing, so the user gets their file instead of an error.
+    """
+    import pyarrow as pa
+
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowException, OverflowError):
+        pass
+    fixed = frame.copy()
+    for position in range(frame.shape[1]):
+        values = frame.iloc[:, position]
+        if values.dtype != object:
+            continue
+        try:
+            pa.array(values, from_pandas=True)
+        except (pa.ArrowException, OverflowError):
+            fixed.isetitem(position, values.map(_as_text))
+    return pa.Table.from_pandas(fixed, preserve_index=False)
+
+
+def _as_text(value: object) -> str | None:
+    if isinstance(value, str):
+        return value
+    if not pd.api.types.is_scalar(value):  # a list or an object
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return None if pd.isna(value) else str(value)
 
 
 def write_table(

@@ -51,11 +51,12 @@ def _kind(value: object) -> str:
     return names.get(type(value), "number")
 
 
-def _line_records(lines: Iterable[str], limits: ReadLimits, columns: set[str]) -> Iterator[dict[str, Any]]:
+def _line_records(lines: Iterable[str], limits: ReadLimits, columns: set[str]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The records of ``lines`` with their line numbers (blank lines skipped)."""
     for number, line in enumerate(lines, start=1):
         value = _parse(line, number, limits)
         if value is not None or line.strip():
-            yield _check(value, number, limits, columns)
+            yield number, _check(value, number, limits, columns)
 
 
 def read_jsonl(text: str, limits: ReadLimits, deadline: Deadline) -> pd.DataFrame:
@@ -72,7 +73,7 @@ def read_jsonl(text: str, limits: ReadLimits, deadline: Deadline) -> pd.DataFram
             raise _problem("the file is not a list of objects")
         records: Iterable[dict[str, Any]] = (_check(v, -i, limits, columns) for i, v in enumerate(values, start=1))
     else:
-        records = _line_records(text.split("\n"), limits, columns)
+        records = (record for _, record in _line_records(text.split("\n"), limits, columns))
     kept: list[dict[str, Any]] = []
     for record in records:
         kept.append(record)
@@ -85,14 +86,46 @@ def read_jsonl(text: str, limits: ReadLimits, deadline: Deadline) -> pd.DataFram
     return pd.DataFrame.from_records(kept) if kept else pd.DataFrame()
 
 
-def jsonl_chunks(lines: Iterable[str], chunk_rows: int, limits: ReadLimits) -> Iterator[pd.DataFrame]:
-    """Frames of at most ``chunk_rows`` objects from an iterable of lines (a text file handle)."""
+def jsonl_chunks(
+    lines: Iterable[str], chunk_rows: int, limits: ReadLimits
+) -> Iterator[tuple[pd.DataFrame, tuple[str, ...]]]:
+    """Frames of at most ``chunk_rows`` objects from an iterable of lines (a text file handle), with notes.
+
+    The first frame's columns (its keys, in the order first seen) are every frame's: a
+    key missing from a line is an empty cell. A key first seen after the first frame is
+    left out, with a note naming it and its line, since the rows before it are already
+    written; the note says to add the key to one of the first lines to keep it.
+    """
+    names: list[str] | None = None  # fixed by the first frame
+    known: set[str] = set()  # its names and the keys already left out
     columns: set[str] = set()
     chunk: list[dict[str, Any]] = []
-    for record in _line_records(lines, limits, columns):
+    notes: list[str] = []
+    for number, record in _line_records(lines, limits, columns):
+        if names is not None and not known.issuperset(record):
+            new = [key for key in record if key not in known]
+            known.update(new)
+            notes.append(_dropped_note(new, number, chunk_rows))
         chunk.append(record)
         if len(chunk) == chunk_rows:
-            yield pd.DataFrame.from_records(chunk)
-            chunk = []
+            frame = _frame(chunk, names)
+            if names is None:
+                names = list(frame.columns)
+                known = set(names)
+            yield frame, tuple(notes)
+            chunk, notes = [], []
     if chunk:
-        yield pd.DataFrame.from_records(chunk)
+        yield _frame(chunk, names), tuple(notes)
+
+
+def _frame(records: list[dict[str, Any]], names: list[str] | None) -> pd.DataFrame:
+    """The records as a frame: their own keys in the order first seen, or exactly ``names``."""
+    return pd.DataFrame.from_records(records) if names is None else pd.DataFrame(records, columns=names)
+
+
+def _dropped_note(keys: list[str], line: int, chunk_rows: int) -> str:
+    shown = ", ".join(repr(key) for key in keys[:5]) + (f" and {len(keys) - 5} more" if len(keys) > 5 else "")
+    return (
+        f"Left out key(s) {shown}, first seen on line {line:,}: the columns of a streamed file are the keys of its "
+        f"first {chunk_rows:,} rows. To keep them, add them to one of those rows (null where there is no value)."
+    )

@@ -46,7 +46,10 @@ class ReadLimits:
     max_cell_chars: int = 32_000_000
     """Longest cell, in characters (a 10 MB post is read and scored; explanations read only its start)."""
     max_line_mb: int = 64
-    """Longest line of a text file, in MiB (a line holds one row of cells)."""
+    """Longest line of a text file, in MiB (a line holds one row of cells).
+
+    When ``score`` streams a CSV/TSV, a row whose quoted cells run over several lines
+    counts as one line, measured in characters, and is refused before pandas builds it."""
     max_header_kb: int = 256
     """Longest header line of a CSV/TSV, in KiB: a million-column header is refused before parsing."""
     max_seconds: float = 120.0

@@ -1,11 +1,12 @@
 """Score files of any length with flat memory: read, score and write them in chunks of rows.
 
-The command line uses this for CSV, TSV and JSON Lines files; Parquet, Excel and
-files that need repairs (NUL bytes) go through :func:`core.io.posts.read_posts` in one
-piece. Validation is the same as for :func:`~core.io.posts.read_posts`: every problem
-is a :class:`~core.errors.ModLensError` that says what to do. Only regular files are
-read; lines, header, columns and cells are bounded by :mod:`core.io.limits` (rows and
-total size are not: memory stays flat per chunk however long the file is).
+The command line uses this for CSV, TSV and JSON Lines files (NUL bytes are removed
+as they stream, see :mod:`core.io.textstream`); Parquet and Excel go through
+:func:`core.io.posts.read_posts` in one piece. Validation is the same as for
+:func:`~core.io.posts.read_posts`: every problem is a :class:`~core.errors.ModLensError`
+that says what to do. Only regular files are read; lines, rows spanning lines, header,
+columns and cells are bounded by :mod:`core.io.limits` (row count and total size are
+not: memory stays flat per chunk however long the file is).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import codecs
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
@@ -23,7 +24,7 @@ from core.errors import InputError, OutputError
 from core.io.atomic import AtomicFile
 from core.io.delimited import EMPTY_MESSAGE, check_cells, check_header, check_line_lengths, csv_blocks
 from core.io.encoding import CP1252_NOTE, bom_encoding, reject_binary
-from core.io.export import escape_formulas
+from core.io.export import arrow_table, escape_formulas
 from core.io.jsonl import jsonl_chunks
 from core.io.limits import DEFAULT_LIMITS, ReadLimits
 from core.io.posts import (
@@ -37,6 +38,7 @@ from core.io.posts import (
 )
 from core.io.source import open_regular
 from core.io.targets import check_output_file
+from core.io.textstream import StreamText, nul_note
 
 CHUNK_ROWS = 50_000
 _BLOCK = 4 << 20
@@ -52,7 +54,9 @@ def iter_posts(
 ) -> Iterator[Posts]:
     """Yield the posts of a file in chunks of at most ``chunk_rows`` rows, in order.
 
-    The first chunk carries the reader's notes (an encoding fallback, ...).
+    The first chunk carries the reader's notes (an encoding fallback, removed NUL
+    bytes, ...); a later chunk carries the notes about its own rows. Every chunk has
+    the columns of the first, in its order (see :func:`~core.io.jsonl.jsonl_chunks`).
     """
     path = Path(path)
     with open_regular(path) as handle:
@@ -61,16 +65,14 @@ def iter_posts(
         if not head:
             raise InputError(EMPTY_MESSAGE)
         kind = detect_kind(head, suffix)
-        encoding = None
-        if kind in ("delimited", "jsonl"):
-            handle.seek(0)
-            encoding = _scan(handle, head, limits)
-        if encoding is None:
+        if kind not in ("delimited", "jsonl"):
             handle.close()
             yield read_posts(path, text_col=text_col, choose_hint=choose_hint, limits=limits)
             return
         handle.seek(0)
-        notes = (CP1252_NOTE,) if encoding == "cp1252" else ()
+        encoding, nuls = _scan(handle, head, limits)
+        handle.seek(0)
+        notes = ((CP1252_NOTE,) if encoding == "cp1252" else ()) + ((nul_note(nuls),) if nuls else ())
         yield from _chunks(handle, path, kind, suffix, encoding, head, chunk_rows, limits, text_col, choose_hint, notes)
 
 
@@ -87,60 +89,80 @@ def _chunks(
     choose_hint: str,
     notes: tuple[str, ...],
 ) -> Iterator[Posts]:
-    text = io.TextIOWrapper(handle, encoding=encoding, errors="replace", newline="")
+    decoded = io.TextIOWrapper(handle, encoding=encoding, errors="replace", newline="")
+    frames: Iterator[tuple[pd.DataFrame, tuple[str, ...]]]
     if kind == "jsonl" or suffix in JSONL_SUFFIXES:
-        frames = jsonl_chunks(text, chunk_rows, limits)
+        frames = jsonl_chunks(StreamText(decoded, limits), chunk_rows, limits)
     else:
-        sample = head.decode(encoding, errors="replace").lstrip("\ufeff")
+        sample = head.decode(encoding, errors="replace").lstrip("\ufeff").replace("\x00", "")
         if not sample.strip():
             raise InputError(EMPTY_MESSAGE)
         delimiter = check_header(sample, limits, tab=suffix == ".tsv")
-        frames = csv_blocks(text, delimiter, chunk_rows)
+        text = StreamText(decoded, limits, delimiter)
+        frames = ((frame, ()) for frame in csv_blocks(text, delimiter, chunk_rows))
     column = None
     seen = 0
-    for frame in frames:
+    for frame, chunk_notes in frames:
         frame.columns = [str(c).strip() for c in frame.columns]
         if column is None:
             limits.check_columns(len(frame.columns))
+            _check_unique_columns(frame.columns)
             column = resolve_text_column(frame, text_col, choose_hint=choose_hint)
+            chunk_notes = notes + chunk_notes
         check_cells(frame, limits)
         frame.index = range(seen, seen + len(frame))
         seen += len(frame)
-        yield Posts(frame=frame, text_col=column, source_name=path.name, notes=notes if seen == len(frame) else ())
+        yield Posts(frame=frame, text_col=column, source_name=path.name, notes=chunk_notes)
     if column is None or seen == 0:
-        raise InputError(_no_rows_message(head.decode(encoding, errors="replace")))
+        raise InputError(_no_rows_message(head.decode(encoding, errors="replace").replace("\x00", "")))
 
 
-def _scan(handle: BinaryIO, head: bytes, limits: ReadLimits) -> str | None:
-    """Encoding for streaming, or None when the file must be read whole (NUL bytes).
+def _check_unique_columns(columns: Iterable[object]) -> None:
+    """Raise when two column names are equal (after stripping spaces, as the readers do)."""
+    index = pd.Index(columns)
+    duplicated = list(index[index.duplicated()])
+    if duplicated:
+        raise InputError(
+            f"Column names must be unique; repeated: {', '.join(map(repr, duplicated[:5]))}. "
+            "Rename the repeated columns."
+        )
 
-    Reads the file once in blocks: checks line lengths, NUL bytes and UTF-8 validity.
+
+def _scan(handle: BinaryIO, head: bytes, limits: ReadLimits) -> tuple[str, int]:
+    """The encoding to stream the file with, and how many NUL characters it holds (removed while streaming).
+
+    Reads the file once in blocks: checks line lengths, counts NULs and checks UTF-8 validity.
     """
     blocks = iter(lambda: handle.read(_BLOCK), b"")
     bom = bom_encoding(head)
-    if bom is not None:
-        check_line_lengths(blocks, limits)
-        return bom
-    reject_binary(head[:65_536])
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    state = {"valid": True, "nul": False}
+    if bom is None:
+        reject_binary(head[:65_536])
+    wide = bom in ("utf-16", "utf-32")  # a NUL byte there is half a character: count decoded NULs
+    decoder = codecs.getincrementaldecoder(bom if wide else "utf-8")(errors="replace" if wide else "strict")
+    state = {"valid": bom is None, "nuls": 0}
 
     def watched() -> Iterator[bytes]:
         for block in blocks:
-            if b"\x00" in block:
-                state["nul"] = True
-                return
+            if wide:
+                state["nuls"] += decoder.decode(block).count("\x00")
+            else:
+                state["nuls"] += block.count(b"\x00")
             if state["valid"]:
                 try:
                     decoder.decode(block)
                 except UnicodeDecodeError:
                     state["valid"] = False
             yield block
+        if state["valid"]:
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                state["valid"] = False
 
     check_line_lengths(watched(), limits)
-    if state["nul"]:
-        return None
-    return "utf-8" if state["valid"] else "cp1252"
+    if bom is not None:
+        return bom, state["nuls"]
+    return ("utf-8" if state["valid"] else "cp1252"), state["nuls"]
 
 
 def _no_rows_message(head: str) -> str:
@@ -173,10 +195,15 @@ class ChunkWriter:
         self._handle: IO[str] | None = None
         self._parquet: Any = None
         self._schema: Any = None
+        self._columns: list[object] | None = None
         self.rows = 0
 
     def write(self, frame: pd.DataFrame) -> None:
-        """Append one chunk (the first one also writes the header / schema)."""
+        """Append one chunk (the first one also writes the header / schema); every chunk has the first's columns."""
+        if self._columns is None:
+            self._columns = list(frame.columns)
+        elif list(frame.columns) != self._columns:
+            raise ValueError(f"chunk columns {list(frame.columns)} differ from the first chunk's {self._columns}")
         try:
             if self._part is None:
                 self._part = AtomicFile(self.path)
@@ -199,7 +226,7 @@ class ChunkWriter:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        table = pa.Table.from_pandas(frame, preserve_index=False)
+        table = arrow_table(frame)
         if self._parquet is None:
             assert self._part is not None
             meta = {**(table.schema.metadata or {}), b"modlens": json.dumps(self.metadata).encode()}

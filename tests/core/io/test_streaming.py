@@ -65,7 +65,7 @@ def test_semicolons_cp1252_and_bom(tmp_path: Path) -> None:
     assert next(iter_posts(path)).texts == ["olé"]
 
 
-def test_files_with_nul_bytes_fall_back_to_the_full_reader(tmp_path: Path) -> None:
+def test_nul_bytes_are_removed_as_the_file_streams(tmp_path: Path) -> None:
     path = tmp_path / "posts.csv"
     path.write_bytes(b"id,text\n1,he\x00llo\n")
     chunks = list(iter_posts(path))
