@@ -34,7 +34,7 @@ class ReadLimits:
     max_file_mb: int = 200
     """Largest file read whole, in MiB (and the dashboard's upload limit)."""
     max_uncompressed_mb: int = 500
-    """Largest total size of an xlsx's unpacked parts, or of a Parquet file's uncompressed data, in MiB."""
+    """Largest total size of an xlsx's unpacked parts, or of a Parquet file's data once decoded, in MiB."""
     max_compression_ratio: float = 100.0
     """Largest unpacked/packed ratio of one xlsx part bigger than 1 MiB (a zip bomb has thousands)."""
     max_rows: int = 2_000_000

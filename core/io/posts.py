@@ -8,7 +8,6 @@ a :class:`~core.errors.ModLensError` whose message says what to do.
 from __future__ import annotations
 
 import hashlib
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -18,13 +17,14 @@ from typing import IO
 import numpy as np
 import pandas as pd
 
-from core.errors import InputError, LimitExceeded
-from core.io.delimited import check_cells, check_line_lengths, read_delimited
+from core.errors import InputError
+from core.io.delimited import check_line_lengths, read_delimited
 from core.io.encoding import decode_text
 from core.io.excel import read_xlsx
 from core.io.jsonl import read_jsonl
 from core.io.labels import parse_labels
 from core.io.limits import DEFAULT_LIMITS, MB, Deadline, ReadLimits
+from core.io.parquet_reader import read_parquet
 from core.io.source import read_source
 
 TEXT_COLUMN_NAMES: tuple[str, ...] = (
@@ -187,7 +187,7 @@ def read_table(
     kind = detect_kind(data, suffix)
     notes: tuple[str, ...] = ()
     if kind == "parquet":
-        frame = _read_parquet(data, limits)
+        frame = read_parquet(data, limits, deadline)
     elif kind == "excel":
         frame = read_xlsx(data, limits, deadline)
     else:
@@ -320,41 +320,3 @@ def detect_kind(data: bytes, suffix: str) -> str:
     if not suffix and data.lstrip()[:1] in (b"{", b"["):
         return "jsonl"
     return "delimited"
-
-
-def _read_parquet(data: bytes, limits: ReadLimits) -> pd.DataFrame:
-    """Read a Parquet file after checking its footer's rows, columns and uncompressed size."""
-    import pyarrow.parquet as pq
-
-    try:
-        parquet = pq.ParquetFile(io.BytesIO(data))
-        meta = parquet.metadata
-        unpacked = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
-    except Exception as exc:  # pyarrow raises many types for corrupt files
-        raise InputError(_parquet_error(exc)) from exc
-    limits.check_columns(meta.num_columns)
-    limits.check_rows(meta.num_rows)
-    limits.check_cells(meta.num_rows, meta.num_columns)
-    if unpacked > limits.max_uncompressed_mb * MB:
-        raise LimitExceeded(
-            f"The Parquet file holds {unpacked / MB:,.0f} MB of data once uncompressed; the limit is "
-            f"{limits.max_uncompressed_mb} MB. Split it into smaller files."
-        )
-    try:
-        frame = parquet.read().to_pandas()
-    except Exception as exc:  # pyarrow raises many types for corrupt files
-        raise InputError(_parquet_error(exc)) from exc
-    check_cells(frame, limits)
-    return frame
-
-
-def _parquet_error(exc: Exception) -> str:
-    return (
-        "The Parquet file could not be read (it may be damaged or not Parquet). "
-        f"Re-export it or upload it as CSV. Detail: {_first_line(exc)}"
-    )
-
-
-def _first_line(value: object) -> str:
-    lines = str(value).strip().splitlines()
-    return lines[0][:200] if lines else type(value).__name__
