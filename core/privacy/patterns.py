@@ -2,9 +2,10 @@
 
 The recognizer patterns run in Presidio (the ``regex`` module, case-insensitive).
 Every repetition is bounded and every pattern can only start at the beginning of
-a run of characters (a look-behind rules out starting inside one), so matching
-is linear in the text length even on hostile input such as ``a.a.a.a...`` or a
-10 MB run of digits. Matches are then confirmed by :mod:`core.privacy.validators`.
+a run of characters (a look-behind rules out starting inside one; an e-mail
+address may also start at a word inside one, trying at most 64 characters from
+there), so matching is linear in the text length even on hostile input such as
+``a.a.a.a...`` or a 10 MB run of digits. Matches are then confirmed by :mod:`core.privacy.validators`.
 
 The pre-filters are looser (they may fire where nothing is redacted, never the
 other way round) and use the standard :mod:`re` module; a text none of them
@@ -37,10 +38,18 @@ or a path (``t.me/channel``, ``youtu.be/abc``).
 """
 
 EMAIL = (
-    r"(?<![\w.%+@-])\w(?:[\w.%+-]{0,62}\w)?@"
+    r"(?<![\w@])\w(?:[\w.%+-]{0,62}\w)?@"
     r"(?:\w(?:[\w-]{0,61}\w)?\.){1,8}[a-z]{2,24}(?![\w-]|\.\w)"
 )
-"""An e-mail address; the domain must have a known public suffix (validated)."""
+"""An e-mail address; the domain must have a known public suffix (validated).
+
+It starts at a word character after a non-word character other than ``@``: at
+the start of a run, or after ``.``, ``-``, ``+`` or ``%`` inside one when no
+address starts earlier (``--john@example.com``, or ``xxx…-john@example.com``
+where the run before ``john`` passes the 64-character limit of a local part).
+Each start tries at most 64 characters before its ``@``, so matching stays
+linear.
+"""
 
 URL_SCHEME = rf"(?<![\w])(?:https?|ftp)://{_BODY}{{1,2048}}{_NO_TRAILING_PUNCTUATION}"
 """A link with a scheme; trailing punctuation and an unbalanced ``)`` are left outside."""
