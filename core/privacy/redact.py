@@ -9,14 +9,17 @@ returned hold positions and kinds only, never the hidden text.
 
 from __future__ import annotations
 
+import datetime
 import math
+import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from core.privacy.config import ENTITIES, RedactionConfig
-from core.privacy.scan import Span, apply_spans, find_spans, safe_cut
+from core.privacy.scan import Span, apply_spans, find_spans, overlap_at, safe_cut
 
 TRUNCATION_NOTE = " [… {n:,} more characters not shown]"
 """Appended to a text cut at ``max_chars``; says how much was left out, shows none of it."""
@@ -87,6 +90,21 @@ def _as_text(value: object) -> str:
     return value if isinstance(value, str) else str(value)
 
 
+def needs_redaction(value: object) -> bool:
+    """Whether a cell may hold personal data: any value but a missing one, a number, a bool or a date.
+
+    Text, and anything else whose text could hold it (a dict or list from a JSON
+    Lines upload, bytes, ...), is redacted through its ``str``.
+    """
+    if isinstance(value, str):
+        return True
+    if value is None or value is pd.NA or value is pd.NaT:
+        return False
+    if isinstance(value, float) and math.isnan(value):
+        return False
+    return not isinstance(value, (bool, numbers.Number, np.generic, datetime.date, datetime.time, datetime.timedelta))
+
+
 def redact_text(text: str, config: RedactionConfig | None = None) -> RedactedText:
     """Redact one text (see :func:`redact_texts`)."""
     config = config or RedactionConfig()
@@ -100,7 +118,13 @@ def redact_text(text: str, config: RedactionConfig | None = None) -> RedactedTex
     if scanned > config.max_chars:
         scanned = safe_cut(text, config.max_chars // 2, config.max_chars)
     body = text[:scanned]
-    spans = find_spans(body, config.active, engines)
+    # Scan a little past a cut so that a match straddling it is found whole; its shown part is redacted.
+    ahead = text[: scanned + overlap_at(text, scanned)]
+    spans = [
+        Span(span.start, min(span.end, scanned), span.entity)
+        for span in find_spans(ahead, config.active, engines)
+        if span.start < scanned
+    ]
     shown = apply_spans(body, spans, engines)
     if scanned < len(text):
         shown += TRUNCATION_NOTE.format(n=len(text) - scanned)
@@ -174,8 +198,10 @@ def redact_frame(
 ) -> pd.DataFrame:
     """Copy of ``frame`` with personal data redacted in its text column(s), for exports.
 
-    Only string cells change; missing values and numbers are kept as they are.
-    Every other column, the index and the column order are unchanged.
+    Text cells, and any other cell :func:`needs_redaction` names (a dict or list
+    from a JSON Lines upload), become their redacted text; missing values,
+    numbers, bools and dates are kept as they are. Every other column, the index
+    and the column order are unchanged.
     ``progress`` is passed to :func:`redact_texts` (once per column).
 
     Raises
@@ -199,7 +225,7 @@ def redact_frame(
         return out
     for name in names:
         column = out[name]
-        is_text = column.map(lambda value: isinstance(value, str))
+        is_text = pd.Series([needs_redaction(value) for value in column], index=column.index, dtype=bool)
         if bool(is_text.any()):
             redacted = redact_texts(column[is_text].tolist(), config, progress=progress).texts
             column = column.astype(object)

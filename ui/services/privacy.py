@@ -19,7 +19,7 @@ from __future__ import annotations
 import bisect
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -28,11 +28,14 @@ import streamlit as st
 from core.errors import PermissionDenied
 from core.io.posts import Posts
 from core.privacy import ENTITIES, RedactedText, RedactionConfig, redact_text, redact_texts
-from core.store.roles import Actor, Role, demo_actor
+from core.privacy.redact import needs_redaction
+from core.store.roles import Actor, Role
 from ui import state
+from ui.services import auth
+from ui.services.results import free_name
 
 REVEALED = state.Keys("modlens.privacy.revealed")
-"""Per upload (content hash): True once an authorised user turned redaction off for it in this session."""
+"""Per upload (content hash): the :class:`Actor` who turned redaction off for it in this session."""
 REVEAL_ROLES = frozenset({Role.ADMIN})
 """Roles that may see an upload's personal data (the roles helper may move this to a permission)."""
 CELL_CACHE_ENTRIES = 200_000
@@ -45,46 +48,61 @@ HIDDEN = "hidden"
 
 
 # -- who may see personal data ----------------------------------------------------------------------
-def current_actor() -> Actor:
-    """Who uses the dashboard. Until accounts are wired into the pages, the local admin of demo mode."""
-    return demo_actor()
+def current_actor() -> Actor | None:
+    """Who uses the dashboard: the signed-in actor (the demo admin while no account exists), None when signed out."""
+    return auth.current()
 
 
 def may_reveal(actor: Actor | None = None) -> bool:
-    """Whether ``actor`` (default: :func:`current_actor`) may turn redaction off for an upload.
+    """Whether ``actor`` (default: the signed-in one, :func:`current_actor`) may turn redaction off for an upload.
 
-    The one place that decides it: the accounts of the review workspace replace
-    :func:`current_actor`, and a ``Permission`` for personal data can replace
-    :data:`REVEAL_ROLES`, without touching the pages.
+    The one place that decides it; nobody signed in may not. A ``Permission`` for
+    personal data can replace :data:`REVEAL_ROLES` without touching the pages.
     """
     who = actor if actor is not None else current_actor()
-    return who.role in REVEAL_ROLES
+    return who is not None and who.role in REVEAL_ROLES
 
 
 def revealed(content_hash: str) -> bool:
-    """True when this session turned redaction off for the upload ``content_hash``."""
-    return bool(state.get(REVEALED(content_hash), False))
+    """True when this session turned redaction off for the upload ``content_hash``, as the actor signed in now.
+
+    The reveal belongs to whoever turned it on: when the signed-in user or their
+    role changes (or they may no longer see personal data), it is forgotten and
+    the upload is redacted again.
+    """
+    key = REVEALED(content_hash)
+    who = state.get(key)
+    if who is None:
+        return False
+    now = current_actor()
+    if not isinstance(who, Actor) or who != now or not may_reveal(now):
+        state.pop(key)
+        return False
+    return True
 
 
-def set_revealed(content_hash: str, reveal: bool, actor: Actor | None = None) -> None:
-    """Turn redaction off (``reveal``) or back on for one upload, in this session.
+def set_revealed(content_hash: str, reveal: bool) -> None:
+    """Turn redaction off (``reveal``) or back on for one upload, in this session, as the signed-in actor.
 
     Raises
     ------
     PermissionDenied
-        When ``reveal`` is asked by someone :func:`may_reveal` refuses.
+        When ``reveal`` is asked and nobody is signed in, or the signed-in actor's
+        role may not see personal data (:func:`may_reveal`).
 
     """
-    if reveal and not may_reveal(actor):
-        who = actor if actor is not None else current_actor()
+    if not reveal:
+        state.pop(REVEALED(content_hash))
+        return
+    who = current_actor()
+    if who is None:
+        raise PermissionDenied("Sign in first: ModLens needs to know who you are.")
+    if not may_reveal(who):
         allowed = " or ".join(sorted(role.value for role in REVEAL_ROLES))
         raise PermissionDenied(
             f"{who.name} is a {who.role.value}; seeing personal data in uploads needs the {allowed} role. Ask an admin."
         )
-    if reveal:
-        state.put(REVEALED(content_hash), True)
-    else:
-        state.pop(REVEALED(content_hash))
+    state.put(REVEALED(content_hash), who)
 
 
 def config_for(content_hash: str) -> RedactionConfig:
@@ -149,8 +167,10 @@ def redact_cells(
 ) -> list[Cell]:
     """The cells ``values`` (rows ``rows`` of ``column`` of one upload) as shown: redacted, cached per cell.
 
-    Non-text values (numbers, missing) are never redacted and come back as ``str``
-    of themselves with nothing hidden; with redaction off, every text as it is.
+    Numbers, bools, dates and missing values are never redacted and come back as
+    ``str`` of themselves with nothing hidden; every other value (text, or a dict or
+    list from a JSON Lines upload) is redacted through its ``str``. With redaction
+    off, every value as it is.
     """
     if not config.active:
         return [Cell("" if _missing(v) else str(v), {}) for v in values]
@@ -158,7 +178,7 @@ def redact_cells(
     found: list[Cell | None] = []
     todo: list[int] = []
     for i, (row, value) in enumerate(zip(rows, values, strict=True)):
-        if not isinstance(value, str):
+        if not needs_redaction(value):
             found.append(Cell("" if _missing(value) else str(value), {}))
             continue
         cell = store.get((content_hash, column, int(row), _config_key(config)))
@@ -191,10 +211,23 @@ def text_columns(frame: pd.DataFrame) -> list[Hashable]:
     return [c for c in frame.columns if types.is_object_dtype(frame[c]) or types.is_string_dtype(frame[c])]
 
 
+def hidden_name(columns: Iterable[object]) -> str:
+    """Name of the :data:`HIDDEN` column added to a table with ``columns``: never one of the file's own."""
+    return free_name(HIDDEN, columns)
+
+
 def redact_page(
-    page: pd.DataFrame, content_hash: str, columns: Sequence[Hashable], config: RedactionConfig
+    page: pd.DataFrame,
+    content_hash: str,
+    columns: Sequence[Hashable],
+    config: RedactionConfig,
+    hidden_column: str | None = None,
 ) -> pd.DataFrame:
-    """A copy of the rows shown (index = row of the upload) with ``columns`` redacted and a :data:`HIDDEN` column."""
+    """A copy of the rows shown (index = row of the upload) with ``columns`` redacted and a column of what was hidden.
+
+    That column is ``hidden_column``, by default :func:`hidden_name` of the page's
+    columns (:data:`HIDDEN` unless the file has a column of that name).
+    """
     out = page.copy()
     hidden = [dict[str, int]() for _ in range(len(page))]
     rows = [int(r) for r in page.index]
@@ -203,12 +236,14 @@ def redact_page(
             continue
         cells = redact_cells(content_hash, str(column), rows, page[column].tolist(), config)
         values = page[column].tolist()
-        out[column] = [cell.text if isinstance(v, str) else v for cell, v in zip(cells, values, strict=True)]
+        out[column] = [
+            cell.text if config.active and needs_redaction(v) else v for cell, v in zip(cells, values, strict=True)
+        ]
         for mine, cell in zip(hidden, cells, strict=True):
             for kind, n in cell.hidden.items():
                 mine[kind] = mine.get(kind, 0) + n
     if config.active:
-        out[HIDDEN] = [hidden_summary(h) for h in hidden]
+        out[hidden_column or hidden_name(page.columns)] = [hidden_summary(h) for h in hidden]
     return out
 
 

@@ -7,7 +7,7 @@ computed once; moving a threshold only recomputes flags (:func:`core.scoring.ref
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -137,6 +137,21 @@ class ScoredPosts:
     def flagged(self, thresholds: Mapping[str, float]) -> pd.DataFrame:
         """The table with flags at ``thresholds`` (no rescoring)."""
         return reflag(self.table, {label: float(thresholds[label]) for label in self.labels})
+
+
+def free_name(name: str, taken: Iterable[object]) -> str:
+    """``name``, or ``"name (ModLens)"`` (then ``"name (ModLens 2)"``, ...) when an input column has it already.
+
+    For columns that ModLens adds to a shown table: they never replace one of the file's.
+    """
+    used = {str(column) for column in taken}
+    if name not in used:
+        return name
+    candidate, n = f"{name} (ModLens)", 1
+    while candidate in used:
+        n += 1
+        candidate = f"{name} (ModLens {n})"
+    return candidate
 
 
 def score_columns(labels: Sequence[str]) -> list[str]:

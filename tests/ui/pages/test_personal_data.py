@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.errors import PermissionDenied
 from core.privacy import RedactionConfig
+from tests.ui.fake_model import KeywordModel
 from tests.ui.pages.apptest import results_table, upload
+from tests.ui.pages.workspace import signed_in
 from ui.sections.explain import global_words, post_picker, what_if
 from ui.sections.score import export as score_export
 from ui.sections.score import privacy as score_privacy
@@ -132,20 +134,71 @@ def test_an_authorised_user_may_show_one_upload_as_written(scored: AppTest) -> N
     assert results_table(at)["text"].iloc[0] == "you idiot, mail me at <EMAIL> now"
 
 
-def test_without_the_role_the_switch_is_off_and_the_service_refuses(
-    scored: AppTest, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from core.store.roles import Actor, Role
+def test_personal_data_inside_nested_json_values_is_hidden(score_page: AppTest) -> None:
+    rows = [
+        {"text": "you idiot", "user": {"email": EMAIL, "phone": PHONE}, "tags": [HANDLE, 3]},
+        {"text": "hello there", "user": {"email": "x"}, "tags": []},
+    ]
+    at = upload(score_page, "posts.jsonl", "\n".join(json.dumps(row) for row in rows).encode())
+    table = results_table(at)
+    assert table["user"].iloc[0] == "{'email': '<EMAIL>', 'phone': '<PHONE>'}"
+    assert table["tags"].iloc[0] == "['<HANDLE>', 3]"
+    assert table[privacy.HIDDEN].iloc[0] == "1 EMAIL, 1 PHONE, 1 HANDLE"
+    assert_hidden(at)
+    result = at.session_state[session.RESULT]
+    redacted = privacy.redacted_columns(result.posts, RedactionConfig())
+    exported = results.export_csv(result, {label: 0.5 for label in result.labels}, None, redacted).decode()
+    assert "<EMAIL>" in exported and not [secret for secret in SECRETS if secret in exported]
 
-    analyst = Actor(name="ana", role=Role.ANALYST)
-    monkeypatch.setattr(privacy, "current_actor", lambda: analyst)
-    at = scored
-    at.run()
+
+def _signed_in_scored(name: str) -> AppTest:
+    """A session signed in as ``name`` with :data:`POSTS` scored on the Score page."""
+    at = signed_in(name).switch_page("pages/score.py").run()
+    at = upload(at, "people.csv", POSTS.to_csv(index=False).encode())
+    assert not at.exception
+    return at
+
+
+def _force_switch(at: AppTest, content_hash: str) -> AppTest:
+    """Turn the switch on even when it is disabled (what a hand-made request could do)."""
+    switch = at.toggle(key=score_privacy.SWITCH(content_hash))
+    switch._value = True  # set_value refuses disabled widgets; the server must refuse too
+    return at.run()
+
+
+def test_an_analyst_may_not_show_personal_data(fake_model: KeywordModel, team: dict[str, str]) -> None:
+    from core.store import users
+    from core.store.connect import open_database
+
+    db = open_database()
+    at = _signed_in_scored("ana")
     content_hash = at.session_state[session.RESULT].posts.content_hash
     assert at.toggle(key=score_privacy.SWITCH(content_hash)).disabled
-    assert not privacy.may_reveal(analyst)
-    with pytest.raises(PermissionDenied, match="ana is a analyst; seeing personal data"):
-        privacy.set_revealed(content_hash, True, analyst)
+    at = _force_switch(at, content_hash)
+    assert not at.exception
+    assert privacy.REVEALED(content_hash) not in at.session_state
+    assert not privacy.may_reveal(users.user_actor(db, "ana"))
+    assert results_table(at)["text"].iloc[0] == "you idiot, mail me at <EMAIL> now"
+    assert_hidden(at)
+
+
+def test_the_reveal_is_forgotten_when_the_role_changes(fake_model: KeywordModel, team: dict[str, str]) -> None:
+    from core.store import users
+    from core.store.connect import open_database
+    from core.store.roles import operator_actor
+
+    at = _signed_in_scored("boss")
+    content_hash = at.session_state[session.RESULT].posts.content_hash
+    at.toggle(key=score_privacy.SWITCH(content_hash)).set_value(True).run()
+    assert results_table(at)["text"].iloc[0] == f"you idiot, mail me at {EMAIL} now"
+    db = open_database()
+    users.add_user(db, operator_actor(), "root", "admin", "root-password")
+    users.set_role(db, operator_actor(), "boss", "analyst")
+    at.run()
+    assert results_table(at)["text"].iloc[0] == "you idiot, mail me at <EMAIL> now"
+    switch = at.toggle(key=score_privacy.SWITCH(content_hash))
+    assert switch.disabled and not switch.value
+    assert_hidden(at)
 
 
 def test_a_typed_post_is_shown_as_typed(app: AppTest) -> None:

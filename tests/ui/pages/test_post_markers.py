@@ -8,11 +8,13 @@ The keyword fake knows a small vocabulary and reads 20 words at once.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.ui.fake_model import WINDOW
-from tests.ui.pages.apptest import metric, paste, results_table
+from tests.ui.pages.apptest import metric, paste, results_table, upload
 from ui.components import safe_text
 from ui.services import post_markers
 
@@ -58,3 +60,22 @@ def test_explain_says_when_a_post_is_mostly_unknown_or_read_in_windows(score_pag
     at.run()
     assert not any("does not know" in w for w in texts(at, "warning"))
     assert not at.exception
+
+
+def test_the_files_own_language_hidden_and_marker_columns_are_kept(score_page: AppTest) -> None:
+    data = b"text,language,hidden,long post,unknown words\nhello there my friend,fr,keep-me,abc,x\n"
+    data += b"you idiot,de,too,yz,y\n"
+    at = upload(score_page, "posts.csv", data)
+    assert not at.exception
+    table = results_table(at)
+    assert table["language"].tolist() == ["fr", "de"] and table["hidden"].tolist() == ["keep-me", "too"]
+    assert table["long post"].tolist() == ["abc", "yz"] and table["unknown words"].tolist() == ["x", "y"]
+    assert table["long post (ModLens)"].tolist() == [False, False]
+    assert table["unknown words (ModLens)"].dtype.kind == "f"  # shares of the post's words
+    assert "en" in table["language (ModLens)"].iloc[0] and table["hidden (ModLens)"].tolist() == ["", ""]
+    shown = next(d for d in at.dataframe if "score_toxic" in d.value.columns)
+    config = json.loads(shown.proto.columns)
+    assert "long post" not in config and "unknown words" not in config  # the file's columns keep their type
+    assert config["long post (ModLens)"]["type_config"]["type"] == "checkbox"
+    assert config["unknown words (ModLens)"]["type_config"]["format"] == "percent"
+    assert "help" in config["language (ModLens)"] and "help" in config["hidden (ModLens)"]

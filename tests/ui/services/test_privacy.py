@@ -78,3 +78,32 @@ def test_only_the_allowed_roles_may_reveal() -> None:
     assert privacy.may_reveal(Actor("root", Role.ADMIN))
     assert not privacy.may_reveal(Actor("rev", Role.REVIEWER))
     assert not privacy.may_reveal(Actor("ana", Role.ANALYST))
+
+
+def test_nested_values_are_redacted_on_pages_and_in_exports() -> None:
+    nested = {"email": "alice@example.org", "phone": "+44 20 7946 0958"}
+    page = pd.DataFrame({"user": [nested, 7, None], "score_toxic": [0.1, 0.2, 0.3]}, index=pd.Index([0, 1, 2]))
+    out = privacy.redact_page(page, "nested-page", ["user"], ON)
+    assert out["user"].tolist() == ["{'email': '<EMAIL>', 'phone': '<PHONE>'}", 7, None]
+    assert out[privacy.HIDDEN].tolist() == ["1 EMAIL, 1 PHONE", "", ""]
+    assert privacy.redact_page(page, "nested-page", ["user"], OFF)["user"].tolist()[0] is nested
+    posts = Posts(
+        frame=pd.DataFrame({"text": ["hi", "yo", "ok"], "user": [nested, {"h": "@bob_smith99"}, None]}),
+        text_col="text",
+        source_name="f.jsonl",
+        content_hash="nested-export",
+    )
+    redacted = privacy.redacted_columns(posts, ON)
+    assert redacted["user"].tolist() == ["{'email': '<EMAIL>', 'phone': '<PHONE>'}", "{'h': '<HANDLE>'}", None]
+
+
+def test_a_page_with_its_own_hidden_column_keeps_it() -> None:
+    page = pd.DataFrame(
+        {"text": ["mail a@b.com", "hi"], "hidden": ["yes", "no"], "hidden (ModLens)": ["x", "y"]},
+        index=pd.Index([0, 1]),
+    )
+    out = privacy.redact_page(page, "own-hidden", ["text"], ON)
+    assert out["hidden"].tolist() == ["yes", "no"] and out["hidden (ModLens)"].tolist() == ["x", "y"]
+    assert out["hidden (ModLens 2)"].tolist() == ["1 EMAIL", ""]
+    named = privacy.redact_page(page, "own-hidden", ["text"], ON, "what was hidden")
+    assert named["what was hidden"].iloc[0] == "1 EMAIL"

@@ -35,17 +35,20 @@ def redaction_section(result: ScoredPosts) -> None:
     """The switch (disabled for users who may not see personal data) and what redaction does."""
     content_hash = result.posts.content_hash
     allowed = privacy.may_reveal()
+    shown = privacy.revealed(content_hash)
+    if state.get(SWITCH(content_hash)) and not shown:  # the reveal was forgotten (another user or role)
+        state.put(SWITCH(content_hash), False)
     left, right = st.columns([1, 3], vertical_alignment="center")
     left.toggle(
         "Show personal data",
-        value=privacy.revealed(content_hash),
+        value=shown,
         key=SWITCH(content_hash),
         on_change=_switched,
         args=(content_hash,),
         disabled=not allowed,
         help="For this upload, in this session only." if allowed else "Your role may not see personal data in uploads.",
     )
-    if privacy.revealed(content_hash):
+    if shown:
         right.warning("Personal data of this upload is shown and exported as written.", icon=":material/visibility:")
     else:
         right.caption(REDACTED_NOTE.replace("<", "\\<"))

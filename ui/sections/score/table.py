@@ -11,6 +11,7 @@ number from 1 (:meth:`ui.services.results.ScoredPosts.name_of`).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 import pandas as pd
 import streamlit as st
@@ -41,6 +42,7 @@ OPEN_ROW = "modlens.open_row"
 POST_INDEX = "post"
 """Name of the table's index as shown: each post's name (the file's id, else its 1-based row number)."""
 ROW_ORDER = "row (as in the file)"
+MARKERS = post_markers.MARKER_COLUMNS
 
 
 def forget_widgets() -> None:
@@ -69,18 +71,21 @@ def table_section(result: ScoredPosts, table: pd.DataFrame) -> pd.DataFrame:
     page = _page(result, sorted_view(view, labels), len(table))
     display = shown_page(result, page)
     text_col = result.posts.text_col
-    markers = [c for c in post_markers.MARKER_COLUMNS if c in display.columns]
+    # the columns ModLens added, by their name in this table (never one of the file's columns)
+    added = {column: name for column, name in added_names(page.columns).items() if name in display.columns}
+    markers = [added[c] for c in MARKERS if c in added]
     ordered = [text_col, *[c for label in labels for c in (f"score_{label}", f"flag_{label}")], *markers]
-    ordered += [c for c in (LANGUAGE, privacy.HIDDEN) if c in display.columns]
+    ordered += [added[c] for c in (LANGUAGE, privacy.HIDDEN) if c in added]
     ordered += [c for c in display.columns if c not in ordered]
-    config: dict[str, object] = {text_col: st.column_config.TextColumn(width="large"), **marker_columns()}
+    config: dict[str, object] = {text_col: st.column_config.TextColumn(width="large")}
+    config |= {added[c]: how for c, how in marker_columns().items() if c in added}
     for label in labels:
         config[f"score_{label}"] = score_bar()
         config[f"flag_{label}"] = st.column_config.CheckboxColumn()
-    if LANGUAGE in display.columns:
-        config[LANGUAGE] = st.column_config.TextColumn(help="Detected language and confidence; ⚠️: not English.")
-    if privacy.HIDDEN in display.columns:
-        config[privacy.HIDDEN] = st.column_config.TextColumn(help="Personal data hidden in this row.")
+    if LANGUAGE in added:
+        config[added[LANGUAGE]] = st.column_config.TextColumn(help="Detected language and confidence; ⚠️: not English.")
+    if privacy.HIDDEN in added:
+        config[added[privacy.HIDDEN]] = st.column_config.TextColumn(help="Personal data hidden in this row.")
     height: int | str = "auto" if len(display) <= 10 else 420
     picked = picked_row(display, key=TABLE, column_order=ordered, column_config=config, height=height)
     typed = st.text_input(
@@ -138,21 +143,39 @@ def _page(result: ScoredPosts, view: pd.DataFrame, total: int) -> pd.DataFrame:
     return page
 
 
+def added_names(columns: Iterable[object]) -> dict[str, str]:
+    """The name each column ModLens adds to the page (markers, what was hidden, language) gets beside ``columns``.
+
+    A column's own name unless the file has a column of that name: then a free one
+    (:func:`ui.services.results.free_name`), so that no column of the file is replaced.
+    """
+    taken = {str(column) for column in columns}
+    names: dict[str, str] = {}
+    for column in (*MARKERS, privacy.HIDDEN, LANGUAGE):
+        names[column] = results.free_name(column, taken)
+        taken.add(names[column])
+    return names
+
+
 def shown_page(result: ScoredPosts, page: pd.DataFrame) -> pd.DataFrame:
-    """The page as shown: named posts, flags as ticks, markers, personal data redacted, each post's language."""
+    """The page as shown: named posts, flags as ticks, markers, personal data redacted, each post's language.
+
+    The columns ModLens adds never replace the file's: see :func:`added_names`.
+    """
     posts = result.posts
     config = privacy.config_for(posts.content_hash)
     input_text = [c for c in privacy.text_columns(posts.frame) if c in page.columns]
+    names = added_names(page.columns)
     marked = page
     if result.markers is not None:
         added = result.markers.columns(page.index)
-        marked = page.join(added[[c for c in added.columns if c not in page.columns]])
-    display = privacy.redact_page(marked, posts.content_hash, input_text, config)
+        marked = page.join(added.rename(columns={c: names[c] for c in added.columns if c in names}))
+    display = privacy.redact_page(marked, posts.content_hash, input_text, config, names[privacy.HIDDEN])
     for column in results.flag_columns(result.labels):
         display[column] = display[column].astype(bool)
     shown_languages = score_languages.language_cells(result, page.index)
     if shown_languages is not None:
-        display[LANGUAGE] = shown_languages
+        display[names[LANGUAGE]] = shown_languages
     display.index = pd.Index([result.name_of(int(row)) for row in page.index], name=POST_INDEX)
     return display
 
