@@ -31,7 +31,7 @@ from core.paths import ASSETS_DIR
 from core.store.roles import Actor, Permission, demo_actor
 from ui import state
 from ui.components import account
-from ui.components.safe_text import error
+from ui.components.safe_text import error, escape_markdown
 from ui.sections.signin import form
 from ui.services import auth
 from ui.services.startup import start_server
@@ -172,5 +172,5 @@ def sign_in_page() -> None:
         return
     _chrome(actor)
     st.title("ModLens")
-    st.success(f"Signed in as {actor.name} ({actor.role.value}).", icon=":material/check_circle:")
+    st.success(escape_markdown(f"Signed in as {actor.name} ({actor.role.value})."), icon=":material/check_circle:")
     st.page_link("pages/home.py", label="Go to Home", icon=":material/home:")

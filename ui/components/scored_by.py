@@ -47,7 +47,7 @@ def scored_by_section(result: ScoredPosts, active: tuple[Scorer, ModelRef], *, k
             escape_markdown(f"{what} Scores, flags and explanations here use the model that scored these posts."),
             icon=":material/history:",
         )
-        if st.button(f"Rescore with {ref.title}", key=key, icon=":material/refresh:"):
+        if st.button(escape_markdown(f"Rescore with {ref.title}"), key=key, icon=":material/refresh:"):
             rescore(result, model, ref)
 
 

@@ -180,7 +180,8 @@ def test_explain_uses_the_version_that_scored_the_post(two_versions: int) -> Non
     assert metric.value == "0.550"  # as scored by version 0, not 0.590 by the active version 1
     assert "flagged at threshold 0.500" in metric.delta  # version 0's threshold, not 0.600
     assert any("Scored by keyword-fake (version 0)" in w for w in texts(at, "warning"))
-    assert at.button(key=model_used.RESCORE).label.startswith("Rescore with sharper (version 1)")
+    rescore = safe_text.visible_text(at.button(key=model_used.RESCORE).label)
+    assert rescore.startswith("Rescore with sharper (version 1)")
 
     at.button(key=model_used.RESCORE).click().run()
     metric = next(m for m in at.metric if m.label == "toxic score")

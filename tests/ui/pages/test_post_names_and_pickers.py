@@ -155,3 +155,16 @@ def test_export_records_the_model_and_can_be_the_filtered_view(score_page: AppTe
     parquet = pq.read_table(io.BytesIO(results.export_parquet(result, {"toxic": 0.5, "hate": 0.5}, view)))
     assert parquet.num_rows == 4 and parquet.column("model_version").to_pylist() == ["v0"] * 4
     assert b'"model_version": "v0"' in parquet.schema.metadata[b"modlens"]
+
+
+def test_a_hostile_id_column_name_is_shown_literally_in_the_picker_help(score_page: AppTest) -> None:
+    from ui.sections.explain import post_picker
+
+    name = "![x](https://attacker.example/pixel.png)[click](https://attacker.example)"
+    at = upload(score_page, "mine.csv", csv(MINE.rename(columns={"tweet_id": name})))
+    at.selectbox(key=numbering.PICKER).set_value(name).run()
+    at.switch_page("pages/explain.py").run()
+    assert not at.exception
+    shown = at.selectbox(key=post_picker.ROW).help
+    assert "](" not in shown and "https://" not in shown  # no link or image the tooltip would render
+    assert safe_text.visible_text(shown) == f"Posts are named by the file's '{name}' column."

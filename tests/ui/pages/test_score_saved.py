@@ -16,7 +16,7 @@ from core.store.roles import operator_actor
 from tests.ui.fake_model import KeywordModel
 from tests.ui.pages.apptest import metric, paste, results_table
 from tests.ui.pages.workspace import events, signed_in, texts
-from ui.components import thresholds
+from ui.components import safe_text, thresholds
 from ui.sections.score import saved, send
 from ui.sections.score import table as score_table
 
@@ -108,8 +108,20 @@ def test_send_the_posts_the_table_shows(fake_model: KeywordModel, team) -> None:
     assert not at.exception
     assert queues()["you-posts"].total == 2
     assert queues()["you-posts"].rule_text == "2 posts shown by the Score page's filters"
-    links = [p for p in at.get("page_link") if "you-posts" in p.proto.label]
+    links = [p for p in at.get("page_link") if "you-posts" in safe_text.visible_text(p.proto.label)]
     assert links and links[0].proto.query_string == "queue=you-posts"
+
+
+def test_a_queue_name_is_shown_literally_in_the_link_to_review_it(fake_model: KeywordModel, team) -> None:
+    name = "**now** [open](https://evil.example)"
+    at = score_as("rev")
+    at.selectbox(key=send.KEYS("kind")).set_value(send.ALL).run()
+    at.text_input(key=send.KEYS("name", "all")).set_value(name).run()
+    at.button(key=send.KEYS("send")).click().run()
+    assert not at.exception and name in queues()
+    label = next(p.proto.label for p in at.get("page_link") if "open" in p.proto.label)
+    assert "**" not in label and "](" not in label and "https://" not in label  # no bold, no link
+    assert safe_text.visible_text(label) == f"Review {name}"
 
 
 def test_a_taken_queue_name_is_refused_with_a_message(fake_model: KeywordModel, team) -> None:

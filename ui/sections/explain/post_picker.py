@@ -141,10 +141,10 @@ def upload_post(result: ScoredPosts) -> Post | None:
             key=ROW,
             on_change=_picked,
             args=(result,),
-            help=about,
+            help=escape_markdown(about),
         )
     else:
-        typed = st.text_input("Post", key=NAME, on_change=_picked, args=(result,), help=about)
+        typed = st.text_input("Post", key=NAME, on_change=_picked, args=(result,), help=escape_markdown(about))
         row = result.row_of(typed)
         if row is None:
             st.warning(escape_markdown(f"No post is named '{typed}'. {about}"), icon=":material/search_off:")

@@ -92,13 +92,17 @@ def _trainable(data: LabelledPosts | tuple[str, ...]) -> bool:
         error(str(exc))
         others = [label for label in data.labels if label != exc.label]
         st.button(
-            f"Leave {exc.label} out: train {', '.join(others)} only" if others else f"Leave {exc.label} out",
+            escape_markdown(
+                f"Leave {exc.label} out: train {', '.join(others)} only" if others else f"Leave {exc.label} out"
+            ),
             key=KEYS("leave_out"),
             icon=":material/remove_circle:",
             on_click=leave_out,
             args=(KEYS, data, exc.label),
-            help=f"Sets the column of the {exc.label} label to (none): it is unknown for every post and the new "
-            "version does not score it.",
+            help=escape_markdown(
+                f"Sets the column of the {exc.label} label to (none): it is unknown for every post and the new "
+                "version does not score it."
+            ),
         )
         return False
     except ModLensError as exc:

@@ -113,7 +113,7 @@ def send_section(result: ScoredPosts, shown: pd.DataFrame) -> None:
             if auth.can(Permission.REVIEW):
                 st.page_link(
                     "pages/review.py",
-                    label=f"Review {made_queue.name}",
+                    label=escape_markdown(f"Review {made_queue.name}"),
                     icon=":material/task_alt:",
                     query_params={"queue": made_queue.name},
                 )
