@@ -113,6 +113,11 @@ def export_events(where: AuditFilter, suffix: str) -> bytes:
         return path.read_bytes()
 
 
+def today_utc() -> date:
+    """Today's date in UTC: the day :func:`day_range` ends the log's days on (whatever the server's time zone)."""
+    return datetime.now(UTC).date()
+
+
 def day_range(first: date, last: date) -> tuple[datetime, datetime]:
     """Midnight (UTC) of ``first`` to midnight after ``last``: the filter's days, both included."""
     start = datetime.combine(first, time(), tzinfo=UTC)

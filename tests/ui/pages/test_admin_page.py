@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import time
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 import pytest
@@ -135,3 +138,24 @@ def test_audit_log_filters_and_exports(admin_page: AppTest, team) -> None:
     exported = pd.read_csv(io.BytesIO(admin.export_events(audit.AuditFilter(action="login"), ".csv")))
     assert set(exported["actor"]) == {"boss"} and set(exported["action"]) == {"login"}
     assert not any(b.label == "Delete" for b in at.button)  # read-only
+
+
+@pytest.fixture
+def far_from_utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The server's clock in a time zone whose date differs from UTC's now (12 h west, or 14 h east)."""
+    zone = "Etc/GMT+12" if datetime.now(UTC).hour < 12 else "Etc/GMT-14"
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    assert date.today() != datetime.now(UTC).date()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_the_audit_log_days_are_utc_days_whatever_the_server_zone(far_from_utc: None, admin_page: AppTest) -> None:
+    at = admin_page
+    picker = at.date_input(key=audit.KEYS("days"))
+    today = datetime.now(UTC).date()
+    assert picker.value == (today - timedelta(days=6), today) and "UTC" in picker.label
+    table = next(d.value for d in at.dataframe if "entity_type" in d.value.columns)
+    assert "login" in set(table["action"])  # boss's sign-in a moment ago is in today's events

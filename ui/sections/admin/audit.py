@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 import streamlit as st
 
@@ -20,9 +20,15 @@ LIMITS = (100, 1_000, 10_000)
 
 def audit_filter() -> AuditFilter:
     """The filters: days, actor, action, entity type and id, how many events."""
-    today = date.today()
+    today = admin.today_utc()
     a, b, c = st.columns(3)
-    days = a.date_input("Days", (today - timedelta(days=6), today), key=KEYS("days"), max_value=today)
+    days = a.date_input(
+        "Days (UTC)",
+        (today - timedelta(days=6), today),
+        key=KEYS("days"),
+        max_value=today,
+        help="Each day runs from midnight to midnight UTC, as the event times are recorded.",
+    )
     person = b.text_input("Actor", key=KEYS("actor"), placeholder="user name (exact)")
     action = c.selectbox("Action", [ANY, *admin.AUDIT_ACTIONS], key=KEYS("action"))
     d, e, f = st.columns(3)
