@@ -106,6 +106,25 @@ def test_previous_shows_the_decided_post_and_deciding_again_replaces_it(reviewer
     assert history()["id"].tolist() == ["p7", "p6", "p7"]  # the first decision of p7 is kept
 
 
+def test_an_unsaved_reason_and_note_survive_previous_and_next(reviewer: AppTest) -> None:
+    at = decide(reviewer, "approve")
+    item = next(
+        int(s.key.rsplit(".", 1)[1]) for s in at.selectbox if s.key and s.key.startswith(workbench.KEYS("reason"))
+    )
+    at.selectbox(key=workbench.reason_key(item)).set_value("harassment")
+    at.text_area(key=workbench.note_key(item)).set_value("a careful note").run()
+    at.button(key=workbench.KEYS("previous")).click().run()
+    assert shown_post(at) == "p7"  # the decided post: the claimed one's widgets are not drawn
+    at.button(key=workbench.KEYS("next")).click().run()
+    assert shown_post(at) == "p6" and not at.exception
+    assert at.selectbox(key=workbench.reason_key(item)).value == "harassment"
+    assert at.text_area(key=workbench.note_key(item)).value == "a careful note"
+    at.button(key=workbench.action_key("remove")).click().run()
+    decided = history()[lambda h: h["id"] == "p6"]
+    assert decided["reason"].tolist() == ["harassment"] and decided["note"].tolist() == ["a careful note"]
+    assert workbench.draft_key("note", item) not in at.session_state  # forgotten once decided
+
+
 def test_a_new_session_finds_the_decisions_and_the_claimed_post(reviewer: AppTest) -> None:
     at = reviewer
     decide(at, "remove")

@@ -49,6 +49,33 @@ def note_key(item_id: int) -> str:
     return KEYS("note", str(item_id))
 
 
+def draft_key(field: str, item_id: int) -> str:
+    """Session key (not a widget's) of the reason or note (``field``) typed on one post and not yet decided.
+
+    Widget state is dropped by Streamlit in a run that does not draw the widget (going
+    back to a decided post with Previous); the draft survives it and seeds the widget again.
+    """
+    return KEYS("draft", field, str(item_id))
+
+
+def _keep_draft(field: str, widget: str, item_id: int) -> None:
+    """Widget callback: remember what was typed or picked on the post."""
+    state.put(draft_key(field, item_id), state.get(widget))
+
+
+def _seed(field: str, widget: str, item_id: int) -> None:
+    """Give a widget that is drawn anew the draft of its post, if there is one (before the widget is created)."""
+    draft = state.get(draft_key(field, item_id))
+    if draft is not None and state.get(widget) is None:
+        state.put(widget, draft)
+
+
+def _forget_draft(item_id: int) -> None:
+    """Drop the reason and note of a decided post (its widgets and its drafts)."""
+    for key in (reason_key(item_id), note_key(item_id), draft_key("reason", item_id), draft_key("note", item_id)):
+        state.pop(key)
+
+
 def action_key(action: str) -> str:
     """Widget key of an action's button."""
     return KEYS("action", action)
@@ -56,15 +83,15 @@ def action_key(action: str) -> str:
 
 def _decide(queue: str, view: ItemView, action: str) -> None:
     """Button callback: record the decision with the chosen reason and note; the next run shows the next post."""
-    reason = state.get(reason_key(view.item_id)) or None
-    note = state.get(note_key(view.item_id))
+    item_id = view.item_id
+    reason = state.get(reason_key(item_id), state.get(draft_key("reason", item_id))) or None
+    note = state.get(note_key(item_id), state.get(draft_key("note", item_id)))
     try:
         info = review.decide(queue, view, action, reason, note)
     except ModLensError as exc:
         state.put(NOTICE, ("error", str(exc)))
         return
-    for key in (reason_key(view.item_id), note_key(view.item_id)):
-        state.pop(key)
+    _forget_draft(item_id)
     why = f" ({info.reason})" if info.reason else ""
     state.put(NOTICE, ("success", f"{review.ACTION_NAMES[action]}{why}: post {view.external_id}."))
 
@@ -123,14 +150,28 @@ def _decision_panel(queue: str, view: ItemView, opened: Mine | None) -> None:
         )
     reasons = review.reasons_for()
     labels = {r.code: f"{r.label} ({', '.join(r.actions)})" for r in reasons}
+    item_id = view.item_id
+    if state.get(draft_key("reason", item_id)) not in (None, *labels):
+        state.pop(draft_key("reason", item_id))  # a reason code retired since
+    _seed("reason", reason_key(item_id), item_id)
+    _seed("note", note_key(item_id), item_id)
     st.selectbox(
         "Reason",
         [NO_REASON, *labels],
         format_func=lambda code: labels.get(code, "(no reason)"),
-        key=reason_key(view.item_id),
+        key=reason_key(item_id),
+        on_change=_keep_draft,
+        args=("reason", reason_key(item_id), item_id),
         help="A reason fits some actions only: the list says which.",
     )
-    st.text_area("Note (optional)", key=note_key(view.item_id), height=80, max_chars=5_000)
+    st.text_area(
+        "Note (optional)",
+        key=note_key(item_id),
+        height=80,
+        max_chars=5_000,
+        on_change=_keep_draft,
+        args=("note", note_key(item_id), item_id),
+    )
     top, bottom = st.columns(2), st.columns(2)
     for cell, action in zip([*top, *bottom], SHORTCUTS, strict=True):
         cell.button(
