@@ -38,9 +38,9 @@ from core.model.artifact import CARD_FILE, read_metadata
 from core.model.config import ModelConfig
 from core.model.metadata import ModelMetadata
 from core.registry import ModelRegistry
-from core.store.roles import Actor
+from core.store.roles import Actor, Permission, require
 from core.training.debias import DebiasConfig
-from ui.services import failures
+from ui.services import auth, failures
 from ui.services.labelled import LabelledPosts, check_trainable
 from ui.services.training_process import TrainingCrashError, TrainingProgress, TrainingSpec, train_in_child
 from ui.services.training_runs import TrainingLock, TrainingRun, recover
@@ -324,18 +324,22 @@ class TrainingBoard:
             return self._jobs.get(job_id) if job_id else None
 
     def start(self, spec: TrainingSpec, registry: ModelRegistry, actor: Actor | None = None) -> TrainingJob:
-        """Start a training in a new thread.
+        """Start a training in a new thread, for an ``actor`` allowed to manage models.
 
-        With an ``actor`` (the dashboard passes the session's), the new version is added only
-        while the actor may still manage models, and recorded as ``model_train``.
+        ``actor`` defaults to the session's (:func:`ui.services.auth.require`). The new
+        version is added only while the actor may still manage models, and recorded as
+        ``model_train``.
 
         Raises
         ------
+        PermissionDenied
+            When nobody is signed in, or the actor's role may not train models.
         TrainingBusyError
             When a training is already running on this server, or in another server
             process that shares ``$MODLENS_HOME``.
 
         """
+        actor = _manager(actor)
         with self._lock:
             busy = next((job for job in self._jobs.values() if job.running), None)
             if busy is not None:
@@ -369,21 +373,18 @@ class TrainingBoard:
         return job
 
     def cancel(self, job_id: str, actor: Actor | None = None) -> TrainingJob | None:
-        """Cancel a training, whichever session started it; with an ``actor``, one allowed to train.
+        """Cancel a training, whichever session started it, for an ``actor`` allowed to train (default: the session's).
 
         Raises
         ------
         PermissionDenied
-            When ``actor``'s role may not train models.
+            When nobody is signed in, or the actor's role may not train models.
 
         """
-        if actor is not None:
-            from core.store.roles import Permission, require
-
-            require(actor, Permission.MANAGE_MODELS)
+        actor = _manager(actor)
         job = self.get(job_id)
         if job is not None and job.running:
-            job.cancel(actor.name if actor is not None else None)
+            job.cancel(actor.name)
         return job
 
     def join(self, job_id: str, timeout: float | None = None) -> bool:
@@ -394,6 +395,21 @@ class TrainingBoard:
             return True
         thread.join(timeout)
         return not thread.is_alive()
+
+
+def _manager(actor: Actor | None) -> Actor:
+    """``actor`` (default: the session's) if it may train models.
+
+    Raises
+    ------
+    PermissionDenied
+        When nobody is signed in, or the role may not train models.
+
+    """
+    if actor is None:
+        return auth.require(Permission.MANAGE_MODELS)
+    require(actor, Permission.MANAGE_MODELS)
+    return actor
 
 
 def busy_message(job: TrainingJob) -> str:

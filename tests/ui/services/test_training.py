@@ -245,3 +245,34 @@ def test_training_spec_from_labelled_posts_or_public_datasets() -> None:
     one_class = LabelledPosts("f.csv", ("a", "b"), {"toxic": np.array([1.0, 1.0])}, "k")
     with pytest.raises(ModLensError, match="no negative post"):
         training.training_spec(one_class, "m", preset("seed"), None, False)
+
+
+def test_only_a_model_manager_may_start_or_cancel_a_training(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, team: dict[str, str]
+) -> None:
+    from core.errors import PermissionDenied
+    from core.store.roles import Actor, Role
+
+    launched: list[str] = []
+
+    def waits_for_cancel(spec, workdir, progress, log, stop=None, **_) -> Path:
+        launched.append(spec.name)
+        while not stop.is_set():
+            time.sleep(0.01)
+        raise ModLensError("Training was cancelled.")
+
+    monkeypatch.setattr(training, "train_model", waits_for_cancel)
+    board = training.TrainingBoard()
+    registry = ModelRegistry(root=tmp_path / "registry")
+    with pytest.raises(PermissionDenied, match="ana is an analyst; training"):
+        board.start(_spec(), registry, actor=Actor("ana", Role.ANALYST))
+    with pytest.raises(PermissionDenied, match="Sign in first"):  # accounts exist and nobody is signed in
+        board.start(_spec(), registry)
+    assert board.running() is None and launched == []
+    job = board.start(_spec(), registry, actor=Actor("boss", Role.ADMIN))
+    with pytest.raises(PermissionDenied, match="Sign in first"):
+        board.cancel(job.id)
+    assert job.running and not job.cancel_requested
+    board.cancel(job.id, Actor("boss", Role.ADMIN))
+    _wait(board, job)
+    assert job.status == training.CANCELLED and job.cancelled_by == "boss"
