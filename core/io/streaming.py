@@ -54,6 +54,9 @@ def iter_posts(
 ) -> Iterator[Posts]:
     """Yield the posts of a file in chunks of at most ``chunk_rows`` rows, in order.
 
+    CSV, TSV and JSON Lines stream; Parquet, Excel and a JSON file holding one array
+    of records are read whole by :func:`~core.io.posts.read_posts`, with its limits.
+
     The first chunk carries the reader's notes (an encoding fallback, removed NUL
     bytes, ...); a later chunk carries the notes about its own rows. Every chunk has
     the columns of the first, in its order (see :func:`~core.io.jsonl.jsonl_chunks`).
@@ -65,7 +68,7 @@ def iter_posts(
         if not head:
             raise InputError(EMPTY_MESSAGE)
         kind = detect_kind(head, suffix)
-        if kind not in ("delimited", "jsonl"):
+        if kind not in ("delimited", "jsonl") or (kind == "jsonl" and _is_json_array(head)):
             handle.close()
             yield read_posts(path, text_col=text_col, choose_hint=choose_hint, limits=limits)
             return
@@ -74,6 +77,11 @@ def iter_posts(
         handle.seek(0)
         notes = ((CP1252_NOTE,) if encoding == "cp1252" else ()) + ((nul_note(nuls),) if nuls else ())
         yield from _chunks(handle, path, kind, suffix, encoding, head, chunk_rows, limits, text_col, choose_hint, notes)
+
+
+def _is_json_array(head: bytes) -> bool:
+    """Whether a JSON file is one array of records (read whole, as the dashboard reads it), not JSON Lines."""
+    return head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n").startswith(b"[")
 
 
 def _chunks(

@@ -42,6 +42,14 @@ def test_chunks_cover_every_row_in_order(tmp_path: Path) -> None:
     assert chunks[-1].texts[-1] == "=post 1002"
 
 
+@pytest.mark.parametrize("prefix", [b"", b"\xef\xbb\xbf", b"\n  "])
+def test_a_json_array_file_is_read_as_the_dashboard_reads_it(tmp_path: Path, prefix: bytes) -> None:
+    path = tmp_path / "posts.json"
+    path.write_bytes(prefix + b'[{"id": "a", "text": "hello"}, {"id": "b", "text": "you idiot"}]')
+    chunks = list(iter_posts(path))
+    assert len(chunks) == 1 and chunks[0].texts == ["hello", "you idiot"] == read_posts(path).texts
+
+
 @pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".parquet"])
 def test_chunk_writer_matches_a_one_piece_write(tmp_path: Path, suffix: str) -> None:
     path = _csv(tmp_path, 120)
