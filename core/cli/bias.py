@@ -201,7 +201,7 @@ def report_text(table: pd.DataFrame, config: BiasConfig, *, label: str = "") -> 
 
 def run(args: argparse.Namespace) -> int:
     """Read the posts, score them with the model and print the bias report."""
-    from core.cli.common import label_index, load_model_from_args, print_notes
+    from core.cli.common import label_for_column, load_model_from_args, print_notes
     from core.io.posts import read_posts
     from core.scoring import score_texts
 
@@ -213,8 +213,7 @@ def run(args: argparse.Namespace) -> int:
     print_notes(posts.notes)
     groups = identity_groups(posts.frame, posts.texts, parse_group_cols(args.group_cols))
     model = load_model_from_args(args)
-    wanted = args.label or (args.label_col if args.label_col in model.labels_ else None)
-    column = label_index(model, wanted)
+    column = label_for_column(model, args.label, args.label_col)
     label = model.labels_[column]
     threshold = args.threshold if args.threshold is not None else model.thresholds_[label]
     config = BiasConfig(

@@ -68,6 +68,15 @@ def label_index(model: ToxicityClassifier, label: str | None) -> int:
     return model.labels_.index(label)
 
 
+def label_for_column(model: ToxicityClassifier, label: str | None, label_col: str) -> int:
+    """Column of the model label to judge against the file's ``label_col``.
+
+    ``label`` when given; else the model label named like the column (``--label-col hate``
+    judges the hate score); else the first label.
+    """
+    return label_index(model, label or (label_col if label_col in model.labels_ else None))
+
+
 def print_notes(notes: Iterable[str], shown: set[str] | None = None) -> None:
     """Print the reader's notes (encoding fallback, removed NUL bytes, empty posts) to stderr, each once."""
     for note in notes:

@@ -7,7 +7,7 @@ import json
 import math
 from pathlib import Path
 
-from core.cli.common import add_model_option, add_text_col_option, label_index, load_model_from_args, print_notes
+from core.cli.common import add_model_option, add_text_col_option, label_for_column, load_model_from_args, print_notes
 from core.io.posts import read_posts
 from core.scoring import score_texts
 
@@ -23,7 +23,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--label-col", required=True, metavar="NAME", help="column with 0/1, true/false or fractional labels"
     )
-    parser.add_argument("--label", default=None, metavar="L", help="model label to evaluate (default: the first)")
+    parser.add_argument(
+        "--label",
+        default=None,
+        metavar="L",
+        help="model label to evaluate (default: the one named like --label-col, else the first)",
+    )
     add_text_col_option(parser)
     add_model_option(parser)
     parser.add_argument("--json", action="store_true", help="print JSON")
@@ -37,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     posts = read_posts(args.input, text_col=args.text_col, label_cols=[args.label_col])
     print_notes(posts.notes)
     model = load_model_from_args(args)
-    column = label_index(model, args.label)
+    column = label_for_column(model, args.label, args.label_col)
     label = model.labels_[column]
     scores = score_texts(model, posts.texts)[:, column]
     metrics = {

@@ -32,7 +32,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     compare.add_argument("b", type=int)
     compare.add_argument("--data", type=Path, required=True, metavar="FILE")
     compare.add_argument("--label-col", required=True, metavar="L")
-    compare.add_argument("--label", default=None, help="model label (default: the first)")
+    compare.add_argument(
+        "--label", default=None, help="model label (default: the one named like --label-col, else the first)"
+    )
     compare.add_argument("--text-col", default=None, metavar="NAME")
     compare.add_argument("--json", action="store_true")
     parser.set_defaults(func=run)
@@ -67,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _compare(registry: ModelRegistry, args: argparse.Namespace) -> None:
-    from core.cli.common import label_index, print_notes
+    from core.cli.common import label_for_column, print_notes
     from core.evaluation.metrics import evaluate_scores
     from core.io.posts import read_posts
     from core.model.classifier import ToxicityClassifier
@@ -79,7 +81,7 @@ def _compare(registry: ModelRegistry, args: argparse.Namespace) -> None:
     results: dict[str, Any] = {}
     for version in (args.a, args.b):
         model = ToxicityClassifier.load(registry.path_of(version))
-        column = label_index(model, args.label)
+        column = label_for_column(model, args.label, args.label_col)
         label = model.labels_[column]
         scores = score_texts(model, posts.texts)[:, column]
         results[str(version)] = {"label": label, **evaluate_scores(truth, scores, threshold=model.thresholds_[label])}

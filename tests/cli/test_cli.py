@@ -58,6 +58,19 @@ def test_evaluate_json(tiny_model_dir: Path, tmp_path: Path, capsys) -> None:
     assert {"roc_auc", "pr_auc", "precision", "recall", "f1"} <= set(metrics)
 
 
+def test_evaluate_judges_the_model_label_named_like_the_label_column(
+    tiny_model_dir: Path, tmp_path: Path, capsys
+) -> None:
+    posts = pd.read_csv(_posts(tmp_path)).rename(columns={"gold": "hate"})
+    posts.to_csv(tmp_path / "hate.csv", index=False)
+    model = ToxicityClassifier.load(tiny_model_dir)
+    for extra, label in (((), "hate"), (("--label", "toxic"), "toxic")):
+        command = ["evaluate", str(tmp_path / "hate.csv"), "--label-col", "hate", *extra]
+        assert main([*command, "--model", str(tiny_model_dir), "--json"]) == 0
+        metrics = json.loads(capsys.readouterr().out)
+        assert metrics["label"] == label and metrics["threshold"] == pytest.approx(model.thresholds_[label])
+
+
 def test_unknown_label_is_a_one_line_error(tiny_model_dir: Path, tmp_path: Path, capsys) -> None:
     code = main(
         ["evaluate", str(_posts(tmp_path)), "--label-col", "gold", "--label", "spam", "--model", str(tiny_model_dir)]
