@@ -81,7 +81,8 @@ def reliability_table(y_true: np.ndarray, scores: np.ndarray, n_bins: int = 10) 
     keep = ~np.isnan(y) & ~np.isnan(s)
     y, s = y[keep], s[keep]
     edges = np.linspace(0.0, 1.0, n_bins + 1)
-    index = np.clip(np.digitize(s, edges[1:-1], right=False), 0, n_bins - 1)
+    # bin k holds [k/n, (k+1)/n): from the score itself, as linspace's edges (0.30000000000000004) put 0.3 below
+    index = np.clip(np.floor(np.round(s * n_bins, 9)).astype(np.int64), 0, n_bins - 1)
     rows = []
     for b in range(n_bins):
         member = index == b

@@ -61,6 +61,13 @@ def test_reliability_table_is_tidy_with_nan_for_empty_bins() -> None:
     assert expected_calibration_error(table) == pytest.approx((2 * 0.1 + 2 * 0.1) / 4)
 
 
+def test_a_score_on_a_bin_edge_starts_that_bin() -> None:
+    scores = np.array([0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0])
+    table = reliability_table(np.ones_like(scores), scores, n_bins=10)
+    assert table["n"].tolist() == [1, 1, 1, 1, 1, 1, 1, 1, 1, 2]  # 1.0 closes the last bin
+    assert table["mean_score"].iloc[:9].tolist() == pytest.approx(scores[:9].tolist())
+
+
 def test_reliability_table_of_nothing_and_bad_shapes() -> None:
     table = reliability_table(np.array([]), np.array([]))
     assert len(table) == 10 and table["n"].sum() == 0
