@@ -76,6 +76,20 @@ def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, floa
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
+def _pooled_error(auc: float, n_pos: int, n_neg: int) -> float:
+    """One test dataset's AUC standard error, for the pooled mean.
+
+    Hanley-McNeil; near 0 or 1, where it vanishes (see :func:`auc_interval`), the
+    Wilson interval's half-width over z, so a perfect AUC on every dataset does not
+    make the mean look certain.
+    """
+    smaller = min(n_pos, n_neg)
+    if smaller > 0 and math.isfinite(auc) and min(auc, 1.0 - auc) < 0.5 / smaller:
+        low, high = wilson_interval(round(auc * smaller), smaller)
+        return (high - low) / (2 * Z95)
+    return auc_standard_error(auc, n_pos, n_neg)
+
+
 def _number(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return math.nan
@@ -118,7 +132,7 @@ def held_out_summary(
         negatives = n - positives
         if usable:
             auc = sum(item[2] for item in usable) / len(usable)
-            errors = [auc_standard_error(a, p, total - p) for total, p, a in usable]
+            errors = [_pooled_error(a, p, total - p) for total, p, a in usable]
             se = math.sqrt(sum(e * e for e in errors)) / len(usable)
             if len(usable) == 1:
                 low, high = auc_interval(usable[0][2], usable[0][1], usable[0][0] - usable[0][1])

@@ -63,3 +63,10 @@ def test_held_out_summary_pools_datasets_and_flags_small_splits() -> None:
     assert f"only 6 positive test post(s) for hate (at least {MIN_TEST_PER_CLASS}" in table.loc["hate", "reason"]
     assert table.loc["insult", "too_small"] and math.isnan(table.loc["insult", "roc_auc"])
     assert table.loc["insult", "n"] == 0
+
+
+def test_a_perfect_auc_on_several_datasets_is_not_certain() -> None:
+    perfect = {"label": "toxic", "n": 1_060, "positives": 60, "roc_auc": 1.0}
+    pooled = held_out_summary([perfect, perfect], ["toxic"]).iloc[0]
+    single_low, _ = auc_interval(1.0, 60, 1_000)
+    assert pooled["high"] == 1.0 and single_low < pooled["low"] < 1.0  # two datasets: narrower than one, not zero
