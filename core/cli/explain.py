@@ -29,6 +29,7 @@ from core.errors import ModLensError
 from core.explain.config import ExplainConfig
 from core.explain.predict import PredictFn
 from core.explain.progress import ProgressFn
+from core.io.encoding import without_lone_surrogates
 from core.io.export import write_table
 from core.io.targets import check_output_file
 
@@ -81,7 +82,8 @@ def run(args: argparse.Namespace) -> int:
     if args.label is not None:
         common.label_index(model, args.label)
     if args.text is not None:
-        report = text_report(args.text, model.predict_proba, labels, label=args.label, config=config)
+        text = without_lone_surrogates(args.text)  # bytes of the command line that are not UTF-8
+        report = text_report(text, model.predict_proba, labels, label=args.label, config=config)
         common.print_notes(report["notes"])
         if args.json:
             print(json.dumps(report, ensure_ascii=False, indent=2))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from core.errors import ModLensError
 
@@ -12,6 +13,16 @@ _MIN_CONTROL_BYTES = 8
 CP1252_NOTE = (
     "The file is not UTF-8; it was read as Windows-1252. If characters look wrong, save it as UTF-8 and upload again."
 )
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+"""Half of a surrogate pair: JSON's ``\\ud83d`` (JavaScript cuts strings in UTF-16 units), or a byte
+of a command-line argument that is not UTF-8. No encoder, Arrow nor TensorFlow takes one."""
+
+
+def without_lone_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate made U+FFFD (every other character kept; ASCII returned as is)."""
+    return text if text.isascii() else _LONE_SURROGATE.sub("\ufffd", text)
 
 
 def decode_text(data: bytes) -> tuple[str, tuple[str, ...]]:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pandas as pd
 
 from core.errors import InputError, LimitExceeded
+from core.io.encoding import without_lone_surrogates
 from core.io.limits import MB, Deadline, ReadLimits
 
 __all__ = ["jsonl_chunks", "read_jsonl"]
@@ -20,6 +22,29 @@ def _problem(detail: str) -> InputError:
     return InputError(f"The JSON Lines file could not be read: {detail}. Fix the file ({_SHAPE}).")
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+"""A ``\\uD800``-``\\uDFFF`` escape: JSON can spell half an emoji (JavaScript cuts strings in UTF-16 units)."""
+
+
+def _loads(text: str) -> object:
+    """``json.loads``, with lone surrogates (which no encoder, Arrow or the model can take) made U+FFFD.
+
+    A pair of surrogate escapes is one character and is kept; only a half is replaced.
+    """
+    value = json.loads(text)
+    return _without_surrogates(value) if _SURROGATE_ESCAPE.search(text) else value
+
+
+def _without_surrogates(value: object) -> object:
+    if isinstance(value, str):
+        return without_lone_surrogates(value)  # json joins a valid pair into one character
+    if isinstance(value, list):
+        return [_without_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_surrogates(key): _without_surrogates(item) for key, item in value.items()}
+    return value
+
+
 def _parse(line: str, number: int, limits: ReadLimits) -> object:
     """The JSON value on one line (None for a blank line), or a clear error."""
     if len(line) > limits.max_line_mb * MB:
@@ -27,7 +52,7 @@ def _parse(line: str, number: int, limits: ReadLimits) -> object:
     if not line.strip():
         return None
     try:
-        return json.loads(line)
+        return _loads(line)
     except json.JSONDecodeError as exc:
         raise _problem(f"line {number} is not valid JSON ({exc.msg} at column {exc.colno})") from exc
     except RecursionError as exc:
@@ -64,7 +89,7 @@ def read_jsonl(text: str, limits: ReadLimits, deadline: Deadline) -> pd.DataFram
     columns: set[str] = set()
     if text.lstrip().startswith("["):
         try:
-            values = json.loads(text)
+            values = _loads(text)
         except json.JSONDecodeError as exc:
             raise _problem(f"the JSON array does not parse ({exc.msg} at line {exc.lineno})") from exc
         except RecursionError as exc:

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from core.errors import ModLensError, NotFittedError
+from core.io.encoding import without_lone_surrogates
 from core.model import artifact, network, vocabulary, windows
 from core.model.compiled import CompiledScoring
 from core.model.config import ModelConfig, preset
@@ -339,11 +340,12 @@ class ToxicityClassifier:
 
 
 def _clean_texts(texts: Sequence[str], max_chars: int) -> list[str]:
-    """Texts as strings cut to ``max_chars`` for the model (the caller's data is untouched)."""
+    """Texts as strings cut to ``max_chars`` for the model, lone surrogates as U+FFFD (the caller's data untouched)."""
     cleaned = []
     for text in texts:
         value = text if isinstance(text, str) else ("" if text is None or text != text else str(text))
-        cleaned.append(value[:max_chars])
+        value = value[:max_chars]
+        cleaned.append(without_lone_surrogates(value))
     return cleaned
 
 

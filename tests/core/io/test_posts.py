@@ -178,3 +178,13 @@ def test_content_hash_identifies_the_bytes() -> None:
     other = read_posts(b"text\nb\n", filename="a.csv")
     assert first.content_hash == again.content_hash != other.content_hash
     assert json.dumps(first.content_hash)
+
+
+def test_half_a_surrogate_pair_in_json_becomes_a_replacement_character(tmp_path) -> None:
+    path = tmp_path / "posts.jsonl"
+    path.write_text('{"text": "you idiot \\ud83d", "tags": ["\\udc00"]}\n{"text": "smile \\ud83d\\ude00"}\n')
+    posts = read_posts(path)
+    assert posts.texts == ["you idiot \ufffd", "smile \U0001f600"]
+    assert posts.frame["tags"].iloc[0] == ["\ufffd"]
+    (tmp_path / "array.json").write_text('[{"text": "\\ud83d"}]')
+    assert read_posts(tmp_path / "array.json").texts == ["\ufffd"]

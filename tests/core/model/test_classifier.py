@@ -82,6 +82,13 @@ def test_scores_do_not_depend_on_batch_composition(tiny_model_dir: Path) -> None
     np.testing.assert_allclose(together, alone, atol=1e-5)
 
 
+def test_half_a_surrogate_pair_scores_as_a_replacement_character(tiny_model_dir: Path) -> None:
+    model = ToxicityClassifier.load(tiny_model_dir)
+    broken = model.predict_proba(["you idiot \ud83d", "\udcff thanks"])
+    replaced = model.predict_proba(["you idiot \ufffd", "\ufffd thanks"])
+    np.testing.assert_array_equal(broken, replaced)
+
+
 def test_small_batches_and_length_buckets_give_the_same_scores(tiny_model_dir: Path) -> None:
     # Up to SMALL_BATCH posts go through one traced string call; more are sorted into length buckets.
     from core.model.classifier import SMALL_BATCH
