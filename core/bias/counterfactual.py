@@ -15,7 +15,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from core.bias.inputs import OVERALL
-from core.bias.lexicon import Lexicon, TermMatch, find_terms
+from core.bias.lexicon import Lexicon, PluralRule, TermMatch, find_terms
 from core.bias.templates import ScoreFn, score_unique
 from core.errors import InputError
 
@@ -49,20 +49,33 @@ def replace_terms(text: str, matches: Sequence[TermMatch], singular: str, plural
     return text
 
 
-def terms_by_group(text: str | None, lexicon: Lexicon) -> dict[str, list[TermMatch]]:
-    """The identity terms in ``text`` by the group they name, groups in order of first mention."""
+def terms_by_group(
+    text: str | None, lexicon: Lexicon, *, plural_rule: PluralRule = "listed"
+) -> dict[str, list[TermMatch]]:
+    """The identity terms in ``text`` by the group they name, groups in order of first mention.
+
+    ``text`` that is not a string (None, NaN, ``pd.NA``) has none. The default
+    ``plural_rule`` ``"listed"`` is the one training's identity swaps were
+    built with (see :data:`~core.bias.lexicon.PluralRule`); :func:`swap_variants`
+    uses ``"inflected"``.
+    """
     by_group: dict[str, list[TermMatch]] = {}
-    for match in find_terms(text or "", lexicon):
+    for match in find_terms(text, lexicon, plural_rule=plural_rule):
         by_group.setdefault(match.group, []).append(match)
     return by_group
 
 
-def replacement_options(lexicon: Lexicon, count: int | None = 1) -> dict[str, tuple[list[str], list[str]]]:
-    """Per group, its terms to swap in for a singular and for a plural match (see :meth:`Lexicon.replacements`)."""
+def replacement_options(
+    lexicon: Lexicon, count: int | None = 1, *, plural_rule: PluralRule = "listed"
+) -> dict[str, tuple[list[str], list[str]]]:
+    """Per group, its terms to swap in for a singular and for a plural match (see :meth:`Lexicon.replacements`).
+
+    The default ``plural_rule`` is training's, as in :func:`terms_by_group`.
+    """
     return {
         group: (
-            lexicon.replacements(group, plural=False, count=count),
-            lexicon.replacements(group, plural=True, count=count),
+            lexicon.replacements(group, plural=False, count=count, rule=plural_rule),
+            lexicon.replacements(group, plural=True, count=count, rule=plural_rule),
         )
         for group in lexicon.groups
     }
@@ -73,12 +86,13 @@ def swap_variants(texts: Sequence[str], lexicon: Lexicon, *, terms_per_group: in
 
     For every group mentioned in a post (source) and every other lexicon
     group (target), all of the source's terms in the post are replaced by a
-    term of the target in the same form (plural for plural) and case.
+    term of the target in the same form (plural for plural, including
+    plurals such as 'females' or 'asians') and case.
 
     Parameters
     ----------
     texts : sequence of str
-        The posts.
+        The posts (one that is not a string, e.g. NaN, has no variants).
     lexicon : Lexicon
         Identity terms to find and to swap in.
     terms_per_group : int or None
@@ -92,10 +106,10 @@ def swap_variants(texts: Sequence[str], lexicon: Lexicon, *, terms_per_group: in
         ``target_term``, ``text``; no rows for posts without identity terms.
 
     """
-    options = replacement_options(lexicon, terms_per_group)
+    options = replacement_options(lexicon, terms_per_group, plural_rule="inflected")
     rows = []
     for post, text in enumerate(texts):
-        for source, matches in terms_by_group(text, lexicon).items():
+        for source, matches in terms_by_group(text, lexicon, plural_rule="inflected").items():
             written = ", ".join(dict.fromkeys(m.text for m in matches))
             for target, (singles, plurals) in options.items():
                 if target == source:

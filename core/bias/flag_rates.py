@@ -74,6 +74,8 @@ def flag_rate_metrics(
             found.append("no posts in this group")
         elif size < config.min_group_size and j < len(n) - 1:
             found.append(too_small_note(size, config.min_group_size))
+        elif j < len(n) - 1 and n[-1] == size:
+            found.append("no posts outside the group: ratio undefined")
         elif j < len(n) - 1 and hits[-1] == hits[j]:
             found.append("no post outside the group flagged: ratio undefined")
         notes.append("; ".join(found))

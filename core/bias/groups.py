@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from core.bias.inputs import OVERALL
-from core.bias.lexicon import Lexicon, normalise_term
+from core.bias.lexicon import Lexicon
 from core.errors import ModLensError
 from core.io.labels import POSITIVE_FRACTION, parse_labels
 from core.io.posts import describe_columns
@@ -110,7 +110,7 @@ def match_identities(texts: Sequence[str], lexicon: Lexicon) -> IdentityMatches:
     Parameters
     ----------
     texts : sequence of str
-        The posts (None or missing is treated as empty).
+        The posts (None, NaN, ``pd.NA`` or any other non-string counts as empty).
     lexicon : Lexicon
         Identity terms by group.
 
@@ -123,10 +123,10 @@ def match_identities(texts: Sequence[str], lexicon: Lexicon) -> IdentityMatches:
     column = {g: j for j, g in enumerate(names)}
     found: dict[tuple[int, int], list[str]] = {}
     for i, text in enumerate(texts):
-        if not text:
+        if not isinstance(text, str) or not text:
             continue
         for match in lexicon.pattern.finditer(text):
-            for group, term, _ in lexicon.forms[normalise_term(match.group())]:
+            for group, term, _ in lexicon.entries(match.group()):
                 terms = found.setdefault((i, column[group]), [])
                 if term not in terms:
                     terms.append(term)
