@@ -61,6 +61,9 @@ def run(args: argparse.Namespace) -> int:
         registry.delete(args.version, **audit)
         print(f"deleted version {args.version}")
     elif args.action == "add":
+        from core.model.classifier import ToxicityClassifier
+
+        ToxicityClassifier.load(args.directory)  # refuses a directory whose model cannot score
         version = registry.add(args.directory, activate=args.activate, **audit)
         print(f"added version {version}{' (active)' if args.activate else ''}")
     else:

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from core.errors import ModLensError, NotFittedError
+from core.errors import ModelError, ModLensError, NotFittedError
 from core.io.encoding import without_lone_surrogates
 from core.model import artifact, network, vocabulary, windows
 from core.model.compiled import CompiledScoring
@@ -271,7 +271,14 @@ class ToxicityClassifier:
         clf.calibration_ = loaded.metadata.get("calibration", {})
         clf.metadata_ = loaded.metadata
         clf.model_dir_ = loaded.directory
-        clf._scorer = None
+        try:  # a Keras model of another shape loads, then fails at every score
+            clf._scorer = CompiledScoring(clf.model_)
+        except Exception as exc:  # Keras raises ValueError, KeyError, TypeError... for foreign graphs
+            raise ModelError(
+                f"The model in '{loaded.directory}' is not a ModLens text classifier "
+                f"({type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else 'no detail'}). "
+                "Restore the model directory or retrain it."
+            ) from exc
         return clf
 
     # -- internals ---------------------------------------------------------------------

@@ -242,3 +242,24 @@ def test_a_model_that_would_not_load_never_replaces_the_saved_one(
     assert json.loads((target / METADATA_FILE).read_text())["name"] == "first"
     assert not [p for p in os.listdir(tmp_path) if p.startswith(".m.")]
     ToxicityClassifier.load(target)
+
+
+def test_a_keras_model_that_is_not_a_modlens_classifier_is_refused_when_loaded(
+    tiny_model_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    import keras
+
+    from core.cli import main
+
+    foreign = tmp_path / "foreign"
+    shutil.copytree(tiny_model_dir, foreign)
+    inputs = keras.Input(shape=(3,))
+    keras.Model(inputs, keras.layers.Dense(2, activation="sigmoid")(inputs)).save(foreign / MODEL_FILE)
+    with pytest.raises(ModelError, match="not a ModLens text classifier"):
+        ToxicityClassifier.load(foreign)
+    monkeypatch.setenv("MODLENS_HOME", str(tmp_path / "home"))
+    assert main(["models", "add", str(foreign), "--database", f"sqlite:///{tmp_path / 'a.db'}"]) == 2
+    assert "not a ModLens text classifier" in capsys.readouterr().err
+    assert not list((tmp_path / "home").glob("models/versions/v*"))
