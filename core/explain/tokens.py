@@ -1,7 +1,8 @@
 """Split a post into word tokens with exact character spans, and remove tokens from it.
 
 A token is a whitespace-separated run of characters with leading and trailing
-punctuation trimmed off (``"idiot!!!"`` -> ``idiot``). Splitting only at
+punctuation trimmed off (``"idiot!!!"`` -> ``idiot``), except ``$`` that the model
+reads as a letter (``a$$``, ``$hit``: see :func:`_reads_as_letter`). Splitting only at
 whitespace never cuts what the model reads as one word (links, leetspeak
 such as ``f*ck``); a token can hold several model words where
 punctuation joins them (``you.idiot``), which the user also reads as one unit.
@@ -19,14 +20,69 @@ from typing import Any
 
 _WORD_RUN = re.compile(r"\S+")
 _ASCII_PUNCTUATION = frozenset(string.punctuation)
+_ASCII_LETTERS = frozenset(string.ascii_letters)
+_INVISIBLE = frozenset("\xad\u200b\u200c\u200d\u2060\ufeff")
+"""Characters the model's normaliser deletes before reading symbols, so a neighbour is looked up past them."""
 
 Span = tuple[int, int]
 """Character ``(start, end)`` of a token in the original text, ``text[start:end]``."""
 
 
 def _is_punctuation(char: str) -> bool:
-    """Whether ``char`` is trimmed from token edges (ASCII or Unicode punctuation)."""
+    """Whether ``char`` is punctuation (ASCII or Unicode), which is trimmed from token edges."""
     return char in _ASCII_PUNCTUATION or unicodedata.category(char).startswith("P")
+
+
+def _next_visible(text: str, index: int, step: int) -> int:
+    """Index of the character next to ``text[index]`` in direction ``step`` (+1/-1), past invisible ones.
+
+    Out of range (-1 or ``len(text)``) at an end of the text.
+    """
+    index += step
+    while 0 <= index < len(text) and text[index] in _INVISIBLE:
+        index += step
+    return index
+
+
+def _is_letter_at(text: str, index: int) -> bool:
+    """Whether ``text[index]`` exists and is a letter to the normaliser (ASCII, either case)."""
+    return 0 <= index < len(text) and text[index] in _ASCII_LETTERS
+
+
+def _reads_as_letter(text: str, index: int, leading: bool) -> bool:
+    """Whether the model's normaliser reads ``text[index]``, at a token edge, as a letter.
+
+    Mirrors ``_undo_symbols`` of :func:`core.model.robust.normalize_post` at word
+    edges: after a letter, one or two ``$`` are ``s`` (``a$$``); at the start, a
+    ``$`` right before a letter is ``s`` (``$hit``). ``@`` and ``*`` are letters only
+    between two letters (``b@stard``, ``f*ck``), never at an edge, so they are
+    trimmed there, as are the ``@`` of a mention (``@user``) and a ``$`` before a
+    digit (``$5``).
+
+    Parameters
+    ----------
+    text
+        The post.
+    index
+        Position of the edge character; everything between it and the edge of its
+        whitespace-separated run is punctuation already trimmed.
+    leading
+        True at the token's start, False at its end.
+
+    Returns
+    -------
+    bool
+        True where the character must stay in the token.
+
+    """
+    if text[index] != "$":
+        return False
+    if leading:
+        return _is_letter_at(text, _next_visible(text, index, 1))
+    before = _next_visible(text, index, -1)
+    if before >= 0 and text[before] == "$":
+        before = _next_visible(text, before, -1)
+    return _is_letter_at(text, before)
 
 
 def token_spans(text: str) -> list[Span]:
@@ -49,9 +105,9 @@ def token_spans(text: str) -> list[Span]:
     spans: list[Span] = []
     for match in _WORD_RUN.finditer(text):
         start, end = match.span()
-        while start < end and _is_punctuation(text[start]):
+        while start < end and _is_punctuation(text[start]) and not _reads_as_letter(text, start, True):
             start += 1
-        while end > start and _is_punctuation(text[end - 1]):
+        while end > start and _is_punctuation(text[end - 1]) and not _reads_as_letter(text, end - 1, False):
             end -= 1
         if start < end:
             spans.append((start, end))
