@@ -73,3 +73,11 @@ class PermissionDenied(ModLensError):  # noqa: N818 (the name says what happened
     e.g. ``bob is an analyst; deciding posts needs the reviewer or admin role. Ask an
     admin to change your role.``
     """
+
+
+class SignInLocked(PermissionDenied):
+    """Too many failed sign-ins for one name: the name is refused for a while (no password is checked)."""
+
+
+class AccountDisabled(PermissionDenied):
+    """An account that exists but is disabled (an OIDC sign-in is told so, and to ask an admin to enable it)."""

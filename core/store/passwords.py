@@ -33,9 +33,18 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
-    """Whether ``password`` matches ``stored_hash`` (False for an account without a password)."""
+    """Whether ``password`` matches ``stored_hash`` (False for an account without a password).
+
+    An account without a password is checked against :func:`dummy_hash` all the same, so that
+    the time taken does not tell such (OIDC-only) accounts apart from the others.
+    """
     if not stored_hash:
+        _verify(dummy_hash(), password)
         return False
+    return _verify(stored_hash, password)
+
+
+def _verify(stored_hash: str, password: str) -> bool:
     try:
         return _hasher().verify(stored_hash, password)
     except (VerificationError, InvalidHashError):

@@ -6,6 +6,7 @@ valid author. Sign-ins, failed sign-ins and every change are audit events.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,15 +14,21 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.errors import ModLensError
+from core.errors import AccountDisabled, ModLensError, SignInLocked  # noqa: F401 (SignInLocked: raised here)
 from core.store.access import any_users, authorize, current_actor
 from core.store.audit import add_event
 from core.store.db import Database
-from core.store.passwords import dummy_hash, hash_password, needs_rehash, verify_password
+from core.store.passwords import MAX_LENGTH, dummy_hash, hash_password, needs_rehash, verify_password
 from core.store.roles import Actor, ActorKind, Permission, Role, demo_actor
 from core.store.schema import User, utcnow
+from core.store.signin_limits import (  # FAILURE_LIMIT and SignInLocked: part of this module's sign-in API
+    FAILURE_LIMIT,  # noqa: F401
+    refuse_if_locked,
+    safe_name,
+    serialize_attempts,
+)
 
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}\Z")
 
 
 @dataclass(frozen=True)
@@ -74,54 +81,116 @@ def session_actor(db: Database) -> Actor | None:
     return None if has_users(db) else demo_actor()
 
 
+@dataclass(frozen=True)
+class Account:
+    """An active account as a session holds it: the actor and a stamp of its password.
+
+    ``stamp`` is :func:`password_stamp` of the stored hash, never the hash: a session that
+    signed in with a password keeps it and is signed out when it changes (a password reset).
+    """
+
+    actor: Actor
+    stamp: str
+
+
+def password_stamp(password_hash: str | None) -> str:
+    """A fingerprint of a stored password hash (SHA-256 hex; ``""`` for an account without a password)."""
+    return hashlib.sha256(password_hash.encode()).hexdigest() if password_hash else ""
+
+
 def authenticate(db: Database, name: str, password: str) -> Actor:
+    """Sign in with a local password; records ``login`` or ``login_failed`` (see :func:`password_sign_in`)."""
+    return password_sign_in(db, name, password).actor
+
+
+def password_sign_in(db: Database, name: str, password: str) -> Account:
     """Sign in with a local password; records ``login`` or ``login_failed``.
+
+    After :data:`FAILURE_LIMIT` failed sign-ins in a row for a name, that name is refused
+    for a while, growing with each further failure (:func:`failure_lock`), before any
+    password is checked. The count is per name: a Streamlit server cannot reliably tell
+    the clients apart. A sign-in or a password reset of the account starts the count again.
 
     Raises
     ------
+    SignInLocked
+        While the name is refused after too many failures (says for how long).
     ModLensError
-        The same message for an unknown name, a wrong password or a disabled account.
+        The same message for an unknown or invalid name, a wrong password or a disabled account.
 
     """
+    wrong = ModLensError("Wrong user name or password, or the account is disabled. Try again or ask an admin.")
+    if not NAME_PATTERN.match(name or "") or len(password) > MAX_LENGTH:
+        with db.write() as session:  # no account can have this name: no look-up, no password check
+            add_event(
+                session, "anonymous", "login_failed", "user", safe_name(name) or None, after={"reason": "invalid"}
+            )
+        raise wrong
+    account: Account | None = None
     with db.write() as session:
-        user = session.scalar(select(User).where(User.name == name))
-        ok = verify_password(user.password_hash if user else dummy_hash(), password) and user is not None
-        if not ok or user is None or not user.active:
-            add_event(session, "anonymous", "login_failed", "user", name[:64] or None)
-            failed = True
-        else:
-            if needs_rehash(user.password_hash or ""):
-                user.password_hash = hash_password(password)
-            add_event(session, user.name, "login", "user", user.name, after={"method": "password"})
-            failed = False
-            actor = Actor(name=user.name, role=Role(user.role))
-    if failed:
-        raise ModLensError("Wrong user name or password, or the account is disabled. Try again or ask an admin.")
-    return actor
+        serialize_attempts(session, name)
+        refusal = refuse_if_locked(session, name, "anonymous")
+        if refusal is None:
+            user = session.scalar(select(User).where(User.name == name))
+            ok = verify_password(user.password_hash if user else dummy_hash(), password) and user is not None
+            if not ok or user is None or not user.active:
+                add_event(session, "anonymous", "login_failed", "user", name)
+            else:
+                if needs_rehash(user.password_hash or ""):
+                    user.password_hash = hash_password(password)
+                add_event(session, user.name, "login", "user", user.name, after={"method": "password"})
+                account = Account(Actor(name=user.name, role=Role(user.role)), password_stamp(user.password_hash))
+    if refusal is not None:
+        raise refusal
+    if account is None:
+        raise wrong
+    return account
 
 
 def login_actor(db: Database, name: str, *, method: str = "oidc") -> Actor | None:
     """The actor for a user signed in elsewhere (``st.login``/OIDC): roles still come from the users table.
 
-    Returns None when no active account has this name (the page then says to ask an
-    admin for an account); records a ``login`` event otherwise.
+    Returns None when no account has this name (the page then says to ask an admin for an
+    account); records a ``login`` event otherwise.
+
+    Raises
+    ------
+    AccountDisabled
+        When the account exists but is disabled (the page says to ask an admin to enable it).
+
     """
+    if not NAME_PATTERN.match(name or ""):
+        return None
     with db.write() as session:
-        user = session.scalar(select(User).where(User.name == name, User.active.is_(True)))
+        user = session.scalar(select(User).where(User.name == name))
         if user is None:
             return None
+        if not user.active:
+            raise AccountDisabled(f"The account '{name}' is disabled. Ask an admin to enable it.")
         add_event(session, user.name, "login", "user", user.name, after={"method": method})
         return Actor(name=user.name, role=Role(user.role))
 
 
 def user_actor(db: Database, name: str) -> Actor:
     """The actor of an active account, without a sign-in (the command line's ``--as USER``)."""
+    return user_account(db, name).actor
+
+
+def user_account(db: Database, name: str) -> Account:
+    """An active account as the users table has it now: its actor and :func:`password_stamp`.
+
+    Raises
+    ------
+    ModLensError
+        When the account does not exist or is disabled.
+
+    """
     with db.read() as session:
-        user = session.scalar(select(User).where(User.name == name))
+        user = session.scalar(select(User).where(User.name == name)) if NAME_PATTERN.match(name or "") else None
     if user is None or not user.active:
         state = "does not exist" if user is None else "is disabled"
         raise ModLensError(f"User '{name}' {state}. List the users with: python -m core users list.")
-    return Actor(name=user.name, role=Role(user.role))
+    return Account(Actor(name=user.name, role=Role(user.role)), password_stamp(user.password_hash))
 
 
 def list_users(db: Database, actor: Actor) -> list[UserInfo]:
@@ -183,17 +252,51 @@ def set_active(db: Database, actor: Actor, name: str, active: bool) -> UserInfo:
         return _info(user)
 
 
-def set_password(db: Database, actor: Actor, name: str, password: str) -> None:
-    """Set a password: admins for anyone, every user for themselves."""
+def set_password(db: Database, actor: Actor, name: str, password: str, *, current_password: str | None = None) -> str:
+    """Set a password: admins for anyone, every user for themselves (with their current password).
+
+    A wrong current password counts as a failed sign-in of the account (``login_failed``),
+    so guessing it here is limited like guessing it on the sign-in page.
+
+    Returns
+    -------
+    str
+        The new :func:`password_stamp` (the session that changed its own password keeps it).
+
+    Raises
+    ------
+    ModLensError
+        When the current password is missing or wrong, the name is locked (:class:`SignInLocked`),
+        the actor may not set it (:class:`~core.errors.PermissionDenied`) or the password breaks the rules.
+
+    """
+    own = actor.name == name and actor.kind is ActorKind.USER
+    if own and not current_password:
+        raise ModLensError("To change your own password, type your current password too (Password, in the sidebar).")
     hashed = hash_password(password)
+    problem: ModLensError | None = None
     with db.write() as session:
-        if actor.name == name and actor.kind is ActorKind.USER:
+        if own:
             current_actor(session, actor)
+            serialize_attempts(session, name)
+            problem = refuse_if_locked(session, name, actor.name)
         else:
             authorize(session, actor, Permission.MANAGE_USERS)
         user = _get(session, name)
-        user.password_hash = hashed
-        add_event(session, actor, "user_set_password", "user", name)
+        if own and problem is None:
+            if not user.password_hash:
+                problem = ModLensError(
+                    "Your account has no password (you sign in through your organisation); ask an admin to set one."
+                )
+            elif not verify_password(user.password_hash, current_password or ""):
+                add_event(session, actor, "login_failed", "user", name)  # counts towards the lock, like a sign-in
+                problem = ModLensError("Your current password is wrong. Type it again, then the new password twice.")
+        if problem is None:
+            user.password_hash = hashed
+            add_event(session, actor, "user_set_password", "user", name)
+    if problem is not None:
+        raise problem
+    return password_stamp(hashed)
 
 
 def _get(session: Session, name: str) -> User:

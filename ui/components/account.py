@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from core.errors import ModLensError
-from core.store import users
 from core.store.roles import Actor, ActorKind
 from ui import state
 from ui.components.safe_text import error, escape_markdown
@@ -23,20 +22,21 @@ def account_box(actor: Actor) -> None:
         left, right = st.columns(2)
         left.button("Sign out", icon=":material/logout:", key=KEYS("sign_out"), on_click=auth.sign_out)
         with right.popover("Password", icon=":material/key:"):
-            _password_form(actor)
+            _password_form()
 
 
-def _password_form(actor: Actor) -> None:
+def _password_form() -> None:
+    """Change one's own password: the current one, then the new one twice (checked by the service)."""
     with st.form(KEYS("password_form"), clear_on_submit=True, border=False):
-        first = st.text_input("New password", type="password", key=KEYS("password"))
-        second = st.text_input("Repeat it", type="password", key=KEYS("password_again"))
+        current = st.text_input(
+            "Current password", type="password", key=KEYS("current_password"), autocomplete="current-password"
+        )
+        first = st.text_input("New password", type="password", key=KEYS("password"), autocomplete="new-password")
+        second = st.text_input("Repeat it", type="password", key=KEYS("password_again"), autocomplete="new-password")
         if not st.form_submit_button("Change my password"):
             return
-    if not first or first != second:
-        error("Type the same new password twice.")
-        return
     try:
-        users.set_password(auth.database(), actor, actor.name, first)
+        auth.change_password(current, first, second)
     except ModLensError as exc:
         error(str(exc))
         return

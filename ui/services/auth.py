@@ -6,10 +6,14 @@ takes effect on the next click, and the store's services check the role again an
 
 * No account yet (a fresh checkout): the session runs as the demo admin
   (:func:`core.store.roles.demo_actor`); the shell shows a banner saying so.
-* Local accounts sign in with a password (:func:`sign_in`, audited by the store).
+* Local accounts sign in with a password (:func:`sign_in`, audited by the store; after
+  too many failures the store refuses the name for a while). The session keeps a stamp of
+  the account's password (a hash of the stored hash, never the hash itself): when the password
+  changes elsewhere (an admin's reset), the session is signed out on its next run.
 * When the deployer configures an OIDC provider in ``.streamlit/secrets.toml``
   (an ``[auth]`` section), ``st.login`` signs people in and the users table still
-  decides their role (:func:`core.store.users.login_actor`).
+  decides their role (:func:`core.store.users.login_actor`). The identity's e-mail names the
+  account, and only when the provider says it is verified (``email_verified``).
 
 No widgets here: the sign-in page and the sidebar draw them.
 """
@@ -35,8 +39,15 @@ ACTOR = "modlens.actor"
 """The session's :class:`~core.store.roles.Actor` (None or absent: nobody signed in)."""
 NOTICE = "modlens.auth.notice"
 """Why the session was signed out (an account disabled, demo mode over), shown once on the sign-in page."""
+STAMP = "modlens.auth.stamp"
+""":func:`core.store.users.password_stamp` of the account at a password sign-in (absent for OIDC sessions)."""
 NO_ACCOUNT = "modlens.auth.no_account"
 """The OIDC identity that has no ModLens account (the sign-in page says to ask an admin)."""
+OIDC_REFUSED = "modlens.auth.oidc_refused"
+"""Why an OIDC identity cannot sign in (account disabled, no verified e-mail), for the sign-in page."""
+PASSWORD_CHANGED = (
+    "Your password was changed (by an admin, or by you in another session); sign in again with the new one."
+)
 FIRST_ADMIN = "python -m core users add NAME --role admin"
 """The command that creates the first account (and ends demo mode)."""
 
@@ -67,10 +78,15 @@ def current() -> Actor | None:
     if held is None:
         return _oidc_actor(db)
     try:
-        fresh = users.user_actor(db, held.name)
+        account = users.user_account(db, held.name)
     except ModLensError:
         _drop(f"The account '{held.name}' is disabled or no longer exists. Ask an admin.")
         return None
+    stamp: str | None = state.get(STAMP)
+    if stamp is not None and account.stamp != stamp:
+        _drop(PASSWORD_CHANGED)
+        return None
+    fresh = account.actor
     if fresh != held:
         state.put(ACTOR, fresh)
     return fresh
@@ -120,13 +136,35 @@ def sign_in(name: str, password: str) -> Actor:
     Raises
     ------
     ModLensError
-        For a wrong name or password or a disabled account (one message for all three).
+        For a wrong name or password or a disabled account (one message for all three), or
+        :class:`~core.store.users.SignInLocked` after too many failed sign-ins for the name.
 
     """
-    actor = users.authenticate(database(), name.strip(), password)
+    account = users.password_sign_in(database(), name.strip(), password)
     state.forget((state.PREFIX,))  # nothing of a previous person's session survives
-    state.put(ACTOR, actor)
-    return actor
+    state.put(ACTOR, account.actor)
+    state.put(STAMP, account.stamp)
+    return account.actor
+
+
+def change_password(current_password: str, new_password: str, repeated: str) -> None:
+    """Change the signed-in person's own password; this session stays signed in (other sessions are signed out).
+
+    Raises
+    ------
+    ModLensError
+        When nobody is signed in with an account, the two new passwords differ, or the store
+        refuses (a missing or wrong current password, too many failures, the password rules).
+
+    """
+    actor = current()
+    if actor is None or actor.kind is not ActorKind.USER:
+        raise PermissionDenied("Sign in with your account first: only accounts have a password to change.")
+    if not new_password or new_password != repeated:
+        raise ModLensError("Type the same new password twice.")
+    stamp = users.set_password(database(), actor, actor.name, new_password, current_password=current_password)
+    if state.get(STAMP) is not None:
+        state.put(STAMP, stamp)
 
 
 def sign_out() -> None:
@@ -166,28 +204,49 @@ def oidc_signed_in() -> bool:
 
 
 def oidc_name() -> str | None:
-    """The account name of the OIDC identity: its e-mail, else its preferred user name or subject."""
+    """The account name of the OIDC identity: its e-mail, when the provider says it is verified; else None.
+
+    No other claim names an account: at many providers the person chooses their
+    ``preferred_username`` (or an unverified e-mail), so it would let anyone take any name.
+    """
     if not oidc_signed_in():
         return None
-    for claim in ("email", "preferred_username", "sub"):
-        value = st.user.get(claim)
-        if value:
-            return str(value)
-    return None
+    email = st.user.get("email")
+    verified = st.user.get("email_verified")
+    if isinstance(verified, str):  # some providers send the string "true"
+        verified = verified.strip().lower() == "true"
+    return str(email) if email and verified is True else None
 
 
 def _oidc_actor(db: Database) -> Actor | None:
     """The actor of an OIDC identity with an active account (audited ``login``), else None."""
     if not oidc_providers():
         return None
-    name = oidc_name()
-    if name is None:
+    if not oidc_signed_in():
         return None
-    actor = users.login_actor(db, name)
+    name = oidc_name()
+    state.pop(NO_ACCOUNT)
+    state.pop(OIDC_REFUSED)
+    if name is None:
+        state.put(
+            OIDC_REFUSED,
+            "Your organisation's sign-in gave no verified e-mail address, so ModLens cannot tell which account "
+            "is yours. Ask your identity provider's admin to send a verified e-mail (email_verified), "
+            "or sign in with a ModLens password.",
+        )
+        return None
+    try:
+        actor = users.login_actor(db, name)
+    except users.AccountDisabled:
+        state.put(
+            OIDC_REFUSED,
+            f"You are signed in as {name}, but that ModLens account is disabled. Ask an admin to enable it "
+            f"(Admin page, or: python -m core users enable {name}).",
+        )
+        return None
     if actor is None:
         state.put(NO_ACCOUNT, name)
         return None
-    state.pop(NO_ACCOUNT)
     state.put(ACTOR, actor)
     return actor
 
@@ -195,3 +254,8 @@ def _oidc_actor(db: Database) -> Actor | None:
 def oidc_without_account() -> str | None:
     """The OIDC identity signed in without a ModLens account, if any."""
     return state.get(NO_ACCOUNT)
+
+
+def oidc_refusal() -> str | None:
+    """Why the OIDC identity signed in cannot use ModLens (account disabled, no verified e-mail), if so."""
+    return state.get(OIDC_REFUSED)

@@ -131,7 +131,7 @@ def test_two_admins_demoting_each_other_at_once_leave_one_admin(db, team, store_
 
 
 def test_users_set_their_own_password(db, team) -> None:
-    users.set_password(db, team["ana"], "ana", "a-new-password")
+    users.set_password(db, team["ana"], "ana", "a-new-password", current_password="ana-password")
     assert users.authenticate(db, "ana", "a-new-password").name == "ana"
     with pytest.raises(PermissionDenied):
         users.set_password(db, team["ana"], "rev", "a-new-password")

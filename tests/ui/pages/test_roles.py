@@ -166,7 +166,7 @@ def test_oidc_sign_in_takes_the_role_from_the_users_table(fake_model: KeywordMod
     at.secrets["auth"] = OIDC
     at.run()
     assert "Sign in with your organisation's account" in buttons(at)
-    at.user = {"email": "carol@example.org", "is_logged_in": True}  # signed in by the provider, no account yet
+    at.user = {"email": "carol@example.org", "email_verified": True, "is_logged_in": True}  # no account yet
     at.run()
     assert any("no account of that name" in e and "carol@example.org" in e for e in texts(at, "error"))
     boss = users.user_actor(open_database(), "boss")

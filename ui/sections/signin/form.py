@@ -13,10 +13,13 @@ KEYS = state.Keys("modlens.signin")
 
 
 def notice_section() -> None:
-    """Why this session was signed out (shown once), and an OIDC identity without an account."""
+    """Why this session was signed out (shown once), and an OIDC identity without a usable account."""
     notice = auth.take_notice()
     if notice:
         st.info(escape_markdown(notice), icon=":material/info:")
+    refusal = auth.oidc_refusal()
+    if refusal:
+        error(refusal)
     orphan = auth.oidc_without_account()
     if orphan:
         error(
