@@ -20,7 +20,7 @@ st.caption("Accounts and roles, the reason codes reviewers choose from, and the 
 users_tab, reasons_tab, audit_tab = st.tabs(["Accounts", "Reason codes", "Audit log"])
 with users_tab:
     if auth.is_demo(actor):
-        users.add_user_form(first=True)
+        users.first_admin_section()
     else:
         users.users_section()
 with reasons_tab:

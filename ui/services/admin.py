@@ -6,11 +6,13 @@ The store checks the admin role again in every call and records each change in t
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pandas as pd
 
+from core.errors import ModLensError
 from core.store import audit, reasons, users
 from core.store.audit import AuditFilter
 from core.store.reasons import Reason
@@ -61,12 +63,31 @@ def users_table(accounts: list[UserInfo]) -> pd.DataFrame:
     )
 
 
+def first_admin_needs_password() -> bool:
+    """Whether the first admin account must have a password: no OIDC provider is configured to sign it in."""
+    return not auth.oidc_providers()
+
+
 def add_user(name: str, role: Role, password: str | None) -> UserInfo:
-    """Create an account (in demo mode: the first admin, which ends demo mode)."""
+    """Create an account (in demo mode: the first admin, which ends demo mode).
+
+    Raises
+    ------
+    ModLensError
+        When the session may not manage accounts, the name or role is refused by the store, or
+        (in demo mode) the first admin has no password while no OIDC provider could sign it in:
+        demo mode would end with nobody able to sign in.
+
+    """
     actor = auth.current()
     if actor is None:
         auth.require(Permission.MANAGE_USERS)  # raises the sign-in message
     assert actor is not None
+    if auth.is_demo(actor) and password is None and first_admin_needs_password():
+        raise ModLensError(
+            "The first admin account needs a password: no OIDC provider is configured, "
+            "so an account without one could not sign in and nobody could manage ModLens."
+        )
     return users.add_user(auth.database(), actor, name.strip(), role, password)
 
 
@@ -105,12 +126,34 @@ def events(where: AuditFilter) -> pd.DataFrame:
     return audit.audit_events(auth.database(), auth.require(Permission.READ_AUDIT), where)
 
 
-def export_events(where: AuditFilter, suffix: str) -> bytes:
-    """The filtered events as CSV (formula-escaped, before/after as JSON) or Parquet bytes."""
+def events_export(where: AuditFilter, suffix: str) -> Callable[[], bytes]:
+    """A function that makes the filtered events' file, as the session's actor checked now.
+
+    For a download button's ``data``: Streamlit calls it when the button is clicked, outside the
+    script run, where the session (who is signed in) cannot be read. So the actor is taken here,
+    during the run; the store checks that account against the users table again when it is called.
+    The file is CSV (formula-escaped, before/after as JSON) or Parquet, by ``suffix``.
+
+    Raises
+    ------
+    PermissionDenied
+        When nobody is signed in or the actor may not read the audit log.
+
+    """
+    db = auth.database()
     actor = auth.require(Permission.READ_AUDIT)
-    with tempfile.TemporaryDirectory(prefix="modlens-audit-") as folder:
-        path = audit.export_audit(auth.database(), actor, Path(folder) / f"audit{suffix}", where)
-        return path.read_bytes()
+
+    def export() -> bytes:
+        with tempfile.TemporaryDirectory(prefix="modlens-audit-") as folder:
+            path = audit.export_audit(db, actor, Path(folder) / f"audit{suffix}", where)
+            return path.read_bytes()
+
+    return export
+
+
+def export_events(where: AuditFilter, suffix: str) -> bytes:
+    """The filtered events as CSV (formula-escaped, before/after as JSON) or Parquet bytes, made now."""
+    return events_export(where, suffix)()
 
 
 def today_utc() -> date:

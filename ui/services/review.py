@@ -11,7 +11,9 @@ session remembers here:
 
 from __future__ import annotations
 
+import functools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -223,7 +225,25 @@ def model_agreement(queue: str) -> pd.DataFrame:
 
 def decisions_table(queue: str) -> pd.DataFrame:
     """One row per post with its latest decision: the export's table."""
-    return store_exports.decisions_frame(auth.database(), auth.require(Permission.READ_REVIEW), queue)
+    return decisions_reader(queue)()
+
+
+def decisions_reader(queue: str) -> Callable[[], pd.DataFrame]:
+    """A function that reads :func:`decisions_table` when called, as the session's actor checked now.
+
+    For a download button's ``data``: Streamlit calls it when the button is clicked, outside the
+    script run, where the session (who is signed in) cannot be read. So the actor is taken here,
+    during the run; the store checks that account against the users table again when it reads.
+
+    Raises
+    ------
+    PermissionDenied
+        When nobody is signed in or the actor may not read review decisions.
+
+    """
+    db = auth.database()
+    actor = auth.require(Permission.READ_REVIEW)
+    return functools.partial(store_exports.decisions_frame, db, actor, queue)
 
 
 def status_counts(summary: stats.QueueStats) -> pd.DataFrame:

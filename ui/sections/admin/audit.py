@@ -16,6 +16,8 @@ from ui.services import admin
 KEYS = state.Keys("modlens.admin.audit")
 ANY = "(any)"
 LIMITS = (100, 1_000, 10_000)
+DOWNLOADS = (("Download CSV", ".csv", "text/csv"), ("Download Parquet", ".parquet", "application/vnd.apache.parquet"))
+"""Button label, file suffix and MIME type of each export."""
 
 
 def audit_filter() -> AuditFilter:
@@ -52,7 +54,7 @@ def audit_filter() -> AuditFilter:
 
 
 def audit_section() -> None:
-    """The filtered events, newest first, and their export."""
+    """The filtered events, newest first, and their export (made when a button is clicked)."""
     where = audit_filter()
     try:
         events = admin.events(where)
@@ -65,15 +67,16 @@ def audit_section() -> None:
     )
     st.caption(f"{len(events):,} events, newest first. Events are never changed or deleted.")
     st.dataframe(shown, hide_index=True, key=KEYS("table"))
+    try:  # the actor is taken now: Streamlit makes the file outside the script run, without the session
+        exports = [admin.events_export(where, suffix) for _, suffix, _ in DOWNLOADS]
+    except ModLensError as exc:
+        error(str(exc))
+        return
     left, right, _ = st.columns([1, 1, 3])
-    for cell, (label, suffix, mime) in zip(
-        (left, right),
-        (("Download CSV", ".csv", "text/csv"), ("Download Parquet", ".parquet", "application/vnd.apache.parquet")),
-        strict=True,
-    ):
+    for cell, (label, suffix, mime), export in zip((left, right), DOWNLOADS, exports, strict=True):
         cell.download_button(
             label,
-            data=lambda suffix=suffix: admin.export_events(where, suffix),
+            data=export,
             file_name=f"modlens-audit{suffix}",
             mime=mime,
             on_click="ignore",

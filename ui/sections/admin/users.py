@@ -43,7 +43,12 @@ def _done() -> None:
 
 
 def add_user_form(*, first: bool = False) -> None:
-    """A form for a new account; ``first`` (demo mode): the first admin."""
+    """A form for a new account; ``first`` (demo mode): the first admin.
+
+    The first admin is offered no "No password" choice unless an OIDC provider is configured:
+    it could never sign in, and demo mode would be over for everyone.
+    """
+    offer_oidc = not (first and admin.first_admin_needs_password())
     with st.form(KEYS("add_form"), clear_on_submit=True):
         st.markdown("**Create the first admin account**" if first else "**Add an account**")
         left, right = st.columns(2)
@@ -51,7 +56,9 @@ def add_user_form(*, first: bool = False) -> None:
         role = right.selectbox(
             "Role", ROLES, index=len(ROLES) - 1 if first else 0, key=KEYS("new_role"), disabled=first
         )
-        oidc_only = st.checkbox("No password: signs in with the organisation's account (OIDC)", key=KEYS("oidc"))
+        oidc_only = False
+        if offer_oidc:
+            oidc_only = st.checkbox("No password: signs in with the organisation's account (OIDC)", key=KEYS("oidc"))
         left, right = st.columns(2)
         password = left.text_input("Password", type="password", key=KEYS("new_password"))
         again = right.text_input("Repeat the password", type="password", key=KEYS("new_again"))
@@ -59,13 +66,23 @@ def add_user_form(*, first: bool = False) -> None:
     if not submitted:
         return
     if not oidc_only and (not password or password != again):
-        error("Type the same password twice (or tick 'No password' for an OIDC account).")
+        error(
+            "Type the same password twice (or tick 'No password' for an OIDC account)."
+            if offer_oidc
+            else "Type the same password twice."
+        )
         return
     _run(
         lambda: admin.add_user(name, Role(role), None if oidc_only else password),
         f"Account '{name.strip()}' ({role}) created." + (" Demo mode is over: sign in with it." if first else ""),
     )
     st.rerun()  # the table shows the new account; the message comes at the top
+
+
+def first_admin_section() -> None:
+    """Demo mode: the form for the first admin account, and why the last try failed."""
+    _done()
+    add_user_form(first=True)
 
 
 def users_section() -> None:

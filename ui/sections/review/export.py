@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import pandas as pd
 import streamlit as st
 
+from core.errors import ModLensError
 from core.io.export import to_csv_bytes, to_parquet_bytes
 from core.store.queues import QueueInfo
 from ui import state
+from ui.components.safe_text import error
 from ui.services import review
 
 KEYS = state.Keys("modlens.review.export")
@@ -17,10 +22,13 @@ def _file_name(queue: str, suffix: str) -> str:
     return f"{safe}.decisions{suffix}"
 
 
+def _csv(table: pd.DataFrame) -> bytes:
+    return to_csv_bytes(table.assign(decided_at=table["decided_at"].astype("string")))
+
+
 def csv_bytes(queue: str) -> bytes:
     """The decisions table as CSV, cells and headers a spreadsheet would run escaped."""
-    table = review.decisions_table(queue)
-    return to_csv_bytes(table.assign(decided_at=table["decided_at"].astype("string")))
+    return _csv(review.decisions_table(queue))
 
 
 def parquet_bytes(queue: str) -> bytes:
@@ -28,16 +36,35 @@ def parquet_bytes(queue: str) -> bytes:
     return to_parquet_bytes(review.decisions_table(queue), metadata={"queue": queue})
 
 
+def csv_file(read: Callable[[], pd.DataFrame]) -> Callable[[], bytes]:
+    """A download's ``data``: :func:`csv_bytes` of the table ``read`` returns when the button is clicked."""
+    return lambda: _csv(read())
+
+
+def parquet_file(read: Callable[[], pd.DataFrame], queue: str) -> Callable[[], bytes]:
+    """A download's ``data``: :func:`parquet_bytes` of the table ``read`` returns when the button is clicked."""
+    return lambda: to_parquet_bytes(read(), metadata={"queue": queue})
+
+
 def export_section(queue: QueueInfo) -> None:
-    """Download buttons; the table is read when a button is clicked (the latest decisions)."""
+    """Download buttons; the table is read when a button is clicked (the latest decisions).
+
+    Streamlit makes the file outside the script run, where the session cannot be read, so the
+    signed-in actor is taken now (:func:`ui.services.review.decisions_reader`).
+    """
     st.caption(
         "One row per post: item_id, the file's id, text, scores, status, action, reason, note, reviewer, "
         "decided_at and model_version. CSV cells a spreadsheet would run as a formula start with '."
     )
+    try:
+        read = review.decisions_reader(queue.name)
+    except ModLensError as exc:
+        error(str(exc))
+        return
     left, right, _ = st.columns([1, 1, 3])
     left.download_button(
         "Download CSV",
-        data=lambda: csv_bytes(queue.name),
+        data=csv_file(read),
         file_name=_file_name(queue.name, ".csv"),
         mime="text/csv",
         on_click="ignore",
@@ -46,7 +73,7 @@ def export_section(queue: QueueInfo) -> None:
     )
     right.download_button(
         "Download Parquet",
-        data=lambda: parquet_bytes(queue.name),
+        data=parquet_file(read, queue.name),
         file_name=_file_name(queue.name, ".parquet"),
         mime="application/vnd.apache.parquet",
         on_click="ignore",
