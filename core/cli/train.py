@@ -123,7 +123,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--card-appendix", type=Path, default=None, metavar="FILE", help="Markdown added at the end of the model card"
     )
-    parser.add_argument("--normalizer", choices=["basic", "robust"], default=None, help="text normaliser in the graph")
+    parser.add_argument(
+        "--normalizer",
+        choices=["basic", "robust", "robust2"],
+        default=None,
+        help="text normaliser in the graph (robust2: robust, also reading curly quotes, dashes etc. as ASCII)",
+    )
     parser.add_argument(
         "--calibrated", action=argparse.BooleanOptionalAction, default=None, help="temperature-scale the scores"
     )

@@ -30,6 +30,9 @@ _REAL_RANGES = (
     ("max_positive_weight", 1.0, 1_000.0, True),
 )
 """Real-number settings: (name, low, high, high included)."""
+NORMALIZERS = ("basic", "robust", "robust2")
+"""Text normalisers in the graph: the v3 standardiser, the robust one, and the robust one that also reads Unicode
+punctuation (see :func:`core.model.robust.normalize_post_v2`)."""
 
 
 @dataclass(frozen=True)
@@ -71,9 +74,11 @@ class ModelConfig:
     max_chars: int = 5_000
     """Characters of a post that the model reads; longer posts are cut for the model only."""
     normalizer: str = "basic"
-    """``basic``: the v3 standardiser; ``robust``: also undoes leetspeak, repeated and spaced-out letters."""
+    """``basic``: the v3 standardiser; ``robust``: also undoes leetspeak, repeated and spaced-out letters;
+    ``robust2``: ``robust`` that also reads typographic and other Unicode punctuation (``“ ” ’ … —``) as ASCII."""
     word_chars: int = 0
-    """Characters per word read by a character CNN beside the word embedding (0: off; needs ``robust``)."""
+    """Characters per word read by a character CNN beside the word embedding (0: off; needs ``robust`` or
+    ``robust2``)."""
     char_filters: int = 64
     """Filters of the per-word character CNN."""
     calibrated: bool = False
@@ -102,12 +107,12 @@ class ModelConfig:
             raise ConfigError(f"pooling must be 'last' or 'maxavg', not {self.pooling!r}.")
         if not isinstance(self.bidirectional, bool) or not isinstance(self.preset, str):
             raise ConfigError("bidirectional must be true or false and preset a name.")
-        if self.normalizer not in ("basic", "robust"):
-            raise ConfigError(f"normalizer must be 'basic' or 'robust', not {self.normalizer!r}.")
+        if self.normalizer not in NORMALIZERS:
+            raise ConfigError(f"normalizer must be 'basic', 'robust' or 'robust2', not {self.normalizer!r}.")
         if isinstance(self.word_chars, bool) or not isinstance(self.word_chars, int) or not 0 <= self.word_chars <= 64:
             raise ConfigError(f"word_chars must be a whole number from 0 (off) to 64, not {self.word_chars!r}.")
-        if self.word_chars and self.normalizer != "robust":
-            raise ConfigError("word_chars (the character channel) needs normalizer='robust'.")
+        if self.word_chars and self.normalizer == "basic":
+            raise ConfigError("word_chars (the character channel) needs normalizer='robust' or 'robust2'.")
         if isinstance(self.char_filters, bool) or not isinstance(self.char_filters, int) or self.char_filters < 1:
             raise ConfigError(f"char_filters must be a whole number of at least 1, not {self.char_filters!r}.")
         if not isinstance(self.calibrated, bool):

@@ -44,7 +44,7 @@ with _native_stderr_silenced():
 import numpy as np  # noqa: E402
 
 from core.model.config import ModelConfig  # noqa: E402
-from core.model.robust import RobustVectorization, WordCharEmbedding, normalize_post  # noqa: E402
+from core.model.robust import RobustVectorization, WordCharEmbedding, normalize_post, normalize_post_v2  # noqa: E402
 
 VECTORIZE = "vectorize"
 _PUNCTUATION = r'[!"#$%&()\*\+,\-\./:;<=>?@\[\\\]^_`{|}~]'
@@ -71,15 +71,18 @@ def build_vectorizer(config: ModelConfig) -> keras.layers.TextVectorization:
 
     With ``normalizer="robust"``: :class:`~core.model.robust.RobustVectorization` and
     :func:`~core.model.robust.normalize_post` (plus characters per word when
-    ``word_chars``); else the v3 vectoriser with :func:`standardize_post`.
+    ``word_chars``); ``"robust2"``: the same with
+    :func:`~core.model.robust.normalize_post_v2` (also Unicode punctuation); else the
+    v3 vectoriser with :func:`standardize_post`.
     """
-    if config.normalizer == "robust":
+    robust = {"robust": normalize_post, "robust2": normalize_post_v2}
+    if config.normalizer in robust:
         return RobustVectorization(
             word_chars=config.word_chars,
             max_tokens=config.vocab_size,
             output_mode="int",
             output_sequence_length=config.sequence_length,
-            standardize=normalize_post,
+            standardize=robust[config.normalizer],
             name=VECTORIZE,
         )
     return keras.layers.TextVectorization(

@@ -7,7 +7,10 @@ so scoring, explanations and the raw-string model all see them:
   letters (``a$$``, ``b@stard``), letters repeated for emphasis (``stooopid``),
   letters spaced out (``f u c k``); :class:`RobustVectorization` then maps digits
   used as letters inside words (``1d10t``, ``l0s3r``) while leaving numbers
-  (``covid19``, ``2020``) alone;
+  (``covid19``, ``2020``) alone; :func:`normalize_post_v2` (``normalizer="robust2"``)
+  also reads typographic and other Unicode punctuation (``“idiot”``, ``idiot…``,
+  ``don’t``) as its ASCII form, which :func:`normalize_post` leaves glued to words
+  (kept unchanged: saved models name it);
 - with ``word_chars > 0``, :class:`RobustVectorization` also passes the first
   characters of every word, and :class:`WordCharEmbedding` adds a small character
   CNN's vector to each word's embedding, so misspelt or unseen words
@@ -32,6 +35,26 @@ _INVISIBLE = r"[\x{ad}\x{200b}-\x{200d}\x{2060}\x{feff}]"
 """Soft hyphen and zero-width characters: invisible, so a word with one hidden inside reads as the word."""
 _UNICODE_SPACE = r"[\p{Z}\x{85}\x{1c}-\x{1f}]"
 """Unicode spaces and separators (no-break space, ideographic space, U+2028): words split there, as on a space."""
+_APOSTROPHE_LIKE = r"[\x{2018}\x{2019}\x{201b}\x{2bc}\x{ff07}\x{b4}\x{5f3}\x{55a}-\x{55c}\x{55e}\x{55f}]"
+"""Read as ``'`` (so deleted, ``don’t`` -> ``dont``): curly and reversed single quotes, modifier letter, fullwidth
+and acute apostrophes, Hebrew geresh, and the Armenian apostrophe and marks written inside words."""
+_SYMBOL_LIKE = (
+    (r"[\x{ff0a}\x{fe61}\x{2217}\x{204e}\x{66d}\x{2605}\x{2606}\x{2731}]", "*"),
+    (r"[\x{ff20}\x{fe6b}]", "@"),
+    (r"[\x{ff04}\x{fe69}]", "$"),
+)
+"""Look-alikes of the symbols the normaliser reads as letters, written as those (``f＊ck``, ``f★ck``, ``a＄＄``)."""
+_ANY_SYMBOL_LIKE = "(?s).*(?:" + "|".join(pattern for pattern, _ in _SYMBOL_LIKE) + ").*"
+_UNICODE_PUNCTUATION = (
+    r"(?:[^\x{0}-\x{7f}\P{P}]"
+    r"|[\x{a6}\x{2044}\x{2190}-\x{2193}\x{21d0}-\x{21d4}\x{2212}\x{2215}\x{2219}\x{2223}\x{223c}\x{22c5}"
+    r"\x{2500}\x{2501}\x{2550}\x{25a0}\x{25a1}\x{25b8}\x{25ba}\x{25cb}\x{25cf}\x{25e6}\x{2713}\x{27a4}\x{2981}"
+    r"\x{ff0b}\x{ff1c}-\x{ff1e}\x{ff3e}\x{ff40}\x{ff5c}\x{ff5e}\x{ffe4}])[\x{fe0e}\x{fe0f}]?"
+)
+"""Split words there, as ASCII punctuation does: every non-ASCII punctuation character (``\\p{P}``: quotes, dashes,
+ellipsis, ``¿ ¡``, bullets, CJK and fullwidth punctuation) and symbols used as punctuation (minus sign, bullet
+and dot operators, arrows, squares and circles used as bullets, check mark, fullwidth ``+ < = > ^ ` | ~``), with a
+variation selector after it. Emoji (``\\p{So}``: ``😂``, ``❤️``) are not in it and stay as written."""
 
 
 @keras.saving.register_keras_serializable(package="modlens")
@@ -56,6 +79,50 @@ def _plain_spaces(text: tf.Tensor) -> tf.Tensor:
     """Invisible characters removed, Unicode spaces and separators made ASCII spaces."""
     text = tf.strings.regex_replace(text, _INVISIBLE, "")
     return tf.strings.regex_replace(text, _UNICODE_SPACE, " ")
+
+
+@keras.saving.register_keras_serializable(package="modlens")
+def normalize_post_v2(text: tf.Tensor) -> tf.Tensor:
+    """:func:`normalize_post`, reading typographic and other Unicode punctuation as its ASCII form.
+
+    Apostrophe look-alikes (``’ ‘ ʼ ＇ ´``) are deleted as ``'`` is (``don’t`` ->
+    ``dont``); look-alikes of ``* @ $`` become those before symbols for letters are
+    undone (``f＊ck`` -> ``fck``); every other Unicode punctuation character and
+    symbols used as punctuation become a space, as ASCII punctuation does
+    (``“idiot”``, ``idiot…``, ``idiot—seriously``, ``¿moron?``). Letters of any
+    script, digits and emoji stay. Plain-ASCII posts get exactly what
+    :func:`normalize_post` gives them, at the same cost: the Unicode rules run
+    behind the same check as its Unicode spaces.
+    """
+    text = tf.strings.lower(text, encoding="utf-8")
+    text = _only_where(text, _NOT_PLAIN_ASCII, _plain_spaces_and_punctuation)
+    text = tf.strings.regex_replace(text, r"https?://\S+|www\.\S+", " xxurl ")
+    text = _only_where(text, _ANY_SYMBOL, _undo_symbols)
+    text = tf.strings.regex_replace(text, r"'", "")
+    text = tf.strings.regex_replace(text, _PUNCTUATION, " ")
+    text = _only_where(text, _ANY_TRIPLE, _collapse_repeats)
+    return _only_where(text, _SPACED_RUN, _join_spaced_letters)
+
+
+def _plain_spaces_and_punctuation(text: tf.Tensor) -> tf.Tensor:
+    """:func:`_plain_spaces`, then Unicode punctuation as its ASCII form (see :func:`normalize_post_v2`).
+
+    Runs before links and symbols for letters are read: a space left where
+    punctuation was reads as that punctuation did in every one of their patterns
+    (only ``[^a-z0-9]`` there matches a non-ASCII character), and a link ends at
+    punctuation glued after it (``https://x.y/z…``).
+    """
+    text = _plain_spaces(text)
+    text = tf.strings.regex_replace(text, _APOSTROPHE_LIKE, "'")
+    text = _only_where(text, _ANY_SYMBOL_LIKE, _ascii_symbols)
+    return tf.strings.regex_replace(text, _UNICODE_PUNCTUATION, " ")
+
+
+def _ascii_symbols(text: tf.Tensor) -> tf.Tensor:
+    """Look-alikes of ``* @ $`` written as those."""
+    for pattern, symbol in _SYMBOL_LIKE:
+        text = tf.strings.regex_replace(text, pattern, symbol)
+    return text
 
 
 def _undo_symbols(text: tf.Tensor) -> tf.Tensor:

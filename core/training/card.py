@@ -195,6 +195,11 @@ def _debias_section(debias: Mapping[str, Any]) -> str:
 
 
 def _vectorizer(config: Mapping[str, Any]) -> str:
+    if config.get("normalizer") == "robust2":
+        return (
+            "TextVectorization with the robust normaliser (links, mentions, leetspeak, repeated and spaced letters; "
+            "typographic quotes, dashes and ellipses read as their ASCII forms) "
+        )
     if config.get("normalizer") == "robust":
         return "TextVectorization with the robust normaliser (links, mentions, leetspeak, repeated and spaced letters) "
     return "TextVectorization "
@@ -218,7 +223,7 @@ def _head(config: Mapping[str, Any]) -> str:
 
 
 def _weak_spots(config: Mapping[str, Any]) -> list[str]:
-    if config.get("normalizer") == "robust":
+    if config.get("normalizer") in ("robust", "robust2"):
         return [
             "- Sarcasm, quotes of abuse (counter-speech) and negation are still weak spots of a word-sequence model, "
             "though contrast pairs and DynaHate perturbations help (see the functional cases); spelling tricks "
