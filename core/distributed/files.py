@@ -13,8 +13,12 @@ CLUSTER_SUFFIXES = frozenset(DELIMITED_SUFFIXES | JSONL_SUFFIXES | PARQUET_SUFFI
 _SHOWN = "CSV, TSV, JSON Lines or Parquet"
 
 
-def input_files(source: str | Path) -> list[Path]:
-    """The files to score, sorted by path (absolute, so every worker sees the same names).
+def input_files(source: str | Path, *, exclude: str | Path | None = None) -> list[Path]:
+    """The files to score, sorted by path (absolute, so every worker sees the same names), each once.
+
+    Files inside ``exclude`` (the output folder) are left out, so a pattern such as
+    ``archive/**/*.parquet`` never reads an earlier run's output parts as posts; a file
+    reached twice (through a symbolic link) is scored once.
 
     A folder gives its post files (by suffix, not recursive, hidden files skipped);
     a pattern with ``*``, ``?`` or ``[`` is expanded like a shell glob (``**`` recurses).
@@ -42,7 +46,16 @@ def input_files(source: str | Path) -> list[Path]:
     for file in files:
         if not _readable(file):
             raise ModLensError(f"{file.name}: unsupported file type '{file.suffix}'. Use {_SHOWN} files.")
-    return sorted(file.resolve() for file in files)
+    chosen = sorted({file.resolve() for file in files})
+    if exclude is not None:
+        outdir = Path(exclude).resolve()
+        chosen = [file for file in chosen if not file.is_relative_to(outdir)]
+        if not chosen:
+            raise ModLensError(
+                f"Every file of '{text}' is inside the output folder '{exclude}'. Give the input files, or another "
+                "output folder."
+            )
+    return chosen
 
 
 def _readable(path: Path) -> bool:

@@ -71,11 +71,12 @@ def part_name(file_index: int, first_row: int) -> str:
 
 def write_part(staging: Path, frame: pd.DataFrame, file_index: int, first_row: int, meta: Mapping[str, Any]) -> str:
     """Write one scored block atomically (temporary file, then rename); return its name."""
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
+    from core.io.export import arrow_table  # a column mixing numbers and text is written as text, as locally
+
     name = part_name(file_index, first_row)
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = arrow_table(frame)
     key = {"file_index": file_index, "first_row": first_row, "rows": len(frame)}
     table = table.replace_schema_metadata(
         {**(table.schema.metadata or {}), b"modlens": json.dumps({**meta, **key}).encode()}

@@ -67,7 +67,7 @@ def run(job: RayJob) -> dict[str, Any]:
         raise ModLensError("--actors and --cpus-per-actor must be positive.")
     from core.model.artifact import read_metadata
 
-    files = input_files(job.source)
+    files = input_files(job.source, exclude=job.outdir)
     model_dir = Path(job.model_dir).resolve()
     metadata = read_metadata(model_dir)  # clear errors for a missing or damaged model before any cluster work
     staging = out.prepare(job.outdir)

@@ -84,3 +84,22 @@ def test_input_files_from_a_folder_a_glob_or_a_file(tmp_path: Path) -> None:
         input_files(str(tmp_path / "*.tsv"))
     with pytest.raises(ModLensError, match="does not exist"):
         input_files(tmp_path / "missing.csv")
+
+
+def test_input_files_leave_out_the_output_folder_and_read_a_linked_file_once(tmp_path: Path) -> None:
+    (tmp_path / "arch" / "scored").mkdir(parents=True)
+    pd.DataFrame({"text": ["a"]}).to_parquet(tmp_path / "arch" / "a.parquet")
+    pd.DataFrame({"text": ["b"]}).to_parquet(tmp_path / "arch" / "scored" / outdir.part_name(0, 0))
+    pattern = str(tmp_path / "arch" / "**" / "*.parquet")
+    assert [p.name for p in input_files(pattern, exclude=tmp_path / "arch" / "scored")] == ["a.parquet"]
+    with pytest.raises(ModLensError, match="inside the output folder"):
+        input_files(str(tmp_path / "arch" / "scored" / "*.parquet"), exclude=tmp_path / "arch" / "scored")
+    (tmp_path / "arch" / "b.parquet").symlink_to(tmp_path / "arch" / "a.parquet")
+    assert [p.name for p in input_files(tmp_path / "arch")] == ["a.parquet"]
+
+
+def test_a_part_mixing_numbers_and_text_in_a_column_is_written_as_text(tmp_path: Path) -> None:
+    staging = outdir.prepare(tmp_path / "out")
+    frame = pd.DataFrame({"id": [1, "x7"], "score_toxic": [0.1, 0.9]})
+    name = outdir.write_part(staging, frame, 0, 0, {"model": "m"})
+    assert pd.read_parquet(staging / name)["id"].tolist() == ["1", "x7"]
