@@ -115,7 +115,7 @@ class ToxicityClassifier:
             texts, y, weights = [texts[i] for i in train_idx], y[train_idx], weights[train_idx]
         else:
             val_texts = _clean_texts(validation[0], config.max_chars)
-            y_val = _label_matrix(validation[1], len(val_texts), len(self.labels))
+            y_val = _label_matrix(validation[1], len(val_texts), len(self.labels), check_classes=False)
         if validation_groups is not None and (validation is None or len(validation_groups) != len(val_texts)):
             raise ModLensError("validation_groups needs validation data and one group per validation text.")
         keras.utils.set_random_seed(config.seed)

@@ -139,6 +139,16 @@ def test_fit_rejects_bad_label_shapes_and_values() -> None:
         ToxicityClassifier().fit(["a", "b"], np.array([[1, 0], [1, 1]]))
 
 
+def test_a_validation_split_with_one_class_still_trains() -> None:
+    """A small file can leave one class out of validation: the threshold falls back, training goes on."""
+    texts, labels = tiny_corpus(120)
+    config = preset("default").with_overrides(epochs=1, vocab_size=100, embedding_dim=4, lstm_units=4, batch_size=8)
+    negatives = [i for i in range(len(texts)) if labels[i, 0] == 0][:10]
+    validation = ([texts[i] for i in negatives], labels[negatives])
+    model = ToxicityClassifier(config=config).fit(texts, labels, validation=validation)
+    assert model.thresholds_["toxic"] == 0.5 and np.isnan(model.validation_metrics_["toxic"]["roc_auc"])
+
+
 @pytest.mark.parametrize(
     ("damage", "message"),
     [
