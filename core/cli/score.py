@@ -131,6 +131,8 @@ def _run_ray(args: argparse.Namespace) -> int:
         long_posts=args.long_posts,
     )
     manifest = run(job)
+    for entry in manifest["files"]:
+        print_notes(f"{Path(entry['path']).name}: {note}" for note in entry.get("notes", ()))
     print(
         f"scored {manifest['rows_out']:,} posts from {len(manifest['files'])} file(s) in {manifest['seconds']:.1f} s "
         f"with {manifest['actors']} actor(s); manifest: {args.output / 'manifest.json'}",

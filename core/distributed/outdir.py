@@ -41,6 +41,8 @@ class FileCount:
     rows_in: int
     rows_out: int
     parts: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+    """The reader's notes on the file (an encoding fallback, removed NUL bytes, keys left out)."""
 
 
 def prepare(outdir: Path) -> Path:
@@ -90,9 +92,9 @@ def write_part(staging: Path, frame: pd.DataFrame, file_index: int, first_row: i
     return name
 
 
-def record_read(staging: Path, file_index: int, rows: int, text_col: str) -> None:
-    """Record (atomically) how many rows the reader found in a file, once it has read all of it."""
-    _write_json(staging / f"read-{file_index:05d}.json", {"rows": rows, "text_col": text_col})
+def record_read(staging: Path, file_index: int, rows: int, text_col: str, notes: tuple[str, ...] = ()) -> None:
+    """Record (atomically) how many rows the reader found in a file, and its notes, once it has read all of it."""
+    _write_json(staging / f"read-{file_index:05d}.json", {"rows": rows, "text_col": text_col, "notes": list(notes)})
 
 
 def verify(staging: Path, files: list[Path]) -> list[FileCount]:
@@ -127,7 +129,8 @@ def verify(staging: Path, files: list[Path]) -> list[FileCount]:
         if expected != read["rows"]:
             raise ModLensError(f"{file.name}: {read['rows']} rows read but {expected} written. Run it again.")
         names = tuple(name for _, _, name in sorted(parts[index]))
-        counts.append(FileCount(str(file), read["text_col"], read["rows"], expected, names))
+        notes = tuple(read.get("notes", ()))
+        counts.append(FileCount(str(file), read["text_col"], read["rows"], expected, names, notes))
     return counts
 
 

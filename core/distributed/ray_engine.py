@@ -140,17 +140,21 @@ def _reader(file: Path, index: int, text_col: str | None, chunk_rows: int, stagi
     def read() -> Iterator[pd.DataFrame]:
         from core.io.streaming import iter_posts
 
-        rows, column = 0, text_col or ""
+        rows, column, notes = 0, text_col or "", {}
         try:
-            for posts in iter_posts(file, text_col=text_col, chunk_rows=chunk_rows):
-                frame = posts.frame.reset_index(drop=True)
-                frame[FILE_KEY] = index
-                frame[ROW_KEY] = range(rows, rows + len(frame))
-                rows, column = rows + len(frame), posts.text_col
-                yield frame
+            # the local engine's chunks (a JSON Lines file's columns are its first chunk's keys), cut into blocks
+            for posts in iter_posts(file, text_col=text_col):
+                notes.update(dict.fromkeys(posts.notes))
+                whole = posts.frame.reset_index(drop=True)
+                for start in range(0, len(whole), chunk_rows):
+                    frame = whole.iloc[start : start + chunk_rows].reset_index(drop=True)
+                    frame[FILE_KEY] = index
+                    frame[ROW_KEY] = range(rows, rows + len(frame))
+                    rows, column = rows + len(frame), posts.text_col
+                    yield frame
         except ModLensError as exc:
             raise ModLensError(f"{file.name}: {exc}") from None
-        out.record_read(Path(staging), index, rows, column)
+        out.record_read(Path(staging), index, rows, column, tuple(notes))
 
     return read
 
@@ -253,6 +257,7 @@ def _manifest(
                 "rows_in": c.rows_in,
                 "rows_out": c.rows_out,
                 "parts": list(c.parts),
+                "notes": list(c.notes),
             }
             for c in counts
         ],
