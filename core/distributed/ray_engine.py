@@ -130,11 +130,11 @@ class PostFiles(Datasource):
             meta = BlockMetadata(
                 num_rows=None, size_bytes=file.stat().st_size, input_files=[str(file)], exec_stats=None
             )
-            tasks.append(ReadTask(_reader(file, index, self._text_col, self._chunk_rows, self._staging), meta))
+            tasks.append(ReadTask(block_reader(file, index, self._text_col, self._chunk_rows, self._staging), meta))
         return tasks
 
 
-def _reader(file: Path, index: int, text_col: str | None, chunk_rows: int, staging: str):
+def block_reader(file: Path, index: int, text_col: str | None, chunk_rows: int, staging: str):
     """The read function of one file: its blocks with (file, row) keys, then a record of its row count."""
 
     def read() -> Iterator[pd.DataFrame]:

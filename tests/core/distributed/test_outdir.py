@@ -106,14 +106,14 @@ def test_a_part_mixing_numbers_and_text_in_a_column_is_written_as_text(tmp_path:
 
 
 def test_ray_blocks_keep_the_local_engines_columns_and_the_readers_notes(tmp_path: Path) -> None:
-    from core.distributed.ray_engine import _reader
+    from core.distributed.ray_engine import block_reader
     from core.io.streaming import iter_posts
 
     lines = [{"text": f"post {i}"} for i in range(6)] + [{"text": "late", "lang": "en"}]
     source = tmp_path / "posts.jsonl"
     source.write_bytes(b"\n".join(json.dumps(line).encode() for line in lines).replace(b"post 1", b"post\x001"))
     staging = outdir.prepare(tmp_path / "out")
-    blocks = list(_reader(source, 0, None, 3, str(staging))())
+    blocks = list(block_reader(source, 0, None, 3, str(staging))())
     local = next(iter_posts(source)).frame
     assert [len(b) for b in blocks] == [3, 3, 1]
     assert all(list(b.columns)[:2] == list(local.columns) == ["text", "lang"] for b in blocks)
