@@ -23,6 +23,8 @@ right after its quiet TensorFlow import, which registers the layers for loading.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import keras
 import tensorflow as tf
 
@@ -65,8 +67,13 @@ def normalize_post(text: tf.Tensor) -> tf.Tensor:
     or spaced out. The robust counterpart of :func:`core.model.network.standardize_post` (which saved
     v3 models keep using unchanged).
     """
+    return _normalize(text, _plain_spaces)
+
+
+def _normalize(text: tf.Tensor, unicode_rules: Callable[[tf.Tensor], tf.Tensor]) -> tf.Tensor:
+    """The robust normalisers' steps; ``unicode_rules`` runs on posts that are not plain ASCII only."""
     text = tf.strings.lower(text, encoding="utf-8")
-    text = _only_where(text, _NOT_PLAIN_ASCII, _plain_spaces)
+    text = _only_where(text, _NOT_PLAIN_ASCII, unicode_rules)
     text = tf.strings.regex_replace(text, r"https?://\S+|www\.\S+", " xxurl ")
     text = _only_where(text, _ANY_SYMBOL, _undo_symbols)
     text = tf.strings.regex_replace(text, r"'", "")
@@ -94,14 +101,7 @@ def normalize_post_v2(text: tf.Tensor) -> tf.Tensor:
     :func:`normalize_post` gives them, at the same cost: the Unicode rules run
     behind the same check as its Unicode spaces.
     """
-    text = tf.strings.lower(text, encoding="utf-8")
-    text = _only_where(text, _NOT_PLAIN_ASCII, _plain_spaces_and_punctuation)
-    text = tf.strings.regex_replace(text, r"https?://\S+|www\.\S+", " xxurl ")
-    text = _only_where(text, _ANY_SYMBOL, _undo_symbols)
-    text = tf.strings.regex_replace(text, r"'", "")
-    text = tf.strings.regex_replace(text, _PUNCTUATION, " ")
-    text = _only_where(text, _ANY_TRIPLE, _collapse_repeats)
-    return _only_where(text, _SPACED_RUN, _join_spaced_letters)
+    return _normalize(text, _plain_spaces_and_punctuation)
 
 
 def _plain_spaces_and_punctuation(text: tf.Tensor) -> tf.Tensor:
