@@ -196,17 +196,16 @@ def run(args: argparse.Namespace) -> int:
         except ValueError:
             weight = -1.0
         weights[name] = weight
-        if not sep or not name or not weight >= 0:
+        if not sep or not name or not 0 <= weight < float("inf"):
             raise ConfigError(f"--dataset-weight '{item}' must be NAME=W with W a number >= 0, e.g. davidson=0.5.")
-    if not 0 <= args.obfuscate < 1:
-        raise ConfigError(f"--obfuscate must be a share from 0 up to, not including, 1; not {args.obfuscate}.")
-    if args.identity_balance and not args.identity_balance >= max(1.0, args.identity_weight):
-        raise ConfigError(
-            f"--identity-balance must be 0 (off) or at least --identity-weight ({args.identity_weight:g}) and 1; "
-            f"not {args.identity_balance}."
-        )
-    if not 0 <= args.identity_swap <= 1:
-        raise ConfigError(f"--identity-swap must be a share from 0 to 1; not {args.identity_swap}.")
+    if args.contrast < 0:
+        raise ConfigError(f"--contrast must be 0 (off) or a number of fillings per template pair; not {args.contrast}.")
+    debias = DebiasConfig(  # built even without --debias: its options are checked whenever they are given
+        sentences_per_phrase=args.debias_sentences,
+        identity_weight=args.identity_weight,
+        seed=config.seed,
+        balance_cap=args.identity_balance,
+    )
     from core.training.contrast import ContrastConfig
     from core.training.pipeline import TrainingRequest, train  # TensorFlow and scikit-learn: only when training
 
@@ -216,14 +215,7 @@ def run(args: argparse.Namespace) -> int:
         files=tuple(args.data),
         text_col=args.text_col,
         label_columns=mapping,
-        debias=DebiasConfig(
-            sentences_per_phrase=args.debias_sentences,
-            identity_weight=args.identity_weight,
-            seed=config.seed,
-            balance_cap=args.identity_balance,
-        )
-        if args.debias
-        else None,
+        debias=debias if args.debias else None,
         compare_baseline=not args.no_baseline,
         dataset_weights=weights,
         contrast=ContrastConfig(fills_per_pair=args.contrast, seed=config.seed) if args.contrast > 0 else None,
@@ -249,12 +241,15 @@ def run(args: argparse.Namespace) -> int:
 
 def _seeds(value: str | None) -> tuple[int, ...]:
     """``--seeds 13,21,34`` as integers (empty when not given)."""
-    if not value:
+    if value is None:
         return ()
     try:
-        return tuple(int(part) for part in value.split(",") if part.strip())
+        seeds = tuple(int(part) for part in value.split(",") if part.strip())
     except ValueError:
-        raise ConfigError(f"--seeds '{value}' must be integers separated by commas, e.g. 13,21,34.") from None
+        seeds = ()
+    if not seeds:
+        raise ConfigError(f"--seeds '{value}' must be integers separated by commas, e.g. 13,21,34.")
+    return seeds
 
 
 def _printer():

@@ -96,11 +96,10 @@ class ModelConfig:
             if not ok or not (low <= value <= high if closed else low <= value < high):
                 shown = f"from {low} up to {'and including' if closed else 'but not including'} {high}"
                 raise ConfigError(f"{name} must be a number {shown}, not {value!r}.")
-        if not 0 < self.learning_rate <= 1 or not self.plateau_decay > 0:
-            raise ConfigError(
-                f"learning_rate must be above 0 and at most 1 (e.g. 0.001), not {self.learning_rate!r}; "
-                f"plateau_decay above 0, not {self.plateau_decay!r}."
-            )
+        if not 0 < self.learning_rate <= 1:
+            raise ConfigError(f"learning_rate must be above 0 and at most 1 (e.g. 0.001), not {self.learning_rate!r}.")
+        if not self.plateau_decay > 0:
+            raise ConfigError(f"plateau_decay must be above 0 (e.g. 0.5), not {self.plateau_decay!r}.")
         if not 0 < self.validation_fraction < 1:
             raise ConfigError(f"validation_fraction must be between 0 and 1, not {self.validation_fraction!r}.")
         if self.pooling not in ("last", "maxavg"):

@@ -23,6 +23,7 @@ from core.bias import load_lexicon
 from core.bias.lexicon import Lexicon
 from core.errors import ModLensError
 from core.paths import ASSETS_DIR
+from core.training.validate import check_whole
 
 CONTRAST_TEMPLATES = ASSETS_DIR / "contrast_templates.csv"
 CONTRAST_FILLERS = ASSETS_DIR / "contrast_fillers.csv"
@@ -35,6 +36,11 @@ class ContrastConfig:
 
     fills_per_pair: int = 12
     seed: int = 13
+
+    def __post_init__(self) -> None:
+        """Refuse settings out of range before any data is read."""
+        check_whole("--contrast (fillings per template pair)", self.fills_per_pair, 1, 10_000)
+        check_whole("the contrast seed", self.seed, 0, 2**32 - 1)
 
 
 def load_contrast_assets(

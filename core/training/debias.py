@@ -26,14 +26,19 @@ import pandas as pd
 
 from core.bias import load_lexicon, match_identities
 from core.bias.lexicon import Lexicon
-from core.errors import ModLensError
+from core.errors import ConfigError, ModLensError
 from core.paths import ASSETS_DIR
+from core.training.validate import check_number, check_whole
 
 AUGMENTATION_TEMPLATES = ASSETS_DIR / "debias_templates.csv"
 #: Template slots: the lexicon's plural phrases, or its terms used as adjectives.
 SLOTS = ("{identity}", "{adjective}")
 #: Template kinds and the label their sentences get (toxic and hate alike).
 KIND_LABELS = (("harmless", 0.0), ("hostile", 1.0))
+#: Most augmentation sentences per kind and phrase (the templates hold a few hundred per kind).
+MAX_SENTENCES = 10_000
+#: Largest loss weight accepted: far above any useful one, low enough that the loss stays finite.
+MAX_WEIGHT = 1_000.0
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,18 @@ class DebiasConfig:
     identity_weight: float = 1.5
     seed: int = 13
     balance_cap: float = 0.0
+
+    def __post_init__(self) -> None:
+        """Refuse settings out of range before any data is read (a negative count crashed mid-run)."""
+        check_whole("--debias-sentences (sentences per phrase)", self.sentences_per_phrase, 0, MAX_SENTENCES)
+        check_number("--identity-weight", self.identity_weight, 0.0, MAX_WEIGHT)
+        check_whole("the debiasing seed", self.seed, 0, 2**32 - 1)
+        check_number("--identity-balance", self.balance_cap, 0.0, MAX_WEIGHT)
+        if self.balance_cap and not self.balance_cap >= max(1.0, self.identity_weight):
+            raise ConfigError(
+                f"--identity-balance must be 0 (off) or at least --identity-weight ({self.identity_weight:g}) "
+                f"and 1; not {self.balance_cap:g}."
+            )
 
 
 def load_augmentation_templates(path: Path = AUGMENTATION_TEMPLATES) -> pd.DataFrame:

@@ -88,6 +88,11 @@ def check_dataset_weights(
             f"--dataset-weight names {', '.join(unknown)}, which this run does not train on. "
             f"Use one of: {', '.join(names)}."
         )
+    if names and all(dataset_weights.get(name, 1.0) == 0 for name in names):
+        raise ConfigError(
+            "--dataset-weight gives every training set a weight of 0, so there is nothing to learn from; "
+            "give at least one set a weight above 0."
+        )
 
 
 def training_rows(

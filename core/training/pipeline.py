@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.errors import InputError, ModLensError
+from core.errors import ConfigError, InputError, ModLensError
 from core.evaluation.metrics import evaluate_scores
 from core.io.atomic import atomic_write_text
 from core.io.labels import parse_labels
@@ -34,10 +34,11 @@ from core.training.card import render_card
 from core.training.checks import run_checks
 from core.training.contrast import ContrastConfig
 from core.training.datasets import DEFAULT_DATA_DIR, PROTECTED, LabelledSet, load_all, random_split
-from core.training.debias import DebiasConfig
+from core.training.debias import MAX_WEIGHT, DebiasConfig
 from core.training.mix import calibration_rows, check_dataset_weights, stack, training_rows
 from core.training.seeds import choose_run, run_summary
 from core.training.set_checks import set_checks
+from core.training.validate import check_number, check_whole
 
 MAX_APPENDIX_BYTES = 1_000_000
 """Largest card appendix read (``--card-appendix``); the shipped ones are a few kilobytes."""
@@ -81,6 +82,20 @@ class TrainingRequest:
     identity_swap: float = 0.0
     seeds: tuple[int, ...] = ()
     card_appendix: Path | None = None
+
+    def __post_init__(self) -> None:
+        """Refuse a request out of range before any data is read: these failed minutes into a run, or after it."""
+        if not self.labels or len(set(self.labels)) != len(self.labels):
+            raise ConfigError(f"Give each model label once, e.g. toxic,hate; not {','.join(self.labels) or 'none'}.")
+        check_whole("--split-seed", self.split_seed, 0, 2**32 - 1)
+        for seed in self.seeds:
+            check_whole("Each of --seeds", seed, 0, 2**32 - 1)
+        if len(set(self.seeds)) != len(self.seeds):
+            raise ConfigError(f"--seeds lists a seed twice ({','.join(map(str, self.seeds))}); give each seed once.")
+        for name, weight in self.dataset_weights.items():
+            check_number(f"--dataset-weight {name}", weight, 0.0, MAX_WEIGHT)
+        check_number("--obfuscate", self.obfuscate, 0.0, 1.0, high_included=False)
+        check_number("--identity-swap", self.identity_swap, 0.0, 1.0)
 
 
 def gather(request: TrainingRequest) -> list[LabelledSet]:
