@@ -30,6 +30,7 @@ AUDIT_ACTIONS = (
     "decision",
     "bulk_decision",
     "model_train",
+    "model_train_cancel",
     "model_copy",
     "model_activate",
     "model_delete",

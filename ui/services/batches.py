@@ -49,8 +49,14 @@ class SavedRef:
 
 
 def result_key(result: ScoredPosts) -> tuple[str, str, str, int]:
-    """What ties a result to its batch: content hash, text column, model name and size (kept by re-tagging)."""
-    return (result.posts.content_hash, result.posts.text_col, result.model_name, len(result))
+    """What ties a result to its batch: content hash, text column, model and size (kept by re-tagging).
+
+    The model is its directory when known (re-tagging after new thresholds keeps it), else its
+    name: two versions may share a name (every training is ``my-model`` by default), and the
+    same file scored by another version is another batch.
+    """
+    model = result.model.directory if result.model is not None else result.model_name
+    return (result.posts.content_hash, result.posts.text_col, model, len(result))
 
 
 def saved_ref(result: ScoredPosts) -> SavedRef | None:

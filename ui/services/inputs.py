@@ -12,12 +12,15 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from core.errors import ModLensError
+from core.errors import LimitExceeded, ModLensError
+from core.io.limits import DEFAULT_LIMITS, MB, ReadLimits
 from core.io.posts import Posts, find_text_column, read_posts, read_table, text_column_candidates
 from core.paths import SAMPLE_POSTS
 
 CHOOSE_HINT = "in the column picker"
 PASTED_NAME = "pasted posts"
+PASTED_DIGEST_PREFIX = "modlens pasted posts\n"
+"""Put before pasted lines when hashing them, so that no uploaded file has the same content hash."""
 TRUTH_ALIASES: dict[int, tuple[str, ...]] = {0: ("label", "is_toxic", "toxicity")}
 """Extra column names taken as the truth of the model's first label (``label`` in the sample posts)."""
 
@@ -95,19 +98,35 @@ def sample_posts() -> Posts:
     return read_posts(SAMPLE_POSTS)
 
 
-def pasted_posts(text: str) -> Posts:
-    """One post per non-empty line of ``text``.
+def pasted_posts(text: str, limits: ReadLimits = DEFAULT_LIMITS) -> Posts:
+    """One post per non-empty line of ``text``, bounded like an upload (size and rows of ``limits``).
 
     Raises
     ------
     ModLensError
         When there is no post in the text.
+    LimitExceeded
+        When the text is larger than an upload may be, or has more posts than a file may have rows.
 
     """
+    could_exceed = len(text) * 4 > limits.max_file_bytes  # UTF-8 takes at most 4 bytes a character
+    size = len(text.encode("utf-8", errors="replace")) if could_exceed else len(text)
+    if size > limits.max_file_bytes:
+        raise LimitExceeded(
+            f"The pasted text is {size / MB:,.0f} MB; the limit is {limits.max_file_mb} MB. Paste fewer posts, "
+            "or save them to a file and score it on the command line (python -m core score)."
+        )
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if not lines:
         raise ModLensError("Nothing to score: paste at least one post, one per line.")
-    digest = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+    if len(lines) > limits.max_rows:
+        raise LimitExceeded(
+            f"{len(lines):,} posts were pasted; the limit is {limits.max_rows:,}. Paste fewer posts, or save them "
+            "to a file and score it on the command line (python -m core score)."
+        )
+    # Not the hash of a file's bytes: the same text uploaded as a CSV file has a header row, so it
+    # holds other posts, and must not share their cached scores (keyed by this hash).
+    digest = hashlib.sha256((PASTED_DIGEST_PREFIX + "\n".join(lines)).encode("utf-8")).hexdigest()
     return Posts(frame=pd.DataFrame({"text": lines}), text_col="text", source_name=PASTED_NAME, content_hash=digest)
 
 

@@ -12,7 +12,8 @@ many texts (scoring an upload, explaining a post, the global view) goes through 
 * a job asked for again while it is waiting or running (a rerun, another session
   scoring the same file) is joined, not repeated (same ``key``);
 * a new job of a session replaces its job in the same ``slot`` still waiting (a newer
-  upload, another post): the old one is cancelled before it starts.
+  upload, another post): the old one is cancelled before it starts, unless another
+  session joined it (that session then owns it).
 
 No widgets; :mod:`ui.components.job_progress` shows a job's place and progress.
 """
@@ -74,6 +75,8 @@ class Job:
     cancel: threading.Event = field(default_factory=threading.Event)
     taken: threading.Event = field(default_factory=threading.Event)
     """Set once the job left the line (a worker took it, or it was withdrawn)."""
+    joined: set[str] = field(default_factory=set)
+    """Other owners waiting on this job (they asked for the same ``key``)."""
 
     def update(self, progress: Any) -> None:
         """Progress callback for the work (runs in the worker thread)."""
@@ -148,7 +151,8 @@ class JobQueue:
         """Queue ``fn(job)``; returns the job (an unfinished one with the same ``key`` is joined instead).
 
         With a ``slot`` (what the job is for on a page: "scoring", "post", "what-if"),
-        the owner's waiting jobs in the same slot are withdrawn first.
+        the owner's waiting jobs in the same slot are withdrawn first; one that another
+        owner joined stays in line for them.
         """
         with self._cond:
             if self._closed:
@@ -156,10 +160,12 @@ class JobQueue:
             if key is not None:
                 for job in (*self._running, *self._waiting):
                     if job.key == key:
+                        if job.owner != owner:
+                            job.joined.add(owner)
                         return job
             if slot is not None:
-                for old in [j for j in self._waiting if j.owner == owner and j.slot == slot]:
-                    self._drop(old)
+                for old in [j for j in self._waiting if owner in (j.owner, *j.joined) and j.slot == slot]:
+                    self._leave(old, owner)
             job = Job(owner=owner, kind=kind, key=key, slot=slot, fn=fn, queue=self, number=next(self._numbers))
             self._waiting.append(job)
             self._cond.notify_all()
@@ -181,6 +187,15 @@ class JobQueue:
             for job in list(self._waiting):
                 self._drop(job)
             self._cond.notify_all()
+
+    def _leave(self, job: Job, owner: str) -> None:
+        """``owner`` no longer waits on ``job``: it is dropped, unless another owner joined it (who then owns it)."""
+        job.joined.discard(owner)
+        if job.owner == owner and job.joined:
+            job.owner = min(job.joined)  # one running job per session holds for the new owner
+            job.joined.discard(job.owner)
+        elif job.owner == owner:
+            self._drop(job)
 
     def _drop(self, job: Job) -> None:
         self._waiting.remove(job)

@@ -248,7 +248,9 @@ def export_table(
     Every input column, then ``score_<label>`` / ``flag_<label>``, a ``threshold_<label>``
     per label, and ``model_name`` / ``model_version`` of the model that scored the posts.
     Posts not named by an id column get a ``row_number`` column first (1-based, as the
-    dashboard names them). ``rows`` (positions) limits the export, e.g. to the filtered view.
+    dashboard names them). An input column that has one of these names is kept: the added
+    column is then named ``<name> (ModLens)`` (:func:`free_name`).
+    ``rows`` (positions) limits the export, e.g. to the filtered view.
     ``redacted``: input columns with personal data redacted
     (``ui.services.privacy.redacted_columns``, index 0..n-1), which replace those columns.
     """
@@ -257,13 +259,15 @@ def export_table(
         table = table.loc[list(rows)]
     positions = table.index.to_numpy()
     table = table.reset_index(drop=True)
-    if result.id_col is None and ROW_NUMBER not in table.columns:
-        table.insert(0, ROW_NUMBER, positions + 1)
-    for label in result.labels:
-        table[f"threshold_{label}"] = np.float32(thresholds[label])
+    taken = list(result.posts.frame.columns)  # the file's own columns are never replaced
+    if result.id_col is None:
+        table.insert(0, free_name(ROW_NUMBER, taken), positions + 1)
+    added = {f"threshold_{label}": np.float32(thresholds[label]) for label in result.labels}
     model = result.model
-    table["model_name"] = model.name if model is not None else result.model_name
-    table["model_version"] = model.tag if model is not None else ""
+    added["model_name"] = model.name if model is not None else result.model_name
+    added["model_version"] = model.tag if model is not None else ""
+    for name, value in added.items():
+        table[free_name(name, taken)] = value
     return table
 
 

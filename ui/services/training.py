@@ -38,6 +38,7 @@ from core.model.artifact import CARD_FILE, read_metadata
 from core.model.config import ModelConfig
 from core.model.metadata import ModelMetadata
 from core.registry import ModelRegistry
+from core.store.audit import record_audit
 from core.store.roles import Actor, Permission, require
 from core.training.debias import DebiasConfig
 from ui.services import auth, failures
@@ -64,6 +65,8 @@ log = logging.getLogger("modlens.ui.training")
 RUNNING, DONE, CANCELLED, FAILED = "running", "done", "cancelled", "failed"
 KEEP_FINISHED = 8
 """Finished trainings kept on the board (so their sessions can show the result)."""
+CANCEL_EVENT = "model_train_cancel"
+"""Audit action of a cancelled training (entity ``model``, no version yet)."""
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -375,15 +378,29 @@ class TrainingBoard:
     def cancel(self, job_id: str, actor: Actor | None = None) -> TrainingJob | None:
         """Cancel a training, whichever session started it, for an ``actor`` allowed to train (default: the session's).
 
+        Recorded in the audit log as :data:`CANCEL_EVENT` (the training's name, data and step), once.
+
         Raises
         ------
         PermissionDenied
-            When nobody is signed in, or the actor's role may not train models.
+            When nobody is signed in, or the actor's role may not train models (checked against the users table).
+        ModLensError
+            When the audit event cannot be recorded (the database): the training then goes on.
 
         """
         actor = _manager(actor)
         job = self.get(job_id)
-        if job is not None and job.running:
+        if job is not None and job.running and not job.cancel_requested:
+            # checked against the users table and recorded before the training stops: hours of work end here
+            record_audit(
+                auth.database(),
+                actor,
+                CANCEL_EVENT,
+                "model",
+                None,
+                before={"training": job.spec.name, "source": job.spec.source, "step": job.step()},
+                permission=Permission.MANAGE_MODELS,
+            )
             job.cancel(actor.name)
         return job
 

@@ -117,6 +117,7 @@ def test_reason_codes_add_and_retire(admin_page: AppTest) -> None:
     at.run()
     assert not at.exception
     assert {r.code: r.actions for r in list_reasons(open_database())}["doxxing"] == ("remove", "escalate")
+    assert any("doxxing" in s.value and "added" in s.value for s in at.success)  # said after the rerun
     at.selectbox(key=reasons.KEYS("pick")).set_value("spam").run()
     click(at, reasons.KEYS("toggle"))
     assert "spam" not in {r.code for r in list_reasons(open_database())}

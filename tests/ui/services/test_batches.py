@@ -39,3 +39,19 @@ def test_a_result_scored_by_a_registry_version_is_named_like_decisions_name_it()
 def test_a_model_no_longer_in_the_registry_is_not_found_and_a_result_without_reference_keeps_its_name() -> None:
     assert batches.version_named("v7 gone-model (2020-01-01T00:00:00+00:00)") is None
     assert batches.model_label(_result()) == "outside model"
+
+
+def test_the_same_file_scored_by_another_version_of_the_same_name_is_not_taken_for_its_batch(monkeypatch) -> None:
+    from ui.services.model_ref import ModelRef
+
+    held: dict[str, object] = {}
+    monkeypatch.setattr(batches.state, "get", lambda key, default=None: held.get(key, default))
+    monkeypatch.setattr(batches.state, "put", held.__setitem__)
+    first = _result(ModelRef("/models/versions/v1", "aaaa", "my-model", 1))
+    second = _result(ModelRef("/models/versions/v2", "bbbb", "my-model", 2))  # trained with the default name too
+    saved = batches.SavedRef(1, {"toxic": 0.5}, "posts.csv", "boss", "v1 my-model (2026-01-01)")
+    held[batches.BATCH] = (batches.result_key(first), saved)
+    assert batches.saved_ref(first) == saved
+    assert batches.saved_ref(second) is None  # saved as its own batch, not as v1's
+    retagged = _result(ModelRef("/models/versions/v1", "cccc", "my-model", 1))  # v1 saved with new thresholds
+    assert batches.saved_ref(retagged) == saved

@@ -49,3 +49,24 @@ def test_guess_truth_columns() -> None:
 def test_content_hash_is_the_sha256_of_the_bytes() -> None:
     assert inputs.content_hash(b"abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
     assert inputs.load_upload("b.csv", b"id,words\n1,hi\n").content_hash == inputs.content_hash(b"id,words\n1,hi\n")
+
+
+def test_pasted_posts_are_bounded_like_an_upload() -> None:
+    from core.errors import LimitExceeded
+    from core.io.limits import ReadLimits
+
+    small = ReadLimits(max_file_mb=1, max_rows=3)
+    assert len(inputs.pasted_posts("a\nb\nc", small)) == 3
+    with pytest.raises(LimitExceeded, match="4 posts were pasted; the limit is 3"):
+        inputs.pasted_posts("a\nb\nc\nd", small)
+    with pytest.raises(LimitExceeded, match="the limit is 1 MB"):
+        inputs.pasted_posts("é" * (600 * 1024), small)  # 1.2 MB of UTF-8 in 600 KiB characters
+
+
+def test_pasted_posts_never_share_the_content_hash_of_a_file_with_the_same_bytes() -> None:
+    text = "text\nyou idiot\nnice"
+    uploaded = inputs.load_upload("posts.csv", text.encode())  # a header and 2 posts
+    pasted = inputs.pasted_posts(text)  # 3 posts
+    assert (len(uploaded), len(pasted)) == (2, 3)
+    assert uploaded.text_col == pasted.text_col == "text"
+    assert uploaded.content_hash != pasted.content_hash  # else the paste gets the file's cached scores

@@ -158,3 +158,20 @@ def test_a_closed_queue_withdraws_its_line_and_its_workers_end(gate: Gate) -> No
     gate.open.set()
     assert running.wait() == "a"
     _until(lambda: not any(t.is_alive() for t in queue._threads))
+
+
+def test_a_newer_job_of_one_session_does_not_cancel_the_job_another_session_joined(gate: Gate) -> None:
+    queue = JobQueue(workers=1)
+    busy = queue.submit(gate.work("busy"), owner="c", kind=jobs.SCORING)
+    _until(lambda: busy.state == jobs.RUNNING)
+    mine = queue.submit(gate.work("file F"), owner="a", kind=jobs.SCORING, key=("scores", "F"), slot="scoring")
+    theirs = queue.submit(gate.work("never"), owner="b", kind=jobs.SCORING, key=("scores", "F"), slot="scoring")
+    assert theirs is mine
+    newer = queue.submit(gate.work("file G"), owner="a", kind=jobs.SCORING, key=("scores", "G"), slot="scoring")
+    assert not mine.done and mine.owner == "b"  # still in line, now b's: a no longer waits on it
+    alone = queue.submit(gate.work("file H"), owner="a", kind=jobs.SCORING, key=("scores", "H"), slot="scoring")
+    with pytest.raises(CancelledError):  # nobody else wanted G: withdrawn as before
+        newer.wait()
+    gate.open.set()
+    assert [job.wait() for job in (busy, mine, alone)] == ["busy", "file F", "file H"]
+    queue.close()

@@ -62,3 +62,29 @@ def test_parquet_export_keeps_text_and_stores_thresholds() -> None:
     assert meta["thresholds"] == {"toxic": 0.3, "hate": 0.7}
     assert meta["model"] == "keyword-fake"
     assert table.column("text").to_pylist()[2] == "=SUM(A1)"  # Parquet is not a spreadsheet: raw text
+
+
+def test_export_keeps_input_columns_named_like_the_columns_it_adds() -> None:
+    from core.io.posts import Posts
+
+    frame = pd.DataFrame(
+        {
+            "text": ["you idiot", "nice"],
+            "model_name": ["their model", "theirs too"],
+            "threshold_toxic": ["high", "low"],
+            "row_number": [17, 42],
+        }
+    )
+    posts = Posts(frame=frame, text_col="text", source_name="mine.csv", content_hash="h")
+    result = ScoredPosts(
+        posts, ("toxic", "hate"), KeywordModel().predict_proba(posts.texts), {"toxic": 0.5, "hate": 0.5}
+    )
+    table = results.export_table(result, {"toxic": 0.3, "hate": 0.7})
+    assert table["model_name"].tolist() == ["their model", "theirs too"]  # the file's data, not replaced
+    assert table["threshold_toxic"].tolist() == ["high", "low"]
+    assert table["row_number"].tolist() == [17, 42]
+    assert table["model_name (ModLens)"].tolist() == ["", ""]
+    assert table["threshold_toxic (ModLens)"].tolist() == [pytest.approx(0.3)] * 2
+    assert table["threshold_hate"].tolist() == [pytest.approx(0.7)] * 2
+    assert table["row_number (ModLens)"].tolist() == [1, 2]
+    assert "model_version" in table.columns

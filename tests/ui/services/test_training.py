@@ -14,8 +14,10 @@ import pytest
 from core.errors import ModLensError
 from core.model.config import preset
 from core.registry import ModelRegistry
+from core.store import audit
+from core.store.audit import AuditFilter
 from core.training.debias import DebiasConfig
-from ui.services import training
+from ui.services import auth, training
 from ui.services.labelled import LabelledPosts
 
 
@@ -185,9 +187,14 @@ def test_anyone_may_cancel_a_running_training_unless_their_role_may_not_train(
     with pytest.raises(PermissionDenied, match="analyst"):
         board.cancel(job.id, Actor("ana", Role.ANALYST))
     assert job.running and not job.cancel_requested
-    board.cancel(job.id, Actor("ada", Role.ADMIN))
+    with pytest.raises(PermissionDenied, match="ada' does not exist"):  # checked against the users table
+        board.cancel(job.id, Actor("ada", Role.ADMIN))
+    assert job.running and not job.cancel_requested
+    demo = auth.current()  # no account yet: the demo admin
+    assert demo is not None
+    board.cancel(job.id, demo)
     _wait(board, job)
-    assert job.status == training.CANCELLED and job.cancelled_by == "ada"
+    assert job.status == training.CANCELLED and job.cancelled_by == demo.name
 
 
 @pytest.mark.slow
@@ -274,5 +281,9 @@ def test_only_a_model_manager_may_start_or_cancel_a_training(
         board.cancel(job.id)
     assert job.running and not job.cancel_requested
     board.cancel(job.id, Actor("boss", Role.ADMIN))
+    board.cancel(job.id, Actor("boss", Role.ADMIN))  # clicked twice: recorded once
     _wait(board, job)
     assert job.status == training.CANCELLED and job.cancelled_by == "boss"
+    events = audit.audit_events(auth.database(), Actor("boss", Role.ADMIN), AuditFilter(action=training.CANCEL_EVENT))
+    assert events["actor"].tolist() == ["boss"] and events["entity_type"].tolist() == ["model"]
+    assert events["before"].iloc[0]["training"] == _spec().name

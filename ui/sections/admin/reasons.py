@@ -74,5 +74,5 @@ def reasons_section() -> None:
     except ModLensError as exc:
         error(str(exc))
         return
-    st.success(escape_markdown(f"Reason '{new_code}' added."), icon=":material/check_circle:")
+    state.put(DONE, ("success", f"Reason '{new_code.strip()}' added."))  # shown after the rerun
     st.rerun()

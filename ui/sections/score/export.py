@@ -66,6 +66,7 @@ def export_section(result: ScoredPosts, thresholds: dict[str, float], view: pd.D
     note_col.caption(
         "Scores and flags at the thresholds above. Each row records the thresholds (`threshold_<label>`) and the "
         "model that scored it (`model_name`, `model_version`); posts not named by an id column get `row_number`. "
+        "A column of the file with one of these names is kept (the added one is named `... (ModLens)`). "
         "CSV: cells that a spreadsheet would run as a formula are escaped with a leading `'`. Parquet: the same "
         "columns, and the thresholds and model in the file's metadata." + hidden
     )
