@@ -238,9 +238,11 @@ def save_batch(db: Database, actor: Actor, batch: BatchInput, *, queue: QueueReq
     external = [value if value is not None else str(i + 1) for i, value in enumerate(ids)]
     authors = _cells(frame[batch.author_col]) if batch.author_col else [None] * n
     derived = {f"{kind}_{lb}" for lb in labels for kind in ("score", "flag")}
-    own = {batch.text_col, batch.id_col, batch.author_col} - {None}
+    own = {batch.text_col, batch.author_col} - {None}
     columns = [str(c) for c in frame.columns if c not in derived]
     extras = frame[[c for c in columns if c not in own]]
+    if batch.id_col is not None:  # kept as the ids are stored, empty ones empty (not filled with row numbers)
+        extras = extras.assign(**{batch.id_col: pd.Series([None if v is None else v[:255] for v in ids], dtype=object)})
     scores = np.asarray(batch.scores, dtype=np.float64)
     with db.write() as session:
         authorize(session, actor, Permission.SAVE_BATCH)
@@ -351,7 +353,9 @@ def open_batch(db: Database, actor: Actor, batch_id: int) -> SavedBatch:
     item_ids, external, authors, texts, score_dicts = (list(c) for c in zip(*items, strict=True))
     scores = np.array([[s[lb] for lb in labels] for s in score_dicts], dtype=np.float32)
     extras = pd.read_parquet(io.BytesIO(blob)) if blob else pd.DataFrame()
-    own = {row.text_col: texts, row.id_col: external, row.author_col: authors}
+    own = {row.text_col: texts, row.author_col: authors}
+    if row.id_col is not None and row.id_col not in extras.columns:
+        own[row.id_col] = external  # a batch saved before its id column was kept as written
     data = {c: (own[c] if c in own else extras[c].to_numpy()) for c in row.columns}
     frame = pd.concat([pd.DataFrame(data, columns=row.columns), score_frame(labels, scores, row.thresholds)], axis=1)
     return _summary(row, frame=frame, item_ids=np.asarray(item_ids, dtype=np.int64))
