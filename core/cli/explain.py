@@ -119,6 +119,10 @@ def _check_args(args: argparse.Namespace) -> None:
         raise ModLensError("Give either --text TEXT or an INPUT file to explain (one of them, not both).")
     if args.text is not None and args.output is not None:
         raise ModLensError("-o is for an INPUT file; with --text the result is printed (add --json for JSON).")
+    if args.text is not None and args.limit is not None:
+        raise ModLensError("--limit is for an INPUT file; --text explains that one text. Leave out --limit.")
+    if args.text is not None and getattr(args, "text_col", None) is not None:
+        raise ModLensError("--text-col is for an INPUT file; --text explains that one text. Leave out --text-col.")
     if args.input is not None:
         if args.output is None:
             raise ModLensError("Give the output file with -o OUTPUT (.csv, .parquet or .jsonl).")
@@ -163,7 +167,30 @@ def text_report(
                 ],
             }
         )
-    return {"text": text, "labels": entries, "notes": list(result.notes)}
+    return {"text": text, "labels": entries, "notes": [*result.notes, *word_cap_notes(result.posts)]}
+
+
+def word_cap_notes(posts: pd.DataFrame) -> list[str]:
+    """A note for each post with more words than get an attribution (``ExplainConfig.max_tokens``).
+
+    Parameters
+    ----------
+    posts
+        ``Attributions.posts``: ``post_id``, ``n_tokens``, ``n_explained``.
+
+    Returns
+    -------
+    list of str
+        One note per such post, in order: without it the token table would look complete
+        while the values do not add up to the post's score minus its base value.
+
+    """
+    capped = posts[posts["n_explained"] < posts["n_tokens"]].drop_duplicates("post_id")
+    return [
+        f"Post {post_id} has {int(total):,} words; only its first {int(done):,} got an attribution (the words "
+        "after them stay in the post and count for its score)."
+        for post_id, total, done in zip(capped["post_id"], capped["n_tokens"], capped["n_explained"], strict=True)
+    ]
 
 
 def format_text_report(report: dict[str, Any]) -> str:
@@ -212,7 +239,7 @@ def explain_rows(
     chosen = list(texts[:limit] if limit is not None else texts)
     result = explain_texts(chosen, predict_fn, labels, label=label, config=config, progress=progress)
     if notes is not None:
-        notes.extend(result.notes)
+        notes.extend([*result.notes, *word_cap_notes(result.posts)])
     table = result.tokens.rename(columns={"post_id": "row"})
     return table[ROW_COLUMNS].reset_index(drop=True)
 

@@ -243,7 +243,7 @@ def explain_texts(
     if len(ids) != len(texts):
         raise ValueError(f"Got {len(ids)} post ids for {len(texts)} texts.")  # a caller's bug, not the user's
     notes = tuple(
-        _cut_note(post_id, len(text), config.max_chars)
+        cut_note(post_id, len(text), config.max_chars)
         for post_id, text in zip(ids, texts, strict=True)
         if len(text) > config.max_chars
     )
@@ -299,8 +299,8 @@ def explain_texts(
     return Attributions(tokens=_token_frame(token_parts), posts=_post_frame(post_rows), cancelled=stopped, notes=notes)
 
 
-def _cut_note(post_id: Any, length: int, max_chars: int) -> str:
-    """The note for a post longer than the explainer reads."""
+def cut_note(post_id: Any, length: int, max_chars: int) -> str:
+    """The note for a post of ``length`` characters, longer than the ``max_chars`` the explainer reads."""
     return (
         f"Post {post_id} has {length:,} characters; only its first {max_chars:,} characters were explained "
         "(each masked copy SHAP scores is a copy of the text)."

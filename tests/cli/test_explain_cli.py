@@ -133,6 +133,8 @@ def test_run_file_form_writes_the_tidy_table(fake_model: None, tmp_path, capsys:
         (["in.csv", "-o", "out.csv", "--json"], "--json only applies with --text"),
         (["in.csv", "-o", "out.csv", "--limit", "0"], "--limit must be at least 1"),
         (["--text", "x", "--max-evals", "5"], "max_evals must be a whole number from 10"),
+        (["--text", "x", "--limit", "3"], "--limit is for an INPUT file"),
+        (["--text", "x", "--text-col", "body"], "--text-col is for an INPUT file"),
         (["in.csv", "-o", "out.xlsx"], "use an output ending in .csv, .parquet, .jsonl"),
         (["in.csv", "-o", "no/such/dir/out.csv"], "Folder 'no/such/dir' does not exist"),
     ],
@@ -155,3 +157,19 @@ def test_unknown_label_through_main_is_one_line_and_exit_2(fake_model: None) -> 
         code = cli.main(["explain", "--text", "you idiot", "--label", "spam"])
     assert code == 2
     assert err.getvalue().count("\n") == 1 and "spam" in err.getvalue()
+
+
+def test_posts_with_more_words_than_are_explained_say_so() -> None:
+    from core.explain.config import ExplainConfig
+
+    config = ExplainConfig(max_tokens=2)
+    report = explain_cli.text_report("you stupid idiot", additive_model, LABELS, config=config)
+    assert [len(entry["tokens"]) for entry in report["labels"]] == [2, 2]
+    assert report["notes"] == [
+        "Post 0 has 3 words; only its first 2 got an attribution (the words after them stay in the post and "
+        "count for its score)."
+    ]
+    notes: list[str] = []
+    explain_cli.explain_rows(["you stupid idiot", "you idiot"], additive_model, LABELS, config=config, notes=notes)
+    assert len(notes) == 1 and notes[0].startswith("Post 0 has 3 words")  # once per post, not per label
+    assert explain_cli.text_report("you idiot", additive_model, LABELS, config=config)["notes"] == []

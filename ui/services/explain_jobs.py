@@ -33,7 +33,11 @@ class ExplainedPost:
 
 
 def cached_explained(text: str, version: str, labels: Sequence[str], *, full: bool = True) -> ExplainedPost | None:
-    """The post's explanation when every part of it is cached; None otherwise."""
+    """The post's explanation when every part of it is cached; None otherwise. The session must be allowed to explain.
+
+    A cached explanation is answered without queueing a job, so the role is checked here too.
+    """
+    auth.require(Permission.EXPLAIN)
     labels = tuple(labels)
     attributions = explanations.cached_post(text, version)
     if attributions is None:

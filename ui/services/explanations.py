@@ -44,7 +44,8 @@ from core.explain import (
     token_spans,
     what_if,
 )
-from core.explain.shap_values import POST_COLUMNS, TOKEN_COLUMNS
+from core.explain.predict import predict
+from core.explain.shap_values import POST_COLUMNS, TOKEN_COLUMNS, cut_note
 from core.store.roles import Permission
 from ui.services import auth, jobs
 
@@ -54,6 +55,11 @@ FAITHFULNESS_KS = (1, 3, 5)
 """Numbers of words removed in the faithfulness check of one post."""
 OCCLUSION_MAX_TOKENS = 512
 """Posts with more words get no all-words occlusion table (one model call per word); a picked word still works."""
+OCCLUSION_MAX_CHARS = CONFIG.max_chars
+"""Longer posts get no all-words occlusion table either: each word's variant is a copy of the whole post.
+
+Without this bound a 6 MB post of 300 words built 1.5 GB of text per model call; a
+picked word still works (two copies), as for posts of many words."""
 POST_CACHE_ENTRIES = 5_000
 """Posts whose attributions are kept (a few kB each)."""
 CACHE_SECONDS = 6 * 3600
@@ -118,8 +124,13 @@ def cached_post(text: str, version: str, config: ExplainConfig = CONFIG) -> Attr
 
 
 def remember_post(text: str, version: str, attributions: Attributions, config: ExplainConfig = CONFIG) -> None:
-    """Put one post's attributions (any post id; stored as 0) into the per-post cache."""
-    stored = with_post_id(attributions, 0)
+    """Put one post's attributions (any post id; stored as 0) into the per-post cache.
+
+    Its notes are those of the post as explained alone (a post longer than ``config.max_chars``
+    says it was explained from its start), whatever run the attributions came from.
+    """
+    notes = (cut_note(0, len(text), config.max_chars),) if len(text) > config.max_chars else ()
+    stored = dataclasses.replace(with_post_id(attributions, 0), notes=notes)
     _post_cache(text, version, settings_key(config), _compute=lambda: stored)
 
 
@@ -131,6 +142,35 @@ def with_post_id(attributions: Attributions, post_id: int) -> Attributions:
 
 
 @st.cache_data(show_spinner=False, max_entries=256, ttl=CACHE_SECONDS)
+def _scores_cache(
+    text: str, version: str, labels: tuple[str, ...], _compute: Callable[[], dict[str, float]]
+) -> dict[str, float]:
+    return _compute()
+
+
+def explained_in_part(text: str, config: ExplainConfig = CONFIG) -> bool:
+    """Whether only the start of ``text`` is explained (it is longer than ``config.max_chars``)."""
+    return len(text) > config.max_chars
+
+
+def whole_post_scores(text: str, predict_fn: PredictFn, labels: Sequence[str], version: str) -> dict[str, float]:
+    """Each label's score of the whole post, as it was scored (cached); the session must be allowed to explain.
+
+    The attributions of a post longer than ``CONFIG.max_chars`` add up to the score of its
+    start, which can differ from the post's own score (the one in the table, that decides
+    the flag): the page shows this one.
+    """
+    auth.require(Permission.EXPLAIN)
+    names = tuple(labels)
+
+    def compute() -> dict[str, float]:
+        scores = predict(predict_fn, [text], len(names))[0]
+        return {name: float(score) for name, score in zip(names, scores, strict=True)}
+
+    return _scores_cache(text, version, names, _compute=compute)
+
+
+@st.cache_data(show_spinner=False, max_entries=256, ttl=CACHE_SECONDS)
 def _occlusion_cache(
     text: str, version: str, labels: tuple[str, ...], _compute: Callable[[], pd.DataFrame | None]
 ) -> pd.DataFrame | None:
@@ -138,10 +178,13 @@ def _occlusion_cache(
 
 
 def occlusion_table(text: str, version: str, labels: tuple[str, ...], predict_fn: PredictFn) -> pd.DataFrame | None:
-    """Score of ``text`` without each word (:func:`core.explain.occlusion_scores`); None for very long posts."""
+    """Score of ``text`` without each word (:func:`core.explain.occlusion_scores`); None for very long posts.
+
+    Very long: more than :data:`OCCLUSION_MAX_TOKENS` words or :data:`OCCLUSION_MAX_CHARS` characters.
+    """
 
     def compute() -> pd.DataFrame | None:
-        if len(token_spans(text)) > OCCLUSION_MAX_TOKENS:
+        if len(text) > OCCLUSION_MAX_CHARS or len(token_spans(text)) > OCCLUSION_MAX_TOKENS:
             return None
         return occlusion_scores(text, predict_fn, list(labels))
 
@@ -161,9 +204,20 @@ def without_word(text: str, index: int, predict_fn: PredictFn, labels: Sequence[
 
     The same deletion as occlusion, for posts too long for :func:`occlusion_table`.
     Columns ``label``, ``original``, ``edited`` (without the word) and ``change``.
+    The session must be allowed to explain.
     """
+    auth.require(Permission.EXPLAIN)
     spans = token_spans(text)
     return what_if(text, remove_spans(text, spans, [index]), predict_fn, list(labels))
+
+
+def edit_scores(original: str, edited: str, predict_fn: PredictFn, labels: Sequence[str]) -> pd.DataFrame:
+    """Scores of a post and of an edit of it (:func:`core.explain.what_if`); the session must be allowed to explain.
+
+    Columns ``label``, ``original``, ``edited`` and ``change``.
+    """
+    auth.require(Permission.EXPLAIN)
+    return what_if(original, edited, predict_fn, list(labels))
 
 
 @st.cache_data(show_spinner=False, max_entries=256, ttl=CACHE_SECONDS)
@@ -184,14 +238,18 @@ def faithfulness_summary(
     """Score drop removing the top-k versus k random words of one post, per label and k (cached).
 
     ``attributions`` are the post's (cached) attributions for ``settings``, so
-    text, model version and settings identify the result.
+    text, model version and settings identify the result. The words are removed from
+    the text that was explained (its first ``max_chars`` characters), whose score the
+    attributions add up to: removing them from a longer post would copy all of it for
+    every variant scored, and judge the attributions against another score.
     """
+    explained = text[: ExplainConfig(*settings).max_chars]
 
     def compute() -> pd.DataFrame:
         parts = []
         for label in labels:
             rows = attributions.for_post(0, label)
-            parts.append(post_faithfulness(text, rows, predict_fn, list(labels), label, ks=FAITHFULNESS_KS))
+            parts.append(post_faithfulness(explained, rows, predict_fn, list(labels), label, ks=FAITHFULNESS_KS))
         parts = [part for part in parts if len(part)]
         if not parts:
             return summarize_faithfulness(pd.DataFrame())

@@ -20,7 +20,7 @@ from ui import state
 from ui.components.job_progress import follow
 from ui.components.safe_text import escape_markdown, plotly_text
 from ui.sections.explain.post_picker import Post
-from ui.services import explain_jobs, privacy
+from ui.services import explain_jobs, explanations, privacy
 
 LEGEND = (
     "Red words raise the score, blue words lower it. Colour strength is the push on the score's own 0-1 scale, "
@@ -71,9 +71,14 @@ def explain_section(post: Post, model: Scorer, version: str, thresholds: Mapping
         )
     st.caption(LEGEND)
     redacted = privacy.redacted_post(post.text, post.redaction)
+    whole = (
+        explanations.whole_post_scores(post.text, model.predict_proba, labels, version)
+        if explanations.explained_in_part(post.text)
+        else {}
+    )
     for column, label in zip(st.columns(len(labels)), labels, strict=True):
         with column:
-            label_panel(redacted, attributions, summary, label, thresholds[label])
+            label_panel(redacted, attributions, summary, label, thresholds[label], whole.get(label))
     if n_tokens == 0:
         return None
     occlusion = explained.occlusion
@@ -89,24 +94,39 @@ def post_note(message: str) -> str:
 
 
 def label_panel(
-    redacted: RedactedText, attributions: Attributions, summary: pd.DataFrame | None, label: str, threshold: float
+    redacted: RedactedText,
+    attributions: Attributions,
+    summary: pd.DataFrame | None,
+    label: str,
+    threshold: float,
+    whole_score: float | None = None,
 ) -> None:
     """One label: score against the threshold, the highlighted post, strongest words and faithfulness.
 
     The post is shown as ``redacted`` (unchanged when nothing is hidden): the words'
     values move onto it, a placeholder carrying the sum of the words it hides.
+    ``whole_score``: the score of the whole post when only its start was explained; the
+    score and verdict shown are then the post's own (as in the table), and the caption
+    gives the explained start's score that the words add up to.
     """
     row = attributions.posts[attributions.posts["label"] == label].iloc[0]
     score, base = float(row["score"]), float(row["base_value"])
-    verdict = "flagged" if score >= threshold else "not flagged"
+    shown = score if whole_score is None else whole_score
+    verdict = "flagged" if shown >= threshold else "not flagged"
     st.metric(
         f"{escape_markdown(label)} score",
-        f"{score:.3f}",
+        f"{shown:.3f}",
         f"{verdict} at threshold {threshold:.3f}",
         delta_color="off",
         delta_arrow="off",
     )
-    st.caption(f"Score with every word removed: {base:.3f}; the words add {score - base:+.3f}.")
+    if whole_score is None:
+        st.caption(f"Score with every word removed: {base:.3f}; the words add {score - base:+.3f}.")
+    else:
+        st.caption(
+            f"The explained start of the post scores {score:.3f}; with every word removed {base:.3f}; "
+            f"the words add {score - base:+.3f}."
+        )
     rows = attributions.for_post(0, label)
     if redacted.spans or redacted.truncated:  # the values move onto the post as shown
         rows = map_attributions(rows, redacted)

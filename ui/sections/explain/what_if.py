@@ -6,14 +6,14 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from core.explain import highlight_html, what_if
+from core.explain import highlight_html
 from core.scoring import Scorer
 from ui import state
 from ui.components.job_progress import follow
 from ui.components.safe_text import escape_markdown
 from ui.components.tables import three_decimals
 from ui.sections.explain.post_picker import MAX_TYPED_CHARS, Post
-from ui.services import explain_jobs
+from ui.services import explain_jobs, explanations
 
 EDIT = "modlens.explain.what_if"
 """Widget key of the what-if editor."""
@@ -51,7 +51,7 @@ def what_if_section(post: Post, model: Scorer, version: str, thresholds: Mapping
         if explained is None:
             return
     attributions = explained.attributions
-    changes = what_if(post.text, edited, model.predict_proba, list(labels))
+    changes = explanations.edit_scores(post.text, edited, model.predict_proba, labels)
     for column, (_, change) in zip(st.columns(len(labels)), changes.iterrows(), strict=True):
         label = str(change["label"])
         with column:
