@@ -3,7 +3,7 @@
 ::
 
     review import FILE --queue NAME [--text-col C] [--id-col C] [--author-col C] [--rule flagged|all]
-    review decide --queue NAME --as USER --action ACTION (--item ID | --max-score L=V | --min-score L=V)
+    review decide --queue NAME [--as USER] --action ACTION (--item ID | --max-score L=V | --min-score L=V)
                   [--reason CODE] [--note TEXT]
     review export --queue NAME -o FILE
     review stats --queue NAME --json
@@ -55,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     decide = actions.add_parser("decide", help="decide one post, or every pending post in a score range")
     decide.add_argument("--queue", required=True, metavar="NAME")
-    add_actor_option(decide, required=True)
+    add_actor_option(decide)
     decide.add_argument("--action", required=True, choices=ACTIONS)
     target = decide.add_mutually_exclusive_group(required=True)
     target.add_argument("--item", default=None, metavar="ID", help="the post's id in the file")

@@ -45,6 +45,11 @@ class DecisionInfo:
     status: str
 
 
+def _bound(value: float | None) -> str:
+    """A score bound as the rule text names it: every digit that matters (not 6, as ``:g`` keeps), no ``-0``."""
+    return f"{float(value or 0.0) + 0.0:.12g}"
+
+
 @dataclass(frozen=True)
 class ScoreFilter:
     """Posts whose ``score_<label>`` lies in ``[min_score, max_score]`` (either end open when None)."""
@@ -54,13 +59,13 @@ class ScoreFilter:
     max_score: float | None = None
 
     def describe(self) -> str:
-        """The rule text stored with each decision, e.g. ``score_toxic <= 0.05``."""
+        """The rule text stored with each decision, e.g. ``score_toxic <= 0.05`` (bounds to 12 digits)."""
         column = f"score_{self.label}"
         if self.min_score is not None and self.max_score is not None:
-            return f"{self.min_score:g} <= {column} <= {self.max_score:g}"
+            return f"{_bound(self.min_score)} <= {column} <= {_bound(self.max_score)}"
         if self.max_score is not None:
-            return f"{column} <= {self.max_score:g}"
-        return f"{column} >= {self.min_score:g}"
+            return f"{column} <= {_bound(self.max_score)}"
+        return f"{column} >= {_bound(self.min_score)}"
 
     def check(self) -> None:
         """Raise a helpful error for an empty or out-of-range filter."""
@@ -134,11 +139,14 @@ def decide(
     note: str | None = None,
     labels: Sequence[str] | None = None,
     seconds: float | None = None,
+    pending_only: bool = False,
 ) -> DecisionInfo:
     """Record ``actor``'s decision on one post and release their claim; records ``decision``.
 
     ``labels`` names the model labels that apply (e.g. ``["toxic", "hate"]`` for a removal);
-    ``seconds`` is the time spent on the post.
+    ``seconds`` is the time spent on the post. ``pending_only`` refuses a post that is no
+    longer pending: a reviewer deciding the post they were given, on a screen left open past
+    the lease, must not overrule the reviewer who took it and decided it meanwhile.
     """
     _check_action(action, note, seconds)
     with db.write() as session:
@@ -152,6 +160,8 @@ def decide(
         holder = lease_holder(item, now)
         if holder is not None and holder != me:
             raise ModLensError(f"Post {item_id} is being reviewed by {holder}. Take the next post instead.")
+        if pending_only and item.status != "pending":
+            _refuse_done(session, item)
         queue = session.get(Queue, item.queue_id)
         batch = session.get(Batch, item.batch_id)
         assert queue is not None and batch is not None
@@ -194,6 +204,21 @@ def decide(
             after={"action": action, "reason": reason, "status": status, "decision_id": decision.id},
         )
         return DecisionInfo(decision.id, item_id, me, action, reason, now, status)
+
+
+def _refuse_done(session: Session, item: Item) -> None:
+    """Raise: ``item`` was decided (by whom) while the reviewer still had it on screen."""
+    last = session.scalar(
+        select(Decision.reviewer)
+        .where(Decision.item_id == item.id, Decision.is_current, Decision.action != "skip")
+        .order_by(Decision.id.desc())
+        .limit(1)
+    )
+    by = f" by {last}" if last else ""
+    raise ModLensError(
+        f"Post {item.external_id} was {item.status}{by} in the meantime, so your decision was not recorded. "
+        "Take the next post (or open it with Previous to decide it again)."
+    )
 
 
 def _in_range(row: Queue, where: ScoreFilter) -> Select:
@@ -239,6 +264,8 @@ def bulk_decide(
     """Decide every pending post of ``queue`` in the score range, in one transaction; records ``bulk_decision``.
 
     Posts someone else holds a live lease on are left alone (counted in ``skipped_claimed``).
+    A bulk *skip* passes only over posts the actor has not reviewed yet: it never replaces
+    the actor's own review of a post (a first of two reviews is still pending).
     """
     _check_action(action, note, None)
     where.check()
@@ -255,6 +282,15 @@ def bulk_decide(
         now = utcnow()
         rows = session.execute(query.order_by(Item.id)).all()
         ids = [r.id for r in rows if not (r.claimed_by and r.claimed_by != me and r.lease_expires_at > now)]
+        if action == "skip":  # a skip decides nothing: it must not withdraw the actor's own reviews
+            reviewed = set(
+                session.scalars(
+                    select(Decision.item_id)
+                    .join(Item, Item.id == Decision.item_id)
+                    .where(Item.queue_id == row.id, Decision.reviewer == me, Decision.is_current)
+                )
+            )
+            ids = [item_id for item_id in ids if item_id not in reviewed]
         rule_text = where.describe()
         for start in range(0, len(ids), CHUNK):
             part = ids[start : start + CHUNK]

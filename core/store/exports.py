@@ -66,23 +66,47 @@ def decisions_frame(db: Database, actor: Actor, queue: str) -> pd.DataFrame:
 
 
 def export_decisions(db: Database, actor: Actor, queue: str, path: str | Path) -> Path:
-    """Write :func:`decisions_frame` to ``path`` (.csv formula-escaped, or .parquet) atomically."""
+    """Write :func:`decisions_frame` to ``path`` (.csv formula-escaped, or .parquet) atomically.
+
+    CSV gives ``decided_at`` as ISO 8601 text; Parquet keeps it a UTC timestamp (as the Review page's download).
+    """
     frame = decisions_frame(db, actor, queue)
-    frame = frame.assign(decided_at=frame["decided_at"].map(lambda t: t.isoformat() if pd.notna(t) else None))
+    if Path(path).suffix.lower() == ".csv":
+        frame = frame.assign(decided_at=frame["decided_at"].map(lambda t: t.isoformat() if pd.notna(t) else None))
     return write_frame_atomic(frame, path)
 
 
-def decision_history(db: Database, actor: Actor, queue: str) -> pd.DataFrame:
-    """Every decision ever recorded in ``queue`` (superseded ones too), oldest first."""
+def decision_history(
+    db: Database,
+    actor: Actor,
+    queue: str,
+    *,
+    reviewer: str | None = None,
+    current_only: bool = False,
+    latest: int | None = None,
+) -> pd.DataFrame:
+    """Every decision ever recorded in ``queue`` (superseded ones too), oldest first.
+
+    ``reviewer`` keeps one person's decisions, ``current_only`` those not superseded, and
+    ``latest`` the most recent ``latest`` of them (still oldest first): a reviewer's own
+    recent decisions are then read without loading the whole queue's history.
+    """
+    if latest is not None and latest < 0:
+        raise ModLensError(f"latest must be 0 or more, got {latest}.")
     with db.read() as session:
         authorize(session, actor, Permission.READ_REVIEW)
         row = queue_by_name(session, queue)
-        rows = session.execute(
-            select(Decision, Item.external_id)
-            .join(Item, Item.id == Decision.item_id)
-            .where(Item.queue_id == row.id)
-            .order_by(Decision.id)
-        ).all()
+        query = (
+            select(Decision, Item.external_id).join(Item, Item.id == Decision.item_id).where(Item.queue_id == row.id)
+        )
+        if reviewer is not None:
+            query = query.where(Decision.reviewer == reviewer)
+        if current_only:
+            query = query.where(Decision.is_current)
+        if latest is None:
+            rows = session.execute(query.order_by(Decision.id)).all()
+        else:
+            rows = session.execute(query.order_by(Decision.id.desc()).limit(latest)).all()[::-1]
     return pd.DataFrame(
         [
             {

@@ -20,7 +20,8 @@ def item_outcomes(
 
     Columns: ``item_id``, ``id`` (the file's id), ``author``, ``text``, ``score_<label>``...,
     ``status``, ``action``, ``reason``, ``note``, ``reviewer``, ``decided_at``, ``model_version``,
-    ``source``, ``rule_text``, ``reviews`` (number of current decisions). ``action`` and the
+    ``source``, ``rule_text``, ``reviews`` (number of current decisions), ``queued`` (whether the
+    post is in a review queue: a post that is not stays ``pending`` for ever). ``action`` and the
     decision columns are empty while undecided; ``model_version`` is then the batch's.
     ``with_text=False`` leaves ``text`` empty (counting does not need it; large queues load faster).
     """
@@ -44,6 +45,7 @@ def item_outcomes(
             Item.text if with_text else literal("").label("text"),
             Item.scores,
             Item.status,
+            Item.queue_id,
             Decision.action,
             Decision.reason,
             Decision.note,
@@ -78,6 +80,7 @@ def item_outcomes(
             "source": [r.source for r in rows],
             "rule_text": [r.rule_text for r in rows],
             "reviews": pd.array([r.reviews or 0 for r in rows], dtype="int64"),
+            "queued": pd.array([r.queue_id is not None for r in rows], dtype="bool"),
         }
     )
     return frame

@@ -25,12 +25,19 @@ from core.store.schema import ACTIONS, Batch, Decision, Item, utcnow
 PROGRESS_COLUMNS = ("reviewer", "source", "decisions", *ACTIONS, "median_seconds")
 AGREEMENT_COLUMNS = ("reviewer_a", "reviewer_b", "n", "agreement", "kappa")
 MODEL_COLUMNS = ("label", "threshold", "n", "flagged", "removed", "tp", "fp", "fn", "tn", "precision", "recall")
+NOT_QUEUED = "not queued"
+"""Status :func:`author_posts` gives a post of the batch that is in no review queue."""
 AUTHOR_COLUMNS = ("author", "posts", "flagged", "pending", "approved", "removed", "escalated")
 
 
 @dataclass(frozen=True)
 class QueueStats:
-    """Counts of one queue; ``by_action`` counts posts by their latest decision."""
+    """Counts of one queue.
+
+    ``by_action`` counts posts by their latest decision, pending ones too (a skip, or the
+    first of two required reviews); ``done_by_action`` counts only the posts that are done,
+    by the action that decided them (its values add up to ``decided``).
+    """
 
     queue: str
     total: int
@@ -41,6 +48,7 @@ class QueueStats:
     by_action: dict[str, int] = field(default_factory=dict)
     rule: str = ""
     reviews_required: int = 1
+    done_by_action: dict[str, int] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, object]:
         """The ``review stats --json`` document."""
@@ -70,6 +78,7 @@ def queue_stats(db: Database, actor: Actor, queue: str) -> QueueStats:
             .where(Item.queue_id == row.id, Item.status == "pending", Item.lease_expires_at > utcnow())
         )
     counts = table["action"].value_counts()
+    done = table.loc[table["status"] != "pending", "action"].value_counts()
     return QueueStats(
         queue=queue,
         total=len(table),
@@ -80,6 +89,7 @@ def queue_stats(db: Database, actor: Actor, queue: str) -> QueueStats:
         by_action={action: int(counts.get(action, 0)) for action in ACTIONS},
         rule=row.rule_text,
         reviews_required=row.reviews_required,
+        done_by_action={action: int(done.get(action, 0)) for action in ACTIONS if action != "skip"},
     )
 
 
@@ -113,7 +123,10 @@ def reviewer_progress(db: Database, actor: Actor, queue: str) -> pd.DataFrame:
 
 
 def author_counts(db: Database, actor: Actor, queue: str) -> pd.DataFrame:
-    """Per author of the queue's batch: posts, flagged (any label), pending, approved, removed, escalated."""
+    """Per author of the queue's batch: posts, flagged (any label), pending, approved, removed, escalated.
+
+    ``pending`` counts the posts waiting in a review queue (not those never sent to review).
+    """
     with db.read() as session:
         authorize(session, actor, Permission.READ_REVIEW)
         row = queue_by_name(session, queue)
@@ -127,7 +140,7 @@ def author_counts(db: Database, actor: Actor, queue: str) -> pd.DataFrame:
         flagged |= table[f"score_{label}"].to_numpy() >= threshold
     table = table.assign(
         flagged=flagged,
-        pending=table["status"] == "pending",
+        pending=(table["status"] == "pending") & table["queued"],
         approved=table["action"] == "approve",
         removed=table["action"] == "remove",
         escalated=table["status"] == "escalated",
@@ -145,13 +158,17 @@ def author_counts(db: Database, actor: Actor, queue: str) -> pd.DataFrame:
 
 
 def author_posts(db: Database, actor: Actor, batch_id: int, author: str) -> pd.DataFrame:
-    """Every post of ``author`` in a batch, with scores, status and latest decision (see ``item_outcomes``)."""
+    """Every post of ``author`` in a batch, with scores, status and latest decision (see ``item_outcomes``).
+
+    A post never sent to review has the status ``not queued`` (not ``pending``: nobody will review it).
+    """
     with db.read() as session:
         authorize(session, actor, Permission.READ_REVIEW)
         batch = session.get(Batch, batch_id)
         if batch is None:
             raise ModLensError(f"Batch {batch_id} does not exist.")
-        return item_outcomes(session, batch, (Item.batch_id == batch_id) & (Item.author == author))
+        table = item_outcomes(session, batch, (Item.batch_id == batch_id) & (Item.author == author))
+    return table.assign(status=table["status"].where(table["queued"], NOT_QUEUED))
 
 
 def reviewer_agreement(db: Database, actor: Actor, queue: str) -> pd.DataFrame:

@@ -155,10 +155,6 @@ def test_accounts_make_as_required_for_recorded_actions(cli, posts, url, fake_mo
         ),
         (["review", "import", "{posts}", "--queue", "q2", "--rule", "some"], "error: argument --rule: invalid choice"),
         (
-            ["review", "decide", "--queue", "q", "--action", "remove", "--item", "a"],
-            "error: the following arguments are required: --as",
-        ),
-        (
             ["review", "decide", "--queue", "q", "--as", "local-admin", "--action", "remove", "--item", "a"],
             "error: User 'local-admin' does not exist",
         ),
@@ -284,3 +280,26 @@ def test_import_with_a_real_model(cli, posts, url, tiny_model_dir) -> None:
     frame = decisions_frame(open_database(url), demo_actor(), "q")
     assert frame["score_toxic"].between(0, 1).all()
     assert frame["model_version"].iloc[0].startswith("tiny-test-model (")
+
+
+def test_a_bulk_skip_keeps_the_reviewers_own_decisions(cli, posts, url, fake_model) -> None:
+    _import(cli, posts, url, "--rule", "all", "--id-col", "post_id")
+    cli(["users", "add", "boss", "--role", "admin", "--database", url], "boss-pass-1\nboss-pass-1\n")
+    base = ["review", "decide", "--queue", "q", "--as", "boss", "--database", url]
+    assert cli([*base, "--action", "remove", "--item", "a"])[0] == 0
+    code, _out, err = cli([*base, "--action", "skip", "--max-score", "toxic=1"])
+    assert (code, err) == (0, "")
+    stats = json.loads(cli(["review", "stats", "--queue", "q", "--json", "--database", url])[1])
+    assert stats["by_action"]["remove"] == 1 and stats["by_action"]["skip"] >= 1
+
+
+def test_decide_runs_as_the_demo_admin_until_accounts_exist(cli, posts, url, fake_model) -> None:
+    _import(cli, posts, url, "--rule", "all", "--id-col", "post_id")  # no account yet: the demo admin imports
+    base = ["review", "decide", "--queue", "q", "--database", url]
+    code, out, err = cli([*base, "--action", "remove", "--item", "a"])
+    assert (code, out, err) == (0, "post a: remove by local-admin (now decided)\n", "")
+    cli(["users", "add", "boss", "--role", "admin", "--database", url], "boss-pass-1\nboss-pass-1\n")
+    code, out, err = cli([*base, "--action", "approve", "--item", "b"])
+    assert (code, out) == (2, "") and err == "error: Accounts exist, so say who does this: add --as USER.\n"
+    stats = json.loads(cli(["review", "stats", "--queue", "q", "--json", "--database", url])[1])
+    assert stats["by_action"] == {"approve": 0, "remove": 1, "escalate": 0, "skip": 0}

@@ -112,22 +112,34 @@ def reasons_for(action: str | None = None) -> list[Reason]:
 def decide(queue: str, view: ItemView, action: str, reason: str | None, note: str | None) -> DecisionInfo:
     """Record the reviewer's decision with the time spent; the post joins this session's trail.
 
+    A post this reviewer did not decide before (the claimed one) must still be pending: when the
+    lease ran out and another reviewer decided it meanwhile, the decision is refused, not added.
+
     Raises
     ------
     ModLensError
-        A reason that does not fit the action, a post someone else holds, a role that may not decide.
+        A reason that does not fit the action, a post someone else holds or decided meanwhile, a role
+        that may not decide.
 
     """
     actor = auth.require(Permission.REVIEW)
     seconds = seconds_on(view.item_id)
+    trail = trail_of(queue)
+    again = any(m.item_id == view.item_id for m in trail.decided)  # reopened with Previous: decide it again
     info = decisions.decide(
-        auth.database(), actor, view.item_id, action, reason=reason, note=(note or "").strip() or None, seconds=seconds
+        auth.database(),
+        actor,
+        view.item_id,
+        action,
+        reason=reason,
+        note=(note or "").strip() or None,
+        seconds=seconds,
+        pending_only=not again,
     )
     shown = dict(state.get(SHOWN) or {})
     shown.pop(view.item_id, None)
     state.put(SHOWN, shown)
     mine = Mine(view.item_id, view.external_id, info.action, info.reason, info.decided_at)
-    trail = trail_of(queue)
     kept = (*(m for m in trail.decided if m.item_id != view.item_id), mine)
     _keep(queue, Trail(kept[-RECENT:], None))
     return info
@@ -139,7 +151,7 @@ def trail_of(queue: str) -> Trail:
     trails: dict[str, Trail] = state.get(HISTORY) or {}
     if queue in trails:
         return trails[queue]
-    trail = Trail(tuple(my_decisions(queue)[-RECENT:]))
+    trail = Trail(tuple(my_decisions(queue)))
     _keep(queue, trail)
     return trail
 
@@ -161,11 +173,16 @@ def step(queue: str, delta: int) -> None:
     _keep(queue, Trail(trail.decided, None if position > last else position))
 
 
-def my_decisions(queue: str) -> list[Mine]:
-    """The reviewer's current decisions in ``queue``, oldest first (for the trail and the recent table)."""
+def my_decisions(queue: str, latest: int = RECENT) -> list[Mine]:
+    """The reviewer's ``latest`` current decisions in ``queue``, oldest first (for the trail and the recent table).
+
+    Read with the reviewer and the bound in the query: the page asks on every run, and a queue
+    may hold a hundred thousand decisions of other reviewers.
+    """
     actor = auth.require(Permission.REVIEW)
-    history = store_exports.decision_history(auth.database(), actor, queue)
-    mine = history[(history["reviewer"] == actor.name) & history["is_current"]]
+    mine = store_exports.decision_history(
+        auth.database(), actor, queue, reviewer=actor.name, current_only=True, latest=latest
+    )
     return [
         Mine(int(r.item_id), str(r.id), str(r.action), None if pd.isna(r.reason) else str(r.reason), r.decided_at)
         for r in mine.itertuples(index=False)
@@ -247,7 +264,10 @@ def decisions_reader(queue: str) -> Callable[[], pd.DataFrame]:
 
 
 def status_counts(summary: stats.QueueStats) -> pd.DataFrame:
-    """Posts by outcome (``status`` and ``posts`` columns): each action of decided posts, then pending."""
-    done = {action: summary.by_action.get(action, 0) for action in ACTIONS if action != "skip"}
+    """Posts by outcome (``status`` and ``posts`` columns): each action of decided posts, then pending.
+
+    Counts each post once: a pending post with a first review (of two required) or a skip is pending.
+    """
+    done = {action: summary.done_by_action.get(action, 0) for action in ACTIONS if action != "skip"}
     rows = [*done.items(), ("pending", summary.pending)]
     return pd.DataFrame(rows, columns=["status", "posts"])

@@ -126,3 +126,13 @@ def test_a_removal_without_labels_leaves_the_other_labels_unknown(db, team, make
     decide(db, team["rev"], find_item(db, team["rev"], queue, "p0"), "remove")
     data = training_data(db, team["admin"])
     assert data.labels[0, 0] == 1.0 and np.isnan(data.labels[0, 1])
+
+
+def test_parquet_export_keeps_decided_at_a_timestamp_and_csv_writes_iso_text(db, team, make_queue, tmp_path) -> None:
+    queue = make_queue(team["ana"], n=2)
+    decided = decide(db, team["rev"], find_item(db, team["rev"], queue, "p1"), "remove")
+    parquet = pd.read_parquet(export_decisions(db, team["ana"], queue, tmp_path / "out.parquet"))
+    assert isinstance(parquet["decided_at"].dtype, pd.DatetimeTZDtype)
+    assert parquet.loc[1, "decided_at"] == decided.decided_at and pd.isna(parquet.loc[0, "decided_at"])
+    read = pd.read_csv(export_decisions(db, team["ana"], queue, tmp_path / "out.csv"), dtype=str)
+    assert read.loc[1, "decided_at"] == decided.decided_at.isoformat()

@@ -7,6 +7,7 @@ from sklearn.metrics import cohen_kappa_score
 
 from core.store.claims import claim_next, find_item
 from core.store.decisions import ScoreFilter, bulk_decide, decide
+from core.store.rules import Flagged
 from core.store.stats import (
     author_counts,
     author_posts,
@@ -95,3 +96,24 @@ def test_model_flags_against_decisions(db, team, make_queue) -> None:
     assert toxic["precision"] == pytest.approx(2 / 3) and toxic["recall"] == pytest.approx(2 / 3)
     hate = table.loc["hate"]  # hate = toxic / 2 < 0.5: never flagged
     assert hate["flagged"] == 0 and math.isnan(hate["precision"]) and hate["recall"] == 0
+
+
+def test_posts_done_are_counted_apart_from_first_reviews_and_skips(db, team, make_queue) -> None:
+    queue = make_queue(team["ana"], n=6, reviews_required=2)
+    _decide_by_id(db, team["rev"], queue, "p5", "remove")  # one of two reviews: still pending
+    _decide_by_id(db, team["rev"], queue, "p4", "skip")
+    _decide_by_id(db, team["rev"], queue, "p3", "approve")
+    _decide_by_id(db, team["rev2"], queue, "p3", "approve")  # done
+    stats = queue_stats(db, team["ana"], queue)
+    assert (stats.total, stats.pending, stats.decided) == (6, 5, 1)
+    assert stats.by_action == {"approve": 1, "remove": 1, "escalate": 0, "skip": 1}  # latest decision, pending too
+    assert stats.done_by_action == {"approve": 1, "remove": 0, "escalate": 0}
+    assert sum(stats.done_by_action.values()) == stats.decided
+
+
+def test_the_author_view_does_not_call_posts_never_sent_to_review_pending(db, team, make_queue) -> None:
+    queue = make_queue(team["ana"], n=8, rule=Flagged("toxic"))  # p4..p7 queued; a1 wrote p1 (not) and p5
+    counts = author_counts(db, team["ana"], queue).set_index("author")
+    assert counts.loc["a1", ["posts", "flagged", "pending"]].tolist() == [2, 1, 1]
+    posts = author_posts(db, team["ana"], 1, "a1")
+    assert posts[["id", "status"]].values.tolist() == [["p1", "not queued"], ["p5", "pending"]]

@@ -220,7 +220,7 @@ def _navigation(queue: str, trail: review.Trail) -> None:
 def recent_section(queue: str) -> None:
     """The reviewer's latest decisions in this queue (from the database: they survive reloads and restarts)."""
     try:
-        mine = review.my_decisions(queue)[-RECENT_ROWS:]
+        mine = review.my_decisions(queue, RECENT_ROWS)
     except ModLensError as exc:
         error(str(exc))
         return
