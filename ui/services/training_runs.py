@@ -40,6 +40,8 @@ OWNER_FILE = "owner.json"
 LOCK_FILE = "training.lock"
 KILL_WAIT_SECONDS = 10.0
 """How long :func:`recover` waits for an orphaned training child to end after SIGKILL."""
+NEW_RUN_GRACE_SECONDS = 60.0
+"""A run folder without an owner file younger than this is being created by another server: left alone."""
 
 
 def training_root() -> Path:
@@ -200,6 +202,8 @@ def recover(root: Path | None = None) -> list[str]:
         server = run.server()
         if server is not None and server.alive():
             continue
+        if server is None and _age_seconds(run.path) < NEW_RUN_GRACE_SECONDS:
+            continue  # just made by another server, which has not written its owner file yet
         child = run.child()
         what = f"run folder {run.path.name}"
         if child is not None and child.alive():
@@ -212,6 +216,14 @@ def recover(root: Path | None = None) -> list[str]:
         log.warning("Left by a stopped server, removed: %s.", what)
         cleaned.append(what)
     return cleaned
+
+
+def _age_seconds(path: Path) -> float:
+    """Seconds since ``path`` last changed (0 when it cannot be read: then it is treated as new)."""
+    try:
+        return time.time() - path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 # -- the lock ------------------------------------------------------------------------------------

@@ -135,6 +135,15 @@ def test_a_run_of_a_live_server_is_left_alone(tmp_path: Path, spawned: list[subp
     assert training_runs.recover(tmp_path) == [] and run.path.exists()
 
 
+def test_a_run_folder_being_created_is_left_alone_until_it_is_old(tmp_path: Path) -> None:
+    fresh = tmp_path / f"{training_runs.RUN_PREFIX}1-new"
+    fresh.mkdir()  # another server made it and has not written its owner file yet
+    assert training_runs.recover(tmp_path) == [] and fresh.exists()
+    old = time.time() - 2 * training_runs.NEW_RUN_GRACE_SECONDS
+    os.utime(fresh, (old, old))  # an ownerless folder left long ago is cleaned up
+    assert len(training_runs.recover(tmp_path)) == 1 and not fresh.exists()
+
+
 def test_one_training_at_a_time_across_server_processes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spawned: list[subprocess.Popen]
 ) -> None:
