@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from core.errors import ModelError, ModLensError
+from core.errors import ModelError, ModLensError, OutputError
 from core.io.atomic import atomic_write_text
 from core.io.targets import refuse_dangerous_folder
 from core.model.artifact import MODEL_FILES
@@ -300,15 +300,26 @@ class ModelRegistry:
 
     @contextlib.contextmanager
     def _lock(self) -> Iterator[None]:
-        """Serialise writers across processes with an advisory file lock (in a root that is safe to fill)."""
+        """Serialise writers across processes with an advisory file lock (in a root that is safe to fill).
+
+        A registry that cannot be written (a full disk, a read-only folder) is an
+        :class:`~core.errors.OutputError`; every write is a rename, so the registry is left as it was.
+        """
         refuse_dangerous_folder(self.root, what="model registry")
-        self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / ".lock", "w") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            with open(self.root / ".lock", "w") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(handle, fcntl.LOCK_UN)
+        except OSError as exc:
+            reason = exc.strerror or " ".join(str(exc).split()) or type(exc).__name__
+            raise OutputError(
+                f"Cannot change the model registry in '{self.root}': {reason}. Free disk space or make the folder "
+                f"writable, or set {HOME_ENV} to another folder."
+            ) from exc
 
 
 class _Audit:

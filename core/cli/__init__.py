@@ -8,12 +8,14 @@ stderr and exit code 2.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from core.cli import bias, evaluate, explain, models, review, score, train, users
+from core.cli.common import printable
 from core.errors import ModLensError
 
 EXIT_USAGE = 2
@@ -24,8 +26,8 @@ class OneLineParser(argparse.ArgumentParser):
     """An argument parser whose usage errors are one line on stderr (exit code 2), like every other error."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        """Print ``error: MESSAGE (see PROG --help)`` and exit with code 2."""
-        self.exit(EXIT_USAGE, f"error: {message} (see {self.prog} --help)\n")
+        """Print ``error: MESSAGE (see PROG --help)`` and exit with code 2 (control characters escaped)."""
+        self.exit(EXIT_USAGE, f"error: {printable(' '.join(message.split()))} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,8 +46,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     args.argv = argv
+    restore = _stop_cleanly_on_sigterm()
     try:
         return int(args.func(args) or 0)
+    except Terminated:
+        print("error: terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except ModLensError as exc:
         if args.debug:
             raise
@@ -62,10 +68,35 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_BUG
+    finally:
+        restore()
+
+
+class Terminated(BaseException):
+    """Raised in the main thread on SIGTERM, so half-written outputs are removed as on Ctrl-C."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def _stop_cleanly_on_sigterm() -> Callable[[], object]:
+    """Turn SIGTERM (``kill``, ``timeout``, a scheduler stopping a job) into :class:`Terminated` until restored.
+
+    Without it the process dies at once and leaves the hidden temporary file of its
+    output behind. Returns the function that puts the previous handler back (nothing
+    to do off the main thread, where signals cannot be set).
+    """
+    try:
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:
+        return lambda: None
+    return lambda: signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
 
 
 def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split()) or type(exc).__name__
+    """The error's message on one line, control characters escaped: it may quote a file's column names."""
+    return printable(" ".join(str(exc).split())) or type(exc).__name__
 
 
 def _where(exc: BaseException) -> str:

@@ -93,9 +93,16 @@ def printable(text: str) -> str:
 
 
 def progress_bar(total: int | None, unit: str = "posts", desc: str = ""):
-    """A progress bar on stderr with the rate (posts/s); silent when stderr is not a terminal and CI logs."""
+    """A progress bar on stderr with the rate (posts/s); silent when stderr is not a terminal (pipes, CI logs)."""
     from tqdm import tqdm
 
     return tqdm(
-        total=total, unit=unit, desc=desc, file=sys.stderr, dynamic_ncols=True, mininterval=0.5, unit_scale=True
+        total=total,
+        unit=unit,
+        desc=desc,
+        file=sys.stderr,
+        dynamic_ncols=True,
+        mininterval=0.5,
+        unit_scale=True,
+        disable=None,  # None: off unless stderr is a terminal
     )

@@ -7,7 +7,14 @@ import json
 import math
 from pathlib import Path
 
-from core.cli.common import add_model_option, add_text_col_option, label_for_column, load_model_from_args, print_notes
+from core.cli.common import (
+    add_model_option,
+    add_text_col_option,
+    label_for_column,
+    load_model_from_args,
+    print_notes,
+    printable,
+)
 from core.io.posts import read_posts
 from core.scoring import score_texts
 
@@ -53,6 +60,6 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps({k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in metrics.items()}))
     else:
         for key, value in metrics.items():
-            shown = f"{value:.4f}" if isinstance(value, float) else str(value)
+            shown = f"{value:.4f}" if isinstance(value, float) else printable(str(value))
             print(f"{key:>10}  {shown}")
     return 0

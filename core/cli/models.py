@@ -14,7 +14,7 @@ from core.registry import ModelRegistry, ModelVersion
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``models`` subcommand and its actions."""
-    parser = subparsers.add_parser("models", help="list, activate, delete and compare model versions")
+    parser = subparsers.add_parser("models", help="list, add, activate, delete and compare model versions")
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     listing = actions.add_parser("list", help="list versions (* marks the active one)")
     listing.add_argument("--json", action="store_true")
@@ -91,7 +91,7 @@ def _compare(registry: ModelRegistry, args: argparse.Namespace) -> None:
     if args.json:
         print(json.dumps(_clean(results)))
         return
-    keys = ["n", "positives", "threshold", "roc_auc", "pr_auc", "precision", "recall", "f1"]
+    keys = ["label", "n", "positives", "threshold", "roc_auc", "pr_auc", "precision", "recall", "f1"]
     print(f"{'metric':>10}  {'v' + str(args.a):>10}  {'v' + str(args.b):>10}")
     for key in keys:
         a, b = results[str(args.a)][key], results[str(args.b)][key]
@@ -110,7 +110,8 @@ def _version_line(v: ModelVersion) -> str:
 
 
 def _show(value: object) -> str:
-    return f"{value:.4f}" if isinstance(value, float) else str(value)
+    """A metric with 4 decimals; a label (from the model's files) with control characters escaped."""
+    return f"{value:.4f}" if isinstance(value, float) else printable(str(value))
 
 
 def _clean(value: Any) -> Any:

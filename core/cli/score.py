@@ -63,7 +63,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--address", default=None, help="Ray cluster address (default: RAY_ADDRESS, else start a local cluster)"
     )
     cluster.add_argument("--actors", type=int, default=None, help="scoring actors (default: one per CPU)")
-    cluster.add_argument("--cpus-per-actor", type=float, default=1.0, help="CPUs (and TensorFlow threads) per actor")
+    cluster.add_argument(
+        "--cpus-per-actor", type=float, default=None, help="CPUs (and TensorFlow threads) per actor (default 1)"
+    )
     parser.set_defaults(func=run)
 
 
@@ -75,8 +77,10 @@ def run(args: argparse.Namespace) -> int:
     """
     if args.engine == "ray":
         return _run_ray(args)
-    if args.address or args.actors:
-        raise ModLensError("--address and --actors need --engine ray.")
+    cluster = [name for name in ("address", "actors", "cpus_per_actor") if getattr(args, name) is not None]
+    if cluster:
+        given = ", ".join("--" + name.replace("_", "-") for name in cluster)
+        raise ModLensError(f"{given}: for --engine ray only. Add --engine ray, or leave them out.")
     output = args.output or args.input.with_name(args.input.stem + ".scored.csv")
     check_output_file(output, inputs=(args.input,))
     chunks = iter_posts(args.input, text_col=args.text_col)
@@ -127,7 +131,7 @@ def _run_ray(args: argparse.Namespace) -> int:
         text_col=args.text_col,
         address=args.address,
         actors=args.actors,
-        cpus_per_actor=args.cpus_per_actor,
+        cpus_per_actor=1.0 if args.cpus_per_actor is None else args.cpus_per_actor,
         long_posts=args.long_posts,
     )
     manifest = run(job)

@@ -22,7 +22,9 @@ ROLES = ("analyst", "reviewer", "admin")
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``users`` subcommand and its actions."""
-    parser = subparsers.add_parser("users", help="add, list, disable users and set their roles")
+    parser = subparsers.add_parser(
+        "users", help="add, list, disable and enable accounts; set their roles and passwords"
+    )
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     add = actions.add_parser("add", help="create an account (password from a prompt or two lines on stdin)")
     add.add_argument("name")

@@ -125,7 +125,7 @@ def held_out_summary(
                 continue
             n, positives = _number(record.get("n")), _number(record.get("positives"))
             auc = _number(record.get("roc_auc"))
-            if math.isfinite(n) and math.isfinite(positives) and math.isfinite(auc):
+            if 0 < positives < n < math.inf and 0.0 <= auc <= 1.0:  # both classes, an AUC (NaN fails)
                 usable.append((int(n), int(positives), auc))
         n = sum(item[0] for item in usable)
         positives = sum(item[1] for item in usable)

@@ -41,7 +41,7 @@ class AtomicFile:
 
     def __init__(self, target: str | Path) -> None:
         self.target = Path(target)
-        handle, name = tempfile.mkstemp(prefix=f".{self.target.name}{PART_MARK}", dir=self.target.parent or ".")
+        handle, name = tempfile.mkstemp(prefix=f".{_short(self.target.name)}{PART_MARK}", dir=self.target.parent or ".")
         os.close(handle)
         self.path = Path(name)
         self.done = False
@@ -66,6 +66,12 @@ class AtomicFile:
         self.done = True
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.path)
+
+
+def _short(name: str, limit: int = 200) -> str:
+    """``name`` cut to ``limit`` bytes, so the temporary name stays within the 255 bytes a file name may have."""
+    encoded = name.encode("utf-8", "surrogateescape")
+    return name if len(encoded) <= limit else encoded[:limit].decode("utf-8", "ignore")
 
 
 def _keep_mode(target: Path) -> int:

@@ -20,6 +20,14 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+JSONL_OPTIONS: dict[str, object] = {
+    "orient": "records",
+    "lines": True,
+    "force_ascii": False,
+    "date_format": "iso",  # dates and times as written (2020-01-01T00:00:00.000000), not epoch milliseconds
+    "date_unit": "us",
+}
+"""How every JSON Lines output is written (``DataFrame.to_json`` options)."""
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
@@ -83,11 +91,12 @@ def arrow_table(frame: pd.DataFrame) -> pa.Table:
         try:
             pa.array(values, from_pandas=True)
         except (pa.ArrowException, OverflowError):
-            fixed.isetitem(position, values.map(_as_text))
+            fixed.isetitem(position, values.map(cell_as_text))
     return pa.Table.from_pandas(fixed, preserve_index=False)
 
 
-def _as_text(value: object) -> str | None:
+def cell_as_text(value: object) -> str | None:
+    """A cell as text for a text column: lists and objects as JSON, missing values as None."""
     if isinstance(value, str):
         return value
     if not pd.api.types.is_scalar(value):  # a list or an object
@@ -117,7 +126,7 @@ def write_table(
                 handle.write(payload)
         elif suffix == ".jsonl":
             with atomic_path(path) as part:
-                frame.to_json(part, orient="records", lines=True, force_ascii=False)
+                frame.to_json(part, **JSONL_OPTIONS)
         else:
             _write_csv(frame, path, raw=raw)
     except OSError as exc:

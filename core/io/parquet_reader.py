@@ -93,7 +93,7 @@ def read_parquet(data: bytes, limits: ReadLimits, deadline: Deadline) -> pd.Data
                 limits.check_rows(rows)
                 _check_text_cells(batch, limits)
                 batches.append(batch)
-        frame = pa.Table.from_batches(batches, schema=schema).to_pandas()
+        frame = _binary_as_text(pa.Table.from_batches(batches, schema=schema)).to_pandas()
     except ModLensError:
         raise
     except Exception as exc:  # pyarrow raises many types for corrupt files
@@ -240,6 +240,29 @@ def _check_text_cells(batch: pa.RecordBatch, limits: ReadLimits) -> None:
             longest = pc.max(pc.utf8_length(array)).as_py()
             if longest and longest > limits.max_cell_chars:
                 raise limits.cell_too_long(int(longest))
+
+
+def _binary_as_text(table: pa.Table) -> pa.Table:
+    """``table`` with its binary columns decoded as UTF-8 text (an invalid byte becomes U+FFFD).
+
+    Hive, Impala and older Spark write text as binary without marking it as UTF-8;
+    left as bytes, a post would be scored as its Python form (``b'...'``) and a JSON
+    Lines output could not hold it.
+    """
+    import pyarrow as pa
+
+    for position, field in enumerate(table.schema):
+        if pa.types.is_binary(field.type) or pa.types.is_large_binary(field.type):
+            chunks = [  # batch by batch: never the whole column as Python strings at once
+                pa.array(
+                    [None if v is None else v.decode("utf-8", errors="replace") for v in chunk.to_pylist()],
+                    pa.large_string(),
+                )
+                for chunk in table.column(position).chunks
+            ]
+            column = pa.chunked_array(chunks, pa.large_string())
+            table = table.set_column(position, pa.field(field.name, pa.large_string()), column)
+    return table
 
 
 def _decoded_too_big(limits: ReadLimits) -> LimitExceeded:

@@ -24,7 +24,7 @@ from core.errors import InputError, OutputError
 from core.io.atomic import AtomicFile
 from core.io.delimited import EMPTY_MESSAGE, check_cells, check_header, check_line_lengths, csv_blocks
 from core.io.encoding import CP1252_NOTE, bom_encoding, reject_binary
-from core.io.export import arrow_table, escape_formulas
+from core.io.export import JSONL_OPTIONS, arrow_table, cell_as_text, escape_formulas
 from core.io.jsonl import jsonl_chunks
 from core.io.limits import DEFAULT_LIMITS, ReadLimits
 from core.io.posts import (
@@ -116,11 +116,14 @@ def _chunks(
             limits.check_columns(len(frame.columns))
             _check_unique_columns(frame.columns)
             column = resolve_text_column(frame, text_col, choose_hint=choose_hint)
-            chunk_notes = notes + chunk_notes
         check_cells(frame, limits)
+        if not len(frame):  # a header without rows: refused below, before the caller loads a model for it
+            notes += chunk_notes
+            continue
         frame.index = range(seen, seen + len(frame))
         seen += len(frame)
-        yield Posts(frame=frame, text_col=column, source_name=path.name, notes=chunk_notes)
+        yield Posts(frame=frame, text_col=column, source_name=path.name, notes=notes + chunk_notes)
+        notes = ()
     if column is None or seen == 0:
         raise InputError(_no_rows_message(head.decode(encoding, errors="replace").replace("\x00", "")))
 
@@ -221,13 +224,13 @@ class ChunkWriter:
                 if self._handle is None:
                     self._handle = open(self._part.path, "w", encoding="utf-8", newline="")  # noqa: SIM115
                 if self.suffix == ".jsonl":
-                    frame.to_json(self._handle, orient="records", lines=True, force_ascii=False)
+                    frame.to_json(self._handle, **JSONL_OPTIONS)
                 else:
                     table = frame if self.raw else escape_formulas(frame)
                     table.to_csv(self._handle, index=False, header=self.rows == 0)
         except OSError as exc:
             self.abort()
-            raise OutputError(f"Cannot write '{self.path}': {exc.strerror}. Choose another output path.") from exc
+            raise _write_error(self.path, exc) from exc
         self.rows += len(frame)
 
     def _write_parquet(self, frame: pd.DataFrame) -> None:
@@ -238,16 +241,12 @@ class ChunkWriter:
         if self._parquet is None:
             assert self._part is not None
             meta = {**(table.schema.metadata or {}), b"modlens": json.dumps(self.metadata).encode()}
-            self._schema = table.schema.with_metadata(meta)
+            # a column empty in the whole first chunk (a JSON Lines key that is null at first) has no type yet:
+            # text, which takes whatever later chunks hold
+            fields = [pa.field(f.name, pa.large_string()) if pa.types.is_null(f.type) else f for f in table.schema]
+            self._schema = pa.schema(fields, metadata=meta)
             self._parquet = pq.ParquetWriter(self._part.path, self._schema)
-        try:
-            table = table.cast(self._schema)
-        except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError) as exc:
-            raise InputError(
-                "A column changes type part-way through the file, so it cannot be written as Parquet. "
-                "Write CSV (-o out.csv) instead."
-            ) from exc
-        self._parquet.write_table(table)
+        self._parquet.write_table(_conform(table, frame, self._schema, self.rows))
 
     def _close_handles(self) -> None:
         handle, parquet = self._handle, self._parquet
@@ -260,12 +259,15 @@ class ChunkWriter:
     def close(self) -> None:
         """Finish the file and move it into place."""
         try:
-            self._close_handles()
+            self._close_handles()  # the last buffered rows are written here: the disk may be full now
+            if self._part is not None:
+                self._part.commit()
+        except OSError as exc:
+            self.abort()
+            raise _write_error(self.path, exc) from exc
         except BaseException:
             self.abort()
             raise
-        if self._part is not None:
-            self._part.commit()
 
     def abort(self) -> None:
         """Give up: remove the temporary file; nothing appears at ``path``."""
@@ -285,3 +287,39 @@ class ChunkWriter:
             self.close()
         else:
             self.abort()
+
+
+def _write_error(path: Path, exc: OSError) -> OutputError:
+    """The one-line error for an output that could not be written (a full disk, a lost permission)."""
+    reason = exc.strerror or " ".join(str(exc).split()) or type(exc).__name__
+    return OutputError(f"Cannot write '{path}': {reason}. Choose another output path.")
+
+
+def _conform(table: Any, frame: pd.DataFrame, schema: Any, first_row: int) -> Any:
+    """``table`` cast to the ``schema`` of the file's first chunk.
+
+    A text column gets later values of another type as text (``7``, ``true``, JSON for
+    objects). A column of another type whose later values do not fit it (numbers first,
+    text later) cannot be written as Parquet: an :class:`~core.errors.InputError` names it.
+    """
+    import pyarrow as pa
+
+    columns = []
+    for position, field in enumerate(schema):
+        column = table.column(position)
+        if column.type == field.type:
+            columns.append(column)
+            continue
+        try:
+            columns.append(column.cast(field.type))
+            continue
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, ValueError):
+            if not (pa.types.is_string(field.type) or pa.types.is_large_string(field.type)):
+                raise InputError(
+                    f"Column '{field.name}' holds {field.type} values in the first rows but {column.type} values "
+                    f"in rows {first_row + 1:,} to {first_row + len(frame):,}, so it cannot be written as Parquet. "
+                    "Write CSV (-o out.csv) or JSON Lines (-o out.jsonl) instead."
+                ) from None
+        texts = frame.iloc[:, position].map(cell_as_text)
+        columns.append(pa.array(texts.astype(object), type=field.type, from_pandas=True))
+    return pa.Table.from_arrays(columns, schema=schema)

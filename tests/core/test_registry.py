@@ -318,7 +318,7 @@ def test_a_model_change_and_its_audit_event_happen_together_or_not_at_all(
             raise OSError(28, "No space left on device")
 
         monkeypatch.setattr(registry, "_write_active", broken_disk)
-        with pytest.raises(OSError):
+        with pytest.raises(ModLensError, match="No space left on device"):  # a full disk: one line, not a bug
             registry.activate(version, actor=boss, database=url)
         events = audit_events(_db(url), boss)
         assert events[events["entity_type"] == "model"]["action"].tolist() == ["model_train"]
@@ -336,3 +336,26 @@ def _db(url: str):
     from core.store.connect import open_database
 
     return open_database(url)
+
+
+def test_a_registry_that_cannot_be_written_is_a_one_line_error(tmp_path: Path, monkeypatch, capsys) -> None:
+    import errno
+
+    from core.errors import OutputError
+
+    registry = ModelRegistry(tmp_path / "models", bundled=tmp_path / "bundled")
+    registry.activate(0)
+    before = (registry.root / "active.json").read_text()
+
+    def full_disk(target: object, text: str) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("core.registry.atomic_write_text", full_disk)
+    with pytest.raises(OutputError, match=r"Cannot change the model registry in .*: No space left on device"):
+        registry.activate(0)
+    assert (registry.root / "active.json").read_text() == before
+    monkeypatch.setenv("MODLENS_HOME", str(tmp_path))
+    monkeypatch.setattr("core.store.roles.operator_actor", lambda: None)  # no audit database for this check
+    assert main(["models", "activate", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: Cannot change the model registry") and err.count("\n") == 1

@@ -70,3 +70,20 @@ def test_a_perfect_auc_on_several_datasets_is_not_certain() -> None:
     pooled = held_out_summary([perfect, perfect], ["toxic"]).iloc[0]
     single_low, _ = auc_interval(1.0, 60, 1_000)
     assert pooled["high"] == 1.0 and single_low < pooled["low"] < 1.0  # two datasets: narrower than one, not zero
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"label": "toxic", "n": 10, "positives": 12, "roc_auc": 0.8},  # more positives than posts
+        {"label": "toxic", "n": 10, "positives": 0, "roc_auc": 0.8},  # one class: no AUC
+        {"label": "toxic", "n": 10, "positives": 10, "roc_auc": 0.8},
+        {"label": "toxic", "n": 10, "positives": 4, "roc_auc": 1.7},  # not an AUC
+        {"label": "toxic", "n": float("inf"), "positives": 4, "roc_auc": 0.8},
+    ],
+)
+def test_impossible_evaluation_records_are_not_used(record: dict[str, object]) -> None:
+    row = held_out_summary([record], ["toxic"]).iloc[0]
+    assert math.isnan(row["roc_auc"]) and row["too_small"] and row["datasets"] == 0
+    assert row["reason"] == "no held-out test split with both classes for toxic"
+    assert row["negatives"] >= 0
