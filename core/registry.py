@@ -159,6 +159,7 @@ class ModelRegistry:
         actor: Actor | None = None,
         database: str | None = None,
         event: str = "model_train",
+        thresholds: Mapping[str, float] | None = None,
     ) -> int:
         """Copy a saved model directory in as the next version; returns its number.
 
@@ -167,10 +168,13 @@ class ModelRegistry:
         so nothing outside the directory can be pulled into the registry. With an
         ``actor`` the change needs the admin role and is recorded as ``event``
         (``model_train`` for a trained model, ``model_copy`` for a copy of a version).
+        ``thresholds`` are stored in the copy before it appears (a copy of the read-only
+        version 0 with new thresholds is one change: no copy is left without them).
         """
         model_dir = Path(model_dir)
         _refuse_links(model_dir)
         metadata = read_metadata(model_dir)
+        updated = metadata.with_thresholds(thresholds) if thresholds else None  # checked before anything is copied
         audit = _Audit(actor, database)
         with audit.changing() as record, self._lock():
             self.versions_dir.mkdir(parents=True, exist_ok=True)
@@ -181,7 +185,14 @@ class ModelRegistry:
                 for name in MODEL_FILES:
                     if (model_dir / name).exists():  # read_metadata checked metadata.json; load checks the rest
                         _copy_regular_file(model_dir / name, staging / "model" / name)
-                after = {"version": version, "name": str(metadata.get("name", "")), "activated": activate}
+                after: dict[str, Any] = {
+                    "version": version,
+                    "name": str(metadata.get("name", "")),
+                    "activated": activate,
+                }
+                if updated is not None:
+                    write_metadata(staging / "model", updated)
+                    after["thresholds"] = dict(updated.thresholds)
                 record(event, version, after=after)
                 os.replace(staging / "model", self.versions_dir / f"v{version}")
             finally:

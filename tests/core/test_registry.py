@@ -58,6 +58,17 @@ def test_thresholds_are_saved_in_the_version_metadata(registry: ModelRegistry, t
         registry.set_thresholds(version, {"spam": 0.1})
 
 
+def test_a_copy_with_new_thresholds_is_one_change(registry: ModelRegistry, tiny_model_dir: Path) -> None:
+    from core.model.metadata import read_metadata
+
+    with pytest.raises(ModLensError, match="must be a number from 0 to 1"):
+        registry.add(tiny_model_dir, event="model_copy", thresholds={"toxic": 1.5})
+    assert [v.version for v in registry.list()] == [0]  # no copy is left without the thresholds
+    version = registry.add(tiny_model_dir, event="model_copy", thresholds={"toxic": 0.42})
+    assert read_metadata(registry.path_of(version)).thresholds["toxic"] == pytest.approx(0.42)
+    assert read_metadata(tiny_model_dir).thresholds["toxic"] != pytest.approx(0.42)  # the source is untouched
+
+
 def test_pointer_to_a_missing_version_falls_back_to_zero(registry: ModelRegistry, tiny_model_dir: Path) -> None:
     import shutil
 

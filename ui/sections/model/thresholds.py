@@ -69,8 +69,7 @@ def _save_thresholds(registry: ModelRegistry, version: int, chosen: dict[str, fl
     try:
         actor = auth.require(Permission.MANAGE_MODELS)
         if version == 0:
-            new = registry.add(registry.path_of(0), actor=actor, event="model_copy")
-            registry.set_thresholds(new, chosen, actor=actor)
+            new = registry.add(registry.path_of(0), actor=actor, event="model_copy", thresholds=chosen)
             if activate:
                 ask_activation(new)  # shown below, with what changes (activation checks the role again)
             scored = state.get(SCORED)
