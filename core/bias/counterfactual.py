@@ -8,6 +8,7 @@ gap: 0 is ideal.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -81,7 +82,9 @@ def replacement_options(
     }
 
 
-def swap_variants(texts: Sequence[str], lexicon: Lexicon, *, terms_per_group: int | None = 1) -> pd.DataFrame:
+def swap_variants(
+    texts: Sequence[str], lexicon: Lexicon, *, terms_per_group: int | None = 1, max_chars: int | None = None
+) -> pd.DataFrame:
     """Variants of each post with one group's terms replaced by another group's.
 
     For every group mentioned in a post (source) and every other lexicon
@@ -97,6 +100,11 @@ def swap_variants(texts: Sequence[str], lexicon: Lexicon, *, terms_per_group: in
         Identity terms to find and to swap in.
     terms_per_group : int or None
         Replacement terms tried per target group (lexicon order); None = all.
+    max_chars : int or None
+        Most characters of variant text in all (None: no limit). A long post
+        that names many groups has thousands of variants, each as long as the
+        post; once the next variant would pass this budget no more are made,
+        so the last posts may get fewer variants or none.
 
     Returns
     -------
@@ -107,7 +115,8 @@ def swap_variants(texts: Sequence[str], lexicon: Lexicon, *, terms_per_group: in
 
     """
     options = replacement_options(lexicon, terms_per_group, plural_rule="inflected")
-    rows = []
+    rows: list[tuple[int, str, str, str, str, str]] = []
+    budget = math.inf if max_chars is None else max_chars
     for post, text in enumerate(texts):
         for source, matches in terms_by_group(text, lexicon, plural_rule="inflected").items():
             written = ", ".join(dict.fromkeys(m.text for m in matches))
@@ -119,6 +128,9 @@ def swap_variants(texts: Sequence[str], lexicon: Lexicon, *, terms_per_group: in
                     single, plural = singles[j % len(singles)], plurals[j % len(plurals)]
                     new = replace_terms(text, matches, single, plural)
                     if new not in seen:
+                        if len(new) > budget:
+                            return pd.DataFrame(rows, columns=_VARIANT_COLUMNS)
+                        budget -= len(new)
                         seen.add(new)
                         term = plural if matches[0].plural else single
                         rows.append((post, source, written, target, term, new))
@@ -132,20 +144,22 @@ def counterfactual_scores(
     *,
     original_scores: npt.ArrayLike | None = None,
     terms_per_group: int | None = 1,
+    max_chars: int | None = None,
 ) -> pd.DataFrame:
     """Score every identity-swap variant and its change from the original post.
 
     Parameters
     ----------
     texts : sequence of str
-        Posts (one post for the single-post view).
+        Posts (one post for the single-post view); a Series counts by
+        position, whatever its index.
     score_fn : callable
         ``list[str] -> ndarray`` of one probability per text, for one label.
     lexicon : Lexicon
         Identity terms to find and to swap in.
     original_scores : array-like, optional
         Scores of ``texts`` if already known (saves rescoring them).
-    terms_per_group : int or None
+    terms_per_group, max_chars : int or None
         See :func:`swap_variants`.
 
     Returns
@@ -156,7 +170,8 @@ def counterfactual_scores(
         the size of the change, largest first.
 
     """
-    variants = swap_variants(texts, lexicon, terms_per_group=terms_per_group)
+    texts = list(texts)  # positions, as ``post`` counts them (a Series would be indexed by its labels)
+    variants = swap_variants(texts, lexicon, terms_per_group=terms_per_group, max_chars=max_chars)
     posts = variants["post"].to_numpy(dtype=np.intp)
     if original_scores is None:
         used = np.unique(posts)

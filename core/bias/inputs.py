@@ -15,6 +15,7 @@ import pandas as pd
 
 from core.bias.ranking import tie_blocks
 from core.errors import InputError
+from core.io.labels import MISSING_WORDS, NEGATIVE_WORDS, POSITIVE_WORDS
 
 __all__ = ["OVERALL", "Prepared", "prepare"]
 
@@ -83,15 +84,49 @@ def _group_matrix(groups: pd.DataFrame, n: int) -> tuple[list[str], np.ndarray]:
     return names, values.reshape(n, len(names))
 
 
+def _as_scores(y_score: npt.ArrayLike) -> np.ndarray:
+    """Scores as a flat float array (NaN for missing); text that is not a number is an :class:`InputError`."""
+    try:
+        return np.asarray(y_score, dtype=np.float64).ravel()
+    except (TypeError, ValueError):
+        pass
+    values = pd.Series(np.asarray(y_score, dtype=object).ravel())
+    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64)
+    if (np.isnan(numbers) & values.notna().to_numpy()).any():
+        raise InputError("Scores must be numbers (empty for missing); choose the model's score column (score_<label>).")
+    return numbers
+
+
+def _as_labels(y_true: npt.ArrayLike) -> np.ndarray:
+    """Labels as a flat float array of 1/0/NaN; true/false, yes/no and empty text are read as in label columns."""
+    try:
+        return np.asarray(y_true, dtype=np.float64).ravel()
+    except (TypeError, ValueError):
+        pass
+    values = pd.Series(np.asarray(y_true, dtype=object).ravel())
+    words = values.astype("string").str.strip().str.lower().fillna("")
+    numbers = pd.to_numeric(words, errors="coerce").to_numpy(dtype=np.float64)
+    numbers[words.isin(POSITIVE_WORDS).to_numpy()] = 1.0
+    numbers[words.isin(NEGATIVE_WORDS).to_numpy()] = 0.0
+    missing = words.isin(MISSING_WORDS).to_numpy()
+    if (np.isnan(numbers) & ~missing).any():
+        raise InputError(
+            "Labels must be 0/1 or true/false (empty for missing); choose a label column of 0/1 or true/false."
+        )
+    numbers[missing] = np.nan
+    return numbers
+
+
 def prepare(y_true: npt.ArrayLike | None, y_score: npt.ArrayLike, groups: pd.DataFrame) -> Prepared:
     """Validate, drop rows without a score (or label) and sort canonically.
 
     Parameters
     ----------
     y_true : array-like or None
-        Labels 0/1 with NaN for missing; None for unlabelled metrics.
+        Labels 0/1 (or true/false, yes/no as text) with NaN, None or empty
+        text for missing; None for unlabelled metrics.
     y_score : array-like of float
-        Scores, NaN for missing.
+        Scores (numbers or numeric text), NaN or None for missing.
     groups : DataFrame of bool
         One column per group, one row per post, aligned by position.
 
@@ -99,13 +134,19 @@ def prepare(y_true: npt.ArrayLike | None, y_score: npt.ArrayLike, groups: pd.Dat
     -------
     Prepared
 
+    Raises
+    ------
+    InputError
+        For labels other than 0/1 or true/false, scores that are not
+        numbers, or groups that do not fit the posts.
+
     """
-    score = np.asarray(y_score, dtype=np.float64).ravel()
+    score = _as_scores(y_score)
     names, members = _group_matrix(groups, score.shape[0])
     keep = np.isfinite(score)
     label = None
     if y_true is not None:
-        raw = np.asarray(y_true, dtype=np.float64).ravel()
+        raw = _as_labels(y_true)
         if raw.shape != score.shape:
             raise InputError(f"There are {raw.shape[0]} labels but {score.shape[0]} scores; give one label per post.")
         keep &= ~np.isnan(raw)

@@ -127,7 +127,8 @@ def bias_metrics(
     Parameters
     ----------
     y_true : array-like of {0, 1}, shape (n,)
-        True labels; NaN rows are left out (and counted in the overall note).
+        True labels (true/false or yes/no text is read too); NaN rows are
+        left out (and counted in the overall note).
     y_score : array-like of float, shape (n,)
         Model probabilities for the same label.
     groups : DataFrame of bool, shape (n, k)

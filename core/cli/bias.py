@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from core.bias.config import BiasConfig
+from core.bias.config import MAX_BOOTSTRAP, BiasConfig
 from core.bias.final_metric import final_bias_metric, overall_auc
 from core.bias.groups import groups_from_columns, match_identities
 from core.bias.inputs import OVERALL
@@ -69,7 +69,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=int,
         default=BiasConfig.n_bootstrap,
         metavar="N",
-        help="bootstrap resamples for the confidence intervals",
+        help=f"bootstrap resamples for the confidence intervals (0 to {MAX_BOOTSTRAP:,}; 0 skips them)",
     )
     parser.add_argument(
         "--min-group-size",
@@ -160,17 +160,23 @@ def _with_ci(row: pd.Series, metric: str) -> str:
 
 
 def report_text(table: pd.DataFrame, config: BiasConfig, *, label: str = "") -> str:
-    """Readable report: a summary line, a table per group and the notes."""
+    """Readable report: a summary line, a table per group and the notes.
+
+    Group names (identity column names of the user's file) and the label have
+    their control characters escaped, so a file cannot drive the terminal.
+    """
+    from core.cli.common import printable
+
     final = final_bias_metric(table, power=config.power, overall_weight=config.overall_weight)
     overall = table[table["group"] == OVERALL].iloc[0]
     head = (
-        f"{label + ': ' if label else ''}{int(overall['n'])} posts, threshold {config.threshold:.3f}, "
+        f"{printable(label) + ': ' if label else ''}{int(overall['n'])} posts, threshold {config.threshold:.3f}, "
         f"overall AUC {_with_ci(overall, 'subgroup_auc')}, final bias metric "
         f"{'-' if math.isnan(final) else f'{final:.4f}'}"
     )
     shown = pd.DataFrame(
         {
-            "group": table["group"],
+            "group": [printable(group) for group in table["group"]],
             "n": table["n"],
             "positives": table["positives"],
             **{
@@ -186,7 +192,7 @@ def report_text(table: pd.DataFrame, config: BiasConfig, *, label: str = "") -> 
         }
     )
     notes = [
-        f"  {group}: {note}"
+        f"  {printable(group)}: {printable(note)}"
         for group, note in zip(table["group"], table["note"], strict=True)
         if note and note != "all posts"
     ]
@@ -207,8 +213,10 @@ def run(args: argparse.Namespace) -> int:
 
     if args.threshold is not None and not 0.0 <= args.threshold <= 1.0:
         raise ModLensError(f"--threshold must be between 0 and 1, got {args.threshold}.")
-    if args.bootstrap < 0 or args.min_group_size < 1:
-        raise ModLensError("--bootstrap must be >= 0 and --min-group-size >= 1.")
+    if not 0 <= args.bootstrap <= MAX_BOOTSTRAP:
+        raise ModLensError(f"--bootstrap must be from 0 to {MAX_BOOTSTRAP}, got {args.bootstrap}.")
+    if args.min_group_size < 1:
+        raise ModLensError(f"--min-group-size must be at least 1, got {args.min_group_size}.")
     posts = read_posts(args.input, text_col=args.text_col, label_cols=[args.label_col])
     print_notes(posts.notes)
     groups = identity_groups(posts.frame, posts.texts, parse_group_cols(args.group_cols))

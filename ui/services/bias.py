@@ -43,6 +43,10 @@ POST = "post"
 """Index name of the tables that list posts by name."""
 SWAP_MAX_POSTS = 500
 """Posts (with identity terms) rescored with swapped terms for the data-wide counterfactual gap."""
+SWAP_MAX_CHARS = 5_000_000
+"""Characters of swapped text rescored for the data-wide gap: long posts naming many groups stop there."""
+POST_SWAP_MAX_CHARS = 2_000_000
+"""Characters of swapped text rescored for one post (a long post naming every group has thousands of swaps)."""
 
 
 @dataclass(frozen=True)
@@ -137,6 +141,11 @@ def swap_rows(mentions: np.ndarray, limit: int = SWAP_MAX_POSTS, seed: int = 0) 
     if mentions.shape[0] <= limit:
         return mentions
     return np.sort(np.random.default_rng(seed).choice(mentions, size=limit, replace=False))
+
+
+def swapped_posts(swaps: pd.DataFrame) -> int:
+    """Posts that got at least one swap in :func:`data_swaps` (fewer than asked once the budget is spent)."""
+    return int(swaps["post"].nunique())
 
 
 # -- cached computations ----------------------------------------------------------------------------
@@ -262,10 +271,19 @@ def _data_swaps_cached(
     _model: Scorer,
     _column: int,
 ) -> pd.DataFrame:
-    """Identity-swap variants of up to ``limit`` posts, scored; ``post`` is the post's row in the input."""
+    """Identity-swap variants of up to ``limit`` posts, scored; ``post`` is the post's row in the input.
+
+    At most :data:`SWAP_MAX_CHARS` characters of swapped text are rescored: posts past that budget get no
+    variants (see :func:`swapped_posts`).
+    """
     texts = [_texts[i] for i in _rows]
     scored = counterfactual_scores(
-        texts, _score_fn(_model, _column), lexicon(), original_scores=_scores[_rows], terms_per_group=1
+        texts,
+        _score_fn(_model, _column),
+        lexicon(),
+        original_scores=_scores[_rows],
+        terms_per_group=1,
+        max_chars=SWAP_MAX_CHARS,
     )
     scored["post"] = _rows[scored["post"].to_numpy(dtype=np.intp)]
     return scored
@@ -289,9 +307,17 @@ def data_swaps(
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _post_swaps_cached(text: str, score: float, label: str, version: str, _model: Scorer, _column: int) -> pd.DataFrame:
-    """Every identity-swap variant of one post (all terms of every other group), scored."""
+    """Every identity-swap variant of one post (all terms of every other group), scored.
+
+    At most :data:`POST_SWAP_MAX_CHARS` characters of swapped text are rescored.
+    """
     return counterfactual_scores(
-        [text], _score_fn(_model, _column), lexicon(), original_scores=[score], terms_per_group=None
+        [text],
+        _score_fn(_model, _column),
+        lexicon(),
+        original_scores=[score],
+        terms_per_group=None,
+        max_chars=POST_SWAP_MAX_CHARS,
     )
 
 

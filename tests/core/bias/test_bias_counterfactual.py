@@ -91,3 +91,32 @@ def test_gap_per_group_by_hand() -> None:
     assert gap.loc["christian", "n_posts"] == 0 and np.isnan(gap.loc["christian", "mean_abs_change"])
     assert gap.loc["christian", "note"] == "no post mentions this group"
     assert gap.loc["overall", "n_variants"] == len(scored)
+
+
+@pytest.mark.parametrize("index", [[7, 8, 9], [2, 1, 0]])
+def test_a_series_of_posts_counts_by_position_whatever_its_index(index: list[int]) -> None:
+    # e.g. df.loc[df.lang == "en", "text"]: the index is not 0..n-1 (KeyError before) or is
+    # permuted (each post's change was measured from another post's score before).
+    texts = ["I like muslims", "no identity here", "a woman spoke"]
+    expected = counterfactual_scores(texts, fake_model, LEXICON)
+    scored = counterfactual_scores(pd.Series(texts, index=index), fake_model, LEXICON)
+    pd.testing.assert_frame_equal(scored, expected)
+    assert scored.loc[scored["post"] == 2, "original_score"].tolist() == pytest.approx([0.5, 0.5])
+
+
+def test_max_chars_bounds_the_swapped_text_of_long_posts_naming_many_groups() -> None:
+    long_post = "muslims and women " + "word " * 2_000  # ~10,000 characters, 2 groups: 4 variants
+    everything = swap_variants([long_post, "a woman"], LEXICON)
+    assert len(everything) == 6
+    bounded = swap_variants([long_post, "a woman"], LEXICON, max_chars=25_000)
+    assert len(bounded) == 2 and bounded["text"].str.len().sum() <= 25_000  # stops before the third long copy
+    assert bounded["post"].tolist() == [0, 0]
+    seen: list[str] = []
+
+    def recording(texts: list[str]) -> np.ndarray:
+        seen.extend(texts)
+        return fake_model(texts)
+
+    scored = counterfactual_scores([long_post], recording, LEXICON, original_scores=[0.9], max_chars=25_000)
+    assert len(scored) == 2 and sum(map(len, seen)) <= 25_000
+    assert swap_variants(["a woman"], LEXICON, max_chars=0).empty

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from core.bias import OVERALL, load_lexicon
 from tests.ui.fake_model import KeywordModel
@@ -54,3 +55,24 @@ def test_matched_terms_table_lists_posts_with_terms_and_their_score() -> None:
     table = bias.matched_terms_table(scored, summary, 1)
     assert table.index.tolist() == ["1", "3"] and table.index.name == "post"  # named from 1, as everywhere
     assert table["score_hate"].tolist() == [float(scored.scores[0, 1]), float(scored.scores[2, 1])]
+
+
+def test_swaps_of_one_long_post_naming_every_group_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A post naming every lexicon group has thousands of swaps, each as long as the post:
+    # 140 kB of text gave 1.1 GB of swapped copies, all sent to the model.
+    lexicon = load_lexicon()
+    post = " ".join(lexicon.terms.drop_duplicates("group")["term"]) + " filler" * 700
+    monkeypatch.setattr(bias, "POST_SWAP_MAX_CHARS", 1_000_000, raising=False)
+    monkeypatch.setattr(bias.auth, "require", lambda permission: None)
+    model = KeywordModel()
+    seen: list[int] = []
+    predict = model.predict_proba
+
+    def counting(texts: list[str]) -> np.ndarray:
+        seen.append(sum(len(t) for t in texts))
+        return predict(texts)
+
+    monkeypatch.setattr(model, "predict_proba", counting)
+    swaps = bias.post_swaps(post, 0.1, "toxic", "bounded-test", model, 0)
+    assert len(swaps) > 0 and swaps["text"].str.len().sum() <= 1_000_000
+    assert sum(seen) <= 1_000_000

@@ -57,6 +57,12 @@ def counterfactual_section(data: str, scored: ScoredPosts, settings: Settings, m
     )
     st.subheader("Score change per group over the data")
     st.caption(f"Over {subset} that mention an identity group, one swap per other group.")
+    done = bias.swapped_posts(swaps)
+    if done < len(rows):
+        note(
+            f"Only {done:,} of these {len(rows):,} posts were rescored: their swapped copies reached the limit of "
+            f"{bias.SWAP_MAX_CHARS:,} characters (long posts naming many groups have many long copies)."
+        )
     chart(
         bias_figures.counterfactual_figure(plot_safe(gap)),
         "swaps",
