@@ -2,7 +2,9 @@
 
 No Streamlit here; the dashboard only calls ``st.plotly_chart`` on the result.
 Red means the token pushes the label's score up, blue that it pushes it down,
-as in the text highlighting.
+as in the text highlighting. Titles and label names are plain text: they are escaped
+here for Plotly's HTML-like text (:func:`core.plots.style.escape`); words (``token``)
+are the caller's to escape (``ui.components.safe_text.plotly_text``).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from core.explain.highlight import NEGATIVE_RGB, POSITIVE_RGB
+from core.plots.style import escape
 
 POSITIVE_COLOUR = "rgb({}, {}, {})".format(*POSITIVE_RGB)
 NEGATIVE_COLOUR = "rgb({}, {}, {})".format(*NEGATIVE_RGB)
@@ -42,7 +45,7 @@ def token_bar_figure(token_rows: pd.DataFrame, *, n: int = 10, title: str | None
     n
         Tokens shown on each side.
     title
-        Figure title; defaults to "Strongest words".
+        Figure title (plain text); defaults to "Strongest words".
 
     Returns
     -------
@@ -63,7 +66,7 @@ def token_bar_figure(token_rows: pd.DataFrame, *, n: int = 10, title: str | None
         )
     )
     fig.update_layout(
-        title=title or "Strongest words",
+        title=escape(title or "Strongest words"),
         xaxis_title="SHAP value (change in score)",
         yaxis={"type": "category"},
         height=max(240, 28 * len(rows) + 120),
@@ -86,7 +89,7 @@ def global_tokens_figure(
     n
         Number of words.
     title
-        Figure title; defaults to "Top words for <label>".
+        Figure title (plain text); defaults to "Top words for <label>".
 
     Returns
     -------
@@ -110,7 +113,7 @@ def global_tokens_figure(
         )
     )
     fig.update_layout(
-        title=title or f"Top words for {label}",
+        title=escape(title or f"Top words for {label}"),
         xaxis_title="Mean SHAP value",
         yaxis={"type": "category"},
         height=max(240, 24 * len(rows) + 120),
@@ -129,7 +132,7 @@ def faithfulness_figure(summary: pd.DataFrame, *, label: str | None = None, titl
     label
         Label to show; the first label in ``summary`` if None.
     title
-        Figure title; defaults to "Faithfulness for <label>".
+        Figure title (plain text); defaults to "Faithfulness for <label>".
 
     Returns
     -------
@@ -148,7 +151,7 @@ def faithfulness_figure(summary: pd.DataFrame, *, label: str | None = None, titl
         ]
     )
     fig.update_layout(
-        title=title or f"Faithfulness for {label}",
+        title=escape(title or f"Faithfulness for {label}"),
         barmode="group",
         xaxis_title="Words removed",
         yaxis_title="Mean drop in score",

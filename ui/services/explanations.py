@@ -308,11 +308,17 @@ class GlobalJob:
         """Progress callback of :func:`core.explain.explain_global` (runs in the worker thread)."""
         self.done = done
 
-    def stop(self) -> None:
-        """Ask the worker to stop after the post in progress, or drop the run while it waits (Stop's callback)."""
+    def stop(self, owner: str | None = None) -> bool:
+        """Ask the worker to stop after the post in progress, or drop the run while it waits (Stop's callback).
+
+        ``owner`` (by default the session asking) stops waiting on the run; when other sessions
+        joined the queued job it goes on for them (nothing is cancelled, returns False), and only
+        the last one waiting stops it (True).
+        """
+        if self.queued is not None and not self.queued.stop(owner):
+            return False
         self.cancel.set()
-        if self.queued is not None:
-            self.queued.stop()
+        return True
 
     @property
     def fraction(self) -> float:

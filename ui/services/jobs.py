@@ -13,7 +13,9 @@ many texts (scoring an upload, explaining a post, the global view) goes through 
   scoring the same file) is joined, not repeated (same ``key``);
 * a new job of a session replaces its job in the same ``slot`` still waiting (a newer
   upload, another post): the old one is cancelled before it starts, unless another
-  session joined it (that session then owns it).
+  session joined it (that session then owns it);
+* a session that stops a job (:meth:`Job.stop`) only leaves it when another session
+  joined it: the job goes on for them, and only the last one waiting cancels it.
 
 No widgets; :mod:`ui.components.job_progress` shows a job's place and progress.
 """
@@ -100,10 +102,14 @@ class Job:
         """Wait up to ``timeout`` seconds for the job to leave the line; True once it has."""
         return self.taken.wait(timeout)
 
-    def stop(self) -> None:
-        """Ask the job to stop: dropped if still waiting; the work sees :attr:`cancel` set otherwise."""
-        self.cancel.set()
-        self.queue.withdraw(self)
+    def stop(self, owner: str | None = None) -> bool:
+        """``owner`` (by default the session asking) no longer wants the job; True when that stopped it.
+
+        The job goes on for the other sessions that joined it (one of them owns it from then
+        on); only the last one waiting stops it: dropped if still waiting, the work sees
+        :attr:`cancel` set otherwise.
+        """
+        return self.queue.stop(self, session_owner() if owner is None else owner)
 
     def wait(self, on_progress: Callable[[Job], None] | None = None, poll: float = POLL_SECONDS) -> Any:
         """Block until done, calling ``on_progress`` every ``poll`` seconds; returns the result or raises its error.
@@ -179,6 +185,28 @@ class JobQueue:
                 self._cond.notify_all()
                 return True
             return False
+
+    def stop(self, job: Job, owner: str) -> bool:
+        """``owner`` stops waiting on ``job``; True when nobody else waited on it and it was stopped (:meth:`Job.stop`).
+
+        An owner that is not among those waiting (a caller outside any session) counts as the job's owner.
+        """
+        with self._cond:
+            if owner not in (job.owner, *job.joined):
+                owner = job.owner
+            if job.owner != owner:  # a session that joined it leaves; the owner still waits on it
+                job.joined.discard(owner)
+                return False
+            if job.joined:  # others joined it: it goes on for them, one of them owns it now
+                job.owner = min(job.joined)  # one running job per session holds for the new owner
+                job.joined.discard(job.owner)
+                self._cond.notify_all()  # the old owner may be free to run its next job
+                return False
+            job.cancel.set()
+            if job in self._waiting:
+                self._drop(job)
+            self._cond.notify_all()
+            return True
 
     def close(self) -> None:
         """Withdraw every waiting job and let the workers end once their job is done (the queue is dropped)."""

@@ -135,3 +135,21 @@ def test_faithfulness_figure_compares_top_and_random() -> None:
     assert list(top["y"]) == pytest.approx([0.3, 0.5])
     assert list(random["y"]) == pytest.approx([0.05, 0.15])
     assert fig["layout"]["barmode"] == "group"
+
+
+def test_figure_titles_escape_the_label_for_plotly() -> None:
+    label = '<a href="https://evil.example">click</a>'
+    words = pd.DataFrame(
+        {"label": [label], "token": ["w"], "mean_abs_value": [0.2], "mean_value": [0.2], "count": [1], "n_posts": [1]}
+    )
+    summary = pd.DataFrame({"label": [label], "k": [1], "top_k_drop": [0.1], "random_k_drop": [0.0]})
+    rows = pd.DataFrame({"token": ["w"], "start": [0], "value": [0.1]})
+    titles = [
+        global_tokens_figure(words, label=label).layout.title.text,
+        faithfulness_figure(summary, label=label).layout.title.text,
+        faithfulness_figure(summary).layout.title.text,  # the label taken from the summary
+        token_bar_figure(rows, title=f"Strongest words for {label}").layout.title.text,
+    ]
+    for title in titles:
+        assert "<a" not in title and "&lt;a href=&quot;https://evil.example&quot;&gt;click&lt;/a&gt;" in title
+    assert token_bar_figure(rows).layout.title.text == "Strongest words"

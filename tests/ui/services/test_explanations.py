@@ -110,3 +110,30 @@ def test_edit_scores_compare_the_edit_with_the_post(fake_model: KeywordModel) ->
     table = explanations.edit_scores("you idiot", "you", fake_model.predict_proba, fake_model.labels_)
     toxic = table.set_index("label").loc["toxic"]
     assert toxic["original"] > 0.5 > toxic["edited"] and toxic["change"] < 0
+
+
+def test_stopping_a_global_run_another_session_joined_leaves_it_running_for_them() -> None:
+    import threading
+
+    from ui.services import jobs
+
+    queue = jobs.JobQueue(workers=1)
+    gate = threading.Event()
+    busy = queue.submit(lambda job: gate.wait(10), owner="c", kind=jobs.SCORING)
+    run = explanations.GlobalJob(
+        source=("hash", "text", "v1"),
+        rows=[0],
+        todo=[0],
+        todo_texts=["x"],
+        reused=explanations._concat([]),
+        description="the 1 post",
+    )
+    run.queued = queue.submit(lambda job: "view", owner="a", kind=jobs.GLOBAL_EXPLANATION, key="global")
+    assert queue.submit(lambda job: "view", owner="b", kind=jobs.GLOBAL_EXPLANATION, key="global") is run.queued
+    assert run.stop("a") is False
+    assert not run.cancel.is_set() and not run.queued.done and run.queued.owner == "b"
+    assert run.stop("b") is True
+    assert run.cancel.is_set() and run.queued.future.cancelled()
+    gate.set()
+    assert busy.wait() is True
+    queue.close()

@@ -175,3 +175,33 @@ def test_a_newer_job_of_one_session_does_not_cancel_the_job_another_session_join
     gate.open.set()
     assert [job.wait() for job in (busy, mine, alone)] == ["busy", "file F", "file H"]
     queue.close()
+
+
+def test_stopping_a_joined_job_leaves_it_running_for_the_other_sessions(gate: Gate) -> None:
+    queue = JobQueue(workers=1)
+    busy = queue.submit(gate.work("busy"), owner="c", kind=jobs.SCORING)
+    _until(lambda: busy.state == jobs.RUNNING)
+    waiting = queue.submit(gate.work("post"), owner="a", kind=jobs.EXPLANATION, key=("explain", "p"))
+    assert queue.submit(gate.work("post"), owner="b", kind=jobs.EXPLANATION, key=("explain", "p")) is waiting
+    assert waiting.stop("a") is False  # a leaves the line; b still waits on the job
+    assert not waiting.done and not waiting.cancel.is_set() and waiting.owner == "b" and waiting.position() == 1
+    assert waiting.stop("b") is True  # the last one waiting: withdrawn
+    assert waiting.future.cancelled()
+
+    seen: list[bool] = []
+    release = threading.Event()
+
+    def until_released(job: Job) -> str:
+        assert release.wait(10)
+        seen.append(job.cancel.is_set())
+        return "explained"
+
+    running = queue.submit(until_released, owner="a", kind=jobs.EXPLANATION, key=("explain", "q"))
+    assert queue.submit(gate.work("q"), owner="b", kind=jobs.EXPLANATION, key=("explain", "q")) is running
+    gate.open.set()
+    assert busy.wait() == "busy"
+    _until(lambda: running.state == jobs.RUNNING)
+    assert running.stop("b") is False  # b leaves; the work goes on for a, unflagged
+    release.set()
+    assert running.wait() == "explained" and seen == [False]
+    queue.close()

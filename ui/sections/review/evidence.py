@@ -1,5 +1,11 @@
 """The Review page's evidence for one post: its scores, the SHAP highlight, the strongest words, an identity swap.
 
+The scores shown are the whole post's, as the batch stored them (they decide the flag). A post
+longer than the explained start (``ExplainConfig.max_chars``) is explained from its start only:
+the panel says so, and gives the start's score that the words' values add up to. The explanation
+is a job of the server's queue (:func:`ui.services.explain_jobs.start_explaining`), as on the
+Explain page, and shares its per-post cache.
+
 Post text is hostile: it is shown only with :func:`ui.components.safe_text.post_text`,
 :func:`core.explain.highlight_html` (built from escaped text) and in tables.
 """
@@ -10,20 +16,26 @@ import pandas as pd
 import streamlit as st
 
 from core.bias import find_terms
-from core.explain import highlight_html
+from core.explain import Attributions, highlight_html
 from core.explain.figures import strongest_tokens
+from core.explain.shap_values import cut_note
 from core.scoring import Scorer
 from core.store.claims import ItemView
 from ui import state
+from ui.components.job_progress import follow
 from ui.components.safe_text import escape_markdown, post_text
 from ui.components.tables import number_columns, score_bar, text_columns
-from ui.services import bias, explanations
+from ui.sections.explain.attributions import post_note
+from ui.services import bias, explain_jobs, explanations
 
 KEYS = state.Keys("modlens.review.evidence")
 EXPLAIN = KEYS("explain")
 """Widget key of the switch that shows the SHAP explanation (off: faster for easy posts)."""
 WORDS = 6
 """Strongest words listed per direction and label."""
+SLOT = "review-post"
+"""Queue slot of the evidence's explanation: the next post's replaces one still waiting in line."""
+WAIT_KEY = "modlens-wait-review-explain"
 
 
 def post_section(view: ItemView) -> None:
@@ -50,8 +62,22 @@ def explanation_section(view: ItemView, model: Scorer, version: str) -> None:
     if not st.toggle("Explain the scores (SHAP)", value=True, key=EXPLAIN):
         return
     labels = tuple(model.labels_)
-    with st.spinner("Explaining the post..."):
-        attributions = explanations.explain_post(view.text, model.predict_proba, labels, version)
+    explained = explain_jobs.cached_explained(view.text, version, labels, full=False)
+    if explained is None:  # a job of the server's queue: its place in line, then its progress
+        job = explain_jobs.start_explaining(view.text, model.predict_proba, labels, version, full=False, slot=SLOT)
+        explained = follow(job, what="Explaining the post...", key=WAIT_KEY)
+        if explained is None:
+            return
+    attributions = explained.attributions
+    in_part = explanations.explained_in_part(view.text)
+    for message in cut_notes(view.text, attributions.notes):
+        st.info(
+            escape_markdown(
+                f"{post_note(message)} The words' values add up to the score of that start; "
+                "the scores above are the whole post's."
+            ),
+            icon=":material/content_cut:",
+        )
     st.caption(
         "Words in red raise the score, blue ones lower it (the active model's explanation; hover a word for its value)."
     )
@@ -59,10 +85,14 @@ def explanation_section(view: ItemView, model: Scorer, version: str) -> None:
         rows = attributions.for_post(0, label)
         with column:
             st.markdown(f"**{escape_markdown(label)}**")
+            if in_part:
+                st.caption(escape_markdown(start_caption(attributions, label)))
             st.html(highlight_html(view.text, rows))
             top = strongest_tokens(rows, n=WORDS)
             if top.empty:
-                st.caption("No word moves this score.")
+                st.caption(
+                    "No word of the explained start moves this score." if in_part else "No word moves this score."
+                )
                 continue
             st.dataframe(
                 top[["token", "value"]].iloc[::-1],
@@ -71,6 +101,23 @@ def explanation_section(view: ItemView, model: Scorer, version: str) -> None:
                 column_config={**text_columns(token="Word"), **number_columns("%+.3f", value="SHAP value")},
             )
     swap_section(view, model, version)
+
+
+def cut_notes(text: str, notes: tuple[str, ...]) -> tuple[str, ...]:
+    """The explainer's notes on the post; a post explained from its start always gets the cut note."""
+    if notes or not explanations.explained_in_part(text):
+        return notes
+    return (cut_note(0, len(text), explanations.CONFIG.max_chars),)
+
+
+def start_caption(attributions: Attributions, label: str) -> str:
+    """What the words of a post explained in part add up to: the score of its explained start, for ``label``."""
+    row = attributions.posts[attributions.posts["label"] == label].iloc[0]
+    score, base = float(row["score"]), float(row["base_value"])
+    return (
+        f"The explained start of the post scores {score:.3f}; with every word removed {base:.3f}; "
+        f"the words add {score - base:+.3f}."
+    )
 
 
 def swap_section(view: ItemView, model: Scorer, version: str) -> None:
