@@ -57,8 +57,14 @@ def post_section(view: ItemView) -> None:
     st.caption(escape_markdown(f"Scored by {view.model_version}."))
 
 
-def explanation_section(view: ItemView, model: Scorer, version: str) -> None:
-    """SHAP highlight and strongest words per label (active model), then an identity-swap check."""
+def explanation_section(
+    view: ItemView, model: Scorer, version: str, whose: str = "the active model's explanation"
+) -> None:
+    """SHAP highlight and strongest words per label of ``model``, then an identity-swap check.
+
+    ``whose`` names the explanation in the caption (the model that scored the post, when it is
+    still there; see :func:`ui.sections.review.workbench.scoring_model`).
+    """
     if not st.toggle("Explain the scores (SHAP)", value=True, key=EXPLAIN):
         return
     labels = tuple(model.labels_)
@@ -79,7 +85,7 @@ def explanation_section(view: ItemView, model: Scorer, version: str) -> None:
             icon=":material/content_cut:",
         )
     st.caption(
-        "Words in red raise the score, blue ones lower it (the active model's explanation; hover a word for its value)."
+        escape_markdown(f"Words in red raise the score, blue ones lower it ({whose}; hover a word for its value).")
     )
     for column, label in zip(st.columns(len(labels)), labels, strict=True):
         rows = attributions.for_post(0, label)

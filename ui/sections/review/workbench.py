@@ -20,7 +20,7 @@ from core.store.queues import QueueInfo
 from ui import state
 from ui.components.safe_text import error, escape_markdown
 from ui.sections.review import author, evidence
-from ui.services import review
+from ui.services import batches, models, review
 from ui.services.model_ref import ModelRef
 from ui.services.review import Mine
 
@@ -133,9 +133,29 @@ def workbench_section(queue: QueueInfo, model: tuple[Scorer, ModelRef] | None) -
         _decision_panel(queue.name, view, opened)
         _navigation(queue.name, trail)
     if model is not None:
-        scorer, ref = model
-        evidence.explanation_section(view, scorer, ref.version)
+        scorer, ref, whose = scoring_model(view, model)
+        evidence.explanation_section(view, scorer, ref.version, whose)
     recent_section(queue.name)
+
+
+def scoring_model(view: ItemView, active: tuple[Scorer, ModelRef]) -> tuple[Scorer, ModelRef, str]:
+    """The model that scored the post (as its batch names it) and whose explanation the page shows.
+
+    The words must explain the scores shown, which are that model's: when another version is
+    active now, that version is loaded (once per server). When it is gone or cannot be loaded,
+    the active model explains the post, and the caption says so.
+    """
+    scorer, ref = active
+    found = batches.version_named(view.model_version)
+    if found is not None and not (found[0].same_model(ref) and found[0].version == ref.version):
+        try:
+            with st.spinner(escape_markdown(f"Loading {found[0].title}, the model that scored this post...")):
+                return models.model_for(found[0]), found[0], f"the explanation of {found[0].title}, which scored it"
+        except ModLensError:
+            pass
+    if found is None:
+        return scorer, ref, f"the active model's explanation, {ref.title}: the model that scored it is gone"
+    return scorer, ref, f"the explanation of {ref.title}, which scored it"
 
 
 def _decision_panel(queue: str, view: ItemView, opened: Mine | None) -> None:
