@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from playwright.sync_api import Download, Page
+from playwright.sync_api import Download, Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from core.io.export import escape_cell
@@ -24,11 +24,19 @@ from core.paths import SAMPLE_POSTS
 from core.privacy import redact_text, redact_texts
 from tests.browser.conftest import ARTIFACTS, MODEL_LOAD_MS, ROOT, keyed, metric, wait_idle
 from ui.components.thresholds import slider_key
-from ui.sections.score.table import TABLE as TABLE_KEY
+from ui.sections.score.table import TABLE as TABLE_KEY_PREFIX
 
 pytestmark = pytest.mark.browser
 
 UPLOADER = "[data-testid=stFileUploaderDropzoneInput]"
+
+
+def results_table(page: Page) -> Locator:
+    """The results table: its widget key holds the rows shown (``table_key``), so it is matched by its prefix."""
+    prefix = "st-key-" + TABLE_KEY_PREFIX.replace(".", "-") + "-"
+    return page.locator(f'[class*="{prefix}"]:not([data-stale=true])')
+
+
 HOSTILE = [
     '<img src=x onerror="window.__pwned=1">',
     "<script>window.__pwned=2</script>",
@@ -105,7 +113,7 @@ def test_upload_sample_table_charts_threshold_and_csv(page: Page, server: str, t
     open_score(page, server)
     upload(page, SAMPLE_POSTS)
     page.get_by_text("Showing posts 1-200 of the 300 that match, of 300 posts").wait_for(timeout=120_000)
-    keyed(page, TABLE_KEY).locator("canvas").first.wait_for()
+    results_table(page).locator("canvas").first.wait_for()
     charts = page.locator(".js-plotly-plot")
     charts.nth(7).wait_for()  # 2 histograms + ROC, PR and confusion for toxic and hate (truth columns guessed)
     wait_idle(page)
@@ -183,7 +191,7 @@ def test_hostile_posts_never_run_or_render(page: Page, server: str, tmp_path: Pa
     open_score(page, server)
     upload(page, hostile)
     page.get_by_text(f"Showing {len(HOSTILE)} of {len(HOSTILE)} posts").wait_for(timeout=120_000)
-    table = keyed(page, TABLE_KEY)
+    table = results_table(page)
     table.locator("canvas").first.wait_for()
     wait_idle(page)
 

@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from ui.components import safe_text
 from ui.sections.score import input as score_input
+from ui.sections.score import table as score_table
 
 PASTED = "you idiot\nhello there\n\n   \nI hate you, stupid\n"
 
@@ -43,3 +44,10 @@ def paste(at: AppTest, text: str = PASTED) -> AppTest:
 def use_sample(at: AppTest) -> AppTest:
     next(b for b in at.button if b.label == "Use sample posts").click()
     return at.run()
+
+
+def pick_rows(at: AppTest, *rows: int) -> AppTest:
+    """Select rows of the results table as shown (positions, as a click does); run the page next to see it."""
+    key = at.session_state[score_table.SHOWN_TABLE]
+    at.session_state[key] = {"selection": {"rows": list(rows), "columns": [], "cells": []}}
+    return at

@@ -20,12 +20,12 @@ from core.paths import SAMPLE_POSTS
 from core.privacy import redact_texts
 from tests.ui.conftest import serve
 from tests.ui.fake_model import TOXIC_WORDS, KeywordModel
+from tests.ui.pages.apptest import pick_rows
 from ui.components import safe_text, thresholds
 from ui.sections.bias import charts as bias_charts
 from ui.sections.bias import data as bias_data
 from ui.sections.bias import settings as bias_settings
 from ui.sections.score import input as score_input
-from ui.sections.score import table as score_table
 from ui.services import session
 
 BIAS = 0.45
@@ -360,7 +360,7 @@ def test_swap_panel_starts_at_the_post_opened_on_the_score_page(app: AppTest) ->
     app.switch_page("pages/score.py").run()
     next(b for b in app.button if b.label == "Use sample posts").click()
     app.run()
-    app.session_state[score_table.TABLE] = {"selection": {"rows": [52], "columns": [], "cells": []}}
+    pick_rows(app, 52)
     app.run()
     assert app.session_state[session.SELECTED_ROW] == 52
     app.switch_page("pages/bias.py").run()

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from tests.ui.pages.apptest import results_table, upload
+from tests.ui.pages.apptest import pick_rows, results_table, upload
 from ui.components import safe_text
 from ui.sections.score import languages as score_languages
-from ui.sections.score import table as score_table
 from ui.services import session
 
 POSTS = pd.DataFrame(
@@ -39,7 +38,7 @@ def test_language_column_banner_and_filter(score_page: AppTest) -> None:
     language.set_value(["es", "fr"]).run()
     assert results_table(at)["text"].tolist() == [POSTS["text"][1], POSTS["text"][3]]
 
-    at.session_state[score_table.TABLE] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    pick_rows(at, 0)
     at.run()
     assert any("looks non-English" in c.value for c in at.caption)  # the opened post says so too
 

@@ -18,12 +18,11 @@ from streamlit.testing.v1 import AppTest
 
 from core.privacy import RedactionConfig
 from tests.ui.fake_model import KeywordModel
-from tests.ui.pages.apptest import results_table, upload
+from tests.ui.pages.apptest import pick_rows, results_table, upload
 from tests.ui.pages.workspace import signed_in
 from ui.sections.explain import global_words, post_picker, what_if
 from ui.sections.score import export as score_export
 from ui.sections.score import privacy as score_privacy
-from ui.sections.score import table as score_table
 from ui.services import privacy, results, session
 
 EMAIL = "alice.smith@example.com"
@@ -78,7 +77,7 @@ def test_the_score_page_shows_no_personal_data(scored: AppTest) -> None:
     assert table["author"].iloc[0] == "<EMAIL>"
     assert table[privacy.HIDDEN].tolist()[:3] == ["2 EMAIL", "1 PHONE, 1 URL", "1 HANDLE"]
     assert table["score_toxic"].iloc[0] > 0.5  # scored as written ("idiot")
-    at.session_state[score_table.TABLE] = {"selection": {"rows": [1], "columns": [], "cells": []}}
+    pick_rows(at, 1)
     at.run()
     assert [c.value for c in at.code] == ["call <PHONE> or see <URL>"]
     assert "<EMAIL>" in assert_hidden(at)

@@ -9,7 +9,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 from streamlit.testing.v1 import AppTest
 
-from tests.ui.pages.apptest import paste, results_table, upload, use_sample
+from tests.ui.pages.apptest import paste, pick_rows, results_table, upload, use_sample
 from tests.ui.pages.test_model_page import PAGE, data_id
 from tests.ui.pages.test_model_page import upload as model_upload
 from ui.components import safe_text
@@ -44,7 +44,7 @@ def test_the_file_id_names_posts_in_the_table_link_explain_and_export(score_page
     assert at.selectbox(key=numbering.PICKER).value == "tweet_id"  # found by name
     table = results_table(at)
     assert table.index.name == "post" and table.index[29] == "u30"
-    at.session_state[score_table.TABLE] = {"selection": {"rows": [29], "columns": [], "cells": []}}
+    pick_rows(at, 29)
     at.run()
     assert any(m.value.startswith("**Post u30**") for m in at.markdown)
     assert at.page_link[0].proto.query_string == "post=u30"

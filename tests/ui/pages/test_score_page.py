@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.ui.fake_model import KeywordModel
-from tests.ui.pages.apptest import errors, metric, paste, results_table, upload, use_sample
+from tests.ui.pages.apptest import errors, metric, paste, pick_rows, results_table, upload, use_sample
 from ui.components import safe_text, thresholds
 from ui.sections.score import input as score_input
 from ui.sections.score import privacy as score_privacy
@@ -208,7 +208,7 @@ def test_filters_search_label_flag_and_score_range(score_page: AppTest) -> None:
 
 def test_selecting_a_post_links_it_to_the_explain_page(score_page: AppTest) -> None:
     at = paste(score_page)
-    at.session_state[score_table.TABLE] = {"selection": {"rows": [2], "columns": [], "cells": []}}
+    pick_rows(at, 2)
     at.run()
     assert not at.exception
     assert [c.value for c in at.code] == ["I hate you, stupid"]
@@ -255,7 +255,7 @@ def test_post_text_never_goes_through_markdown(score_page: AppTest) -> None:
     at = paste(score_page, "\n".join(HOSTILE))
     content_hash = at.session_state[session.RESULT].posts.content_hash
     at.toggle(key=score_privacy.SWITCH(content_hash)).set_value(True).run()  # the links as written, not <URL>
-    at.session_state[score_table.TABLE] = {"selection": {"rows": [1], "columns": [], "cells": []}}
+    pick_rows(at, 1)
     at.run()
     assert results_table(at)["text"].tolist() == HOSTILE
     markdown_like = [*at.markdown, *at.caption, *at.error, *at.info, *at.warning, *at.subheader, *at.header]
@@ -285,13 +285,13 @@ def test_long_tables_show_a_page_at_a_time_and_open_posts_by_number(
     assert any("Showing posts 1-2 of the 3 that match, of 3 posts, named by their row" in c.value for c in at.caption)
     at.number_input(key=score_table.PAGE).set_value(2).run()
     assert results_table(at)["text"].tolist() == ["I hate you"]
-    at.session_state[score_table.TABLE] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    pick_rows(at, 0)
     at.run()
     assert [c.value for c in at.code] == ["I hate you"]  # the row picked on page 2 is post 3 (from 1)
     at.selectbox(key=score_table.SORT).set_value("score_toxic").run()  # every page, highest first
     at.number_input(key=score_table.PAGE).set_value(1).run()
     assert results_table(at)["text"].tolist() == ["you idiot", "I hate you"]
-    at.session_state[score_table.TABLE] = {"selection": {"rows": [], "columns": [], "cells": []}}
+    pick_rows(at)
     at.text_input(key=score_table.OPEN_ROW).set_value("2").run()  # any post, by its name
     assert [c.value for c in at.code] == ["nice"]
     assert at.page_link[0].proto.query_string == "post=2"

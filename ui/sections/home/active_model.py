@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import pandas as pd
 import streamlit as st
@@ -33,12 +33,30 @@ def model_section(model: Scorer) -> None:
     st.page_link("pages/model.py", label="Full model card", icon=":material/description:")
 
 
+ALL_SETS = "_all_sets"
+"""Suffix of the headline AUC over every test set, beside the one over the original (v3) test sets."""
+
+
+def headline_name(key: str, keys: Collection[str]) -> str:
+    """Readable name of the headline metric ``key`` among ``keys`` (all of the model's headline metrics).
+
+    A model evaluated on more test sets than the original ones has two mean AUCs per label:
+    ``mean_test_roc_auc_<label>`` (the original sets) and ``..._all_sets`` (every set: the
+    number the Model page's versions table and the model card show). Their names say which is which.
+    """
+    if key.endswith(ALL_SETS) and key[: -len(ALL_SETS)] in keys:
+        return f"{metric_name(key[: -len(ALL_SETS)])} (every test set, as on the Model page)"
+    if key + ALL_SETS in keys:
+        return f"{metric_name(key)} (original test sets only)"
+    return metric_name(key)
+
+
 def _headline(headline: Mapping[str, float | None]) -> None:
     st.markdown("**Headline metrics** (held-out test data)")
     if not headline:
         st.caption("The model's metadata has no headline metrics.")
         return
-    names = [metric_name(str(name)) for name in headline]
+    names = [headline_name(str(name), {str(k) for k in headline}) for name in headline]
     values = [math.nan if v is None else float(v) for v in headline.values()]
     metrics = pd.DataFrame({"metric": names, "value": values})
     metrics = metrics[metrics["value"].map(lambda v: not math.isnan(v))]

@@ -87,7 +87,7 @@ def activation_panel(registry: ModelRegistry, version: int, keys: Keys) -> None:
         cancel_activation()
         return
     with st.container(border=True):
-        st.markdown(escape_markdown(f"**Activate version {version} ({candidate.name})?**"))
+        st.markdown(f"**{escape_markdown(f'Activate version {version} ({candidate.name})?')}**")
         st.caption(
             "Every session scores new posts with the active model. Posts already scored keep the version "
             "that scored them (their pages offer to rescore)."

@@ -14,7 +14,8 @@ from core.errors import ModLensError
 from ui import state
 from ui.components import thresholds
 from ui.components.safe_text import error, escape_markdown
-from ui.sections.score import table, truth
+from ui.sections.score import input as score_input
+from ui.sections.score import numbering, table, truth
 from ui.services import batches, session
 from ui.services.results import ScoredPosts
 
@@ -63,15 +64,22 @@ def reopen_section() -> None:
 
 
 def _open(batch_id: int) -> None:
-    """Make a saved batch the session's result, with its saved thresholds on the sliders."""
+    """Make a saved batch the session's result, with its saved thresholds on the sliders.
+
+    Like new posts (:func:`ui.sections.score.scoring.accept`), it starts with the pickers
+    of its own file (the post names from its id column, no filter) and without the
+    previous input's problem or column picker.
+    """
     try:
         with st.spinner("Opening the saved batch..."):
             result, ref = batches.reopen(batch_id)
     except ModLensError as exc:
         error(str(exc))
         return
+    score_input.forget_input()
     table.forget_widgets()
     truth.forget_widgets()
+    numbering.forget_widgets()
     session.forget_opened_row()
     session.keep_result(result)
     thresholds.reset(result.labels)

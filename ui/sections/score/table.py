@@ -10,6 +10,7 @@ number from 1 (:meth:`ui.services.results.ScoredPosts.name_of`).
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Iterable
 
@@ -27,7 +28,10 @@ from ui.services.results import ScoredPosts
 PAGE_ROWS = 200
 """Posts per page of the table (redacting a page takes about 0.1 s)."""
 TABLE = "modlens.table"
-"""Widget key of the results table (its row selection)."""
+"""Start of the results table's widget keys (its row selection): one key per set of rows shown (:func:`table_key`)."""
+TABLES = state.Keys(TABLE)
+SHOWN_TABLE = "modlens.table_shown"
+"""The widget key of the table shown in the last run (the key whose selection is read)."""
 FILTERS = state.Keys("modlens.filter")
 SEARCH = FILTERS("search")
 FILTER_LABEL = FILTERS("label")
@@ -49,6 +53,26 @@ def forget_widgets() -> None:
     """A new input: no row selected, no filters, first page."""
     state.forget((TABLE, OPEN_ROW, PAGE))
     FILTERS.forget()
+
+
+def table_key(content_hash: str, rows: Iterable[object]) -> str:
+    """Widget key of the table showing ``rows`` (positions, in order) of the upload ``content_hash``.
+
+    A selection is a position in the rows shown: once a filter, the sort or the page shows
+    other rows, that position is another post. The browser keeps a widget's selection
+    whatever its data, so the table gets a new key (a new widget, nothing selected) when it
+    shows other rows; moving a threshold or renaming the posts keeps it.
+    """
+    digest = hashlib.sha256(content_hash.encode("utf-8", "replace") + b"\0")
+    digest.update(",".join(str(int(row)) for row in rows).encode("ascii"))
+    return TABLES(digest.hexdigest()[:16])
+
+
+def forget_selection() -> None:
+    """No row of the table shown is selected any more (a post is being opened by its name)."""
+    shown = state.get(SHOWN_TABLE)
+    if shown is not None:
+        state.pop(shown)
 
 
 def table_section(result: ScoredPosts, table: pd.DataFrame) -> pd.DataFrame:
@@ -87,13 +111,14 @@ def table_section(result: ScoredPosts, table: pd.DataFrame) -> pd.DataFrame:
     if privacy.HIDDEN in added:
         config[added[privacy.HIDDEN]] = st.column_config.TextColumn(help="Personal data hidden in this row.")
     height: int | str = "auto" if len(display) <= 10 else 420
-    picked = picked_row(display, key=TABLE, column_order=ordered, column_config=config, height=height)
+    key = table_key(result.posts.content_hash, page.index)
+    state.put(SHOWN_TABLE, key)
+    picked = picked_row(display, key=key, column_order=ordered, column_config=config, height=height)
     typed = st.text_input(
         "Open post",
         key=OPEN_ROW,
         placeholder="the post's id or row number",
-        on_change=state.pop,
-        args=(TABLE,),
+        on_change=forget_selection,
         help="Any post of the upload, by its name (the file's id, else its row number from 1).",
     )
     row: int | None = None
