@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,8 @@ from core.store.schema import AuditEvent, utcnow
 AUDIT_COLUMNS = ("id", "at", "actor", "action", "entity_type", "entity_id", "before", "after")
 MAX_EVENTS = 100_000
 """Most events one query returns (readers are bounded)."""
+MAX_ENTITY_ID = 64
+"""Longest ``entity_id`` kept (the column's ``String(64)``)."""
 
 
 def add_event(
@@ -40,14 +42,18 @@ def add_event(
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
 ) -> None:
-    """Add an audit event to ``session``'s transaction (committed with the change it records)."""
+    """Add an audit event to ``session``'s transaction (committed with the change it records).
+
+    Text is stored as both databases can hold it (:func:`_storable`; ``entity_id`` at most 64
+    characters), so an odd file or model name never costs the change its event.
+    """
     session.add(
         AuditEvent(
             at=utcnow(),
-            actor=actor if isinstance(actor, str) else actor.name,
+            actor=_storable(actor if isinstance(actor, str) else actor.name),
             action=action,
             entity_type=entity_type,
-            entity_id=None if entity_id is None else str(entity_id),
+            entity_id=None if entity_id is None else _storable(str(entity_id))[:MAX_ENTITY_ID],
             before=_jsonable(before),
             after=_jsonable(after),
         )
@@ -82,7 +88,7 @@ def record_audit(
 
 @dataclass(frozen=True)
 class AuditFilter:
-    """Which events to show; None means any."""
+    """Which events to show; None means any. ``since`` and ``until`` without a time zone are read as UTC."""
 
     since: datetime | None = None
     until: datetime | None = None
@@ -106,9 +112,9 @@ def audit_events(db: Database, actor: Actor, where: AuditFilter | None = None) -
         if value is not None:
             query = query.where(column == value)
     if where.since is not None:
-        query = query.where(AuditEvent.at >= where.since)
+        query = query.where(AuditEvent.at >= _utc(where.since))
     if where.until is not None:
-        query = query.where(AuditEvent.at < where.until)
+        query = query.where(AuditEvent.at < _utc(where.until))
     with db.read() as session:
         authorize(session, actor, Permission.READ_AUDIT)
         rows = session.scalars(query).all()
@@ -123,6 +129,11 @@ def export_audit(db: Database, actor: Actor, path: str | Path, where: AuditFilte
     return write_frame_atomic(frame, path)
 
 
+def _utc(value: datetime) -> datetime:
+    """``value`` as an aware datetime (naive ones are UTC, as the events' times are recorded)."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
 def _json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=str)
 
@@ -131,7 +142,29 @@ def _jsonable(value: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """A plain JSON object (dates and numpy numbers become strings or numbers)."""
     if value is None:
         return None
-    return json.loads(json.dumps(dict(value), default=_plain))
+    return _clean(json.loads(json.dumps(dict(value), default=_plain)))
+
+
+def _clean(value: Any) -> Any:
+    """``value`` (parsed JSON) with every text made :func:`_storable`, keys too."""
+    if isinstance(value, str):
+        return _storable(value)
+    if isinstance(value, dict):
+        return {_storable(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+def _storable(text: str) -> str:
+    """``text`` with NUL and lone surrogates (undecodable file names) as U+FFFD: PostgreSQL refuses them."""
+    if "\x00" in text:
+        text = text.replace("\x00", "\ufffd")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = "".join("\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in text)
+    return text
 
 
 def _plain(value: Any) -> Any:

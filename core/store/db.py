@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session
 
 from core.errors import DatabaseBusyError, ModLensError
@@ -53,7 +54,7 @@ def resolve_url(url: str | None = None) -> str:
 
     ``postgresql://`` and ``postgres://`` become ``postgresql+psycopg://`` (psycopg 3).
     """
-    text = (url or default_url()).strip()
+    given = text = (url or default_url()).strip()
     if "://" not in text:
         text = f"sqlite:///{Path(text).expanduser().resolve()}"
     for prefix in ("postgres://", "postgresql://"):
@@ -61,13 +62,20 @@ def resolve_url(url: str | None = None) -> str:
             text = "postgresql+psycopg://" + text[len(prefix) :]
     try:
         parsed = make_url(text)
-    except ArgumentError as exc:
-        raise ModLensError(f"'{url}' is not a database URL. Use sqlite:///PATH or postgresql://USER@HOST/DB.") from exc
+    except (ArgumentError, ValueError) as exc:  # ValueError: a port that is not a number, an unclosed [IPv6]
+        raise ModLensError(
+            f"'{_hide_password(given)}' is not a database URL. Use sqlite:///PATH or postgresql://USER@HOST/DB."
+        ) from exc
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
         raise ModLensError(
             f"Database '{parsed.get_backend_name()}' is not supported. Use sqlite:///PATH or postgresql://USER@HOST/DB."
         )
     return text
+
+
+def _hide_password(url: str) -> str:
+    """``url`` with the password between ``USER:`` and ``@`` replaced by ``***`` (for error messages)."""
+    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
 
 
 def _sqlite_engine(url: str) -> Engine:
@@ -114,12 +122,16 @@ def _locked(exc: OperationalError) -> bool:
 
 def make_engine(url: str) -> Engine:
     """An engine with ModLens' settings for the database at ``url`` (already resolved)."""
-    if url.startswith("sqlite"):
-        return _sqlite_engine(url)
     try:
+        if url.startswith("sqlite"):
+            return _sqlite_engine(url)
         return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
-    except ModuleNotFoundError as exc:  # pragma: no cover - psycopg is a pinned requirement
-        raise ModLensError("PostgreSQL needs psycopg 3: pip install -r requirements.txt.") from exc
+    except ModuleNotFoundError as exc:  # e.g. postgresql+psycopg2:// (psycopg 3 is the pinned requirement)
+        raise ModLensError("PostgreSQL needs psycopg 3: use postgresql://USER@HOST/DB.") from exc
+    except NoSuchModuleError as exc:  # an unknown driver: postgresql+nosuch://
+        raise ModLensError(
+            f"Unknown database driver in '{_hide_password(url)}'. Use sqlite:///PATH or postgresql://USER@HOST/DB."
+        ) from exc
 
 
 class Database:

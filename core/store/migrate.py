@@ -48,11 +48,30 @@ def current_revision(database: Database) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+def known_revisions() -> set[str]:
+    """The revision ids of the packaged migrations."""
+    return {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
 def upgrade(database: Database, revision: str = "head") -> None:
-    """Bring the schema to ``revision`` in one transaction; nothing to do when it is there already."""
+    """Bring the schema to ``revision`` in one transaction; nothing to do when it is there already.
+
+    Raises
+    ------
+    ModLensError
+        When the database cannot be opened, or its schema is at a revision this ModLens does not
+        ship (a database made by a newer version): nothing is changed then.
+
+    """
     try:
-        if revision == "head" and current_revision(database) == head_revision():
+        current = current_revision(database)
+        if revision == "head" and current == head_revision():
             return
+        if current is not None and current not in known_revisions():
+            raise ModLensError(
+                f"The database {database!r} has schema revision '{current}', which this version of ModLens does "
+                "not know (a newer ModLens made it). Upgrade ModLens, or choose another database."
+            )
         if database.is_postgresql:
             with database.engine.begin() as connection:
                 connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})

@@ -13,6 +13,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 from sqlalchemy import and_, bindparam, case, func, literal, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.errors import ModLensError
@@ -118,7 +119,15 @@ def add_queue(
         created_at=utcnow(),
     )
     session.add(queue)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:  # PostgreSQL: another transaction created this name since the check above
+        if "uq_queues_name" not in str(exc.orig):
+            raise
+        raise ModLensError(
+            f"Queue '{request.name}' exists already (someone created it at the same moment); nothing was saved. "
+            "Choose another name."
+        ) from exc
     result = QueueResult(id=queue.id, name=queue.name, batch_id=batch.id, rule_text=rule_text, size=int(mask.sum()))
     add_event(
         session,

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from core.errors import AccountDisabled, ModLensError, SignInLocked  # noqa: F401 (SignInLocked: raised here)
@@ -19,7 +19,7 @@ from core.store.access import any_users, authorize, current_actor
 from core.store.audit import add_event
 from core.store.db import Database
 from core.store.passwords import MAX_LENGTH, dummy_hash, hash_password, needs_rehash, verify_password
-from core.store.roles import Actor, ActorKind, Permission, Role, demo_actor
+from core.store.roles import DEMO_NAME, Actor, ActorKind, Permission, Role, demo_actor
 from core.store.schema import User, utcnow
 from core.store.signin_limits import (  # FAILURE_LIMIT and SignInLocked: part of this module's sign-in API
     FAILURE_LIMIT,  # noqa: F401
@@ -28,7 +28,14 @@ from core.store.signin_limits import (  # FAILURE_LIMIT and SignInLocked: part o
     serialize_attempts,
 )
 
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}\Z")
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}\Z")
+"""Up to 64 letters, digits and ``. _ @ + -``, starting with a letter or digit (e-mail addresses such as
+``ana+mod@example.org`` name OIDC accounts)."""
+
+ANONYMOUS = "anonymous"
+"""The audit trail's actor of failed sign-ins (nobody is signed in)."""
+RESERVED_NAMES = frozenset({DEMO_NAME, ANONYMOUS})
+"""Actor names the audit trail gives to no account: an account of that name would pass for them."""
 
 
 @dataclass(frozen=True)
@@ -61,10 +68,15 @@ def parse_role(value: str) -> Role:
 
 
 def check_name(name: str) -> str:
-    """A valid user name (letters, digits, ``. _ @ -``; up to 64 characters)."""
+    """A valid user name (letters, digits, ``. _ @ + -``; up to 64 characters), not one the audit trail reserves."""
+    if (name or "").lower() in RESERVED_NAMES:
+        raise ModLensError(
+            f"'{name}' is reserved: the audit log records the demo admin and failed sign-ins under it. "
+            "Choose another name."
+        )
     if not NAME_PATTERN.match(name or ""):
         raise ModLensError(
-            f"'{name}' is not a valid user name: use up to 64 letters, digits, '.', '_', '@' or '-', "
+            f"'{name}' is not a valid user name: use up to 64 letters, digits, '.', '_', '@', '+' or '-', "
             "starting with a letter or digit."
         )
     return name
@@ -122,19 +134,17 @@ def password_sign_in(db: Database, name: str, password: str) -> Account:
     wrong = ModLensError("Wrong user name or password, or the account is disabled. Try again or ask an admin.")
     if not NAME_PATTERN.match(name or "") or len(password) > MAX_LENGTH:
         with db.write() as session:  # no account can have this name: no look-up, no password check
-            add_event(
-                session, "anonymous", "login_failed", "user", safe_name(name) or None, after={"reason": "invalid"}
-            )
+            add_event(session, ANONYMOUS, "login_failed", "user", safe_name(name) or None, after={"reason": "invalid"})
         raise wrong
     account: Account | None = None
     with db.write() as session:
         serialize_attempts(session, name)
-        refusal = refuse_if_locked(session, name, "anonymous")
+        refusal = refuse_if_locked(session, name, ANONYMOUS)
         if refusal is None:
             user = session.scalar(select(User).where(User.name == name))
             ok = verify_password(user.password_hash if user else dummy_hash(), password) and user is not None
             if not ok or user is None or not user.active:
-                add_event(session, "anonymous", "login_failed", "user", name)
+                add_event(session, ANONYMOUS, "login_failed", "user", name)
             else:
                 if needs_rehash(user.password_hash or ""):
                     user.password_hash = hash_password(password)
@@ -210,6 +220,7 @@ def add_user(db: Database, actor: Actor, name: str, role: Role | str, password: 
     check_name(name)
     hashed = hash_password(password) if password is not None else None
     with db.write() as session:
+        _serialize_additions(session)
         first = not any_users(session)
         if first and role is not Role.ADMIN:
             raise ModLensError("The first account must be an admin: add it with --role admin.")
@@ -297,6 +308,16 @@ def set_password(db: Database, actor: Actor, name: str, password: str, *, curren
     if problem is not None:
         raise problem
     return password_stamp(hashed)
+
+
+def _serialize_additions(session: Session) -> None:
+    """On PostgreSQL, new accounts are added one at a time (SQLite's write transactions take turns already).
+
+    Otherwise two additions at the same moment both see no account (demo mode would create several
+    first admins) or both see the name free (the second fails on the unique name, a database error).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext('modlens.users.add'))"))
 
 
 def _get(session: Session, name: str) -> User:

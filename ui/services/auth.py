@@ -13,7 +13,9 @@ takes effect on the next click, and the store's services check the role again an
 * When the deployer configures an OIDC provider in ``.streamlit/secrets.toml``
   (an ``[auth]`` section), ``st.login`` signs people in and the users table still
   decides their role (:func:`core.store.users.login_actor`). The identity's e-mail names the
-  account, and only when the provider says it is verified (``email_verified``).
+  account, and only when the provider says it is verified (``email_verified``). Such a session
+  ends on its next run when the browser is no longer signed in as that identity (``st.logout``
+  in another tab, an expired cookie, another person's sign-in).
 
 No widgets here: the sign-in page and the sidebar draw them.
 """
@@ -45,6 +47,9 @@ NO_ACCOUNT = "modlens.auth.no_account"
 """The OIDC identity that has no ModLens account (the sign-in page says to ask an admin)."""
 OIDC_REFUSED = "modlens.auth.oidc_refused"
 """Why an OIDC identity cannot sign in (account disabled, no verified e-mail), for the sign-in page."""
+OIDC_IDENTITY = "modlens.auth.oidc_identity"
+"""The verified e-mail an OIDC session signed in with (absent for password sessions)."""
+OIDC_CHANGED = "You signed out of your organisation's account (or signed in as someone else); sign in again."
 PASSWORD_CHANGED = (
     "Your password was changed (by an admin, or by you in another session); sign in again with the new one."
 )
@@ -76,6 +81,10 @@ def current() -> Actor | None:
         _drop("Accounts exist now, so demo mode is over. Sign in with your account.")
         held = None
     if held is None:
+        return _oidc_actor(db)
+    identity: str | None = state.get(OIDC_IDENTITY)
+    if identity is not None and oidc_name() != identity:  # st.logout in another tab, or another person's sign-in
+        _drop(OIDC_CHANGED)
         return _oidc_actor(db)
     try:
         account = users.user_account(db, held.name)
@@ -248,6 +257,7 @@ def _oidc_actor(db: Database) -> Actor | None:
         state.put(NO_ACCOUNT, name)
         return None
     state.put(ACTOR, actor)
+    state.put(OIDC_IDENTITY, name)
     return actor
 
 

@@ -52,7 +52,7 @@ def add_user_form(*, first: bool = False) -> None:
     with st.form(KEYS("add_form"), clear_on_submit=True):
         st.markdown("**Create the first admin account**" if first else "**Add an account**")
         left, right = st.columns(2)
-        name = left.text_input("User name", key=KEYS("new_name"), help="Letters, digits, '.', '_', '@' or '-'.")
+        name = left.text_input("User name", key=KEYS("new_name"), help="Letters, digits, '.', '_', '@', '+' or '-'.")
         role = right.selectbox(
             "Role", ROLES, index=len(ROLES) - 1 if first else 0, key=KEYS("new_role"), disabled=first
         )
