@@ -162,7 +162,7 @@ def run(args: argparse.Namespace) -> int:
     mapping = {}
     for item in args.label_col:
         label, sep, column = item.partition("=")
-        if not sep or label not in labels:
+        if not sep or label not in labels or not column.strip():
             raise ModLensError(f"--label-col '{item}' must be LABEL=COLUMN with LABEL one of: {', '.join(labels)}.")
         mapping[label] = column
     config = preset(args.preset).with_overrides(

@@ -145,6 +145,7 @@ def check_model_target(target: str | Path, *, overwrite: bool = False) -> Path:
     resolved = refuse_dangerous_folder(path, what="model directory")
     if path.is_symlink():
         raise OutputError(f"'{path}' is a symbolic link. Give a new folder for the model, not a link.")
+    _check_parent(resolved, path)
     if not os.path.lexists(resolved):
         return resolved
     if not resolved.is_dir():
@@ -167,6 +168,25 @@ def check_model_target(target: str | Path, *, overwrite: bool = False) -> Path:
     return resolved
 
 
+def _check_parent(resolved: Path, shown: Path) -> None:
+    """Refuse a target that cannot be written: under a file, or in a folder ModLens may not write to.
+
+    The model is saved into a temporary folder beside the target, then renamed; without this
+    check the mistake surfaced only when the trained model was saved.
+    """
+    parent = resolved.parent
+    while not os.path.lexists(parent) and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise OutputError(
+            f"'{shown}' cannot be created: '{parent}' is a file, not a folder. Choose a new folder for the model."
+        )
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise OutputError(
+            f"'{shown}' cannot be created: the folder '{parent}' is not writable. Choose a folder you can write to."
+        )
+
+
 def save_model_dir(
     model: keras.Model, target: Path, *, metadata: ModelMetadata, card: str, overwrite: bool = False
 ) -> Path:
@@ -176,8 +196,11 @@ def save_model_dir(
     replaced only with ``overwrite``, anything else that is there is never touched.
     """
     target = check_model_target(target, overwrite=overwrite)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    except OSError as exc:
+        raise OutputError(f"Cannot write the model to '{target}' ({exc}). Choose another folder.") from exc
     staging.chmod(0o755)
     try:
         model.save(staging / MODEL_FILE)
@@ -190,9 +213,20 @@ def save_model_dir(
         if target.exists() and os.listdir(target):
             backup = target.parent / f".{target.name}.old-{os.getpid()}"
             os.replace(target, backup)
-        os.replace(staging, target)
+        try:
+            os.replace(staging, target)
+        except OSError:
+            if backup is not None:
+                os.replace(backup, target)  # the old model back in place
+            raise
         if backup is not None:
             _remove_model_dir(backup)
+    except OSError as exc:  # a full disk, a folder made read-only while training...
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OutputError(
+            f"Cannot write the model to '{target}' ({exc}); nothing there was changed. Free space or choose "
+            "another folder, then train again."
+        ) from exc
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

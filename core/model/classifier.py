@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from core.errors import ModelError, ModLensError, NotFittedError
+from core.errors import InputError, ModelError, ModLensError, NotFittedError
 from core.io.encoding import without_lone_surrogates
 from core.model import artifact, network, vocabulary, windows
 from core.model.compiled import CompiledScoring
@@ -107,8 +107,8 @@ class ToxicityClassifier:
         texts = _clean_texts(texts, config.max_chars)
         y = _label_matrix(labels, len(texts), len(self.labels))
         weights = np.ones(len(texts), np.float32) if sample_weight is None else np.asarray(sample_weight, np.float32)
-        if weights.shape != (len(texts),) or (weights < 0).any():
-            raise ModLensError(f"sample_weight needs one non-negative weight per text ({len(texts)}).")
+        if weights.shape != (len(texts),) or not (np.isfinite(weights) & (weights >= 0)).all():
+            raise ModLensError(f"sample_weight needs one finite, non-negative weight per text ({len(texts)}).")
         if validation is None:
             train_idx, val_idx = _split(y, config.validation_fraction, config.seed)
             val_texts, y_val = [texts[i] for i in val_idx], y[val_idx]
@@ -347,7 +347,12 @@ class ToxicityClassifier:
 
 
 def _clean_texts(texts: Sequence[str], max_chars: int) -> list[str]:
-    """Texts as strings cut to ``max_chars`` for the model, lone surrogates as U+FFFD (the caller's data untouched)."""
+    """Texts as strings cut to ``max_chars`` for the model, lone surrogates as U+FFFD (the caller's data untouched).
+
+    One string is refused: iterating it would score (or train on) each of its characters as a post.
+    """
+    if isinstance(texts, str | bytes):
+        raise InputError(f"Give a list of posts, not one string: e.g. [{str(texts)[:40]!r}].")
     cleaned = []
     for text in texts:
         value = text if isinstance(text, str) else ("" if text is None or text != text else str(text))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from core.model.labels import DEFAULT_LABELS
 from core.model.metadata import ModelMetadata
 from core.training.card_sections import calibration_section, dropped_copies_line, recipe_section, seeds_section
 
@@ -61,24 +62,29 @@ def render_card(metadata: ModelMetadata | Mapping[str, Any]) -> str:
     if data:
         n_train = f"{meta.n_train:,}" if meta.n_train is not None else "?"
         n_validation = f"{meta.n_validation:,}" if meta.n_validation is not None else "?"
+        shown = _count_columns(data, labels)
         lines += [
             "",
             "## Training data and label mapping",
             f"{n_train} training and {n_validation} validation posts."
             + (f" Random splits drawn with split seed {meta.split_seed}." if meta.split_seed is not None else ""),
             "",
-            "| dataset | rows | train / validation / test | toxic known (positive) | hate known (positive) | mapping |",
-            "|---|---|---|---|---|---|",
+            "| dataset | rows | train / validation / test | "
+            + "".join(f"{label} known (positive) | " for label in shown)
+            + "mapping |",
+            "|---|---|---|" + "---|" * len(shown) + "---|",
         ]
         for name, summary in data.items():
             splits = summary.get("splits", {})
             lab = summary.get("labels", {})
-            tox, hat = lab.get("toxic", {}), lab.get("hate", {})
+            counts = "".join(
+                f"{lab.get(label, {}).get('known', 0):,} ({lab.get(label, {}).get('positive', 0):,}) | "
+                for label in shown
+            )
             lines.append(
                 f"| {name} | {summary.get('rows', 0):,} | {splits.get('train', 0):,} / "
                 f"{splits.get('validation', 0):,} / "
-                f"{splits.get('test', 0):,} | {tox.get('known', 0):,} ({tox.get('positive', 0):,}) | "
-                f"{hat.get('known', 0):,} ({hat.get('positive', 0):,}) | {summary.get('mapping', '')} |"
+                f"{splits.get('test', 0):,} | {counts}{summary.get('mapping', '')} |"
             )
         dropped = dropped_copies_line(data)
         if dropped:
@@ -135,6 +141,18 @@ def render_card(metadata: ModelMetadata | Mapping[str, Any]) -> str:
         lines += ["", meta.card_appendix.strip()]
     lines.append("")
     return "\n".join(lines)
+
+
+def _count_columns(data: Mapping[str, Any], labels: Sequence[str]) -> list[str]:
+    """Labels of the training-data table: ``toxic`` and ``hate`` where counted or scored, then the model's others.
+
+    A model trained on a file with other labels (``insult``, say) shows its own labels' counts,
+    not columns of zeros for labels it has never seen.
+    """
+    counted = {label for summary in data.values() for label in (summary.get("labels") or {})}
+    return [label for label in DEFAULT_LABELS if label in counted or label in labels] + [
+        label for label in labels if label not in DEFAULT_LABELS
+    ]
 
 
 def _long_posts(config: Mapping[str, Any]) -> str:

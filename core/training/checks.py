@@ -105,10 +105,15 @@ def unseen_jigsaw_check(clf: Any, data_dir: Path = DEFAULT_DATA_DIR) -> list[dic
 
 
 def run_checks(clf: Any, data_dir: Path = DEFAULT_DATA_DIR) -> dict[str, Any]:
-    """All checks, as JSON-ready data for ``metadata.json``."""
+    """All checks, as JSON-ready data for ``metadata.json``.
+
+    The templated identity test and the functional cases judge the ``toxic`` label: a model
+    without one (trained on a file with other labels) gets neither, and an empty result for each.
+    """
+    has_toxic = "toxic" in clf.labels_
     return {
-        "templated_identity": templated_identity_check(clf),
-        "functional": functional_check(clf),
+        "templated_identity": templated_identity_check(clf) if has_toxic else {},
+        "functional": functional_check(clf) if has_toxic else {},
         "unseen_jigsaw_test": unseen_jigsaw_check(clf, data_dir),
     }
 

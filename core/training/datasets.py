@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,22 +57,29 @@ class LabelledSet:
     files: tuple[Path, ...]
     dropped: dict[str, int] = field(default_factory=dict)
     """Rows removed as copies of other posts (see :func:`core.training.dedup.deduplicate`)."""
+    mapping: str | None = None
+    """How the set's labels were read, for the card; None: the public dataset's entry of :data:`LABEL_MAPPING`."""
 
-    def summary(self) -> dict[str, object]:
-        """Row counts per split and label, plus file hashes, for the model card."""
+    def summary(self, labels: Sequence[str] = DEFAULT_LABELS) -> dict[str, object]:
+        """Row counts per split and label, plus file hashes, for the model card.
+
+        ``labels`` that the set has no column for are left out (a user's file with
+        other labels than ``toxic`` / ``hate``).
+        """
         counts = {split: int((self.frame["split"] == split).sum()) for split in ("train", "validation", "test")}
-        labels = {
+        known_labels = {
             label: {
                 "known": int(self.frame[label].notna().sum()),
                 "positive": int((self.frame[label] == 1).sum()),
             }
-            for label in DEFAULT_LABELS
+            for label in labels
+            if label in self.frame
         }
         return {
             "rows": len(self.frame),
             "splits": counts,
-            "labels": labels,
-            "mapping": LABEL_MAPPING.get(self.name, ""),
+            "labels": known_labels,
+            "mapping": LABEL_MAPPING.get(self.name, "") if self.mapping is None else self.mapping,
             "dropped_copies": dict(self.dropped),
             "files": {str(p.name): _sha256(p) for p in self.files},
         }

@@ -35,11 +35,20 @@ from core.training.checks import run_checks
 from core.training.contrast import ContrastConfig
 from core.training.datasets import DEFAULT_DATA_DIR, PROTECTED, LabelledSet, load_all, random_split
 from core.training.debias import MAX_WEIGHT, DebiasConfig
-from core.training.mix import calibration_rows, check_dataset_weights, stack, training_rows
+from core.training.mix import (
+    AUGMENTATION_SET,
+    CONTRAST_SET,
+    calibration_rows,
+    check_dataset_weights,
+    stack,
+    training_rows,
+)
 from core.training.seeds import choose_run, run_summary
 from core.training.set_checks import set_checks
 from core.training.validate import check_number, check_whole
 
+FRAME_COLUMNS = ("text", "split", "source", "level", "group")
+"""Columns of the training tables besides the labels (:class:`~core.training.datasets.LabelledSet`)."""
 MAX_APPENDIX_BYTES = 1_000_000
 """Largest card appendix read (``--card-appendix``); the shipped ones are a few kilobytes."""
 
@@ -99,7 +108,18 @@ class TrainingRequest:
 
 
 def gather(request: TrainingRequest) -> list[LabelledSet]:
-    """Load every training source of a request as labelled sets with splits."""
+    """Load every training source of a request as labelled sets with splits.
+
+    Sets are named by dataset, and a user's file by its name without the extension; two sets
+    of one name are refused, since the name keys the card, the per-set metrics and the weights.
+    """
+    reserved = [label for label in request.labels if label in FRAME_COLUMNS]
+    if reserved:
+        raise ConfigError(
+            f"A model label cannot be named {', '.join(reserved)} (the training tables use that column name). "
+            f"Name it otherwise with --labels and read it with --label-col NAME={reserved[0]}."
+        )
+    _check_set_names([path.stem for path in request.files], request.files)
     sets: list[LabelledSet] = []
     if request.public:
         kwargs: dict[str, Any] = {"seed": request.split_seed}
@@ -116,11 +136,25 @@ def gather(request: TrainingRequest) -> list[LabelledSet]:
                 )
             found = [s for s in found if s.name in wanted]
         sets.extend(found)
+        _check_set_names([s.name for s in found] + [path.stem for path in request.files], request.files)
     for path in request.files:
         sets.append(_user_set(path, request))
     if not sets:
         raise ModLensError("Nothing to train on. Give --data FILE and/or --public NAME.")
     return sets
+
+
+def _check_set_names(names: Sequence[str], files: Sequence[Path]) -> None:
+    """Refuse two training sets of one name, or a file named like the project's own training sentences."""
+    for name in dict.fromkeys(names):
+        clashing = [str(path) for path in files if path.stem == name]
+        if name in (AUGMENTATION_SET, CONTRAST_SET) or names.count(name) > 1:
+            raise ConfigError(
+                f"Two training sets would be named '{name}' ({', '.join(clashing)}"
+                f"{'' if len(clashing) > 1 else ' and a dataset of that name'}): a --data file is named by its "
+                "file name without the extension, which keys the model card, the per-set metrics and "
+                "--dataset-weight. Rename or copy the file to another name."
+            )
 
 
 def _user_set(path: Path, request: TrainingRequest) -> LabelledSet:
@@ -133,6 +167,7 @@ def _user_set(path: Path, request: TrainingRequest) -> LabelledSet:
     columns = {c.lower(): c for c in posts.frame.columns}
     matrix = {}
     found: list[str] = []
+    read_as: list[str] = []
     for i, label in enumerate(request.labels):
         column = request.label_columns.get(label) or columns.get(label.lower())
         if column is None and i == 0 and "label" in columns:
@@ -146,6 +181,7 @@ def _user_set(path: Path, request: TrainingRequest) -> LabelledSet:
         matrix[label] = np.full(len(posts), np.nan) if column is None else parse_labels(posts.frame[column], column)
         if column is not None:
             found.append(column)
+            read_as.append(f"{label} = column '{column}'".replace("|", "\\|"))  # a cell of the card's table
     if all(np.isnan(v).all() for v in matrix.values()):
         if found:
             raise ModLensError(
@@ -159,7 +195,10 @@ def _user_set(path: Path, request: TrainingRequest) -> LabelledSet:
     digest = hashlib.sha256(path.name.encode()).hexdigest()[:6]
     frame = pd.DataFrame({"text": posts.texts, **matrix})
     frame["split"] = random_split(len(frame), request.split_seed, f"user-{digest}")
-    return LabelledSet(path.stem, frame, (path,))
+    # the file's own mapping: never a public dataset's, even when the file is named like one
+    unknown = [label for label in request.labels if np.isnan(matrix[label]).all()]
+    mapping = "; ".join(read_as + ([f"{', '.join(unknown)} unknown (masked)"] if unknown else [])) + "."
+    return LabelledSet(path.stem, frame, (path,), mapping=mapping)
 
 
 def evaluate_sets(clf: ToxicityClassifier, sets: Sequence[LabelledSet], split: str = "test") -> list[dict[str, Any]]:
@@ -287,7 +326,7 @@ def train(request: TrainingRequest, progress: ProgressCallback | None = None, lo
         "name": request.name,
         "command": request.command,
         "training_seconds": round(time.time() - started, 1),
-        "training_data": {s.name: s.summary() for s in sets},
+        "training_data": {s.name: s.summary(tuple(dict.fromkeys((*DEFAULT_LABELS, *request.labels)))) for s in sets},
         "split_seed": request.split_seed,
         "n_train": n_train,
         "n_validation": n_validation,
@@ -434,6 +473,8 @@ def dataset_tuned_metrics(clf: ToxicityClassifier, sets: Sequence[LabelledSet]) 
     column = clf.labels_.index("toxic") if "toxic" in clf.labels_ else 0
     label = clf.labels_[column]
     for labelled in sets:
+        if label not in labelled.frame:  # a public set beside a user's file with other labels
+            continue
         frame = labelled.frame[labelled.frame[label].notna()]
         val, test = frame[frame["split"] == "validation"], frame[frame["split"] == "test"]
         if val.empty or test.empty or val[label].nunique() < 2:

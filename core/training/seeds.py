@@ -41,6 +41,14 @@ def choose_run(summaries: Sequence[dict[str, Any]]) -> tuple[int, dict[str, Any]
     deviation over the runs); then the run nearest the mean is kept.
     """
     scores = np.array([s["validation_auc"] for s in summaries], dtype=float)
+    if not np.isfinite(scores).any():  # no run has a validation AUC (one class only): nothing to choose by
+        return 0, {
+            "validation_auc_mean": math.nan,
+            "validation_auc_sd": math.nan,
+            "chosen_seed": summaries[0]["seed"],
+            "rule": "no run has a validation AUC (the validation posts hold one class only); kept the first seed",
+            "runs": list(summaries),
+        }
     mean = float(np.nanmean(scores))
     sd = float(np.nanstd(scores, ddof=1)) if np.isfinite(scores).sum() > 1 else 0.0
     best = int(np.nanargmax(scores))

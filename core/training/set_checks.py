@@ -67,7 +67,10 @@ def dynahate_levels(clf: Any, sets: Sequence[LabelledSet]) -> list[dict[str, Any
 def spelling_robustness(clf: Any, sets: Sequence[LabelledSet]) -> list[dict[str, Any]]:
     """``toxic`` ROC AUC on the Jigsaw test split as written and under each spelling perturbation."""
     test = _test(sets, "jigsaw")
-    if test is None or "toxic" not in clf.labels_ or test["toxic"].nunique() < 2:
+    if test is None or "toxic" not in clf.labels_ or "toxic" not in test:
+        return []
+    test = test[test["toxic"].notna()]  # a user's file named jigsaw may leave labels empty
+    if test["toxic"].nunique() < 2:
         return []
     column = clf.labels_.index("toxic")
     return robustness_check(lambda texts: clf.predict_proba(texts)[:, column], test["text"].tolist(), test["toxic"])
