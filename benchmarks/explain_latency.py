@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.shared_data import missing_data  # noqa: E402
 from core.explain.config import ExplainConfig  # noqa: E402
 from core.explain.faithfulness import faithfulness_table, summarize_faithfulness  # noqa: E402
 from core.explain.global_view import explain_global  # noqa: E402
@@ -256,6 +257,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     """Load the model, run the benchmark, print figures and whether targets are met."""
     args = parse_args(argv)
+    if not args.data.is_file():  # before the model loads: a fresh checkout may lack ../shared/data
+        raise missing_data(f"{args.data} not found")
     predict_fn, labels, _ = load_predict_fn(args.model)
     results = run(args, predict_fn, labels)
     missed = check_targets(results)

@@ -29,8 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.shared_data import missing_data  # noqa: E402
 from core.model.classifier import ToxicityClassifier  # noqa: E402
-from core.training.datasets import DEFAULT_DATA_DIR, load_all  # noqa: E402
+from core.training.datasets import DEFAULT_DATA_DIR, available, load_all  # noqa: E402
 
 
 def paired_auc_differences(
@@ -118,6 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="long-post rule of A and B (windows or first); e.g. the same model twice with 'first windows'",
     )
     args = parser.parse_args(argv)
+    if not available(args.data_dir):  # before two models load; exit code 2, as 1 means "B is lower"
+        raise missing_data(f"no public data set in '{args.data_dir}'", args.data_dir)
     model_a, model_b = ToxicityClassifier.load(args.model_a), ToxicityClassifier.load(args.model_b)
     model_a.long_posts, model_b.long_posts = args.long_posts
     table, means = compare(model_a, model_b, args.data_dir, args.resamples, args.seed)

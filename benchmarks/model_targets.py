@@ -25,9 +25,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.shared_data import missing_data  # noqa: E402
 from core.model.classifier import ToxicityClassifier  # noqa: E402
 from core.training.checks import functional_check, templated_identity_check  # noqa: E402
-from core.training.datasets import DEFAULT_DATA_DIR, load_all  # noqa: E402
+from core.training.datasets import DEFAULT_DATA_DIR, available, load_all  # noqa: E402
 from core.training.pipeline import evaluate_sets  # noqa: E402
 from core.training.set_checks import set_checks  # noqa: E402
 
@@ -72,13 +73,15 @@ def report(result: dict) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     """Measure each model and print (and optionally save) the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("models", type=Path, nargs="+")
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
     parser.add_argument("--json", type=Path, default=None)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    if not available(args.data_dir):
+        raise missing_data(f"no public data set in '{args.data_dir}'", args.data_dir)
     sets = load_all(args.data_dir)
     results = [figures(model, sets) for model in args.models]
     for result in results:

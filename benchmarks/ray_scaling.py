@@ -4,7 +4,8 @@ Writes ``--rows`` real posts (Jigsaw comments and tweets from ``../shared/data``
 ``--files`` CSV files, starts a local cluster once (``ray.init(num_cpus=CPUS)``) and
 scores the folder with 1, then 2 actors of one CPU each, printing wall time (actor
 start-up and model loading included: a fresh actor pool per run) and posts/s. The
-local engine's figure on the same files is printed for reference. Scaling on one
+local engine's figure on the same posts (all of them, as one file, with the same
+``--model``; start-up included) is printed for reference. Scaling on one
 machine is bounded by its cores (2 on the development machine) and by what else
 runs on it; on a cluster, actors add the nodes' cores.
 
@@ -31,6 +32,26 @@ for folder in (ROOT, ROOT / "benchmarks"):
 from score_throughput import texts  # noqa: E402
 
 
+def write_inputs(posts: list[str], rows: int, files: int, folder: Path) -> Path:
+    """``rows`` posts (cycled) as ``files`` CSV files in ``folder / "in"``; return the same posts as one file.
+
+    The single file (beside the folder, so the Ray runs do not read it) is what the
+    local engine scores, so both engines score the same posts and pay their start-up once.
+    """
+    posts = (posts * (rows // len(posts) + 1))[:rows]
+    frame = pd.DataFrame({"id": range(rows), "text": posts})
+    (folder / "in").mkdir(parents=True)
+    for i in range(files):  # sizes differ by at most one row
+        frame.iloc[i * rows // files : (i + 1) * rows // files].to_csv(folder / "in" / f"posts_{i}.csv", index=False)
+    frame.to_csv(folder / "all_posts.csv", index=False)
+    return folder / "all_posts.csv"
+
+
+def local_command(source: Path, out: Path, model: Path) -> list[str]:
+    """``python -m core score`` of ``source`` with ``model`` (the model the Ray runs use)."""
+    return [sys.executable, "-m", "core", "score", str(source), "-o", str(out), "--model", str(model)]
+
+
 def main() -> None:
     """Print posts/s per actor count."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -44,24 +65,21 @@ def main() -> None:
 
     from core.distributed.ray_engine import RayJob, run
 
+    if args.rows < args.files or args.files < 1:
+        parser.error(f"--rows ({args.rows}) must be at least --files ({args.files}), which must be positive")
     posts = texts("mix")
-    posts = (posts * (args.rows // len(posts) + 1))[: args.rows]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "in"
-        folder.mkdir()
-        per_file = -(-args.rows // args.files)
-        for i in range(args.files):
-            part = posts[i * per_file : (i + 1) * per_file]
-            pd.DataFrame({"id": range(len(part)), "text": part}).to_csv(folder / f"posts_{i}.csv", index=False)
+        everything = write_inputs(posts, args.rows, args.files, Path(tmp))
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "core", "score", str(folder / "posts_0.csv"), "-o", str(Path(tmp) / "local.csv")],
+            local_command(everything, Path(tmp) / "local.csv", args.model),
             cwd=ROOT,
             check=True,
             stderr=subprocess.DEVNULL,
         )
-        local = per_file / (time.perf_counter() - started)
-        print(f"local engine, one file of {per_file:,} posts: {local:,.0f} posts/s (start-up included)")
+        local = args.rows / (time.perf_counter() - started)
+        print(f"local engine, the same {args.rows:,} posts as one file: {local:,.0f} posts/s (start-up included)")
         ray.init(
             num_cpus=args.cpus,
             include_dashboard=False,

@@ -30,21 +30,22 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DATA = ROOT.parent / "shared" / "data"
 
 from benchmarks.language_samples import MIXED, SAMPLES  # noqa: E402
+from benchmarks.shared_data import DATA, data_file  # noqa: E402
 from core.language import detect_languages  # noqa: E402
 from core.privacy import ENTITIES, redact_text, redact_texts  # noqa: E402
 
 
 def real_posts(rows: int) -> dict[str, list[str]]:
-    """The first ``rows`` posts of each dataset."""
+    """The first ``rows`` posts of each dataset (exit code 2 when the data is missing)."""
+    jigsaw = data_file("jigsaw_toxic", "text_comment_1.csv.gz", data=DATA)
+    davidson = data_file("davidson", "labeled_data.csv.gz", data=DATA)
+    olid = data_file("olid", "olid-training-v1.0.tsv.gz", data=DATA)
     return {
-        "jigsaw": pd.read_csv(DATA / "jigsaw_toxic" / "text_comment_1.csv.gz")["comment_text"]
-        .astype(str)[:rows]
-        .tolist(),
-        "davidson": pd.read_csv(DATA / "davidson" / "labeled_data.csv.gz")["tweet"].astype(str)[:rows].tolist(),
-        "olid": pd.read_csv(DATA / "olid" / "olid-training-v1.0.tsv.gz", sep="\t")["tweet"].astype(str)[:rows].tolist(),
+        "jigsaw": pd.read_csv(jigsaw)["comment_text"].astype(str)[:rows].tolist(),
+        "davidson": pd.read_csv(davidson)["tweet"].astype(str)[:rows].tolist(),
+        "olid": pd.read_csv(olid, sep="\t")["tweet"].astype(str)[:rows].tolist(),
     }
 
 

@@ -39,22 +39,33 @@ import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "data"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.shared_data import DATA, data_file  # noqa: E402
+
 BEFORE = "24e252a"
 """The last commit before the fused runtime and long-post windows (ModLens v3 scoring path)."""
 
 
+def sources(kind: str) -> list[tuple[Path, str, str]]:
+    """(file, text column, delimiter) of each data set of one kind; exit code 2 when one is missing."""
+    short = [
+        (data_file("davidson", "labeled_data.csv.gz", data=DATA), "tweet", ","),
+        (data_file("olid", "olid-training-v1.0.tsv.gz", data=DATA), "tweet", "\t"),
+        (data_file("hatexplain", "hatexplain_train_derived.csv.gz", data=DATA), "text", ","),
+    ]
+    long = [(data_file("jigsaw_toxic", "text_comment_1.csv.gz", data=DATA), "comment_text", ",")]
+    for name in ("jigsaw2018_subsets", "jigsaw2018_test_labelled_balanced", "jigsaw2018_train_nontoxic"):
+        long.append((data_file("jigsaw_more", f"{name}.csv.gz", data=DATA), "comment_text", ","))
+    if kind not in ("short", "long", "mix"):
+        raise SystemExit(f"unknown input '{kind}': use short, long or mix")
+    return {"short": short, "long": long, "mix": short + long[:1]}[kind]
+
+
 def texts(kind: str) -> list[str]:
     """Distinct real posts of one kind: ``short``, ``long`` or ``mix``."""
-    short = [
-        pd.read_csv(DATA / "davidson" / "labeled_data.csv.gz")["tweet"],
-        pd.read_csv(DATA / "olid" / "olid-training-v1.0.tsv.gz", sep="\t")["tweet"],
-        pd.read_csv(DATA / "hatexplain" / "hatexplain_train_derived.csv.gz")["text"],
-    ]
-    long = [pd.read_csv(DATA / "jigsaw_toxic" / "text_comment_1.csv.gz")["comment_text"]]
-    for name in ("jigsaw2018_subsets", "jigsaw2018_test_labelled_balanced", "jigsaw2018_train_nontoxic"):
-        long.append(pd.read_csv(DATA / "jigsaw_more" / f"{name}.csv.gz")["comment_text"])
-    parts = {"short": short, "long": long, "mix": short + long[:1]}[kind]
+    parts = [pd.read_csv(path, sep=sep)[column] for path, column, sep in sources(kind)]
     return pd.concat(parts, ignore_index=True).astype(str).drop_duplicates().tolist()
 
 
@@ -72,14 +83,22 @@ def run_cli(cwd: Path, path: Path, out: Path, model: Path, extra: list[str]) -> 
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     if status:
-        raise SystemExit(f"{' '.join(command)} failed ({status})")
+        raise SystemExit(f"{' '.join(command)} failed (exit code {os.waitstatus_to_exitcode(status)})")
     return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def before_checkout(ref: str, folder: Path) -> Path:
     """ModLens at ``ref``, extracted from git (only ``core``: the model comes from --model)."""
     folder.mkdir(parents=True, exist_ok=True)
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "core"], check=True, capture_output=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "core"], check=False, capture_output=True)
+    if archive.returncode:
+        reason = " ".join(archive.stderr.decode(errors="replace").split())[:200]
+        print(
+            f"error: cannot extract revision '{ref}' from git ({reason}). Fetch the full history (git fetch "
+            "--unshallow), give another --before, or compare two models with --against DIR.",
+            file=sys.stderr,
+        )
+        raise SystemExit(2)
     subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
     return folder
 
@@ -94,6 +113,8 @@ def main() -> None:
     parser.add_argument("--inputs", default="short,long,mix")
     parser.add_argument("--against", type=Path, help="compare --model with this model on this checkout instead")
     args = parser.parse_args()
+    for kind in args.inputs.split(","):
+        sources(kind)  # every data file is there, before anything runs
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         if args.against is not None:

@@ -44,13 +44,14 @@ CHROMIUM_ARGS = [
 
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.shared_data import data_file  # noqa: E402
 from core.registry import active_model_dir  # noqa: E402
 
 
 def build_csv(rows: int, path: Path, seed: int = 0) -> Path:
     """A CSV of ``rows`` real posts (columns ``id``, ``text``), each one with a unique row number."""
-    jigsaw = pd.read_csv(SHARED / "jigsaw_toxic" / "text_comment_1.csv.gz", usecols=["comment_text"])
-    davidson = pd.read_csv(SHARED / "davidson" / "labeled_data.csv.gz", usecols=["tweet"])
+    jigsaw = pd.read_csv(data_file("jigsaw_toxic", "text_comment_1.csv.gz", data=SHARED), usecols=["comment_text"])
+    davidson = pd.read_csv(data_file("davidson", "labeled_data.csv.gz", data=SHARED), usecols=["tweet"])
     texts = pd.concat([jigsaw["comment_text"], davidson["tweet"]], ignore_index=True).astype(str)
     order = np.random.default_rng(seed).permutation(np.resize(np.arange(len(texts)), rows))
     frame = pd.DataFrame({"id": [f"b{i:06d}" for i in range(rows)], "text": texts.to_numpy()[order]})

@@ -47,7 +47,7 @@ def input_files(source: str | Path, *, exclude: str | Path | None = None) -> lis
         if not _readable(file):
             raise ModLensError(f"{file.name}: unsupported file type '{file.suffix}'. Use {_SHOWN} files.")
     chosen = sorted({file.resolve() for file in files})
-    if exclude is not None:
+    if exclude is not None and not Path(exclude).is_file():  # an existing file is refused as OUTDIR, by name, later
         outdir = Path(exclude).resolve()
         chosen = [file for file in chosen if not file.is_relative_to(outdir)]
         if not chosen:

@@ -8,6 +8,11 @@ instead of adding a copy. Parts go to a hidden staging folder inside OUTDIR; the
 run is committed only after :func:`verify` has found every input row of every
 file in exactly one part (the reader records each file's row count), and the
 manifest, written last, marks a complete run.
+
+A run killed part-way never locks OUTDIR: while a commit replaces files, a journal
+(``.modlens-commit.json``) names every part of the old and the new run, so the next
+run still knows them as ModLens's own; and the next run removes the staging folders
+of runs that died on this machine (each records its host and process).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -30,6 +36,10 @@ MANIFEST = "manifest.json"
 MANIFEST_FORMAT = "modlens-score-run"
 _STAGING_PREFIX = ".modlens-run-"
 _PART = re.compile(r"^part-(\d{5})-(\d{12})\.parquet$")
+_JOURNAL = ".modlens-commit.json"
+_OWNER = "owner.json"
+_TEMPORARY = re.compile(r"^\.(manifest\.json|\.modlens-commit\.json)\.[0-9a-f]{8}\.tmp$")
+"""A half-written manifest or journal of a killed run (see :func:`_write_json`)."""
 
 
 @dataclass(frozen=True)
@@ -46,23 +56,41 @@ class FileCount:
 
 
 def prepare(outdir: Path) -> Path:
-    """Check OUTDIR (missing, empty, or an earlier ModLens run) and return a new staging folder inside it."""
+    """Check OUTDIR (missing, empty, or an earlier ModLens run) and return a new staging folder inside it.
+
+    Raises
+    ------
+    ModLensError
+        When OUTDIR is a file, holds other files, or cannot be created or written.
+
+    """
     outdir = Path(outdir)
-    if outdir.exists() and not outdir.is_dir():
-        raise ModLensError(f"'{outdir}' is a file. With --engine ray, -o names a folder for the Parquet parts.")
-    if not outdir.exists():
-        if not outdir.parent.exists():
-            raise ModLensError(f"Folder '{outdir.parent}' does not exist. Create it or choose another output folder.")
-        outdir.mkdir()
-    previous = _previous_files(outdir)
-    foreign = [p.name for p in outdir.iterdir() if p.name not in previous and not p.name.startswith(_STAGING_PREFIX)]
-    if foreign:
-        raise ModLensError(
-            f"Output folder '{outdir}' holds files ModLens did not write ({', '.join(sorted(foreign)[:3])}). "
-            "Choose an empty folder or a new one."
-        )
-    staging = outdir / f"{_STAGING_PREFIX}{uuid.uuid4().hex[:12]}"
-    staging.mkdir()
+    try:
+        if outdir.exists() and not outdir.is_dir():
+            raise ModLensError(f"'{outdir}' is a file. With --engine ray, -o names a folder for the Parquet parts.")
+        if not outdir.exists():
+            if not outdir.parent.is_dir():
+                raise ModLensError(
+                    f"Folder '{outdir.parent}' does not exist. Create it or choose another output folder."
+                )
+            outdir.mkdir()
+        _remove_dead_staging(outdir)
+        previous = _previous_files(outdir)
+        foreign = [
+            p.name
+            for p in outdir.iterdir()
+            if p.name not in previous and not p.name.startswith(_STAGING_PREFIX) and not _TEMPORARY.match(p.name)
+        ]
+        if foreign:
+            raise ModLensError(
+                f"Output folder '{outdir}' holds files ModLens did not write ({', '.join(sorted(foreign)[:3])}). "
+                "Choose an empty folder or a new one."
+            )
+        staging = outdir / f"{_STAGING_PREFIX}{uuid.uuid4().hex[:12]}"
+        staging.mkdir()
+        _write_json(staging / _OWNER, {"host": socket.gethostname(), "pid": os.getpid()})
+    except OSError as exc:
+        raise _cannot_write(outdir, exc) from None
     return staging
 
 
@@ -87,6 +115,8 @@ def write_part(staging: Path, frame: pd.DataFrame, file_index: int, first_row: i
     try:
         pq.write_table(table, temporary)
         os.replace(temporary, staging / name)
+    except OSError as exc:  # a full disk, a read-only or vanished folder: the user's to fix, in one line
+        raise _cannot_write(staging.parent, exc) from None
     finally:
         temporary.unlink(missing_ok=True)
     return name
@@ -138,13 +168,18 @@ def commit(staging: Path, manifest: dict[str, Any]) -> Path:
     """Replace an earlier run's files, move the parts into OUTDIR, write the manifest last; return its path."""
     outdir = staging.parent
     previous = _previous_files(outdir)
-    (outdir / MANIFEST).unlink(missing_ok=True)  # from here until the new manifest, the folder reads as incomplete
     new = {path.name for path in staging.iterdir() if _PART.match(path.name)}
-    for name in previous - new - {MANIFEST}:
+    _write_json(outdir / _JOURNAL, {"format": MANIFEST_FORMAT, "parts": sorted((previous | new) - {MANIFEST})})
+    (outdir / MANIFEST).unlink(missing_ok=True)  # from here until the new manifest, the folder reads as incomplete
+    for name in previous - new - {MANIFEST, _JOURNAL}:
         (outdir / name).unlink(missing_ok=True)
+    for path in outdir.iterdir():  # a killed run's half-written manifest or journal
+        if _TEMPORARY.match(path.name):
+            path.unlink(missing_ok=True)
     for name in sorted(new):
         os.replace(staging / name, outdir / name)
     _write_json(outdir / MANIFEST, {"format": MANIFEST_FORMAT, **manifest})
+    (outdir / _JOURNAL).unlink(missing_ok=True)
     shutil.rmtree(staging, ignore_errors=True)
     return outdir / MANIFEST
 
@@ -154,19 +189,65 @@ def abort(staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
 
 
+def _cannot_write(outdir: Path, exc: OSError) -> ModLensError:
+    reason = exc.strerror or type(exc).__name__
+    return ModLensError(
+        f"Cannot write the output folder '{outdir}' ({reason}). Free some space, or choose a writable folder."
+    )
+
+
 def _previous_files(outdir: Path) -> set[str]:
-    """Names an earlier ModLens run wrote in OUTDIR (its manifest and parts), or an empty set."""
-    path = outdir / MANIFEST
-    if not path.exists():
-        return set()
+    """Names an earlier ModLens run wrote in OUTDIR (its manifest, parts and commit journal), or an empty set."""
+    names: set[str] = set()
+    manifest = _read_ours(outdir / MANIFEST)
+    if manifest is not None:
+        files = [file for file in _listed(manifest, "files") if isinstance(file, dict)]
+        names |= {MANIFEST} | {str(part) for file in files for part in _listed(file, "parts")}
+    journal = _read_ours(outdir / _JOURNAL)
+    if journal is not None:  # a commit that did not finish: its old and new parts are ModLens's too
+        names |= {_JOURNAL} | {str(part) for part in _listed(journal, "parts")}
+    return {name for name in names if name in (MANIFEST, _JOURNAL) or _PART.match(name)}
+
+
+def _listed(value: dict[str, Any], key: str) -> list[Any]:
+    items = value.get(key, [])
+    return items if isinstance(items, list) else []
+
+
+def _read_ours(path: Path) -> dict[str, Any] | None:
+    """The JSON object at ``path`` if ModLens wrote it (its format mark), else None."""
+    if not path.is_file():
+        return None
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
+        value = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return set()
-    if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
-        return set()
-    parts = {str(part) for file in manifest.get("files", []) for part in file.get("parts", [])}
-    return {MANIFEST} | {name for name in parts if _PART.match(name)}
+        return None
+    return value if isinstance(value, dict) and value.get("format") == MANIFEST_FORMAT else None
+
+
+def _remove_dead_staging(outdir: Path) -> None:
+    """Remove the staging folders of runs whose process is gone (on this machine; others' are left alone)."""
+    host = socket.gethostname()
+    for folder in outdir.iterdir():
+        if not (folder.name.startswith(_STAGING_PREFIX) and folder.is_dir() and not folder.is_symlink()):
+            continue
+        try:
+            owner = json.loads((folder / _OWNER).read_text(encoding="utf-8"))
+            pid = int(owner["pid"])
+        except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError):
+            continue  # not a staging folder this version made, or being created: left alone
+        if owner.get("host") == host and pid > 0 and not _alive(pid):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: alive
+        return True
+    return True
 
 
 def _write_json(path: Path, value: dict[str, Any]) -> None:

@@ -21,7 +21,9 @@ pipeline; on a local cluster they simply are.
 
 from __future__ import annotations
 
+import itertools
 import logging
+import math
 import os
 import time
 from collections.abc import Iterator
@@ -30,6 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import ray
 from ray.data import Datasource
@@ -41,7 +44,12 @@ from core.errors import ModLensError
 FILE_KEY = "__modlens_file"
 ROW_KEY = "__modlens_row"
 CHUNK_ROWS = 20_000
-"""Rows per block: the unit of scoring, retrying and output parts."""
+"""Rows per part: parts hold rows ``k * CHUNK_ROWS`` up to ``(k + 1) * CHUNK_ROWS`` of a file (or fewer).
+
+Ray Data may hand an actor a bigger block (its read stage merges small blocks up to
+``DataContext.target_max_block_size``), so the actor cuts what it gets on this grid
+before scoring: a part never holds more rows, and its name depends only on the rows.
+"""
 _CORE = Path(__file__).resolve().parents[1]
 
 
@@ -63,8 +71,12 @@ class RayJob:
 
 def run(job: RayJob) -> dict[str, Any]:
     """Score every row of every input file into Parquet parts in ``job.outdir``; return the manifest."""
-    if (job.actors is not None and job.actors < 1) or job.cpus_per_actor <= 0 or job.chunk_rows < 1:
-        raise ModLensError("--actors and --cpus-per-actor must be positive.")
+    if job.actors is not None and job.actors < 1:
+        raise ModLensError(f"--actors {job.actors}: give a positive number of scoring actors.")
+    if not (math.isfinite(job.cpus_per_actor) and job.cpus_per_actor > 0):
+        raise ModLensError(f"--cpus-per-actor {job.cpus_per_actor}: give a positive number of CPUs, such as 1 or 0.5.")
+    if job.chunk_rows < 1:
+        raise ModLensError(f"Rows per part must be positive, not {job.chunk_rows}.")
     from core.model.artifact import read_metadata
 
     files = input_files(job.source, exclude=job.outdir)
@@ -75,6 +87,8 @@ def run(job: RayJob) -> dict[str, Any]:
     started = time.perf_counter()
     try:
         started_ray = _connect(job.address)
+        if started_ray:  # a cluster of this machine only (an existing cluster may add nodes as it scales up)
+            check_cpus_per_actor(job.cpus_per_actor, _node_cpus())
         actors = job.actors or max(1, int(ray.cluster_resources().get("CPU", 1) // job.cpus_per_actor))
         runtime_env = _runtime_env(job.address)
         dataset = ray.data.read_datasource(
@@ -92,6 +106,7 @@ def run(job: RayJob) -> dict[str, Any]:
                 "text_col": job.text_col,
                 "long_posts": job.long_posts,
                 "threads": max(1, round(job.cpus_per_actor)),
+                "chunk_rows": job.chunk_rows,
             },
             runtime_env=runtime_env,
         )
@@ -135,7 +150,10 @@ class PostFiles(Datasource):
 
 
 def block_reader(file: Path, index: int, text_col: str | None, chunk_rows: int, staging: str):
-    """The read function of one file: its blocks with (file, row) keys, then a record of its row count."""
+    """The read function of one file: its blocks with (file, row) keys, then a record of its row count.
+
+    Blocks end on multiples of ``chunk_rows`` (the part grid), so each becomes one part.
+    """
 
     def read() -> Iterator[pd.DataFrame]:
         from core.io.streaming import iter_posts
@@ -146,8 +164,10 @@ def block_reader(file: Path, index: int, text_col: str | None, chunk_rows: int, 
             for posts in iter_posts(file, text_col=text_col):
                 notes.update(dict.fromkeys(posts.notes))
                 whole = posts.frame.reset_index(drop=True)
-                for start in range(0, len(whole), chunk_rows):
-                    frame = whole.iloc[start : start + chunk_rows].reset_index(drop=True)
+                start = 0
+                while start < len(whole):
+                    frame = whole.iloc[start : start + chunk_rows - rows % chunk_rows].reset_index(drop=True)
+                    start += len(frame)
                     frame[FILE_KEY] = index
                     frame[ROW_KEY] = range(rows, rows + len(frame))
                     rows, column = rows + len(frame), posts.text_col
@@ -162,7 +182,15 @@ def block_reader(file: Path, index: int, text_col: str | None, chunk_rows: int, 
 class ScoreBlocks:
     """The scoring actor: loads the model once, scores whole blocks, writes each as an atomic part."""
 
-    def __init__(self, model_dir: str, staging: str, text_col: str | None, long_posts: str, threads: int) -> None:
+    def __init__(
+        self,
+        model_dir: str,
+        staging: str,
+        text_col: str | None,
+        long_posts: str,
+        threads: int,
+        chunk_rows: int = CHUNK_ROWS,
+    ) -> None:
         os.environ["OMP_NUM_THREADS"] = str(threads)
         from core.model.network import tf
 
@@ -174,23 +202,59 @@ class ScoreBlocks:
         set_scoring_threads(threads)
         self.model = ToxicityClassifier.load(model_dir)
         self.model.long_posts = long_posts
-        self.staging, self.text_col = Path(staging), text_col
+        self.staging, self.text_col, self.chunk_rows = Path(staging), text_col, chunk_rows
         self.meta = {"model": self.model.metadata_.get("name", ""), "thresholds": self.model.thresholds_}
 
     def __call__(self, batch: pd.DataFrame) -> pd.DataFrame:
-        """Score a block (rows of one file, consecutive) and return where its part went."""
+        """Score a batch (cut into parts on the ``chunk_rows`` grid) and return where its parts went."""
         from core.io.posts import Posts, resolve_text_column
         from core.scoring import score_posts
 
         written = []
-        runs = (batch[FILE_KEY].diff().fillna(0) != 0) | (batch[ROW_KEY].diff().fillna(1) != 1)
-        for _, block in batch.groupby(runs.cumsum(), sort=False):
-            index, first = int(block[FILE_KEY].iloc[0]), int(block[ROW_KEY].iloc[0])
+        for index, first, block in part_blocks(batch, self.chunk_rows):
             frame = block.drop(columns=[FILE_KEY, ROW_KEY]).reset_index(drop=True)
             posts = Posts(frame=frame, text_col=resolve_text_column(frame, self.text_col))
             name = out.write_part(self.staging, score_posts(self.model, posts), index, first, self.meta)
             written.append({"file_index": index, "first_row": first, "rows": len(block), "part": name})
-        return pd.DataFrame(written)
+        return pd.DataFrame(written, columns=["file_index", "first_row", "rows", "part"])
+
+
+def part_blocks(batch: pd.DataFrame, chunk_rows: int) -> Iterator[tuple[int, int, pd.DataFrame]]:
+    """``(file number, first row, rows)`` of each part in a batch, in order.
+
+    A part is a run of consecutive rows of one file that stays inside one cell of the
+    ``chunk_rows`` grid, so its name and rows depend only on the input, however Ray
+    merged or split the blocks (and a retried batch rewrites the same parts).
+    """
+    files = batch[FILE_KEY].to_numpy()
+    rows = batch[ROW_KEY].to_numpy()
+    new = np.ones(len(batch), dtype=bool)
+    new[1:] = (files[1:] != files[:-1]) | (rows[1:] != rows[:-1] + 1) | (rows[1:] % chunk_rows == 0)
+    bounds = [*np.flatnonzero(new).tolist(), len(batch)]
+    for start, end in itertools.pairwise(bounds):
+        yield int(files[start]), int(rows[start]), batch.iloc[start:end]
+
+
+def check_cpus_per_actor(cpus_per_actor: float, node_cpus: list[float]) -> None:
+    """Refuse actors bigger than every node: Ray would wait for them forever (the run would hang).
+
+    Raises
+    ------
+    ModLensError
+        When no node of the cluster has ``cpus_per_actor`` CPUs.
+
+    """
+    largest = max(node_cpus, default=0.0)
+    if cpus_per_actor > largest:
+        raise ModLensError(
+            f"--cpus-per-actor {cpus_per_actor:g}: no node of the cluster has that many CPUs (the largest has "
+            f"{largest:g}). Give at most {largest:g}."
+        )
+
+
+def _node_cpus() -> list[float]:
+    """CPUs of each live node of the connected cluster."""
+    return [float(node.get("Resources", {}).get("CPU", 0)) for node in ray.nodes() if node.get("Alive")]
 
 
 def _connect(address: str | None) -> bool:
