@@ -33,8 +33,9 @@ from core.model.metadata import ModelMetadata, read_metadata
 from core.training.card import render_card
 from core.training.checks import run_checks
 from core.training.contrast import ContrastConfig
-from core.training.datasets import DEFAULT_DATA_DIR, PROTECTED, LabelledSet, load_all, random_split
+from core.training.datasets import DEFAULT_DATA_DIR, PROTECTED, LabelledSet, load_all
 from core.training.debias import MAX_WEIGHT, DebiasConfig
+from core.training.dedup import keyed_split, text_key
 from core.training.mix import (
     AUGMENTATION_SET,
     CONTRAST_SET,
@@ -194,7 +195,9 @@ def _user_set(path: Path, request: TrainingRequest) -> LabelledSet:
         )
     digest = hashlib.sha256(path.name.encode()).hexdigest()[:6]
     frame = pd.DataFrame({"text": posts.texts, **matrix})
-    frame["split"] = random_split(len(frame), request.split_seed, f"user-{digest}")
+    # keyed by the normalised text: copies of one post in the file share a side of the split, so
+    # no test post was also trained on (a random split by position put copies on both sides)
+    frame["split"] = keyed_split([text_key(text) for text in posts.texts], request.split_seed, f"user-{digest}")
     # the file's own mapping: never a public dataset's, even when the file is named like one
     unknown = [label for label in request.labels if np.isnan(matrix[label]).all()]
     mapping = "; ".join(read_as + ([f"{', '.join(unknown)} unknown (masked)"] if unknown else [])) + "."

@@ -123,3 +123,14 @@ def test_per_dataset_thresholds_skip_sets_without_the_models_label() -> None:
     clf = SimpleNamespace(labels_=["insult"], predict_proba=lambda texts: np.array([[t in "ac"] for t in texts], float))
     rows = dataset_tuned_metrics(clf, [LabelledSet("jigsaw", public, ()), LabelledSet("mine", mine, ())])
     assert [(row["dataset"], row["label"]) for row in rows] == [("mine", "insult")]
+
+
+def test_copies_of_a_post_in_a_users_file_share_one_side_of_the_split(tmp_path: Path) -> None:
+    texts = [f"post number {i}" for i in range(300)]
+    texts += [t.upper() + "!" for t in texts[:100]]  # the same posts again, in other case and punctuation
+    data = tmp_path / "mine.csv"
+    pd.DataFrame({"text": texts, "toxic": [i % 2 for i in range(len(texts))]}).to_csv(data, index=False)
+    (user_set,) = gather(TrainingRequest(out=tmp_path / "model", labels=("toxic",), files=(data,)))
+    splits = user_set.frame["split"].tolist()
+    assert all(splits[i] == splits[300 + i] for i in range(100))  # a random split by row put copies on both sides
+    assert {"train", "validation", "test"} <= set(splits)
