@@ -160,7 +160,7 @@ async def analyst(browser, url: str, upload: Path) -> SessionResult:
     try:
         await page.goto(f"{url}/score")
         await page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(upload))
-        await page.locator(".st-key-modlens-table [data-testid=stDataFrame]").wait_for()
+        await page.locator('[class*="st-key-modlens-table-"] [data-testid=stDataFrame]').first.wait_for()
         result.results = time.perf_counter() - start
         result.errors += await problems(page)
 

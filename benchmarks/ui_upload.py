@@ -66,9 +66,13 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(port: int, model_dir: Path) -> subprocess.Popen:
-    """``streamlit run app.py`` on ``port``; returns once ``/_stcore/health`` answers."""
-    env = {**os.environ, "MODLENS_MODEL": str(model_dir)}
+def start_server(port: int, model_dir: Path, home: Path) -> subprocess.Popen:
+    """``streamlit run app.py`` on ``port`` with a throwaway ``home``; returns once ``/_stcore/health`` answers.
+
+    ``home`` is the server's ``$MODLENS_HOME``: the uploads are saved as batches in its database,
+    never in the user's own (``~/.modlens``).
+    """
+    env = {**os.environ, "MODLENS_MODEL": str(model_dir), "MODLENS_HOME": str(home)}
     command = [
         sys.executable,
         "-m",
@@ -103,7 +107,7 @@ def run(rows: int, runs: int) -> tuple[float, list[float]]:
         csv_path = build_csv(rows, Path(tmp) / f"posts_{rows}.csv")
         print(f"{rows:,} posts, {csv_path.stat().st_size / 1e6:.1f} MB CSV", flush=True)
         port = free_port()
-        server = start_server(port, active_model_dir())
+        server = start_server(port, active_model_dir(), Path(tmp) / "home")
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
