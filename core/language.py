@@ -49,8 +49,8 @@ REASONS = ("", "empty", "no letters", "too short")
 """Why a post is ``"unknown"`` (``""``: it was detected)."""
 
 _NOISE = re.compile(
-    r"https?://\S+|www\.\S+|\S+@\S+\.\S+|(?<!\w)@\w+|&#?\w{1,10};|[0-9]+|#|\bRT\b|_"
-    r"|[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]",
+    r"https?://\S+|www\.\S+|(?<!\S)[^\s@]+@[^\s@]+\.\S+|(?<!\w)@\w+|&#?\w{1,10};|[0-9]+|#|\bRT\b|_"
+    r"|[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ud800-\udfff]",
     re.IGNORECASE,
 )
 _SPACES = re.compile(r"\s+")
@@ -86,8 +86,13 @@ def _detector() -> Any:
 
 
 def clean_for_detection(text: str) -> str:
-    """The post without links, addresses, mentions, HTML entities, digits, ``#`` and control characters."""
-    return _SPACES.sub(" ", _NOISE.sub(" ", text)).strip()
+    """The post without links, addresses, mentions, HTML entities, digits, ``#`` and control characters.
+
+    The text is first put in NFKC form, so that full-width, circled or
+    mathematical letters (``ｈｅｌｌｏ``) read as the letters they stand for, and
+    lone surrogates (which the detector cannot take) are removed.
+    """
+    return _SPACES.sub(" ", _NOISE.sub(" ", unicodedata.normalize("NFKC", text))).strip()
 
 
 def _word_count(text: str) -> float:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from core.errors import ModLensError
 
-ENTITIES: tuple[str, ...] = ("EMAIL", "PHONE", "URL", "IP", "CARD", "HANDLE")
+ENTITIES: tuple[str, ...] = ("EMAIL", "PHONE", "URL", "IP", "CARD", "HANDLE", "IBAN")
 """Kinds of personal data ModLens redacts, in the order tables list them."""
 
 PLACEHOLDERS: dict[str, str] = {entity: f"<{entity}>" for entity in ENTITIES}
@@ -19,6 +19,7 @@ PRESIDIO_TYPES: dict[str, str] = {
     "IP": "IP_ADDRESS",
     "CARD": "CREDIT_CARD",
     "HANDLE": "SOCIAL_HANDLE",
+    "IBAN": "IBAN_CODE",
 }
 """Presidio entity type of each kind (Presidio's own names where it has one)."""
 

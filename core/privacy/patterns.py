@@ -80,6 +80,12 @@ CARD = (
 HANDLE = r"(?<![\w.@+-])@\w(?:[\w.]{0,28}\w)?(?:@(?:\w(?:[\w-]{0,61}\w)?\.){1,8}[a-z]{2,24})?(?![\w@]|\.\w)"
 """An ``@handle`` (up to 30 characters, dots inside allowed), with an optional ``@server`` (Mastodon)."""
 
+IBAN = r"(?<![\w.,+-])[a-z]{2}[0-9]{2}(?:[a-z0-9]{11,30}|(?:[ -][a-z0-9]{4}){2,7}(?:[ -][a-z0-9]{1,4})?)(?!\w)"
+"""An IBAN: country letters, check digits and 11-30 letters or digits, plain or in groups of 4 (``GB82 WEST 1234 ...``).
+
+Country, length and the ISO 7064 mod-97 check digits are validated.
+"""
+
 PHONE_WINDOW = re.compile(r"(?<![\w.+])\+?\(?[0-9][0-9 \t().\-/]{5,62}[0-9](?!\w)")
 """A run that may hold phone numbers: 7-64 characters of digits and phone separators.
 
@@ -100,6 +106,7 @@ CANDIDATES: dict[str, re.Pattern[str]] = {
     ),
     "CARD": re.compile(r"[0-9](?:[ -]?[0-9]){12,18}"),
     "PHONE": re.compile(r"[0-9](?:[ \t().\-/]{0,3}[0-9]){6,}"),
+    "IBAN": re.compile(r"[a-z]{2}[0-9]{2}[ -]?[a-z0-9]{4}[ -]?[a-z0-9]{3}", re.IGNORECASE),
 }
 """Loose per-kind pre-filters: a kind whose pre-filter does not fire on a text is not looked for in it."""
 

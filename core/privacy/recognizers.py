@@ -112,6 +112,9 @@ def build_recognizers(entities: tuple[str, ...], phone_regions: tuple[str, ...])
         "HANDLE": lambda: ValidatedPatternRecognizer(
             PRESIDIO_TYPES["HANDLE"], {"handle": patterns.HANDLE}, lambda text: len(text) > 1
         ),
+        "IBAN": lambda: ValidatedPatternRecognizer(
+            PRESIDIO_TYPES["IBAN"], {"iban": patterns.IBAN}, validators.iban_valid
+        ),
         "PHONE": lambda: WindowedPhoneRecognizer(
             supported_entity=PRESIDIO_TYPES["PHONE"],
             supported_regions=phone_regions,

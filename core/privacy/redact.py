@@ -2,7 +2,7 @@
 
 Redaction is for what people see and download only: scoring and explanations
 keep using the original text. Each span found is replaced by its placeholder
-(``<EMAIL>``, ``<PHONE>``, ``<URL>``, ``<IP>``, ``<CARD>``, ``<HANDLE>``) and
+(``<EMAIL>``, ``<PHONE>``, ``<URL>``, ``<IP>``, ``<CARD>``, ``<HANDLE>``, ``<IBAN>``) and
 counted, so the dashboard can say what was hidden without showing it. The tables
 returned hold positions and kinds only, never the hidden text.
 """
@@ -83,18 +83,58 @@ class Redaction:
     spans: pd.DataFrame
 
 
+MIN_NUMBER = 10**6
+"""Smallest whole number redacted as a possible phone number: national numbers have 7 or more digits."""
+MAX_NUMBER = 10**19
+"""Whole numbers from here on have more digits than any phone or card number."""
+
+
+def personal_number(value: object) -> str | None:
+    """The digits of a number cell that may be a phone or card number (a whole number of 7-19 digits), else None.
+
+    A JSON Lines, Parquet or Excel upload keeps a column of phone or card numbers
+    as numbers (``4155552671``, or ``4155552671.0`` where a value is missing), so
+    such cells are redacted through these digits. Smaller numbers, fractions and
+    bools never are.
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return None
+    whole = isinstance(value, (int, np.integer)) or (
+        isinstance(value, (float, np.floating)) and math.isfinite(value) and float(value).is_integer()
+    )
+    if not whole:
+        return None
+    number = int(value)  # type: ignore[call-overload]
+    return str(number) if MIN_NUMBER <= number < MAX_NUMBER else None
+
+
+def may_hold_personal_numbers(values: pd.Series) -> bool:
+    """Whether a numeric column has a cell :func:`personal_number` would redact (False for other columns)."""
+    types = pd.api.types
+    if types.is_bool_dtype(values) or not (types.is_integer_dtype(values) or types.is_float_dtype(values)):
+        return False
+    numbers_ = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        whole = (numbers_ >= MIN_NUMBER) & (numbers_ < MAX_NUMBER) & (numbers_ == np.floor(numbers_))
+    return bool(whole.any())
+
+
 def _as_text(value: object) -> str:
-    """Text of a cell: None and NaN become ``""``, anything else ``str``."""
+    """Text of a cell: None and NaN become ``""``, a :func:`personal_number` its digits, anything else ``str``."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    return value if isinstance(value, str) else str(value)
+    if isinstance(value, str):
+        return value
+    digits = personal_number(value)
+    return digits if digits is not None else str(value)
 
 
 def needs_redaction(value: object) -> bool:
-    """Whether a cell may hold personal data: any value but a missing one, a number, a bool or a date.
+    """Whether a cell may hold personal data: any value but a missing one, a bool, a date or a small number.
 
     Text, and anything else whose text could hold it (a dict or list from a JSON
-    Lines upload, bytes, ...), is redacted through its ``str``.
+    Lines upload, bytes, ...), is redacted through its ``str``; a whole number of
+    7-19 digits (:func:`personal_number`) through its digits.
     """
     if isinstance(value, str):
         return True
@@ -102,6 +142,8 @@ def needs_redaction(value: object) -> bool:
         return False
     if isinstance(value, float) and math.isnan(value):
         return False
+    if personal_number(value) is not None:
+        return True
     return not isinstance(value, (bool, numbers.Number, np.generic, datetime.date, datetime.time, datetime.timedelta))
 
 
@@ -199,8 +241,9 @@ def redact_frame(
     """Copy of ``frame`` with personal data redacted in its text column(s), for exports.
 
     Text cells, and any other cell :func:`needs_redaction` names (a dict or list
-    from a JSON Lines upload), become their redacted text; missing values,
-    numbers, bools and dates are kept as they are. Every other column, the index
+    from a JSON Lines upload), become their redacted text; a whole number of
+    7-19 digits becomes its placeholder when it is a phone or card number;
+    missing values, other numbers, bools and dates are kept as they are. Every other column, the index
     and the column order are unchanged.
     ``progress`` is passed to :func:`redact_texts` (once per column).
 
@@ -226,9 +269,17 @@ def redact_frame(
     for name in names:
         column = out[name]
         is_text = pd.Series([needs_redaction(value) for value in column], index=column.index, dtype=bool)
-        if bool(is_text.any()):
-            redacted = redact_texts(column[is_text].tolist(), config, progress=progress).texts
+        if not bool(is_text.any()):
+            continue
+        originals = column[is_text].tolist()
+        redacted = redact_texts(originals, config, progress=progress).texts
+        # A number in which nothing was found stays the number it was (and a numeric column stays numeric).
+        kept = [
+            original if digits is not None and text == digits else text
+            for original, text, digits in zip(originals, redacted, map(personal_number, originals), strict=True)
+        ]
+        if any(new is not old for new, old in zip(kept, originals, strict=True)):
             column = column.astype(object)
-            column[is_text] = redacted
+            column[is_text] = kept
             out[name] = column
     return out

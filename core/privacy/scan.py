@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from core.privacy.config import PLACEHOLDERS, PRESIDIO_TYPES
 from core.privacy.engine import Engines, presidio_types
+from core.privacy.fold import fold
 from core.privacy.patterns import candidate_entities
 
 CHUNK_CHARS = 8_192
@@ -65,7 +66,7 @@ _CUT_PLACES = (
 """Where a chunk may end, best first: whitespace with no number on either side, with none before it, any."""
 _IS_SPACE = re.compile(_SPACE)
 _KIND_OF = {presidio: kind for kind, presidio in PRESIDIO_TYPES.items()}
-_PRIORITY = {kind: rank for rank, kind in enumerate(("CARD", "EMAIL", "URL", "IP", "HANDLE", "PHONE"))}
+_PRIORITY = {kind: rank for rank, kind in enumerate(("IBAN", "CARD", "EMAIL", "URL", "IP", "HANDLE", "PHONE"))}
 """Which kind names a union of equally long matches: the most specific first (an IP also parses as a phone number)."""
 
 
@@ -158,7 +159,11 @@ def find_spans(text: str, entities: tuple[str, ...], engines: Engines) -> list[S
     itself; a match lying wholly in an overlap belongs to the neighbouring
     chunk, whose window holds it whole (a match starting just inside a window
     edge may lack the characters before it that rule it out). All are merged by
-    :func:`merge_overlaps`.
+    :func:`merge_overlaps`. The scan sees the text folded by
+    :func:`core.privacy.fold.fold` (full-width, other-script digits, Unicode
+    dashes and spaces as ASCII, invisible characters and combining marks left
+    out); spans are positions in ``text`` itself, covering every original
+    character of each match.
 
     Parameters
     ----------
@@ -170,16 +175,29 @@ def find_spans(text: str, entities: tuple[str, ...], engines: Engines) -> list[S
         From :func:`core.privacy.engine.get_engines` for the same kinds.
 
     """
-    spans: list[Span] = []
     if not entities:
+        return []
+    folded = fold(text)
+    spans = _scan(folded.text, entities, engines)
+    if folded.starts is None:
         return spans
+    moved = [Span(*folded.original(span.start, span.end, len(text)), span.entity) for span in spans]
+    return merge_overlaps(moved)
+
+
+def _scan(text: str, entities: tuple[str, ...], engines: Engines) -> list[Span]:
+    """:func:`find_spans` of an already folded text."""
+    spans: list[Span] = []
     for start, end in chunk_bounds(text):
         low = max(0, start - overlap_at(text, start))
         window = text[low : min(len(text), end + overlap_at(text, end))]
         kinds = candidate_entities(window, entities)
         if not kinds:
             continue
-        for result in engines.analyzer.analyze(text=window, language="en", entities=presidio_types(kinds)):
+        found = engines.analyzer.analyze(
+            text=window, language="en", entities=presidio_types(kinds), nlp_artifacts=engines.artifacts
+        )
+        for result in found:
             if result.end > result.start and low + result.end > start and low + result.start < end:
                 spans.append(Span(low + result.start, low + result.end, _KIND_OF[result.entity_type]))
     return merge_overlaps(spans)

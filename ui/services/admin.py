@@ -41,9 +41,10 @@ AUDIT_ACTIONS = (
     "user_set_password",
     "reason_add",
     "reason_set_active",
+    "personal_data_reveal",
 )
 """Actions the audit log records (the filter's choices)."""
-ENTITY_TYPES = ("batch", "queue", "item", "model", "user", "reason_code")
+ENTITY_TYPES = ("batch", "queue", "item", "model", "user", "reason_code", "upload")
 
 
 def list_users() -> list[UserInfo]:

@@ -3,8 +3,8 @@
 Scoring and explanations always see the original text. What a page shows of an
 upload's cells (the Score table, the post opened, the Explain and Bias pages) and
 what it exports goes through here first, with :mod:`core.privacy`: e-mail
-addresses, phone numbers, URLs, IP addresses, card numbers and @handles become
-``<EMAIL>``, ``<PHONE>``, ...
+addresses, phone numbers, URLs, IP addresses, card numbers, @handles and IBANs
+become ``<EMAIL>``, ``<PHONE>``, ...
 
 * Redaction is on for every upload; :func:`may_reveal` (the one gate) says who may
   turn it off for one upload (:func:`set_revealed`, checked here, not in the page).
@@ -28,7 +28,8 @@ import streamlit as st
 from core.errors import PermissionDenied
 from core.io.posts import Posts
 from core.privacy import ENTITIES, RedactedText, RedactionConfig, redact_text, redact_texts
-from core.privacy.redact import needs_redaction
+from core.privacy.redact import may_hold_personal_numbers, needs_redaction, personal_number
+from core.store.audit import record_audit
 from core.store.roles import Actor, Role
 from ui import state
 from ui.services import auth
@@ -40,6 +41,9 @@ REVEAL_ROLES = frozenset({Role.ADMIN})
 """Roles that may see an upload's personal data (the roles helper may move this to a permission)."""
 CELL_CACHE_ENTRIES = 200_000
 """Redacted cells kept for the whole server (a page of 200 rows of 3 text columns is 600)."""
+CELL_CACHE_CHARS = 50_000_000
+"""Characters of redacted cells kept for the whole server: long posts (up to 100,000 characters shown each) must
+not let the entry limit alone hold gigabytes."""
 EXPORT_CACHE_ENTRIES = 4
 """Uploads whose whole redacted text columns are kept for repeated exports."""
 CACHE_SECONDS = 6 * 3600
@@ -84,11 +88,17 @@ def revealed(content_hash: str) -> bool:
 def set_revealed(content_hash: str, reveal: bool) -> None:
     """Turn redaction off (``reveal``) or back on for one upload, in this session, as the signed-in actor.
 
+    Turning it off is recorded in the audit log (``personal_data_reveal``, the
+    upload's content hash) before anything is shown.
+
     Raises
     ------
     PermissionDenied
         When ``reveal`` is asked and nobody is signed in, or the signed-in actor's
         role may not see personal data (:func:`may_reveal`).
+    ModLensError
+        When the audit event cannot be recorded (the account was disabled, the
+        database is busy): nothing is revealed then.
 
     """
     if not reveal:
@@ -102,6 +112,8 @@ def set_revealed(content_hash: str, reveal: bool) -> None:
         raise PermissionDenied(
             f"{who.name} is a {who.role.value}; seeing personal data in uploads needs the {allowed} role. Ask an admin."
         )
+    if state.get(REVEALED(content_hash)) != who:
+        record_audit(auth.database(), who, "personal_data_reveal", "upload", content_hash)
     state.put(REVEALED(content_hash), who)
 
 
@@ -120,10 +132,16 @@ class Cell:
 
 
 class CellCache:
-    """Redacted cells by ``(upload, column, row, what is redacted)``, least recently used dropped first."""
+    """Redacted cells by ``(upload, column, row, what is redacted)``, least recently used dropped first.
 
-    def __init__(self, entries: int = CELL_CACHE_ENTRIES) -> None:
+    At most ``entries`` cells and ``chars`` characters of their text are kept (the cell
+    just stored always is).
+    """
+
+    def __init__(self, entries: int = CELL_CACHE_ENTRIES, chars: int = CELL_CACHE_CHARS) -> None:
         self.entries = entries
+        self.chars = chars
+        self._held = 0
         self._cells: OrderedDict[Hashable, Cell] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -136,12 +154,16 @@ class CellCache:
             return cell
 
     def put(self, key: Hashable, cell: Cell) -> None:
-        """Store a cell, dropping the least recently used ones beyond :attr:`entries`."""
+        """Store a cell, dropping the least recently used ones beyond :attr:`entries` or :attr:`chars`."""
         with self._lock:
+            old = self._cells.pop(key, None)
+            if old is not None:
+                self._held -= len(old.text)
             self._cells[key] = cell
-            self._cells.move_to_end(key)
-            while len(self._cells) > self.entries:
-                self._cells.popitem(last=False)
+            self._held += len(cell.text)
+            while len(self._cells) > 1 and (len(self._cells) > self.entries or self._held > self.chars):
+                _, dropped = self._cells.popitem(last=False)
+                self._held -= len(dropped.text)
 
     def __len__(self) -> int:
         return len(self._cells)
@@ -167,8 +189,9 @@ def redact_cells(
 ) -> list[Cell]:
     """The cells ``values`` (rows ``rows`` of ``column`` of one upload) as shown: redacted, cached per cell.
 
-    Numbers, bools, dates and missing values are never redacted and come back as
-    ``str`` of themselves with nothing hidden; every other value (text, or a dict or
+    Bools, dates, missing values and numbers other than whole ones of 7-19 digits
+    (possible phone or card numbers) are never redacted and come back as ``str``
+    of themselves with nothing hidden; every other value (text, or a dict or
     list from a JSON Lines upload) is redacted through its ``str``. With redaction
     off, every value as it is.
     """
@@ -206,9 +229,17 @@ def hidden_summary(counts: Mapping[str, int]) -> str:
 
 
 def text_columns(frame: pd.DataFrame) -> list[Hashable]:
-    """Columns that may hold personal data: those with text cells (object or string dtype)."""
+    """Columns that may hold personal data: text cells (object or string dtype), or possible phone or card numbers.
+
+    A numeric column is included when a cell is a whole number of 7-19 digits
+    (:func:`core.privacy.redact.may_hold_personal_numbers`).
+    """
     types = pd.api.types
-    return [c for c in frame.columns if types.is_object_dtype(frame[c]) or types.is_string_dtype(frame[c])]
+    return [
+        c
+        for c in frame.columns
+        if types.is_object_dtype(frame[c]) or types.is_string_dtype(frame[c]) or may_hold_personal_numbers(frame[c])
+    ]
 
 
 def hidden_name(columns: Iterable[object]) -> str:
@@ -237,7 +268,8 @@ def redact_page(
         cells = redact_cells(content_hash, str(column), rows, page[column].tolist(), config)
         values = page[column].tolist()
         out[column] = [
-            cell.text if config.active and needs_redaction(v) else v for cell, v in zip(cells, values, strict=True)
+            cell.text if config.active and needs_redaction(v) and (cell.hidden or personal_number(v) is None) else v
+            for cell, v in zip(cells, values, strict=True)
         ]
         for mine, cell in zip(hidden, cells, strict=True):
             for kind, n in cell.hidden.items():

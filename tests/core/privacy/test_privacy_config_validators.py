@@ -19,6 +19,7 @@ def test_defaults_redact_every_kind() -> None:
         "IP": "<IP>",
         "CARD": "<CARD>",
         "HANDLE": "<HANDLE>",
+        "IBAN": "<IBAN>",
     }
 
 

@@ -150,7 +150,7 @@ def test_personal_data_inside_nested_json_values_is_hidden(score_page: AppTest) 
     assert "<EMAIL>" in exported and not [secret for secret in SECRETS if secret in exported]
 
 
-def _signed_in_scored(name: str) -> AppTest:
+def signed_in_scored(name: str) -> AppTest:
     """A session signed in as ``name`` with :data:`POSTS` scored on the Score page."""
     at = signed_in(name).switch_page("pages/score.py").run()
     at = upload(at, "people.csv", POSTS.to_csv(index=False).encode())
@@ -170,7 +170,7 @@ def test_an_analyst_may_not_show_personal_data(fake_model: KeywordModel, team: d
     from core.store.connect import open_database
 
     db = open_database()
-    at = _signed_in_scored("ana")
+    at = signed_in_scored("ana")
     content_hash = at.session_state[session.RESULT].posts.content_hash
     assert at.toggle(key=score_privacy.SWITCH(content_hash)).disabled
     at = _force_switch(at, content_hash)
@@ -186,7 +186,7 @@ def test_the_reveal_is_forgotten_when_the_role_changes(fake_model: KeywordModel,
     from core.store.connect import open_database
     from core.store.roles import operator_actor
 
-    at = _signed_in_scored("boss")
+    at = signed_in_scored("boss")
     content_hash = at.session_state[session.RESULT].posts.content_hash
     at.toggle(key=score_privacy.SWITCH(content_hash)).set_value(True).run()
     assert results_table(at)["text"].iloc[0] == f"you idiot, mail me at {EMAIL} now"

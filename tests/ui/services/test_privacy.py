@@ -107,3 +107,27 @@ def test_a_page_with_its_own_hidden_column_keeps_it() -> None:
     assert out["hidden (ModLens 2)"].tolist() == ["1 EMAIL", ""]
     named = privacy.redact_page(page, "own-hidden", ["text"], ON, "what was hidden")
     assert named["what was hidden"].iloc[0] == "1 EMAIL"
+
+
+def test_numeric_phone_column_is_redacted_on_screen_and_numbers_without_data_are_kept() -> None:
+    page = pd.DataFrame(
+        {"text": ["hi", "yo"], "phone": [4155552671, 1234567], "score_toxic": [0.1, 0.2]},
+        index=pd.Index([0, 1], name="row"),
+    )
+    assert privacy.text_columns(page) == ["text", "phone"]
+    shown = privacy.redact_page(page, "numbers", privacy.text_columns(page), ON)
+    assert shown["phone"].tolist() == ["<PHONE>", 1234567]
+    assert shown[privacy.HIDDEN].tolist() == ["1 PHONE", ""]
+
+
+def test_cell_cache_is_bounded_by_characters_as_well_as_cells() -> None:
+    cache = privacy.CellCache(entries=1_000, chars=250_000)
+    for row in range(10):
+        cache.put(("h", "text", row), privacy.Cell("x" * 100_000, {}))
+    assert len(cache) == 2
+    assert cache.get(("h", "text", 9)) is not None and cache.get(("h", "text", 0)) is None
+    cache.put(("h", "text", 9), privacy.Cell("y", {}))  # replacing a cell frees its characters
+    cache.put(("h", "text", 10), privacy.Cell("z" * 200_000, {}))
+    assert len(cache) == 2
+    cache.put(("h", "text", 11), privacy.Cell("w" * 300_000, {}))  # the newest cell is kept even when too long
+    assert len(cache) == 1 and cache.get(("h", "text", 11)) is not None

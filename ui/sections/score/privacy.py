@@ -17,7 +17,7 @@ SWITCH = state.Keys("modlens.score.reveal")
 """Widget keys of the switch, one per upload (content hash)."""
 REDACTED_NOTE = (
     "Personal data is hidden in the table, the post views, the Explain and Bias pages and the exports: e-mail "
-    "addresses, phone numbers, URLs, IP addresses, card numbers and @handles show as <EMAIL>, <PHONE>, ... "
+    "addresses, phone numbers, URLs, IP addresses, card numbers, @handles and IBANs show as <EMAIL>, <PHONE>, ... "
     "Scores and explanations use the posts as written."
 )
 
