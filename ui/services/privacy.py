@@ -284,6 +284,22 @@ def shown_text(content_hash: str, row: int, text: str, config: RedactionConfig, 
     return redact_cells(content_hash, column, [row], [text], config)[0].text
 
 
+def search_as_shown(content_hash: str, view: pd.DataFrame, texts: pd.Series, search: str, column: str) -> pd.DataFrame:
+    """The rows of ``view`` (found by ``search`` in the text as written) whose text as shown still holds it.
+
+    While redaction is on, a search must not find a post by the data it hides: searching an
+    e-mail address would say which posts hold it. ``view``'s index are rows of the upload
+    (positions in ``texts``); the cells are redacted as the table shows them (and cached alike).
+    """
+    config = config_for(content_hash)
+    needle = search.strip().lower()
+    if not config.active or not needle or view.empty:
+        return view
+    rows = [int(row) for row in view.index]
+    cells = redact_cells(content_hash, column, rows, texts.iloc[rows].tolist(), config)
+    return view[[needle in cell.text.lower() for cell in cells]]
+
+
 # -- exports -----------------------------------------------------------------------------------------
 @st.cache_data(show_spinner=False, max_entries=EXPORT_CACHE_ENTRIES, ttl=CACHE_SECONDS)
 def _export_cache(

@@ -23,6 +23,7 @@ from tests.ui.pages.workspace import signed_in
 from ui.sections.explain import global_words, post_picker, what_if
 from ui.sections.score import export as score_export
 from ui.sections.score import privacy as score_privacy
+from ui.sections.score import table as score_table
 from ui.services import privacy, results, session
 
 EMAIL = "alice.smith@example.com"
@@ -205,3 +206,15 @@ def test_a_typed_post_is_shown_as_typed(app: AppTest) -> None:
     app.text_area(key=post_picker.TYPED_TEXT).set_value(f"you idiot {EMAIL}").run()
     assert not app.exception
     assert any(EMAIL in h.proto.body for h in app.get("html"))  # the user's own text, not an upload
+
+
+def test_searching_hidden_data_finds_no_post_until_it_is_shown(fake_model: KeywordModel, team: dict[str, str]) -> None:
+    at = signed_in_scored("boss")
+    at.text_input(key=score_table.SEARCH).set_value("alice.smith").run()
+    assert results_table(at).empty  # the two posts holding the address are not named by it
+    at.text_input(key=score_table.SEARCH).set_value("welcome").run()
+    assert results_table(at)["text"].tolist() == ["muslims are welcome here, write to <EMAIL>"]
+    content_hash = at.session_state[session.RESULT].posts.content_hash
+    at.toggle(key=score_privacy.SWITCH(content_hash)).set_value(True).run()  # an admin shows personal data
+    at.text_input(key=score_table.SEARCH).set_value("alice.smith").run()
+    assert len(results_table(at)) == 2

@@ -91,6 +91,7 @@ def table_section(result: ScoredPosts, table: pd.DataFrame) -> pd.DataFrame:
     view = results.filter_rows(
         table, result.texts, labels, search=search, label=label, flag=flag, score_range=score_range
     )
+    view = privacy.search_as_shown(result.posts.content_hash, view, result.texts, search, str(result.posts.text_col))
     view = score_languages.keep(result, view, chosen_languages)
     page = _page(result, sorted_view(view, labels), len(table))
     display = shown_page(result, page)
