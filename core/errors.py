@@ -80,4 +80,19 @@ class SignInLocked(PermissionDenied):
 
 
 class AccountDisabled(PermissionDenied):
-    """An account that exists but is disabled (an OIDC sign-in is told so, and to ask an admin to enable it)."""
+    """An account that exists but is disabled (an OIDC sign-in is told so, and to ask an admin to enable it).
+
+    ``account`` is the account's name as stored (an e-mail sign-in matches it whatever the case),
+    the name to pass to ``users enable``.
+    """
+
+    def __init__(self, message: str, account: str | None = None) -> None:
+        super().__init__(message)
+        self.account = account
+
+
+class Terminated(BaseException):
+    """Raised in the CLI's main thread on SIGTERM, so half-written outputs are removed as on Ctrl-C.
+
+    A ``BaseException`` so that ``except Exception`` clean-up code does not swallow it.
+    """

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from core.cli import bias, evaluate, explain, models, review, score, train, users
 from core.cli.common import printable
-from core.errors import ModLensError
+from core.errors import ModLensError, Terminated
 
 EXIT_USAGE = 2
 EXIT_BUG = 1
@@ -70,10 +70,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BUG
     finally:
         restore()
-
-
-class Terminated(BaseException):
-    """Raised in the main thread on SIGTERM, so half-written outputs are removed as on Ctrl-C."""
 
 
 def _terminate(signum: int, frame: object) -> None:
