@@ -24,6 +24,7 @@ from core.store.db import Database
 from core.store.files import write_frame_atomic
 from core.store.roles import Actor, Permission
 from core.store.schema import AuditEvent, utcnow
+from core.store.text import storable
 
 AUDIT_COLUMNS = ("id", "at", "actor", "action", "entity_type", "entity_id", "before", "after")
 MAX_EVENTS = 100_000
@@ -44,16 +45,16 @@ def add_event(
 ) -> None:
     """Add an audit event to ``session``'s transaction (committed with the change it records).
 
-    Text is stored as both databases can hold it (:func:`_storable`; ``entity_id`` at most 64
+    Text is stored as both databases can hold it (:func:`storable`; ``entity_id`` at most 64
     characters), so an odd file or model name never costs the change its event.
     """
     session.add(
         AuditEvent(
             at=utcnow(),
-            actor=_storable(actor if isinstance(actor, str) else actor.name),
+            actor=storable(actor if isinstance(actor, str) else actor.name),
             action=action,
             entity_type=entity_type,
-            entity_id=None if entity_id is None else _storable(str(entity_id))[:MAX_ENTITY_ID],
+            entity_id=None if entity_id is None else storable(str(entity_id))[:MAX_ENTITY_ID],
             before=_jsonable(before),
             after=_jsonable(after),
         )
@@ -146,25 +147,14 @@ def _jsonable(value: Mapping[str, Any] | None) -> dict[str, Any] | None:
 
 
 def _clean(value: Any) -> Any:
-    """``value`` (parsed JSON) with every text made :func:`_storable`, keys too."""
+    """``value`` (parsed JSON) with every text made :func:`storable`, keys too."""
     if isinstance(value, str):
-        return _storable(value)
+        return storable(value)
     if isinstance(value, dict):
-        return {_storable(k): _clean(v) for k, v in value.items()}
+        return {storable(k): _clean(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_clean(v) for v in value]
     return value
-
-
-def _storable(text: str) -> str:
-    """``text`` with NUL and lone surrogates (undecodable file names) as U+FFFD: PostgreSQL refuses them."""
-    if "\x00" in text:
-        text = text.replace("\x00", "\ufffd")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        text = "".join("\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in text)
-    return text
 
 
 def _plain(value: Any) -> Any:

@@ -33,6 +33,7 @@ from core.store.lookup import get_batch
 from core.store.queues import QueueRequest, QueueResult, add_queue
 from core.store.roles import Actor, Permission
 from core.store.schema import Batch, Item, utcnow
+from core.store.text import storable
 
 INSERT_CHUNK = 10_000
 
@@ -158,21 +159,6 @@ def _cells(series: pd.Series) -> list[str | None]:
             text = value if isinstance(value, str) else str(value)
             out.append(storable(text) if text.strip() else None)
     return out
-
-
-def storable(text: str) -> str:
-    """``text`` as a database can hold it: NUL characters and lone surrogates become U+FFFD.
-
-    PostgreSQL refuses NUL in text and neither driver can encode a lone surrogate (possible
-    in JSON input); every other character is kept exactly as written.
-    """
-    if "\x00" in text:
-        text = text.replace("\x00", "\ufffd")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        text = "".join("\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in text)
-    return text
 
 
 def _texts(series: pd.Series) -> list[str]:

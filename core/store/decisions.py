@@ -27,6 +27,7 @@ from core.store.queues import queue_by_name
 from core.store.reasons import check_reason
 from core.store.roles import Actor, Permission
 from core.store.schema import ACTIONS, Batch, Decision, Item, Queue, utcnow
+from core.store.text import storable
 
 MAX_NOTE = 5_000
 CHUNK = 5_000
@@ -149,6 +150,7 @@ def decide(
     the lease, must not overrule the reviewer who took it and decided it meanwhile.
     """
     _check_action(action, note, seconds)
+    note = storable(note) if note else None  # PostgreSQL refuses NUL: kept as U+FFFD
     with db.write() as session:
         me = authorize(session, actor, Permission.REVIEW).name
         item = session.get(Item, item_id, with_for_update=db.is_postgresql)
@@ -268,6 +270,7 @@ def bulk_decide(
     the actor's own review of a post (a first of two reviews is still pending).
     """
     _check_action(action, note, None)
+    note = storable(note) if note else None
     where.check()
     with db.write() as session:
         me = authorize(session, actor, Permission.REVIEW).name

@@ -15,6 +15,7 @@ from core.store.audit import add_event
 from core.store.db import Database
 from core.store.roles import Actor, Permission
 from core.store.schema import ACTIONS, ReasonCode
+from core.store.text import storable
 
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 MAX_LABEL = 255
@@ -69,7 +70,8 @@ def add_reason(db: Database, actor: Actor, code: str, label: str, actions: Seque
         if session.get(ReasonCode, code) is not None:
             raise ModLensError(f"Reason code '{code}' exists already.")
         position = (session.scalar(select(func.max(ReasonCode.position))) or 0) + 1
-        row = ReasonCode(code=code, label=label.strip() or code, actions=list(actions), active=True, position=position)
+        label = storable(label.strip()) or code  # PostgreSQL refuses NUL: kept as U+FFFD
+        row = ReasonCode(code=code, label=label, actions=list(actions), active=True, position=position)
         session.add(row)
         add_event(session, actor, "reason_add", "reason_code", code, after={"label": row.label, "actions": row.actions})
         return _reason(row)
