@@ -2,8 +2,10 @@
 
 The command line is the server's operator console: it acts as ``cli:<os user>``
 (see :func:`core.store.roles.operator_actor`), which may manage users, and every
-change is an audit event. Passwords come from a prompt, or two equal lines on
-stdin; never from an argument (it would end up in the shell history).
+change is an audit event (disabling a disabled account, enabling an enabled one or giving
+the role a user has says "already ...; nothing changed", records nothing and exits 0).
+Passwords come from a prompt, or two equal lines on stdin; never from an argument (it
+would end up in the shell history).
 """
 
 from __future__ import annotations
@@ -93,10 +95,15 @@ def run(args: argparse.Namespace) -> int:
                 print(f"{u.name:<24} {u.role.value:<9} {u.created_at:%Y-%m-%d %H:%M}{state}")
     elif args.action in ("disable", "enable"):
         info = users.set_active(db, actor, args.name, args.action == "enable")
-        print(f"{info.name} is {'enabled' if info.active else 'disabled'}")
+        state = "enabled" if info.active else "disabled"
+        print(f"{info.name} is {state}" if info.changed else f"{info.name} is already {state}; nothing changed")
     elif args.action == "set-role":
         info = users.set_role(db, actor, args.name, args.role)
-        print(f"{info.name} is now {info.role.value}")
+        print(
+            f"{info.name} is now {info.role.value}"
+            if info.changed
+            else f"{info.name} is already {info.role.value}; nothing changed"
+        )
     else:
         users.set_password(db, actor, args.name, read_password())
         print(f"password of {args.name} changed")

@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session
 
 from core.errors import DatabaseBusyError, ModLensError
@@ -114,10 +114,23 @@ BUSY_MESSAGE = (
 )
 
 
+CONFLICT_MESSAGE = (
+    "The database was busy with other people's changes to the same rows at the same moment; nothing of this "
+    "change was saved. Try again."
+)
+CONFLICT_SQLSTATES = frozenset({"40P01", "40001"})
+"""PostgreSQL's deadlock_detected and serialization_failure: the transaction was rolled back, a retry succeeds."""
+
+
 def _locked(exc: OperationalError) -> bool:
     """True for SQLite's 'database is locked' / 'busy' (another writer held the lock too long)."""
     text = str(exc.orig if exc.orig is not None else exc).lower()
     return "locked" in text or "busy" in text
+
+
+def _conflict(exc: DBAPIError) -> bool:
+    """True for PostgreSQL's deadlock (40P01) and serialization failure (40001)."""
+    return getattr(exc.orig, "sqlstate", None) in CONFLICT_SQLSTATES
 
 
 def make_engine(url: str) -> Engine:
@@ -173,14 +186,23 @@ class Database:
         On SQLite the threads of one process take turns (a lock) instead of polling the file
         lock, whose back-off sleeps would add up to seconds under load; other processes still
         wait through the busy timeout.
+
+        Raises
+        ------
+        DatabaseBusyError
+            SQLite stayed locked past the busy timeout, or PostgreSQL rolled the transaction back
+            for a deadlock or a serialization failure (SQLSTATE 40P01 / 40001): nothing was saved.
+
         """
         with self._write_lock, Session(self._write_engine, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()
-            except OperationalError as exc:
+            except DBAPIError as exc:
                 session.rollback()
-                if _locked(exc):
+                if _conflict(exc):
+                    raise DatabaseBusyError(CONFLICT_MESSAGE) from exc
+                if isinstance(exc, OperationalError) and _locked(exc):
                     raise DatabaseBusyError(BUSY_MESSAGE) from exc
                 raise
             except BaseException:

@@ -1,7 +1,13 @@
 """Accounts: sign-in, the demo-mode switch, OIDC look-up and user administration (admins only).
 
 Users are never deleted (disabled instead), so every decision and audit event keeps a
-valid author. Sign-ins, failed sign-ins and every change are audit events.
+valid author. Sign-ins, failed sign-ins and every change are audit events; a change that
+changes nothing (enabling an enabled account, giving the role it has) records none.
+
+Names are unique whatever their case: :func:`add_user` refuses ``Ana`` next to ``ana``.
+OIDC sign-ins (:func:`login_actor`) match an e-mail name case-insensitively (local part and
+domain: providers do not keep the case people registered with); password sign-ins and
+``--as USER`` take the name exactly as written.
 """
 
 from __future__ import annotations
@@ -47,15 +53,18 @@ class UserInfo:
     active: bool
     created_at: datetime
     has_password: bool
+    changed: bool = True
+    """False when the change asked for was already so (nothing was changed or audited)."""
 
 
-def _info(user: User) -> UserInfo:
+def _info(user: User, *, changed: bool = True) -> UserInfo:
     return UserInfo(
         name=user.name,
         role=Role(user.role),
         active=user.active,
         created_at=user.created_at,
         has_password=bool(user.password_hash),
+        changed=changed,
     )
 
 
@@ -160,6 +169,9 @@ def password_sign_in(db: Database, name: str, password: str) -> Account:
 def login_actor(db: Database, name: str, *, method: str = "oidc") -> Actor | None:
     """The actor for a user signed in elsewhere (``st.login``/OIDC): roles still come from the users table.
 
+    An e-mail name (one with ``@``) matches its account whatever the case (``Alice@Org.com``
+    signs in as ``alice@org.com``): the account of exactly that name first, else the one
+    account that differs only in case (the only active one, where older data has several).
     Returns None when no account has this name (the page then says to ask an admin for an
     account); records a ``login`` event otherwise.
 
@@ -167,18 +179,36 @@ def login_actor(db: Database, name: str, *, method: str = "oidc") -> Actor | Non
     ------
     AccountDisabled
         When the account exists but is disabled (the page says to ask an admin to enable it).
+    ModLensError
+        When several active accounts differ from the name only in case (an admin must disable all but one).
 
     """
     if not NAME_PATTERN.match(name or ""):
         return None
     with db.write() as session:
         user = session.scalar(select(User).where(User.name == name))
+        if user is None and "@" in name:
+            user = _one_case_insensitive(session, name)
         if user is None:
             return None
         if not user.active:
-            raise AccountDisabled(f"The account '{name}' is disabled. Ask an admin to enable it.")
+            raise AccountDisabled(
+                f"The account '{user.name}' is disabled. Ask an admin to enable it.", account=user.name
+            )
         add_event(session, user.name, "login", "user", user.name, after={"method": method})
         return Actor(name=user.name, role=Role(user.role))
+
+
+def _one_case_insensitive(session: Session, name: str) -> User | None:
+    """The account whose name equals ``name`` but for case (names are ASCII: ``lower`` suffices)."""
+    found = session.scalars(select(User).where(func.lower(User.name) == name.lower()).order_by(User.name)).all()
+    active = [u for u in found if u.active]
+    if len(active) > 1:
+        raise ModLensError(
+            f"The accounts {', '.join(u.name for u in active)} differ only in case, so ModLens cannot tell which "
+            f"is yours. Ask an admin to disable all but one (python -m core users disable NAME)."
+        )
+    return active[0] if active else (found[0] if found else None)
 
 
 def user_actor(db: Database, name: str) -> Actor:
@@ -226,8 +256,10 @@ def add_user(db: Database, actor: Actor, name: str, role: Role | str, password: 
             raise ModLensError("The first account must be an admin: add it with --role admin.")
         if not first or actor.kind is not ActorKind.DEMO:
             authorize(session, actor, Permission.MANAGE_USERS)
-        if session.scalar(select(func.count()).select_from(User).where(User.name == name)):
-            raise ModLensError(f"User '{name}' already exists. Choose another name, or change that user's role.")
+        same = session.scalar(select(User.name).where(func.lower(User.name) == name.lower()).limit(1))
+        if same is not None:
+            case = "" if same == name else " (names must differ in more than case)"
+            raise ModLensError(f"User '{same}' already exists{case}. Choose another name, or change that user's role.")
         user = User(name=name, role=role.value, active=True, password_hash=hashed, created_at=utcnow())
         session.add(user)
         session.flush()
@@ -236,11 +268,16 @@ def add_user(db: Database, actor: Actor, name: str, role: Role | str, password: 
 
 
 def set_role(db: Database, actor: Actor, name: str, role: Role | str) -> UserInfo:
-    """Change a user's role (admins only); the last active admin cannot be demoted."""
+    """Change a user's role (admins only); the last active admin cannot be demoted.
+
+    Giving the role the user has changes and records nothing (``changed`` is False).
+    """
     role = parse_role(role) if isinstance(role, str) else role
     with db.write() as session:
         authorize(session, actor, Permission.MANAGE_USERS)
         user = _get(session, name)
+        if user.role == role.value:
+            return _info(user, changed=False)
         if user.role == Role.ADMIN.value and role is not Role.ADMIN and user.active:
             _keep_an_admin(session, name)
         before = user.role
@@ -250,10 +287,16 @@ def set_role(db: Database, actor: Actor, name: str, role: Role | str) -> UserInf
 
 
 def set_active(db: Database, actor: Actor, name: str, active: bool) -> UserInfo:
-    """Disable or re-enable an account (admins only); the last active admin cannot be disabled."""
+    """Disable or re-enable an account (admins only); the last active admin cannot be disabled.
+
+    Disabling a disabled account or enabling an enabled one changes and records nothing
+    (``changed`` is False).
+    """
     with db.write() as session:
         authorize(session, actor, Permission.MANAGE_USERS)
         user = _get(session, name)
+        if user.active == active:
+            return _info(user, changed=False)
         if not active and user.active and user.role == Role.ADMIN.value:
             _keep_an_admin(session, name)
         before = user.active

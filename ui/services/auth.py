@@ -13,7 +13,8 @@ takes effect on the next click, and the store's services check the role again an
 * When the deployer configures an OIDC provider in ``.streamlit/secrets.toml``
   (an ``[auth]`` section), ``st.login`` signs people in and the users table still
   decides their role (:func:`core.store.users.login_actor`). The identity's e-mail names the
-  account, and only when the provider says it is verified (``email_verified``). Such a session
+  account, and only when the provider says it is verified (``email_verified``); it matches the
+  account's name whatever the case (``Alice@Org.com`` signs in as ``alice@org.com``). Such a session
   ends on its next run when the browser is no longer signed in as that identity (``st.logout``
   in another tab, an expired cookie, another person's sign-in).
 
@@ -246,12 +247,16 @@ def _oidc_actor(db: Database) -> Actor | None:
         return None
     try:
         actor = users.login_actor(db, name)
-    except users.AccountDisabled:
+    except users.AccountDisabled as exc:
+        account = exc.account or name  # the account's own spelling (e-mails match whatever the case)
         state.put(
             OIDC_REFUSED,
             f"You are signed in as {name}, but that ModLens account is disabled. Ask an admin to enable it "
-            f"(Admin page, or: python -m core users enable {name}).",
+            f"(Admin page, or: python -m core users enable {account}).",
         )
+        return None
+    except ModLensError as exc:  # several accounts differ from the e-mail only in case
+        state.put(OIDC_REFUSED, str(exc))
         return None
     if actor is None:
         state.put(NO_ACCOUNT, name)

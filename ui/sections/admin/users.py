@@ -18,16 +18,23 @@ from ui.services import admin
 
 KEYS = state.Keys("modlens.admin.users")
 DONE = KEYS("done")
-"""``(kind, message)`` of the last change, shown once."""
+"""``(kind, message)`` of the last change, shown once (kind ``error``, ``info`` or ``success``)."""
 ROLES = [role.value for role in Role]
 
 
-def _run(change: Callable[[], object], message: str) -> None:
-    """Callback body: make the change and remember what happened."""
+def _run(change: Callable[[], object], message: str, unchanged: str | None = None) -> None:
+    """Callback body: make the change and remember what happened.
+
+    ``unchanged`` is said instead of ``message`` when the store changed nothing (another admin
+    made the same change since the page was drawn): nothing was audited either.
+    """
     try:
-        change()
+        result = change()
     except ModLensError as exc:
         state.put(DONE, ("error", str(exc)))
+        return
+    if unchanged is not None and getattr(result, "changed", True) is False:
+        state.put(DONE, ("info", unchanged))
         return
     state.put(DONE, ("success", message))
 
@@ -38,6 +45,8 @@ def _done() -> None:
         kind, message = done
         if kind == "error":
             error(message)
+        elif kind == "info":
+            st.info(escape_markdown(message), icon=":material/info:")
         else:
             st.success(escape_markdown(message), icon=":material/check_circle:")
 
@@ -109,7 +118,11 @@ def users_section() -> None:
             key=KEYS("set_role"),
             disabled=role == user.role.value,
             on_click=_run,
-            args=(lambda: admin.set_role(name, Role(role)), f"{name} is now {_a(role)} {role}."),
+            args=(
+                lambda: admin.set_role(name, Role(role)),
+                f"{name} is now {_a(role)} {role}.",
+                f"{name} is already {_a(role)} {role}; nothing changed.",
+            ),
         )
         right.button(
             "Disable" if user.active else "Enable",
@@ -119,6 +132,7 @@ def users_section() -> None:
             args=(
                 lambda: admin.set_active(name, not user.active),
                 f"{name} is {'disabled' if user.active else 'enabled again'}.",
+                f"{name} is already {'disabled' if user.active else 'enabled'}; nothing changed.",
             ),
         )
         with st.form(KEYS("password_form"), clear_on_submit=True, border=False):

@@ -1,0 +1,74 @@
+"""Accounts: OIDC e-mails match their account whatever the case; no-op changes record no audit event."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from core.errors import ModLensError
+from core.store import users
+from core.store.audit import audit_events
+from core.store.roles import Actor, Role
+from core.store.schema import User
+
+
+def test_oidc_e_mails_match_their_account_whatever_the_case(db, team) -> None:
+    users.add_user(db, team["admin"], "alice@org.com", "reviewer", None)
+    assert users.login_actor(db, "Alice@Org.com") == Actor("alice@org.com", Role.REVIEWER)
+    assert users.login_actor(db, "ALICE@ORG.COM") == Actor("alice@org.com", Role.REVIEWER)
+    users.add_user(db, team["admin"], "Bob.Smith@Example.org", "analyst", None)
+    assert users.login_actor(db, "bob.smith@example.org") == Actor("Bob.Smith@Example.org", Role.ANALYST)
+    logins = audit_events(db, team["admin"]).query("action == 'login'")
+    assert sorted(logins["entity_id"]) == ["Bob.Smith@Example.org", "alice@org.com", "alice@org.com"]
+    assert users.login_actor(db, "alice@org.net") is None
+    users.set_active(db, team["admin"], "alice@org.com", False)
+    with pytest.raises(users.AccountDisabled, match="disabled"):
+        users.login_actor(db, "ALICE@org.com")
+
+
+def test_local_names_stay_exact_for_oidc(db, team) -> None:
+    assert users.login_actor(db, "REV") is None  # not an e-mail: no case folding
+
+
+def test_names_differing_only_in_case_cannot_both_be_added(db, team) -> None:
+    users.add_user(db, team["admin"], "alice@org.com", "reviewer", None)
+    for name in ("Alice@Org.com", "ALICE@ORG.COM"):
+        with pytest.raises(ModLensError, match="already exists"):
+            users.add_user(db, team["admin"], name, "reviewer", None)
+    with pytest.raises(ModLensError, match="already exists"):
+        users.add_user(db, team["admin"], "Rev", "reviewer", "rev-password")
+    assert [u.name for u in users.list_users(db, team["admin"])].count("alice@org.com") == 1
+
+
+def test_existing_accounts_differing_in_case_keep_working(db, team) -> None:
+    with db.write() as session:  # written before add_user refused them
+        session.add(User(name="Carol@Org.com", role="analyst", active=True, password_hash=None))
+        session.add(User(name="carol@org.com", role="reviewer", active=True, password_hash=None))
+    assert users.login_actor(db, "carol@org.com") == Actor("carol@org.com", Role.REVIEWER)  # the exact name first
+    assert users.login_actor(db, "Carol@Org.com") == Actor("Carol@Org.com", Role.ANALYST)
+    with pytest.raises(ModLensError, match="differ only in case"):
+        users.login_actor(db, "CAROL@ORG.COM")
+    users.set_active(db, team["admin"], "Carol@Org.com", False)  # what the error says to do
+    assert users.login_actor(db, "CAROL@ORG.COM") == Actor("carol@org.com", Role.REVIEWER)
+    with db.read() as session:
+        assert len(session.scalars(select(User).where(User.name.ilike("carol@org.com"))).all()) == 2
+
+
+def _changes(db, admin) -> list[str]:
+    events = audit_events(db, admin)
+    return events.loc[events["action"].isin(["user_enable", "user_disable", "user_set_role"]), "action"].tolist()
+
+
+def test_no_op_changes_record_nothing_and_say_so(db, team) -> None:
+    admin = team["admin"]
+    info = users.set_active(db, admin, "rev", True)
+    assert info.active and not info.changed
+    info = users.set_role(db, admin, "rev", "reviewer")
+    assert info.role is Role.REVIEWER and not info.changed
+    assert _changes(db, admin) == []
+    assert users.set_active(db, admin, "rev", False).changed
+    info = users.set_active(db, admin, "rev", False)
+    assert not info.active and not info.changed
+    assert users.set_role(db, admin, "rev", Role.ANALYST).changed
+    assert not users.set_role(db, admin, "rev", Role.ANALYST).changed
+    assert sorted(_changes(db, admin)) == ["user_disable", "user_set_role"]
