@@ -12,7 +12,7 @@ OUTCOME_COLUMNS = ("status", "action", "reason", "note", "reviewer", "decided_at
 
 
 def item_outcomes(
-    session: Session, batch: Batch, where: ColumnElement[bool], *, with_text: bool = True
+    session: Session, batch: Batch, where: ColumnElement[bool], *, with_text: bool = True, last: int | None = None
 ) -> pd.DataFrame:
     """Posts matching ``where`` (in file order) with their scores and latest current decision.
 
@@ -24,6 +24,7 @@ def item_outcomes(
     post is in a review queue: a post that is not stays ``pending`` for ever). ``action`` and the
     decision columns are empty while undecided; ``model_version`` is then the batch's.
     ``with_text=False`` leaves ``text`` empty (counting does not need it; large queues load faster).
+    ``last`` keeps only the last ``last`` matching posts in file order (the limit is applied in SQL).
     """
     latest = (
         select(
@@ -59,9 +60,11 @@ def item_outcomes(
         .outerjoin(latest, latest.c.item_id == Item.id)
         .outerjoin(Decision, and_(Decision.id == latest.c.last))
         .where(where)
-        .order_by(Item.row_number)
     )
-    rows = session.execute(query).all()
+    if last is None:
+        rows = session.execute(query.order_by(Item.row_number)).all()
+    else:
+        rows = session.execute(query.order_by(Item.row_number.desc()).limit(last)).all()[::-1]
     labels = list(batch.labels)
     frame = pd.DataFrame(
         {

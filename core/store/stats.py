@@ -157,18 +157,44 @@ def author_counts(db: Database, actor: Actor, queue: str) -> pd.DataFrame:
     return out[list(AUTHOR_COLUMNS)].astype({c: "int64" for c in AUTHOR_COLUMNS[1:]}).reset_index(drop=True)
 
 
-def author_posts(db: Database, actor: Actor, batch_id: int, author: str) -> pd.DataFrame:
-    """Every post of ``author`` in a batch, with scores, status and latest decision (see ``item_outcomes``).
+MAX_AUTHOR_POSTS = 1_000
+"""Most posts :func:`author_posts` returns with their text: a bot's thousands of posts would stall the page."""
 
-    A post never sent to review has the status ``not queued`` (not ``pending``: nobody will review it).
+
+@dataclass(frozen=True)
+class AuthorPosts:
+    """An author's posts in a batch: the last ones with their text, and counts over all of them."""
+
+    posts: pd.DataFrame
+    """The author's last posts in file order (at most the limit), as :func:`item_outcomes` gives them."""
+    counts: dict[str, int]
+    """Over all the author's posts in the batch: ``posts``, ``pending``, ``approved``, ``removed``, ``escalated``."""
+
+
+def author_posts(db: Database, actor: Actor, batch_id: int, author: str, *, limit: int | None = None) -> AuthorPosts:
+    """The posts of ``author`` in a batch (the last ``limit`` in file order), with scores, status, latest decision.
+
+    A post never sent to review has the status ``not queued`` (not ``pending``: nobody will
+    review it, and it is not counted as pending). The counts cover every post of the author.
+    ``limit`` defaults to :data:`MAX_AUTHOR_POSTS`.
     """
+    limit = MAX_AUTHOR_POSTS if limit is None else limit
     with db.read() as session:
         authorize(session, actor, Permission.READ_REVIEW)
         batch = session.get(Batch, batch_id)
         if batch is None:
             raise ModLensError(f"Batch {batch_id} does not exist.")
-        table = item_outcomes(session, batch, (Item.batch_id == batch_id) & (Item.author == author))
-    return table.assign(status=table["status"].where(table["queued"], NOT_QUEUED))
+        where = (Item.batch_id == batch_id) & (Item.author == author)
+        table = item_outcomes(session, batch, where, last=limit)
+        every = item_outcomes(session, batch, where, with_text=False)
+    counts = {
+        "posts": len(every),
+        "pending": int(((every["status"] == "pending") & every["queued"]).sum()),
+        "approved": int((every["action"] == "approve").sum()),
+        "removed": int((every["action"] == "remove").sum()),
+        "escalated": int((every["status"] == "escalated").sum()),
+    }
+    return AuthorPosts(posts=table.assign(status=table["status"].where(table["queued"], NOT_QUEUED)), counts=counts)
 
 
 def reviewer_agreement(db: Database, actor: Actor, queue: str) -> pd.DataFrame:

@@ -207,17 +207,9 @@ def bulk_decide(queue: str, action: str, where: ScoreFilter, reason: str | None,
 AUTHOR_COUNTS = ("posts", "pending", "approved", "removed", "escalated")
 
 
-def author_posts(batch_id: int, author: str) -> tuple[dict[str, int], pd.DataFrame]:
-    """An author's posts in the batch (scores, status, latest decision) and their counts."""
-    table = stats.author_posts(auth.database(), auth.require(Permission.READ_REVIEW), batch_id, author)
-    counts = {
-        "posts": len(table),
-        "pending": int((table["status"] == "pending").sum()),
-        "approved": int((table["action"] == "approve").sum()),
-        "removed": int((table["action"] == "remove").sum()),
-        "escalated": int((table["status"] == "escalated").sum()),
-    }
-    return counts, table
+def author_posts(batch_id: int, author: str) -> stats.AuthorPosts:
+    """An author's last posts in the batch (scores, status, latest decision) and the counts of all their posts."""
+    return stats.author_posts(auth.database(), auth.require(Permission.READ_REVIEW), batch_id, author)
 
 
 def queue_stats(queue: str) -> stats.QueueStats:

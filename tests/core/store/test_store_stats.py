@@ -53,7 +53,7 @@ def test_authors_with_counts_and_their_posts(db, team, make_queue) -> None:
         "escalated": 0,
     }
     assert counts.index[0] == "a1"  # most removals first
-    posts = author_posts(db, team["ana"], 1, "a1")
+    posts = author_posts(db, team["ana"], 1, "a1").posts
     assert posts["id"].tolist() == ["p1", "p5"] and posts["action"].tolist() == ["approve", "remove"]
 
 
@@ -115,5 +115,14 @@ def test_the_author_view_does_not_call_posts_never_sent_to_review_pending(db, te
     queue = make_queue(team["ana"], n=8, rule=Flagged("toxic"))  # p4..p7 queued; a1 wrote p1 (not) and p5
     counts = author_counts(db, team["ana"], queue).set_index("author")
     assert counts.loc["a1", ["posts", "flagged", "pending"]].tolist() == [2, 1, 1]
-    posts = author_posts(db, team["ana"], 1, "a1")
+    posts = author_posts(db, team["ana"], 1, "a1").posts
     assert posts[["id", "status"]].values.tolist() == [["p1", "not queued"], ["p5", "pending"]]
+
+
+def test_the_author_view_returns_the_last_posts_and_counts_them_all(db, team, make_queue) -> None:
+    queue = make_queue(team["ana"], n=8)  # a1 wrote p1 and p5
+    _decide_by_id(db, team["rev"], queue, "p1", "remove")
+    found = author_posts(db, team["ana"], 1, "a1", limit=1)
+    assert found.posts["id"].tolist() == ["p5"]  # the last one in the file, with its text
+    assert found.posts["text"].iloc[0] != ""
+    assert found.counts == {"posts": 2, "pending": 1, "approved": 0, "removed": 1, "escalated": 0}

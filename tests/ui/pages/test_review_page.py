@@ -175,6 +175,18 @@ def test_hostile_post_text_stays_text_and_the_evidence_is_shown(fake_model: Keyw
     assert counts["Posts"] == "1" and counts["Pending"] == "1"
 
 
+def test_the_author_view_shows_the_last_posts_and_counts_them_all(reviewer: AppTest, monkeypatch) -> None:
+    from core.store import stats
+
+    monkeypatch.setattr(stats, "MAX_AUTHOR_POSTS", 1)  # every author of the batch wrote 2 of its 8 posts
+    at = reviewer
+    at.toggle(key=author.SHOW).set_value(True).run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Posts"] == "2"
+    assert any("The last 1 of 2 posts" in c for c in texts(at, "caption"))
+    assert [len(d.value) for d in at.dataframe if list(d.value.columns[:2]) == ["id", "text"]] == [1]
+
+
 def test_bulk_decision_asks_first_then_decides_each_post_with_the_rule(reviewer: AppTest) -> None:
     at = reviewer
     at.segmented_control(key=queue_picker.VIEW).set_value(queue_picker.BULK).run()

@@ -23,12 +23,15 @@ def author_section(view: ItemView) -> None:
     if not st.toggle(escape_markdown(f"Posts by {view.author}"), key=SHOW):
         return
     try:
-        counts, posts = review.author_posts(view.batch_id, view.author)
+        found = review.author_posts(view.batch_id, view.author)
     except ModLensError as exc:
         error(str(exc))
         return
+    counts, posts = found.counts, found.posts
     for cell, name in zip(st.columns(len(counts)), review.AUTHOR_COUNTS, strict=True):
         cell.metric(name.capitalize(), f"{counts[name]:,}")
+    if len(posts) < counts["posts"]:
+        st.caption(f"The last {len(posts):,} of {counts['posts']:,} posts in the file (the counts cover all of them).")
     scores = [c for c in posts.columns if c.startswith("score_")]
     st.dataframe(
         posts[["id", "text", *scores, "status", "action", "reason", "reviewer"]],
