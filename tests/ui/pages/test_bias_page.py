@@ -403,3 +403,29 @@ def test_hostile_identity_column_names_are_escaped(app: AppTest) -> None:
     assert any(small in c for c in captions(at))  # 'left out of the charts', readable once escaped
     for shown in markdown_texts(at):
         assert name not in shown and small not in shown
+
+
+def test_a_scoring_failure_is_shown_again_not_retried_on_every_click(
+    app: AppTest, model: BiasedModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scored = model.predict_proba
+    attempts: list[int] = []
+
+    def failing(texts: Sequence[str]) -> np.ndarray:
+        if any("explode" in str(t) for t in texts):
+            attempts.append(len(texts))
+            raise RuntimeError("the model broke")
+        return scored(texts)
+
+    monkeypatch.setattr(model, "predict_proba", failing)
+    data = pd.DataFrame({"text": ["please explode", "women posted"]}).to_csv(index=False).encode()
+    at = upload(app.switch_page("pages/bias.py").run(), "broken.csv", data)
+    assert any("Scoring failed" in e for e in safe_text_errors(at)) and len(attempts) == 1
+    at.run()  # any other click: the failure is shown again, the file is not scored again
+    assert any("Scoring failed" in e for e in safe_text_errors(at)) and len(attempts) == 1
+    at.button(key=bias_data.RETRY).click().run()
+    assert len(attempts) == 2
+
+
+def safe_text_errors(at: AppTest) -> list[str]:
+    return [safe_text.visible_text(e.value) for e in at.error]

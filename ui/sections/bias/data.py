@@ -36,6 +36,10 @@ TEXT_COLUMN = "modlens.bias.text_column"
 """Widget key of the text-column picker of an upload without a text column by name."""
 SCORED = "modlens.bias.scored"
 """``(score key, ScoredPosts)`` of the sample or upload last scored on the Bias page."""
+FAILED = "modlens.bias.failed"
+"""``(score key, message)`` of the last scoring that failed: shown again, not retried on every rerun."""
+RETRY = "modlens.bias.retry"
+"""Key of the button that scores the posts again after a failure."""
 RESCORE = "modlens.bias.rescore"
 """Key of the button that rescores the last scored posts with the active model."""
 
@@ -116,12 +120,30 @@ def _uploaded(model: Scorer, ref: ModelRef) -> ScoredPosts | None:
 
 
 def _score(model: Scorer, ref: ModelRef, posts: Posts) -> ScoredPosts | None:
-    """Scores of ``posts`` (cached per content and model version), with a progress bar while scoring."""
+    """Scores of ``posts`` (cached per content and model version), with a progress bar while scoring.
+
+    A failure is remembered for these posts and this model: the page shows it with a
+    *Try again* button instead of scoring the whole file again on every click.
+    """
     key = (posts.content_hash, str(posts.text_col), ref.version)
     stored = state.get(SCORED)
     if stored is not None and stored[0] == key:
         return stored[1]
-    scored = score_with_progress(model, posts, on_error=error, ref=ref)
+    failed = state.get(FAILED)
+    if failed is not None and failed[0] == key:
+        if not st.button("Try again", key=RETRY, icon=":material/refresh:"):
+            error(failed[1])
+            return None
+        state.pop(FAILED)
+    problems: list[str] = []
+
+    def _failed(message: str) -> None:
+        problems.append(message)
+        error(message)
+
+    scored = score_with_progress(model, posts, on_error=_failed, ref=ref)
     if scored is not None:
         state.put(SCORED, (key, scored))
+    elif problems:
+        state.put(FAILED, (key, problems[-1]))
     return scored
