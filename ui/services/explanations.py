@@ -211,13 +211,40 @@ def without_word(text: str, index: int, predict_fn: PredictFn, labels: Sequence[
     return what_if(text, remove_spans(text, spans, [index]), predict_fn, list(labels))
 
 
-def edit_scores(original: str, edited: str, predict_fn: PredictFn, labels: Sequence[str]) -> pd.DataFrame:
-    """Scores of a post and of an edit of it (:func:`core.explain.what_if`); the session must be allowed to explain.
+AS_WRITTEN = "as written"
+"""Column of :func:`edit_scores` with the scores of the post as written (personal data not hidden)."""
 
-    Columns ``label``, ``original``, ``edited`` and ``change``.
+
+def edit_scores(
+    original: str, edited: str, predict_fn: PredictFn, labels: Sequence[str], *, written: str | None = None
+) -> pd.DataFrame:
+    """Scores of a text and of an edit of it (:func:`core.explain.what_if`); the session must be allowed to explain.
+
+    Parameters
+    ----------
+    original
+        The unedited text the editor started from (the post as shown, personal data hidden
+        or not): ``change`` is measured against it, so it is the effect of the edit only.
+    edited
+        The edited text.
+    predict_fn, labels
+        The model's scoring function and its labels.
+    written
+        The post as written, when ``original`` is another text (its personal data hidden):
+        its scores are added as column :data:`AS_WRITTEN`, for reference only.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``label``, ``original``, ``edited`` and ``change = edited - original``,
+        then :data:`AS_WRITTEN` when ``written`` differs from ``original``.
+
     """
     auth.require(Permission.EXPLAIN)
-    return what_if(original, edited, predict_fn, list(labels))
+    changes = what_if(original, edited, predict_fn, list(labels))
+    if written is not None and written != original:
+        changes[AS_WRITTEN] = what_if(written, original, predict_fn, list(labels))["original"].to_numpy()
+    return changes
 
 
 @st.cache_data(show_spinner=False, max_entries=256, ttl=CACHE_SECONDS)

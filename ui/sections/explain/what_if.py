@@ -37,7 +37,7 @@ def what_if_section(post: Post, model: Scorer, version: str, thresholds: Mapping
     st.button("Back to the original", on_click=state.put, args=(EDIT, start), icon=":material/undo:")
     if edited == start:
         hidden = (
-            " It starts with personal data hidden; scores compare with the post as written."
+            " It starts with personal data hidden; the change shown is the effect of your edit on that text."
             if start != post.text
             else ""
         )
@@ -51,7 +51,9 @@ def what_if_section(post: Post, model: Scorer, version: str, thresholds: Mapping
         if explained is None:
             return
     attributions = explained.attributions
-    changes = explanations.edit_scores(post.text, edited, model.predict_proba, labels)
+    # Measured against the text the editor started from, so that the change is the edit's alone
+    # (not also the effect of the placeholders that hide personal data).
+    changes = explanations.edit_scores(start, edited, model.predict_proba, labels, written=post.text)
     for column, (_, change) in zip(st.columns(len(labels)), changes.iterrows(), strict=True):
         label = str(change["label"])
         with column:
@@ -63,4 +65,11 @@ def what_if_section(post: Post, model: Scorer, version: str, thresholds: Mapping
                 delta_color="inverse",
             )
             st.html(highlight_html(edited, attributions.for_post(0, label)))
-    st.dataframe(changes, hide_index=True, column_config=three_decimals(["original", "edited", "change"]))
+    scored = ["original", "edited", "change"]
+    if explanations.AS_WRITTEN in changes.columns:
+        scored.append(explanations.AS_WRITTEN)
+        st.caption(
+            "original: the text you started from, with personal data hidden; change: edited minus original, the "
+            "effect of your edit alone; as written: the post with its personal data (the scores above)."
+        )
+    st.dataframe(changes, hide_index=True, column_config=three_decimals(scored))
