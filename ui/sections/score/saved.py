@@ -15,7 +15,7 @@ from ui import state
 from ui.components import thresholds
 from ui.components.safe_text import error, escape_markdown
 from ui.sections.score import input as score_input
-from ui.sections.score import numbering, table, truth
+from ui.sections.score import numbering, scoring, table, truth
 from ui.services import batches, session
 from ui.services.results import ScoredPosts
 
@@ -68,7 +68,8 @@ def _open(batch_id: int) -> None:
 
     Like new posts (:func:`ui.sections.score.scoring.accept`), it starts with the pickers
     of its own file (the post names from its id column, no filter) and without the
-    previous input's problem or column picker.
+    previous input's problem or column picker. Posts still waiting to be scored are
+    dropped: the batch opened last wins over an upload's older scoring job.
     """
     try:
         with st.spinner("Opening the saved batch..."):
@@ -76,6 +77,7 @@ def _open(batch_id: int) -> None:
     except ModLensError as exc:
         error(str(exc))
         return
+    scoring.forget_pending()
     score_input.forget_input()
     table.forget_widgets()
     truth.forget_widgets()

@@ -25,6 +25,15 @@ def accept(posts: Posts) -> None:
     state.put(PENDING, posts)
 
 
+def forget_pending() -> None:
+    """Drop the posts waiting to be scored (another result was chosen): their job's scores replace nothing.
+
+    The job itself still finishes and fills the score cache, so scoring the same posts
+    again later is quick.
+    """
+    state.pop(PENDING)
+
+
 def scoring_section(model: Scorer, ref: ModelRef) -> None:
     """Score the pending posts (if any) with a progress bar; the result becomes the session's last result.
 
