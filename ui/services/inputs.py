@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from core.errors import LimitExceeded, ModLensError
+from core.io.labels import MISSING_WORDS
 from core.io.limits import DEFAULT_LIMITS, MB, ReadLimits
 from core.io.posts import Posts, find_text_column, read_posts, read_table, text_column_candidates
 from core.paths import SAMPLE_POSTS
@@ -130,11 +131,34 @@ def pasted_posts(text: str, limits: ReadLimits = DEFAULT_LIMITS) -> Posts:
     return Posts(frame=pd.DataFrame({"text": lines}), text_col="text", source_name=PASTED_NAME, content_hash=digest)
 
 
-def guess_truth_columns(columns: Sequence[str], labels: Sequence[str], text_col: str) -> dict[str, str | None]:
-    """For each model label, the column that probably holds its truth (same name, or ``label`` for the first)."""
+def guess_truth_columns(
+    columns: Sequence[str], labels: Sequence[str], text_col: str, *, frame: pd.DataFrame | None = None
+) -> dict[str, str | None]:
+    """For each model label, the column that probably holds its truth (same name, or ``label`` for the first).
+
+    With ``frame`` (the table the columns belong to), a column whose every value is
+    empty or missing is not guessed: it holds no truth, and guessing it would show an
+    error before the reviewer picked anything. A column picked explicitly is still
+    checked, with a message.
+    """
     by_lower = {str(c).strip().lower(): str(c) for c in columns if c != text_col}
     guesses: dict[str, str | None] = {}
     for index, label in enumerate(labels):
         names = (label.lower(), f"is_{label.lower()}", f"{label.lower()}_label", *TRUTH_ALIASES.get(index, ()))
-        guesses[label] = next((by_lower[n] for n in names if n in by_lower), None)
+        found = (by_lower[n] for n in names if n in by_lower)
+        guesses[label] = next((c for c in found if frame is None or not _is_empty(frame, c)), None)
     return guesses
+
+
+def _is_empty(frame: pd.DataFrame, column: str) -> bool:
+    """True when every value of ``frame[column]`` is missing or blank (``""``, ``nan``, ``none``, ...).
+
+    Only guessed columns are checked (one column each, not the whole table on every rerun).
+    """
+    positions = [i for i, name in enumerate(frame.columns) if str(name) == column]
+    if not positions:
+        return False
+    known = frame.iloc[:, positions[0]].dropna()
+    if not pd.api.types.is_numeric_dtype(known) and not pd.api.types.is_bool_dtype(known):
+        known = known[~known.astype(str).str.strip().str.lower().isin(MISSING_WORDS)]
+    return known.empty

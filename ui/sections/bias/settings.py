@@ -71,7 +71,7 @@ def settings_section(data: str, scored: ScoredPosts) -> Settings:
     column = scored.labels.index(label)
     candidates = bias.cached_label_like_columns(data, posts.frame, posts.text_col)
     names = {str(c): c for c in candidates}
-    guess = inputs.guess_truth_columns(list(names), scored.labels, str(posts.text_col)).get(label)
+    guess = inputs.guess_truth_columns(list(names), scored.labels, str(posts.text_col), frame=posts.frame).get(label)
     chosen = pick_column(
         f"Label column (truth for {escape_markdown(label)})",
         [NO_LABELS, *names],

@@ -139,7 +139,7 @@ def labelled_input(
     cells = st.columns(1 + len(labels))
     with cells[0]:
         text_col = upload.pick_column("Text column", columns, key=keys(data_id, "text"), default=text_default)
-    guesses = inputs.guess_truth_columns(columns, list(labels), text_col)
+    guesses = inputs.guess_truth_columns(columns, list(labels), text_col, frame=frame)
     rules = {}
     for cell, label in zip(cells[1:], labels, strict=True):
         with cell:

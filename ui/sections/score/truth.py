@@ -31,7 +31,7 @@ def truth_pickers(result: ScoredPosts) -> dict[str, np.ndarray]:
     """Optional label columns for quick metrics; returns the parsed truth per label that has one."""
     posts = result.posts
     columns = [str(c) for c in posts.frame.columns if c != posts.text_col]
-    guesses = inputs.guess_truth_columns(columns, result.labels, posts.text_col)
+    guesses = inputs.guess_truth_columns(columns, result.labels, posts.text_col, frame=posts.frame)
     truth: dict[str, np.ndarray] = {}
     with st.expander("Label columns for quick metrics", icon=":material/rule:", expanded=any(guesses.values())):
         st.caption("If the file says which posts are toxic or hateful, pick those columns (0/1, true/false, 0..1).")
