@@ -13,6 +13,12 @@ A run killed part-way never locks OUTDIR: while a commit replaces files, a journ
 (``.modlens-commit.json``) names every part of the old and the new run, so the next
 run still knows them as ModLens's own; and the next run removes the staging folders
 of runs that died on this machine (each records its host and process).
+
+One run at a time: a run holds an exclusive lock (``flock``) on ``.modlens-lock`` in
+OUTDIR from :func:`prepare` until :func:`commit` or :func:`abort`, so a second run into
+the same folder is refused instead of interleaving its commit with the first. The lock
+file is removed when the run ends; a killed run's is ModLens's own (never a foreign
+file), and its lock ended with the process, so it never blocks the next run.
 """
 
 from __future__ import annotations
@@ -32,12 +38,21 @@ import pandas as pd
 
 from core.errors import ModLensError
 
+try:
+    import fcntl
+except ImportError:  # not a POSIX system: no lock
+    fcntl = None  # type: ignore[assignment]
+
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = "modlens-score-run"
 _STAGING_PREFIX = ".modlens-run-"
 _PART = re.compile(r"^part-(\d{5})-(\d{12})\.parquet$")
 _JOURNAL = ".modlens-commit.json"
 _OWNER = "owner.json"
+LOCK = ".modlens-lock"
+"""The lock file of the run writing to OUTDIR (see :func:`prepare`)."""
+_HELD: dict[Path, tuple[Path, int]] = {}
+"""Open lock files of this process's runs, by staging folder."""
 _TEMPORARY = re.compile(r"^\.(manifest\.json|\.modlens-commit\.json)\.[0-9a-f]{8}\.tmp$")
 """A half-written manifest or journal of a killed run (see :func:`_write_json`)."""
 
@@ -58,13 +73,16 @@ class FileCount:
 def prepare(outdir: Path) -> Path:
     """Check OUTDIR (missing, empty, or an earlier ModLens run) and return a new staging folder inside it.
 
+    The run holds OUTDIR's lock until :func:`commit` or :func:`abort`.
+
     Raises
     ------
     ModLensError
-        When OUTDIR is a file, holds other files, or cannot be created or written.
+        When OUTDIR is a file, holds other files, cannot be created or written, or another run is writing to it.
 
     """
     outdir = Path(outdir)
+    lock = None
     try:
         if outdir.exists() and not outdir.is_dir():
             raise ModLensError(f"'{outdir}' is a file. With --engine ray, -o names a folder for the Parquet parts.")
@@ -73,13 +91,17 @@ def prepare(outdir: Path) -> Path:
                 raise ModLensError(
                     f"Folder '{outdir.parent}' does not exist. Create it or choose another output folder."
                 )
-            outdir.mkdir()
+            outdir.mkdir(exist_ok=True)  # a run starting at the same time may have made it: the lock decides
+        lock = _lock(outdir)
         _remove_dead_staging(outdir)
         previous = _previous_files(outdir)
         foreign = [
             p.name
             for p in outdir.iterdir()
-            if p.name not in previous and not p.name.startswith(_STAGING_PREFIX) and not _TEMPORARY.match(p.name)
+            if p.name not in previous
+            and p.name != LOCK
+            and not p.name.startswith(_STAGING_PREFIX)
+            and not _TEMPORARY.match(p.name)
         ]
         if foreign:
             raise ModLensError(
@@ -90,7 +112,13 @@ def prepare(outdir: Path) -> Path:
         staging.mkdir()
         _write_json(staging / _OWNER, {"host": socket.gethostname(), "pid": os.getpid()})
     except OSError as exc:
+        _unlock(lock)
         raise _cannot_write(outdir, exc) from None
+    except BaseException:
+        _unlock(lock)
+        raise
+    if lock is not None:
+        _HELD[staging] = lock
     return staging
 
 
@@ -166,6 +194,13 @@ def verify(staging: Path, files: list[Path]) -> list[FileCount]:
 
 def commit(staging: Path, manifest: dict[str, Any]) -> Path:
     """Replace an earlier run's files, move the parts into OUTDIR, write the manifest last; return its path."""
+    try:
+        return _commit(staging, manifest)
+    finally:
+        _unlock(_HELD.pop(staging, None))
+
+
+def _commit(staging: Path, manifest: dict[str, Any]) -> Path:
     outdir = staging.parent
     previous = _previous_files(outdir)
     new = {path.name for path in staging.iterdir() if _PART.match(path.name)}
@@ -185,8 +220,58 @@ def commit(staging: Path, manifest: dict[str, Any]) -> Path:
 
 
 def abort(staging: Path) -> None:
-    """Remove a failed run's staging folder (ModLens made everything in it)."""
-    shutil.rmtree(staging, ignore_errors=True)
+    """Remove a failed run's staging folder (ModLens made everything in it) and release OUTDIR."""
+    try:
+        shutil.rmtree(staging, ignore_errors=True)
+    finally:
+        _unlock(_HELD.pop(staging, None))
+
+
+def _lock(outdir: Path) -> tuple[Path, int] | None:
+    """Take OUTDIR's run lock without waiting: the lock file and its descriptor (None where there is no ``flock``).
+
+    Raises
+    ------
+    ModLensError
+        When another run holds it.
+
+    """
+    if fcntl is None:
+        return None
+    path = outdir / LOCK
+    while True:
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            current = os.stat(path, follow_symlinks=False)
+        except BlockingIOError:
+            os.close(descriptor)
+            raise ModLensError(
+                f"Another ModLens run is writing to the output folder '{outdir}'. "
+                "Wait for it to finish, or choose another folder."
+            ) from None
+        except FileNotFoundError:  # the run that held it removed it as it finished: take a new one
+            os.close(descriptor)
+            continue
+        except BaseException:
+            os.close(descriptor)
+            raise
+        if os.path.samestat(os.fstat(descriptor), current):
+            return path, descriptor
+        os.close(descriptor)  # locked a file that run had just removed: take the new one
+
+
+def _unlock(held: tuple[Path, int] | None) -> None:
+    """Remove the lock file (while still holding it, so no one else holds the removed file) and release it."""
+    if held is None:
+        return
+    path, descriptor = held
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:  # left in place, it blocks no one: a lock ends with its holder
+        pass
+    finally:
+        os.close(descriptor)
 
 
 def _cannot_write(outdir: Path, exc: OSError) -> ModLensError:

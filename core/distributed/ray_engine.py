@@ -39,6 +39,7 @@ from ray.data import Datasource
 
 from core.distributed import outdir as out
 from core.distributed.files import input_files
+from core.distributed.schemas import unify_parts
 from core.errors import ModLensError
 
 FILE_KEY = "__modlens_file"
@@ -113,6 +114,7 @@ def run(job: RayJob) -> dict[str, Any]:
         for _ in scored.iter_batches(batch_size=None, batch_format="pandas"):
             pass
         counts = out.verify(staging, files)
+        unify_parts(staging, [(count.path, count.parts) for count in counts])  # one schema per input file
     except BaseException as exc:
         out.abort(staging)
         raise _user_error(exc) or exc from None

@@ -178,6 +178,7 @@ def _die(staging: Path) -> None:
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     owner = {"host": socket.gethostname(), "pid": int(gone.stdout)}
     (staging / "owner.json").write_text(json.dumps(owner), encoding="utf-8")
+    outdir._unlock(outdir._HELD.pop(staging, None))  # its lock ended with its process
 
 
 def _commit_run(folder: Path, rows: int) -> Path:
@@ -230,6 +231,7 @@ def test_staging_folders_of_dead_runs_on_this_machine_are_removed(tmp_path: Path
     owner = json.loads((elsewhere / "owner.json").read_text(encoding="utf-8"))
     (elsewhere / "owner.json").write_text(json.dumps({**owner, "host": "other-node"}), encoding="utf-8")
     running = outdir.prepare(folder)  # a run of this process, still going
+    outdir._unlock(outdir._HELD.pop(running, None))  # (as if its lock were not seen here: a node's own lock)
     unknown = folder / ".modlens-run-000000000000"
     unknown.mkdir()  # no owner: left alone
     latest = outdir.prepare(folder)
