@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 from pathlib import Path
 from typing import Any
 
 from core.cli.common import add_database_option, printable
+from core.paths import MODEL_ENV
 from core.registry import ModelRegistry, ModelVersion
 
 
@@ -49,11 +51,7 @@ def run(args: argparse.Namespace) -> int:
 
         audit = {"actor": operator_actor(), "database": args.database}
     if args.action == "list":
-        versions = registry.list()
-        if args.json:
-            print(json.dumps([_version_json(v) for v in versions]))
-        for v in [] if args.json else versions:
-            print(_version_line(v))
+        _list(registry, args.json)
     elif args.action == "activate":
         registry.activate(args.version, **audit)
         print(f"version {args.version} is now active")
@@ -69,6 +67,35 @@ def run(args: argparse.Namespace) -> int:
     else:
         _compare(registry, args)
     return 0
+
+
+def _list(registry: ModelRegistry, as_json: bool) -> None:
+    """Print the versions; say when ``$MODLENS_MODEL`` overrides the active one (scoring then uses that folder)."""
+    versions = registry.list()
+    override = os.environ.get(MODEL_ENV) or None
+    in_use = _in_use(versions, override)
+    if as_json:  # each version says whether scoring uses it, and the $MODLENS_MODEL folder (or null)
+        print(json.dumps([{**_version_json(v), "in_use": v.version == in_use, "override": override} for v in versions]))
+        return
+    for v in versions:
+        print(_version_line(v))
+    if override is not None:
+        which = f"version {in_use}" if in_use is not None else "not a registered version"
+        print(
+            f"note: ${MODEL_ENV} overrides the active version (*): scoring uses '{printable(override)}' ({which})."
+            f" Unset ${MODEL_ENV} to score with the active version."
+        )
+
+
+def _in_use(versions: list[ModelVersion], override: str | None) -> int | None:
+    """The version scoring uses: the active one, or the one whose folder ``$MODLENS_MODEL`` names (None if none)."""
+    if override is None:
+        return next((v.version for v in versions if v.active), None)
+    try:
+        target = Path(override).resolve()
+        return next((v.version for v in versions if Path(v.path).resolve() == target), None)
+    except (OSError, RuntimeError):
+        return None
 
 
 def _compare(registry: ModelRegistry, args: argparse.Namespace) -> None:
