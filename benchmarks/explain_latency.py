@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.options import at_least  # noqa: E402
 from benchmarks.shared_data import missing_data  # noqa: E402
 from core.explain.config import ExplainConfig  # noqa: E402
 from core.explain.faithfulness import faithfulness_table, summarize_faithfulness  # noqa: E402
@@ -236,14 +237,18 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--model", type=Path, default=None, metavar="DIR", help="model directory (default: active)")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="CSV with comment_text and labels")
     parser.add_argument("--label", default=None, help="label to explain (default: the model's first)")
-    parser.add_argument("--max-evals", type=int, default=ExplainConfig.max_evals)
-    parser.add_argument("--batch-size", type=int, default=ExplainConfig.batch_size)
+    parser.add_argument("--max-evals", type=at_least(1), default=ExplainConfig.max_evals)
+    parser.add_argument("--batch-size", type=at_least(1), default=ExplainConfig.batch_size)
     parser.add_argument("--fixed-context", type=int, choices=[0, 1], default=None, help="SHAP fixed_context")
-    parser.add_argument("--reference-evals", type=int, default=3000)
-    parser.add_argument("--n-latency", type=int, default=50, help="posts timed for latency")
-    parser.add_argument("--n-reference", type=int, default=20, help="posts compared with the reference (0 to skip)")
-    parser.add_argument("--n-faithfulness", type=int, default=100, help="toxic comments for faithfulness (0 to skip)")
-    parser.add_argument("--n-global", type=int, default=1000, help="posts for the global view (0 to skip)")
+    parser.add_argument("--reference-evals", type=at_least(1), default=3000)
+    parser.add_argument("--n-latency", type=at_least(1), default=50, help="posts timed for latency")
+    parser.add_argument(
+        "--n-reference", type=at_least(0), default=20, help="posts compared with the reference (0 to skip)"
+    )
+    parser.add_argument(
+        "--n-faithfulness", type=at_least(0), default=100, help="toxic comments for faithfulness (0 to skip)"
+    )
+    parser.add_argument("--n-global", type=at_least(0), default=1000, help="posts for the global view (0 to skip)")
     parser.add_argument("--compare-batch", action="store_true", help="also time batch_size=10 (SHAP's default)")
     parser.add_argument("--quick", action="store_true", help="small sizes for a smoke run")
     parser.add_argument("--seed", type=int, default=0)

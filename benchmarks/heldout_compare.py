@@ -29,8 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.options import at_least  # noqa: E402
 from benchmarks.shared_data import missing_data  # noqa: E402
-from core.model.classifier import ToxicityClassifier  # noqa: E402
+from core.model.classifier import LONG_POST_RULES, ToxicityClassifier  # noqa: E402
 from core.training.datasets import DEFAULT_DATA_DIR, available, load_all  # noqa: E402
 
 
@@ -109,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("model_a", type=Path, help="reference model directory (A)")
     parser.add_argument("model_b", type=Path, help="candidate model directory (B)")
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
-    parser.add_argument("--resamples", type=int, default=1000)
+    parser.add_argument("--resamples", type=at_least(1), default=1000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
         "--long-posts",
@@ -119,6 +120,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="long-post rule of A and B (windows or first); e.g. the same model twice with 'first windows'",
     )
     args = parser.parse_args(argv)
+    wrong = [rule for rule in args.long_posts if rule not in LONG_POST_RULES]
+    if wrong:  # before the data and the models load
+        parser.error(f"--long-posts: {wrong[0]!r} is not a rule; give two of {', '.join(LONG_POST_RULES)}")
     if not available(args.data_dir):  # before two models load; exit code 2, as 1 means "B is lower"
         raise missing_data(f"no public data set in '{args.data_dir}'", args.data_dir)
     model_a, model_b = ToxicityClassifier.load(args.model_a), ToxicityClassifier.load(args.model_b)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +22,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.options import at_least  # noqa: E402
 
 
 def _texts(rows: int) -> dict[str, list[str]]:
@@ -40,11 +43,11 @@ def _timed(call) -> tuple[float, float]:
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
-def main() -> None:
+def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=20_000)
+    parser.add_argument("--rows", type=at_least(1), default=20_000)
     parser.add_argument("--model", type=Path, default=ROOT / "assets" / "model")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
 
     from core.model.classifier import ToxicityClassifier
 
