@@ -10,8 +10,11 @@ was migrated once per session.
 from __future__ import annotations
 
 import shutil
+import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pandas as pd
@@ -182,3 +185,35 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
         return code, out, err
 
     return run
+
+
+@contextmanager
+def racing(monkeypatch: pytest.MonkeyPatch, module: ModuleType, second: Callable[[], object]) -> Iterator[list]:
+    """Run ``second`` in a thread while the change made inside the block is inserted but not yet committed.
+
+    The thread starts when that change records its audit event (``module.add_event``, called
+    inside its transaction) and gets 2 s before the change goes on: on SQLite it waits for the
+    write lock, on PostgreSQL it runs at once. Yields the outcome list: ``"done"`` or the
+    exception ``second`` raised (filled once the block has ended).
+    """
+    outcome: list[BaseException | str] = []
+
+    def run_second() -> None:
+        try:
+            second()
+            outcome.append("done")
+        except Exception as exc:  # the test looks at what it was
+            outcome.append(exc)
+
+    racer = threading.Thread(target=run_second)
+    real_add_event = module.add_event
+
+    def add_event_then_race(*args, **kwargs):
+        if not racer.is_alive() and not outcome:
+            racer.start()
+            racer.join(timeout=2)
+        return real_add_event(*args, **kwargs)
+
+    monkeypatch.setattr(module, "add_event", add_event_then_race)
+    yield outcome
+    racer.join(timeout=60)

@@ -55,6 +55,14 @@ def score_page(app: AppTest) -> AppTest:
 
 PASSWORDS = {"boss": "boss-password", "rev": "rev-password", "rev2": "rev2-password", "ana": "ana-password"}
 """The accounts of :func:`team` and their passwords."""
+OIDC = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "not-a-secret",
+    "client_id": "modlens",
+    "client_secret": "not-a-secret",
+    "server_metadata_url": "https://sso.example.org/.well-known/openid-configuration",
+}
+"""An OIDC provider's ``[auth]`` section of ``.streamlit/secrets.toml`` (AppTest: ``at.secrets["auth"] = OIDC``)."""
 
 
 @pytest.fixture

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 
 from core.errors import ModLensError
 from core.store import users
 from core.store.db import Database
 from core.store.roles import demo_actor, operator_actor
+from tests.db_fixtures import racing
 
 
 @pytest.mark.parametrize(
@@ -24,28 +23,11 @@ def test_the_second_of_two_simultaneous_additions_is_refused_with_a_message(
 ) -> None:
     actors = {"demo": demo_actor(), "operator": operator_actor()}
     other = Database(store_url)
-    outcome: list[BaseException | str] = []
-
-    def add_second() -> None:
-        try:
-            users.add_user(other, actors[second[0]], second[1], "admin", "a long password")
-            outcome.append("added")
-        except Exception as exc:  # the test looks at what it was
-            outcome.append(exc)
-
-    real_add_event = users.add_event
-    racer = threading.Thread(target=add_second)
-
-    def add_event_then_race(*args, **kwargs):  # the first addition, inserted but not yet committed
-        if not racer.is_alive() and not outcome:
-            racer.start()
-            racer.join(timeout=2)  # SQLite: waits for the write lock; PostgreSQL without a lock: runs now
-        return real_add_event(*args, **kwargs)
-
-    monkeypatch.setattr(users, "add_event", add_event_then_race)
     try:
-        users.add_user(db, actors[first[0]], first[1], "admin", "a long password")
-        racer.join(timeout=60)
+        with racing(
+            monkeypatch, users, lambda: users.add_user(other, actors[second[0]], second[1], "admin", "a long password")
+        ) as outcome:
+            users.add_user(db, actors[first[0]], first[1], "admin", "a long password")
     finally:
         other.close()
     assert len(outcome) == 1 and isinstance(outcome[0], ModLensError), outcome

@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.store import users
 from core.store.connect import open_database
-from tests.ui.conftest import APP, TIMEOUT
+from tests.ui.conftest import APP, OIDC, TIMEOUT
 from tests.ui.fake_model import KeywordModel
 from tests.ui.pages.workspace import buttons, events, queue_of, signed_in, texts
 from ui import shell
@@ -150,15 +150,6 @@ def test_signed_out_sessions_get_the_sign_in_page_and_deep_links_sign_in_first(
     next(b for b in at.button if b.label == "Sign in").click()
     at.run()
     assert not at.exception and at.title[0].value == "Score posts"  # the page asked for, once signed in
-
-
-OIDC = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "not-a-secret",
-    "client_id": "modlens",
-    "client_secret": "not-a-secret",
-    "server_metadata_url": "https://sso.example.org/.well-known/openid-configuration",
-}
 
 
 def test_oidc_sign_in_takes_the_role_from_the_users_table(fake_model: KeywordModel, team) -> None:

@@ -6,9 +6,9 @@ from streamlit.testing.v1 import AppTest
 
 from core.store import users
 from core.store.connect import open_database
-from tests.ui.conftest import APP, TIMEOUT
+from tests.ui.conftest import APP, OIDC, TIMEOUT
 from tests.ui.fake_model import KeywordModel
-from tests.ui.pages.test_signin_oidc_session import OIDC, signed_in_as
+from tests.ui.pages.test_signin_oidc_session import signed_in_as
 
 
 def test_an_oidc_e_mail_in_another_case_signs_in_to_its_account(fake_model: KeywordModel, team) -> None:

@@ -9,19 +9,11 @@ from streamlit.testing.v1 import AppTest
 
 from core.store import users
 from core.store.connect import open_database
-from tests.ui.conftest import APP, TIMEOUT
+from tests.ui.conftest import APP, OIDC, TIMEOUT
 from tests.ui.fake_model import KeywordModel
 from tests.ui.pages.workspace import events, signed_in, texts
 from ui.components import account
 from ui.sections.signin import form
-
-OIDC = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "not-a-secret",
-    "client_id": "modlens",
-    "client_secret": "not-a-secret",
-    "server_metadata_url": "https://sso.example.org/.well-known/openid-configuration",
-}
 
 
 @pytest.fixture
