@@ -16,7 +16,8 @@ from core.plots.style import CLEAR_COLOR, FLAG_COLOR, MUTED_COLOR, SERIES_COLORS
 __all__ = ["agreement_figure", "model_agreement_figure", "progress_figure", "reviewer_figure"]
 
 ACTION_COLORS = {"approve": CLEAR_COLOR, "remove": FLAG_COLOR, "escalate": "#F79009", "skip": MUTED_COLOR}
-STATUS_COLORS = {"decided": CLEAR_COLOR, "escalated": "#F79009", "pending": MUTED_COLOR}
+STATUS_COLORS = {"decided": CLEAR_COLOR, "escalated": "#F79009", "pending": MUTED_COLOR, **ACTION_COLORS}
+"""Colour of each status of :func:`progress_figure`: the actions of decided posts as in :func:`reviewer_figure`."""
 
 
 def _undefined_note(fig: go.Figure, names: list[str]) -> None:

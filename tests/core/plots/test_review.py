@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from core.plots import review as figures
+from core.plots.style import MUTED_COLOR as MUTED
 
 
 def test_progress_stacks_the_statuses_and_counts_what_is_done() -> None:
@@ -15,6 +16,13 @@ def test_progress_stacks_the_statuses_and_counts_what_is_done() -> None:
     assert fig["layout"]["barmode"] == "stack"
     title = fig["layout"]["title"]["text"]
     assert "7 of 10 posts done" in title and "&lt;b&gt;q&lt;/b&gt;" in title
+
+
+def test_progress_colours_each_action_as_the_reviewer_bars_do() -> None:
+    counts = pd.DataFrame({"status": ["approve", "remove", "escalate", "pending"], "posts": [2, 3, 1, 4]})
+    colors = {t["name"]: t["marker"]["color"] for t in figures.progress_figure(counts).to_dict()["data"]}
+    assert colors == {**{a: figures.ACTION_COLORS[a] for a in ("approve", "remove", "escalate")}, "pending": MUTED}
+    assert len(set(colors.values())) == 4
 
 
 def test_reviewer_bars_per_action_and_rules_named() -> None:
