@@ -48,7 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     imp.add_argument("--queue", required=True, metavar="NAME")
     add_text_col_option(imp)
     imp.add_argument("--id-col", default=None, metavar="C", help="the file's post id (default: found by name)")
-    imp.add_argument("--author-col", default=None, metavar="C", help="column with the author")
+    imp.add_argument("--author-col", default=None, metavar="C", help="column with the author (default: found by name)")
     imp.add_argument("--rule", choices=("flagged", "all"), default="flagged", help="posts to queue (default: flagged)")
     add_model_option(imp)
     add_actor_option(imp)
@@ -115,11 +115,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _import(db: Database, args: argparse.Namespace) -> int:
-    from core.cli.common import load_model_from_args
+    from core.cli.common import load_model_from_args, print_notes
+    from core.io.columns import find_author_column, find_id_column, id_column_problem, naming_id_column
     from core.io.posts import read_posts
     from core.registry import model_version_label
     from core.scoring import score_texts
-    from core.store.batches import BatchInput, find_id_column, save_batch
+    from core.store.batches import BatchInput, save_batch
     from core.store.queues import QueueRequest, check_queue_name
     from core.store.roles import Permission, require
     from core.store.rules import AllPosts, Flagged
@@ -128,10 +129,23 @@ def _import(db: Database, args: argparse.Namespace) -> int:
     require(actor, Permission.CREATE_QUEUE)  # fail before scoring; the service checks again
     check_queue_name(db, args.queue)
     posts = read_posts(args.input, text_col=args.text_col)
-    id_col = args.id_col or find_id_column(posts.frame.columns)
     for option, column in (("--id-col", args.id_col), ("--author-col", args.author_col)):
         if column is not None and column not in posts.frame.columns:
             raise ModLensError(f"{option} '{column}' is not a column of the file. Choose an existing column.")
+    if args.id_col is not None:  # chosen: it must name every post, or --item could not find one
+        problem = id_column_problem(posts.frame[args.id_col])
+        if problem is not None:
+            raise ModLensError(f"--id-col: {problem} Choose another column, or leave --id-col out for row numbers.")
+        id_col = args.id_col
+    else:  # found by name: used only when it names every post (as on the Score page), else row numbers
+        id_col = naming_id_column(posts.frame, posts.text_col)
+        found = find_id_column([c for c in posts.frame.columns if c != posts.text_col])
+        if found is not None and id_col is None:
+            problem = id_column_problem(posts.frame[found])
+            print_notes([f"{problem} Posts are named by row number (--id-col picks a column)."])
+    author_col = args.author_col or find_author_column(
+        [c for c in posts.frame.columns if c not in {posts.text_col, id_col}]
+    )
     model = load_model_from_args(args)
     model_dir = args.model or _active_dir()
     with progress_bar(len(posts), desc="scoring") as bar:
@@ -146,7 +160,7 @@ def _import(db: Database, args: argparse.Namespace) -> int:
         file_name=posts.source_name,
         content_hash=posts.content_hash,
         id_col=id_col,
-        author_col=args.author_col,
+        author_col=author_col,
     )
     rule = Flagged() if args.rule == "flagged" else AllPosts()
     saved = save_batch(db, actor, batch, queue=QueueRequest(name=args.queue, rule=rule))

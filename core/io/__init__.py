@@ -27,6 +27,8 @@ _EXPORTS: dict[str, str] = {
     "text_column_candidates": "core.io.posts",
     "ID_COLUMN_NAMES": "core.io.columns",
     "find_id_column": "core.io.columns",
+    "find_author_column": "core.io.columns",
+    "naming_id_column": "core.io.columns",
     "post_names": "core.io.columns",
     "ChunkWriter": "core.io.streaming",
     "iter_posts": "core.io.streaming",

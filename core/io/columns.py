@@ -11,7 +11,15 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-__all__ = ["ID_COLUMN_NAMES", "find_id_column", "id_column_problem", "post_names"]
+__all__ = [
+    "AUTHOR_COLUMN_NAMES",
+    "ID_COLUMN_NAMES",
+    "find_author_column",
+    "find_id_column",
+    "id_column_problem",
+    "naming_id_column",
+    "post_names",
+]
 
 ID_COLUMN_NAMES = (
     "id",
@@ -31,6 +39,25 @@ def find_id_column(columns: Sequence[object]) -> str | None:
     """The column whose name marks it as the post id, or None (then 1-based row numbers are the ids)."""
     by_lower = {str(c).strip().lower(): str(c) for c in columns}
     return next((by_lower[name] for name in ID_COLUMN_NAMES if name in by_lower), None)
+
+
+AUTHOR_COLUMN_NAMES = (
+    "author",
+    "author_id",
+    "author_name",
+    "user",
+    "user_id",
+    "username",
+    "user_name",
+    "screen_name",
+)
+"""Column names recognised as the post's author, in order of preference (case-insensitive)."""
+
+
+def find_author_column(columns: Sequence[object]) -> str | None:
+    """The column whose name marks it as the post's author, or None (then posts have no author)."""
+    by_lower = {str(c).strip().lower(): str(c) for c in columns}
+    return next((by_lower[name] for name in AUTHOR_COLUMN_NAMES if name in by_lower), None)
 
 
 def _as_names(values: pd.Series) -> pd.Series:
@@ -61,6 +88,18 @@ def id_column_problem(values: pd.Series) -> str | None:
             "so it cannot tell posts apart."
         )
     return None
+
+
+def naming_id_column(frame: pd.DataFrame, text_col: object) -> str | None:
+    """The id column found by name when it can name every post (no empty or repeated value), else None.
+
+    None means the posts are named by their 1-based row numbers: the rule of the Score page,
+    its saved batches and ``review import``, so a post has one name everywhere.
+    """
+    found = find_id_column([c for c in frame.columns if c != text_col])
+    if found is None or id_column_problem(frame[found]) is not None:
+        return None
+    return found
 
 
 def post_names(frame: pd.DataFrame, id_col: str | None) -> list[str]:

@@ -303,3 +303,33 @@ def test_decide_runs_as_the_demo_admin_until_accounts_exist(cli, posts, url, fak
     assert (code, out) == (2, "") and err == "error: Accounts exist, so say who does this: add --as USER.\n"
     stats = json.loads(cli(["review", "stats", "--queue", "q", "--json", "--database", url])[1])
     assert stats["by_action"] == {"approve": 0, "remove": 1, "escalate": 0, "skip": 0}
+
+
+def test_import_finds_the_author_column_and_names_posts_by_row_when_ids_repeat(cli, tmp_path, url, fake_model) -> None:
+    from core.store.db import Database
+    from core.store.roles import operator_actor
+    from core.store.stats import author_counts
+
+    path = tmp_path / "repeats.csv"
+    frame = pd.DataFrame({"id": ["a", "a", "b"], "user": ["ann", "ann", "bob"], "text": ["you idiot", "hi", "yo"]})
+    frame.to_csv(path, index=False)
+    code, _, err = cli(["review", "import", str(path), "--queue", "r", "--rule", "all", "--database", url])
+    assert code == 0, err
+    assert "note: Column 'id' repeats values" in err and "named by row number" in err
+    db = Database(url)
+    try:
+        counts = author_counts(db, operator_actor(), "r").set_index("author")["posts"].to_dict()
+    finally:
+        db.close()
+    assert counts == {"ann": 2, "bob": 1}  # 'user' found by name, as on the Score page
+    cli(["users", "add", "boss", "--role", "admin", "--database", url], "boss-pass-1\nboss-pass-1\n")
+    base = ["review", "decide", "--queue", "r", "--as", "boss", "--action", "skip", "--database", url]
+    assert cli([*base, "--item", "2"])[0] == 0  # row 2, not the ambiguous 'a'
+
+
+def test_import_refuses_an_id_column_that_cannot_name_every_post(cli, tmp_path, url, fake_model) -> None:
+    path = tmp_path / "repeats.csv"
+    pd.DataFrame({"post_id": ["a", "a"], "text": ["you idiot", "hi"]}).to_csv(path, index=False)
+    code, out, err = cli(["review", "import", str(path), "--queue", "r", "--id-col", "post_id", "--database", url])
+    assert code == 2 and out == ""
+    assert err.startswith("error: --id-col: Column 'post_id' repeats values") and err.count("\n") == 1

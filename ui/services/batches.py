@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import ModLensError
+from core.io.columns import find_author_column
 from core.io.posts import Posts
 from core.model.artifact import read_metadata
 from core.registry import ModelRegistry, model_version_label
 from core.store import batches as store
-from core.store.batches import BatchInput, SavedBatch, find_id_column
+from core.store.batches import BatchInput, SavedBatch
 from core.store.roles import Permission
 from ui import state
 from ui.services import auth
@@ -108,6 +109,10 @@ def version_named(label: str) -> tuple[ModelRef, dict[str, float]] | None:
 def save(result: ScoredPosts, thresholds: Mapping[str, float], model_version: str) -> SavedRef:
     """Save ``result`` as a batch with ``thresholds`` (one transaction; recorded as ``batch_save``).
 
+    Its posts keep the names the Score page gives them by default (the id column found by name when it
+    can name every post, else row numbers), and the author column found by name (``author``, ``user``,
+    ...) feeds the Review page's author view.
+
     Raises
     ------
     ModLensError
@@ -116,6 +121,7 @@ def save(result: ScoredPosts, thresholds: Mapping[str, float], model_version: st
     """
     actor = auth.require(Permission.SAVE_BATCH)
     posts = result.posts
+    id_col = default_id_column(posts)
     batch = BatchInput.from_scored(
         result.table,
         text_col=posts.text_col,
@@ -124,7 +130,8 @@ def save(result: ScoredPosts, thresholds: Mapping[str, float], model_version: st
         model_version=model_version,
         file_name=posts.source_name,
         content_hash=posts.content_hash,
-        id_col=find_id_column([c for c in posts.frame.columns if c != posts.text_col]),
+        id_col=id_col,
+        author_col=find_author_column([c for c in posts.frame.columns if c not in {posts.text_col, id_col}]),
     )
     return _remember(result, store.save_batch(auth.database(), actor, batch))
 

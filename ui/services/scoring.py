@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.io.columns import find_id_column, id_column_problem
+from core.io.columns import naming_id_column
 from core.io.posts import Posts
 from core.scoring import Scorer, ScoringProgress, score_texts
 from core.store.roles import Permission
@@ -109,10 +109,7 @@ def progress_text(progress: ScoringProgress) -> str:
 
 def default_id_column(posts: Posts) -> str | None:
     """The file's id column (found by name) when it can name every post, else None (row numbers)."""
-    found = find_id_column([c for c in posts.frame.columns if c != posts.text_col])
-    if found is None or id_column_problem(posts.frame[found]) is not None:
-        return None
-    return found
+    return naming_id_column(posts.frame, posts.text_col)
 
 
 def scored_posts(

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from core.io.columns import find_id_column, id_column_problem, post_names
+from core.io.columns import find_author_column, find_id_column, id_column_problem, post_names
 
 
 def test_the_id_column_is_found_by_name() -> None:
@@ -29,3 +29,9 @@ def test_a_column_with_repeated_or_empty_values_cannot_name_posts(values: list, 
     with pytest.raises(ValueError, match=problem):
         post_names(column.to_frame(), "id")
     assert id_column_problem(pd.Series(["a", "b", "c"], name="id")) is None
+
+
+def test_the_author_column_is_found_by_name_in_order_of_preference() -> None:
+    assert find_author_column(["text", "User_ID", "Author"]) == "Author"
+    assert find_author_column(["text", " username "]) == " username "
+    assert find_author_column(["text", "id", "writer"]) is None

@@ -14,9 +14,10 @@ from core.store.connect import close_databases, open_database
 from core.store.queues import list_queues
 from core.store.roles import operator_actor
 from tests.ui.fake_model import KeywordModel
-from tests.ui.pages.apptest import metric, paste, results_table
+from tests.ui.pages.apptest import metric, paste, results_table, upload
 from tests.ui.pages.workspace import events, signed_in, texts
 from ui.components import safe_text, thresholds
+from ui.sections.review import author
 from ui.sections.score import saved, send
 from ui.sections.score import table as score_table
 
@@ -132,3 +133,23 @@ def test_a_taken_queue_name_is_refused_with_a_message(fake_model: KeywordModel, 
     at.button(key=send.KEYS("send")).click().run()
     assert any("Queue 'mine' exists already" in e for e in texts(at, "error"))
     assert list(queues()) == ["mine"]
+
+
+def test_an_uploaded_batch_keeps_the_score_pages_post_names_and_its_authors_for_review(
+    fake_model: KeywordModel, team
+) -> None:
+    # The id column has an empty cell, so the Score page names the posts by row number; 'user' is the author.
+    csv = b"id,user,text\np1,mallory,you idiot\n,mallory,you loser\np3,trent,nice day\n"
+    at = signed_in("rev")
+    at.switch_page("pages/score.py").run()
+    upload(at, "posts.csv", csv)
+    assert not at.exception
+    [batch] = batches()
+    assert (batch.id_col, batch.author_col) == (None, "user")
+    at.selectbox(key=send.KEYS("kind")).set_value(send.FLAGGED).run()
+    at.button(key=send.KEYS("send")).click().run()
+    at.switch_page("pages/review.py").run()
+    assert not at.exception
+    assert any(c.startswith("Post 1 by mallory (row 1") for c in texts(at, "markdown"))  # not "Post p1"
+    at.toggle(key=author.SHOW).set_value(True).run()  # the author view is offered
+    assert {m.label: m.value for m in at.metric}["Posts"] == "2"
