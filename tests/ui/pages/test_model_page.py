@@ -411,6 +411,21 @@ def test_thresholds_of_version_0_are_saved_as_a_new_version(model_page: AppTest,
     assert not at.exception
 
 
+def test_activation_asked_from_thresholds_is_confirmed_on_the_versions_tab(
+    model_page: AppTest, registry: ModelRegistry
+) -> None:
+    """The save's message (above the tabs) makes the browser reopen the first tab: the confirmation must be there."""
+    at = score_for_thresholds(model_page, 0)
+    at.button(key=key("thresholds", "save_new")).click().run()
+    assert any("Confirm its activation below" in s for s in texts(at, "success"))
+    assert at.selectbox(key=key("versions", "version")).value == 0  # the Versions tab still shows the active one
+    at.button(key=key("versions", "confirm_activate")).click().run()
+    assert registry.active_version() == 1
+    confirms = (key("versions", "confirm_activate"), key("thresholds", "confirm_activate"))
+    assert not any(b.key in confirms for b in at.button)  # one answer closes the question in both tabs
+    assert not at.exception
+
+
 def test_last_scored_upload_is_a_source(model_page: AppTest) -> None:
     at = model_page
     at.switch_page("pages/score.py").run()

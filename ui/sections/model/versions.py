@@ -192,7 +192,9 @@ def versions_section(registry: ModelRegistry) -> None:
         help=why_not,
     ):
         state.put(CONFIRM_DELETE, chosen.version)
-    activation_panel(registry, chosen.version, KEYS)
+    # an activation asked elsewhere (saving thresholds, training) is confirmed here too: that rerun opens this tab
+    pending = state.get(CONFIRM_ACTIVATE)
+    activation_panel(registry, pending if isinstance(pending, int) else chosen.version, KEYS)
     if state.get(CONFIRM_DELETE) == chosen.version and not (chosen.read_only or chosen.active):
         with st.container(border=True):
             st.warning(
