@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.store.access import authorize, current_actor
@@ -89,7 +89,10 @@ def record_audit(
 
 @dataclass(frozen=True)
 class AuditFilter:
-    """Which events to show; None means any. ``since`` and ``until`` without a time zone are read as UTC."""
+    """Which events to show; None means any. ``since`` and ``until`` without a time zone are read as UTC.
+
+    ``actor`` matches the acting account's name whatever its case.
+    """
 
     since: datetime | None = None
     until: datetime | None = None
@@ -104,8 +107,9 @@ def audit_events(db: Database, actor: Actor, where: AuditFilter | None = None) -
     """Events matching ``where``, newest first, as a DataFrame with :data:`AUDIT_COLUMNS` (admins only)."""
     where = where or AuditFilter()
     query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(max(1, min(where.limit, MAX_EVENTS)))
+    if where.actor is not None:  # names are unique whatever their case: 'Boss' finds boss's events
+        query = query.where(func.lower(AuditEvent.actor) == where.actor.lower())
     for column, value in (
-        (AuditEvent.actor, where.actor),
         (AuditEvent.action, where.action),
         (AuditEvent.entity_type, where.entity_type),
         (AuditEvent.entity_id, where.entity_id),

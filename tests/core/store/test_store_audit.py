@@ -36,6 +36,8 @@ def test_filters_and_permissions(db, team) -> None:
         record_audit(db, demo_actor(), "login", "user")
     only = audit_events(db, team["admin"], AuditFilter(actor="ana", action="threshold_change"))
     assert only[["entity_type", "entity_id"]].values.tolist() == [["batch", "3"]]
+    shouted = audit_events(db, team["admin"], AuditFilter(actor="ANA", action="threshold_change"))
+    assert shouted["entity_id"].tolist() == ["3"]  # names are unique whatever their case
     assert audit_events(db, team["admin"], AuditFilter(since=utcnow() + timedelta(minutes=1))).empty
     assert len(audit_events(db, team["admin"], AuditFilter(limit=2))) == 2
 

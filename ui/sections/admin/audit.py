@@ -31,7 +31,7 @@ def audit_filter() -> AuditFilter:
         max_value=today,
         help="Each day runs from midnight to midnight UTC, as the event times are recorded.",
     )
-    person = b.text_input("Actor", key=KEYS("actor"), placeholder="user name (exact)")
+    person = b.text_input("Actor", key=KEYS("actor"), placeholder="user name")
     action = c.selectbox("Action", [ANY, *admin.AUDIT_ACTIONS], key=KEYS("action"))
     d, e, f = st.columns(3)
     entity = d.selectbox("Entity", [ANY, *admin.ENTITY_TYPES], key=KEYS("entity"))
