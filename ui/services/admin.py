@@ -65,9 +65,14 @@ def users_table(accounts: list[UserInfo]) -> pd.DataFrame:
     )
 
 
+def oidc_configured() -> bool:
+    """Whether an OIDC provider is configured (``[auth]`` secrets), so that accounts without a password can sign in."""
+    return bool(auth.oidc_providers())
+
+
 def first_admin_needs_password() -> bool:
     """Whether the first admin account must have a password: no OIDC provider is configured to sign it in."""
-    return not auth.oidc_providers()
+    return not oidc_configured()
 
 
 def add_user(name: str, role: Role, password: str | None) -> UserInfo:

@@ -58,6 +58,7 @@ def test_add_an_account_with_a_password_and_one_for_oidc(admin_page: AppTest) ->
     next(b for b in at.button if b.label == "Create the account").click()
     at.run()
     assert not accounts()["dana@example.org"].has_password
+    assert any("No OIDC provider is configured yet, so it cannot sign in" in s for s in texts(at, "success"))
     assert events("user_add")["actor"].tolist()[:2] == ["boss", "boss"]
 
 

@@ -81,9 +81,17 @@ def add_user_form(*, first: bool = False) -> None:
             else "Type the same password twice."
         )
         return
+    unusable = (
+        " No OIDC provider is configured yet, so it cannot sign in until one is (README: Single sign-on) or you "
+        "give it a password (Reset the password)."
+        if oidc_only and not admin.oidc_configured()
+        else ""
+    )
     _run(
         lambda: admin.add_user(name, Role(role), None if oidc_only else password),
-        f"Account '{name.strip()}' ({role}) created." + (" Demo mode is over: sign in with it." if first else ""),
+        f"Account '{name.strip()}' ({role}) created."
+        + (" Demo mode is over: sign in with it." if first else "")
+        + unusable,
     )
     st.rerun()  # the table shows the new account; the message comes at the top
 
