@@ -29,7 +29,7 @@ from benchmarks.shared_data import missing_data  # noqa: E402
 from core.model.classifier import ToxicityClassifier  # noqa: E402
 from core.training.checks import functional_check, templated_identity_check  # noqa: E402
 from core.training.datasets import DEFAULT_DATA_DIR, available, load_all  # noqa: E402
-from core.training.pipeline import evaluate_sets  # noqa: E402
+from core.training.figures import evaluate_sets  # noqa: E402
 from core.training.set_checks import set_checks  # noqa: E402
 
 

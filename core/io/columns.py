@@ -35,10 +35,15 @@ ID_COLUMN_NAMES = (
 """Column names recognised as the file's own post id, in order of preference (case-insensitive)."""
 
 
+def first_named(columns: Sequence[object], names: Sequence[str]) -> str | None:
+    """The first of ``columns`` (as written) whose name, trimmed and in lower case, is in ``names``, by their order."""
+    by_lower = {str(c).strip().lower(): str(c) for c in columns}
+    return next((by_lower[name] for name in names if name in by_lower), None)
+
+
 def find_id_column(columns: Sequence[object]) -> str | None:
     """The column whose name marks it as the post id, or None (then 1-based row numbers are the ids)."""
-    by_lower = {str(c).strip().lower(): str(c) for c in columns}
-    return next((by_lower[name] for name in ID_COLUMN_NAMES if name in by_lower), None)
+    return first_named(columns, ID_COLUMN_NAMES)
 
 
 AUTHOR_COLUMN_NAMES = (
@@ -56,8 +61,7 @@ AUTHOR_COLUMN_NAMES = (
 
 def find_author_column(columns: Sequence[object]) -> str | None:
     """The column whose name marks it as the post's author, or None (then posts have no author)."""
-    by_lower = {str(c).strip().lower(): str(c) for c in columns}
-    return next((by_lower[name] for name in AUTHOR_COLUMN_NAMES if name in by_lower), None)
+    return first_named(columns, AUTHOR_COLUMN_NAMES)
 
 
 def _as_names(values: pd.Series) -> pd.Series:

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import InputError
+from core.io.columns import first_named
 from core.io.delimited import check_line_lengths, read_delimited
 from core.io.encoding import decode_text
 from core.io.excel import read_xlsx
@@ -232,11 +233,7 @@ def known_labels(values: pd.Series, name: str) -> np.ndarray:
 
 def find_text_column(columns: Sequence[object]) -> str | None:
     """Return the column whose name marks it as post text, or None."""
-    by_lower = {str(c).strip().lower(): str(c) for c in columns}
-    for name in TEXT_COLUMN_NAMES:
-        if name in by_lower:
-            return by_lower[name]
-    return None
+    return first_named(columns, TEXT_COLUMN_NAMES)
 
 
 def resolve_text_column(frame: pd.DataFrame, text_col: str | None, *, choose_hint: str = "with --text-col") -> str:

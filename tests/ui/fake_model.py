@@ -70,3 +70,14 @@ class KeywordModel:
     def warm_up(self) -> KeywordModel:
         self.predict_proba(["warm up"])
         return self
+
+
+class LengthRecorder:
+    """A predict function that remembers the longest text it was given (scores 0.5 per 'idiot', capped)."""
+
+    def __init__(self) -> None:
+        self.longest = 0
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        self.longest = max([self.longest, *(len(text) for text in texts)])
+        return np.array([[min(0.1 + 0.5 * text.count("idiot"), 1.0), 0.1] for text in texts])

@@ -114,7 +114,7 @@ def test_a_label_named_like_a_column_of_the_training_tables_is_refused(tmp_path:
 
 def test_per_dataset_thresholds_skip_sets_without_the_models_label() -> None:
     """``--labels insult --data mine.csv --public jigsaw`` crashed with KeyError 'insult' after training."""
-    from core.training.pipeline import dataset_tuned_metrics
+    from core.training.figures import dataset_tuned_metrics
 
     public = pd.DataFrame(
         {"text": list("abcd"), "toxic": [1.0, 0, 1, 0], "hate": np.nan, "split": ["validation"] * 2 + ["test"] * 2}

@@ -20,7 +20,7 @@ from tests.ui.fake_model import KeywordModel
 from ui.components import safe_text, thresholds
 from ui.sections.explain import attributions, global_run, global_words, occlusion, post_picker, what_if
 from ui.sections.score import input as score_input
-from ui.services import explanations, session
+from ui.services import explanations, global_explanations, session
 
 PASTED = "you idiot\nhello there\nI hate you, stupid\n"
 """Rows 0 and 2 are flagged for toxic, row 2 for hate."""
@@ -288,7 +288,7 @@ def test_global_view_over_all_posts_with_a_cap(score_page: AppTest) -> None:
     at.number_input(key=global_run.MAX_POSTS).set_value(2).run()
     assert any(c.value == "Chosen: 2 of the 3 posts (a random sample)." for c in at.caption)
     at = run_global(at)
-    run: explanations.GlobalRun = at.session_state[global_run.RESULT]
+    run: global_explanations.GlobalRun = at.session_state[global_run.RESULT]
     assert run.n_chosen == run.n_explained == 2
     assert run.view.attributions.posts["post_id"].nunique() == 2
 
@@ -306,7 +306,7 @@ class _StopAfterFirstPost:
 
     def __init__(self, model: KeywordModel) -> None:
         self.model = model
-        self.job: explanations.GlobalJob | None = None
+        self.job: global_explanations.GlobalJob | None = None
         self.ready = threading.Event()
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
@@ -323,7 +323,7 @@ def test_stopped_global_run_keeps_finished_posts_and_resumes(score_page: AppTest
     result = at.session_state[session.RESULT]
     source = (result.posts.content_hash, result.posts.text_col, result.model.version)
     predict = _StopAfterFirstPost(fake_model)
-    predict.job = job = explanations.start_global(
+    predict.job = job = global_explanations.start_global(
         source, result.posts.texts, [0, 2], predict, fake_model.labels_, "the 2 flagged posts"
     )
     predict.ready.set()
@@ -352,7 +352,9 @@ def test_failing_global_run_shows_an_error_and_the_page_keeps_working(
     def broken(texts: Sequence[str]) -> np.ndarray:
         raise RuntimeError("model exploded")
 
-    job = explanations.start_global(source, result.posts.texts, [0, 2], broken, fake_model.labels_, "the 2 posts")
+    job = global_explanations.start_global(
+        source, result.posts.texts, [0, 2], broken, fake_model.labels_, "the 2 posts"
+    )
     at.session_state[global_run.PENDING] = job
     at.run()
     assert not at.exception
@@ -386,7 +388,7 @@ def test_global_run_finishing_after_a_new_input_is_cached_but_not_shown(
     result = at.session_state[session.RESULT]
     version = result.model.version
     source = (result.posts.content_hash, result.posts.text_col, version)
-    job = explanations.start_global(
+    job = global_explanations.start_global(
         source, result.posts.texts, [1, 2], fake_model.predict_proba, fake_model.labels_, "the 2 posts"
     )
     at.session_state[global_run.PENDING] = job  # still running when the user leaves

@@ -1,6 +1,6 @@
 """The Explain page's global view: explain many posts of the upload in the background, with progress and Stop.
 
-The run itself is :func:`ui.services.explanations.start_global`; its result is
+The run itself is :func:`ui.services.global_explanations.start_global`; its result is
 shown by :mod:`ui.sections.explain.global_words`.
 """
 
@@ -18,7 +18,7 @@ from ui.components import thresholds
 from ui.components.job_progress import GRACE_SECONDS, waiting_panel
 from ui.components.safe_text import error
 from ui.sections.explain import global_words
-from ui.services import explanations, failures
+from ui.services import failures, global_explanations
 from ui.services.results import ScoredPosts
 
 log = logging.getLogger("modlens.ui")
@@ -34,9 +34,9 @@ SCOPE = "modlens.explain.global.scope"
 MAX_POSTS = "modlens.explain.global.max_posts"
 """Widget key of the most posts the global view explains."""
 PENDING = "modlens.explain.global.pending"
-"""The running global-explanation job (:class:`ui.services.explanations.GlobalJob`); picked up again on return."""
+"""The running global-explanation job (:class:`~ui.services.global_explanations.GlobalJob`); picked up on return."""
 RESULT = "modlens.explain.global.result"
-"""The last global explanation (:class:`ui.services.explanations.GlobalRun`)."""
+"""The last global explanation (:class:`ui.services.global_explanations.GlobalRun`)."""
 ABOUT = (
     "Which words drive each label over many posts: every post is explained, then each word's SHAP "
     "values are averaged. Runs in the background; Stop keeps the posts already explained."
@@ -67,7 +67,7 @@ def global_section(result: ScoredPosts, model: Scorer, version: str) -> None:
     pool = int(flags.sum()) if scope == FLAGGED else len(result)
     rows = select_posts(len(result), flagged=flags if scope == FLAGGED else None, max_posts=max_posts)
     description = _describe(len(rows), pool, scope)
-    pending: explanations.GlobalJob | None = state.get(PENDING)
+    pending: global_explanations.GlobalJob | None = state.get(PENDING)
     clicked = run_col.button(
         "Explain these posts",
         type="primary",
@@ -81,13 +81,13 @@ def global_section(result: ScoredPosts, model: Scorer, version: str) -> None:
         else "No post is flagged at the chosen thresholds: choose all posts, or lower a threshold."
     )
     if clicked and rows and pending is None:
-        pending = explanations.start_global(
+        pending = global_explanations.start_global(
             source, result.posts.texts, rows, model.predict_proba, model.labels_, description
         )
         state.put(PENDING, pending)
     if pending is not None:
         _wait(pending)
-    run: explanations.GlobalRun | None = state.get(RESULT)
+    run: global_explanations.GlobalRun | None = state.get(RESULT)
     if run is not None and run.source != source:  # another input or model since
         state.pop(RESULT)
         run = None
@@ -103,7 +103,7 @@ def _describe(n: int, pool: int, scope: str) -> str:
     return f"{n:,} of the {pool:,} {kind} (a random sample)"
 
 
-def _wait(job: explanations.GlobalJob) -> None:
+def _wait(job: global_explanations.GlobalJob) -> None:
     """Progress bar and Stop button until the worker is done; the result goes to the session state.
 
     A widget event interrupts this run (the job keeps going); the next run finds
@@ -125,10 +125,10 @@ def _wait(job: explanations.GlobalJob) -> None:
             icon=":material/stop_circle:",
             help="Stop after the post in progress; the posts explained so far are kept.",
         )
-    run: explanations.GlobalRun | None = None
+    run: global_explanations.GlobalRun | None = None
     try:
         job.wait(lambda: bar.progress(min(job.fraction, 1.0), text=job.progress_text()))
-        run = explanations.finish_global(job)
+        run = global_explanations.finish_global(job)
     except CancelledError:  # stopped while it waited in line: nothing was explained
         st.toast("Stopped before it started: no post was explained.", icon=":material/stop_circle:")
     except Exception as exc:  # a model failure must not retry on every rerun; the log keeps the traceback

@@ -11,7 +11,7 @@ from ui import state
 from ui.components.safe_text import escape_markdown, plotly_text
 from ui.components.tables import picked_row, score_bar
 from ui.sections.explain import post_picker
-from ui.services import explanations, privacy
+from ui.services import global_explanations, privacy
 from ui.services.results import ScoredPosts
 
 DEFAULT_MIN_COUNT = 2
@@ -34,7 +34,7 @@ def chart_key(label: str) -> str:
     return CHARTS(label)
 
 
-def global_results(run: explanations.GlobalRun, result: ScoredPosts, labels: Sequence[str]) -> None:
+def global_results(run: global_explanations.GlobalRun, result: ScoredPosts, labels: Sequence[str]) -> None:
     """Top words per label, then the posts behind a picked word with a link that opens one."""
     took = f" in {run.seconds:.1f} s" if run.seconds >= 0.1 else ""
     reused = f", {run.n_reused:,} of them from earlier runs" if run.n_reused else ""
@@ -88,7 +88,7 @@ def global_results(run: explanations.GlobalRun, result: ScoredPosts, labels: Seq
     )
     if word is None:
         return
-    posts = explanations.post_table(run, word, label, tokens=tokens)
+    posts = global_explanations.post_table(run, word, label, tokens=tokens)
     j = result.labels.index(label) if label in result.labels else None
     if j is not None:
         posts[f"score_{label}"] = result.scores[posts["row"].to_numpy(), j]
