@@ -108,6 +108,16 @@ def set_active(name: str, active: bool) -> UserInfo:
     return users.set_active(auth.database(), auth.require(Permission.MANAGE_USERS), name, active)
 
 
+def is_own_account(name: str) -> bool:
+    """Whether ``name`` is the signed-in account (names are unique whatever their case).
+
+    Demoting or disabling it takes the Admin page away from the person doing it, so the
+    page asks them to confirm first.
+    """
+    actor = auth.current()
+    return actor is not None and actor.name.casefold() == name.casefold()
+
+
 def set_password(name: str, password: str) -> None:
     """Reset an account's password."""
     users.set_password(auth.database(), auth.require(Permission.MANAGE_USERS), name, password)

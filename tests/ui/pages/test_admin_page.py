@@ -62,15 +62,53 @@ def test_add_an_account_with_a_password_and_one_for_oidc(admin_page: AppTest) ->
     assert events("user_add")["actor"].tolist()[:2] == ["boss", "boss"]
 
 
-def test_mismatched_passwords_create_nothing(admin_page: AppTest) -> None:
+def test_mismatched_passwords_create_nothing_and_keep_the_form(admin_page: AppTest) -> None:
     at = admin_page
     at.text_input(key=admin_users.KEYS("new_name")).set_value("eve")
+    at.selectbox(key=admin_users.KEYS("new_role")).set_value("reviewer")
     at.text_input(key=admin_users.KEYS("new_password")).set_value("one")
     at.text_input(key=admin_users.KEYS("new_again")).set_value("two")
     next(b for b in at.button if b.label == "Create the account").click()
     at.run()
     assert any("Type the same password twice" in e for e in texts(at, "error"))
     assert "eve" not in accounts()
+    assert at.text_input(key=admin_users.KEYS("new_name")).value == "eve"  # only the passwords need typing again
+    assert at.selectbox(key=admin_users.KEYS("new_role")).value == "reviewer"
+
+
+def test_a_refused_name_stays_in_the_form_and_a_created_account_empties_it(admin_page: AppTest) -> None:
+    at = admin_page
+    for name in ("ANA", "fay"):  # names are unique whatever their case
+        at.text_input(key=admin_users.KEYS("new_name")).set_value(name)
+        at.text_input(key=admin_users.KEYS("new_password")).set_value("a long secret")
+        at.text_input(key=admin_users.KEYS("new_again")).set_value("a long secret")
+        next(b for b in at.button if b.label == "Create the account").click()
+        at.run()
+        assert not at.exception
+        if name == "ANA":
+            assert texts(at, "error") and at.text_input(key=admin_users.KEYS("new_name")).value == "ANA"
+    assert "fay" in accounts() and "ANA" not in accounts()
+    assert at.text_input(key=admin_users.KEYS("new_name")).value == ""
+    assert at.text_input(key=admin_users.KEYS("new_password")).value == ""
+
+
+def test_demoting_or_disabling_ones_own_account_asks_first(admin_page: AppTest) -> None:
+    at = admin_page
+    users.set_role(open_database(), users.user_actor(open_database(), "boss"), "ana", "admin")  # boss is not the last
+    at.run()
+    at.selectbox(key=admin_users.KEYS("pick")).set_value("boss").run()
+    at.selectbox(key=admin_users.KEYS("role", "boss")).set_value("analyst").run()
+    assert at.button(key=admin_users.KEYS("set_role")).disabled
+    assert at.button(key=admin_users.KEYS("set_active")).disabled
+    at.selectbox(key=admin_users.KEYS("pick")).set_value("ana").run()  # another account: no question
+    assert not [c for c in at.checkbox if c.key == admin_users.KEYS("own", "ana")]
+    assert not at.button(key=admin_users.KEYS("set_active")).disabled
+    at.selectbox(key=admin_users.KEYS("pick")).set_value("boss").run()
+    at.selectbox(key=admin_users.KEYS("role", "boss")).set_value("analyst").run()
+    at.checkbox(key=admin_users.KEYS("own", "boss")).check().run()
+    click(at, admin_users.KEYS("set_role"))
+    assert users.user_actor(open_database(), "boss").role.value == "analyst"
+    assert not at.exception and not [b for b in at.button if b.key == admin_users.KEYS("set_role")]  # page gone
 
 
 def test_role_change_disable_and_password_reset(admin_page: AppTest) -> None:
@@ -102,6 +140,7 @@ def test_the_last_admin_cannot_be_demoted_or_disabled(admin_page: AppTest) -> No
     at = admin_page
     at.selectbox(key=admin_users.KEYS("pick")).set_value("boss").run()
     at.selectbox(key=admin_users.KEYS("role", "boss")).set_value("analyst").run()
+    at.checkbox(key=admin_users.KEYS("own", "boss")).check().run()
     click(at, admin_users.KEYS("set_role"))
     assert any("'boss' is the last active admin" in e for e in texts(at, "error"))
     click(at, admin_users.KEYS("set_active"))

@@ -20,6 +20,8 @@ KEYS = state.Keys("modlens.admin.users")
 DONE = KEYS("done")
 """``(kind, message)`` of the last change, shown once (kind ``error``, ``info`` or ``success``)."""
 ROLES = [role.value for role in Role]
+NEW_ACCOUNT_FIELDS = tuple(KEYS(name) for name in ("new_name", "new_role", "oidc", "new_password", "new_again"))
+"""The "Add an account" form's widgets, emptied once the account is created (kept when it is refused)."""
 
 
 def _run(change: Callable[[], object], message: str, unchanged: str | None = None) -> None:
@@ -58,7 +60,7 @@ def add_user_form(*, first: bool = False) -> None:
     it could never sign in, and demo mode would be over for everyone.
     """
     offer_oidc = not (first and admin.first_admin_needs_password())
-    with st.form(KEYS("add_form"), clear_on_submit=True):
+    with st.form(KEYS("add_form")):
         st.markdown("**Create the first admin account**" if first else "**Add an account**")
         left, right = st.columns(2)
         name = left.text_input("User name", key=KEYS("new_name"), help="Letters, digits, '.', '_', '@', '+' or '-'.")
@@ -93,6 +95,9 @@ def add_user_form(*, first: bool = False) -> None:
         + (" Demo mode is over: sign in with it." if first else "")
         + unusable,
     )
+    if state.get(DONE, ("error", ""))[0] != "error":  # a refused name stays in the form to be corrected
+        for field in NEW_ACCOUNT_FIELDS:
+            state.pop(field)
     st.rerun()  # the table shows the new account; the message comes at the top
 
 
@@ -119,12 +124,17 @@ def users_section() -> None:
         names = [u.name for u in accounts]
         name = st.selectbox("Account", names, key=KEYS("pick"))
         user = next(u for u in accounts if u.name == name)
+        own = admin.is_own_account(name)
+        confirmed = not own or st.checkbox(
+            "This is my own account: demoting or disabling it takes this page away from me",
+            key=KEYS("own", name),
+        )
         left, middle, right = st.columns(3, vertical_alignment="bottom")
         role = left.selectbox("Role", ROLES, index=ROLES.index(user.role.value), key=KEYS("role", name))
         middle.button(
             "Change the role",
             key=KEYS("set_role"),
-            disabled=role == user.role.value,
+            disabled=role == user.role.value or not confirmed,
             on_click=_run,
             args=(
                 lambda: admin.set_role(name, Role(role)),
@@ -136,6 +146,7 @@ def users_section() -> None:
             "Disable" if user.active else "Enable",
             key=KEYS("set_active"),
             icon=":material/block:" if user.active else ":material/check_circle:",
+            disabled=user.active and not confirmed,
             on_click=_run,
             args=(
                 lambda: admin.set_active(name, not user.active),
