@@ -12,6 +12,7 @@ a fake one. No Streamlit here. Modules, one job each:
 - :mod:`~core.explain.faithfulness`: top-k versus random-k removal.
 - :mod:`~core.explain.highlight`: text segments and escaped HTML highlighting.
 - :mod:`~core.explain.figures`: Plotly figures from the tables.
+- :mod:`~core.explain.warm`: compiles SHAP's code at server start-up.
 
 Names are imported lazily, so ``import core.explain`` does not load SHAP or
 Plotly until a function that needs them is used.
