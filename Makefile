@@ -50,9 +50,10 @@ postgresql:
 		fi; \
 	fi
 
-## Run every test: unit, AppTest, PostgreSQL and browser tests.
+## Run every test: unit, AppTest, PostgreSQL and browser tests, in two processes (pytest-xdist; a test file stays in
+## one process, so its module fixtures are built once). About 20 minutes on 2 cores (one process: about 40).
 test: install-dev chromium postgresql
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 lint: install-dev
 	$(BIN)/ruff check .
