@@ -4,7 +4,8 @@ Post text, column names and label values are hostile: they may hold HTML,
 Markdown, Streamlit directives (``:red[...]``, ``:material/icon:``) or links.
 Post text is only ever shown with :func:`post_text` (``st.code``, never parsed);
 messages that quote file content go through :func:`escape_markdown` first, and
-words or names that go into Plotly figures through :func:`plotly_text`. Markdown
+words or names that go into Plotly figures through :func:`plotly_text`; names typed
+or pasted back into the page are read through :func:`as_typed`. Markdown
 that ModLens generated but that quotes names (model cards) is shown with
 :func:`markdown_document`: no image and no raw HTML, so it never makes the page
 fetch anything.
@@ -44,6 +45,16 @@ def escape_markdown(text: str) -> str:
     )
     escaped = _SHORTCODE_COLON.sub(":" + _WORD_JOINER, escaped)
     return _EMAIL_AT.sub("@" + _WORD_JOINER, escaped)
+
+
+def as_typed(text: str) -> str:
+    """What a user typed or pasted into a name box, without the invisible marks ModLens put into it.
+
+    :func:`escape_markdown` shows ``alice@example.org`` with a word joiner after the
+    ``@``; copied from a message and pasted into the sign-in form or a post's name box,
+    it would otherwise name no account and no post. Surrounding spaces go too.
+    """
+    return str(text).replace(_WORD_JOINER, "").strip()
 
 
 def _inert(text: str) -> str:

@@ -60,3 +60,10 @@ def test_metric_name_is_readable() -> None:
 )
 def test_markdown_documents_never_show_images_or_html(card: str, expected: str) -> None:
     assert safe_text.markdown_document(card) == expected
+
+
+@pytest.mark.parametrize("name", ["alice@example.org", "mailto:p-7", "www.example.org/post:12"])
+def test_a_name_copied_from_an_escaped_message_reads_as_the_name(name: str) -> None:
+    copied = safe_text._BACKSLASH_ESCAPE.sub(r"\1", safe_text.escape_markdown(name))  # as the browser shows it
+    assert copied != name  # it carries invisible word joiners
+    assert safe_text.as_typed(f" {copied} ") == name

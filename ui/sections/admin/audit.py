@@ -10,7 +10,7 @@ import streamlit as st
 from core.errors import ModLensError
 from core.store.audit import AuditFilter
 from ui import state
-from ui.components.safe_text import error
+from ui.components.safe_text import as_typed, error
 from ui.services import admin
 
 KEYS = state.Keys("modlens.admin.audit")
@@ -45,10 +45,10 @@ def audit_filter() -> AuditFilter:
     return AuditFilter(
         since=since,
         until=until,
-        actor=person.strip() or None,
+        actor=as_typed(person) or None,
         action=None if action == ANY else action,
         entity_type=None if entity == ANY else entity,
-        entity_id=entity_id.strip() or None,
+        entity_id=as_typed(entity_id) or None,
         limit=int(limit),
     )
 

@@ -13,7 +13,7 @@ import streamlit as st
 from core.errors import ModLensError
 from core.store.roles import Role
 from ui import state
-from ui.components.safe_text import error, escape_markdown
+from ui.components.safe_text import as_typed, error, escape_markdown
 from ui.services import admin
 
 KEYS = state.Keys("modlens.admin.users")
@@ -76,6 +76,7 @@ def add_user_form(*, first: bool = False) -> None:
         submitted = st.form_submit_button("Create the account", type="primary", icon=":material/person_add:")
     if not submitted:
         return
+    name = as_typed(name)
     if not oidc_only and (not password or password != again):
         error(
             "Type the same password twice (or tick 'No password' for an OIDC account)."
@@ -91,9 +92,7 @@ def add_user_form(*, first: bool = False) -> None:
     )
     _run(
         lambda: admin.add_user(name, Role(role), None if oidc_only else password),
-        f"Account '{name.strip()}' ({role}) created."
-        + (" Demo mode is over: sign in with it." if first else "")
-        + unusable,
+        f"Account '{name}' ({role}) created." + (" Demo mode is over: sign in with it." if first else "") + unusable,
     )
     if state.get(DONE, ("error", ""))[0] != "error":  # a refused name stays in the form to be corrected
         for field in NEW_ACCOUNT_FIELDS:

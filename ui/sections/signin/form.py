@@ -6,7 +6,7 @@ import streamlit as st
 
 from core.errors import ModLensError
 from ui import state
-from ui.components.safe_text import error, escape_markdown
+from ui.components.safe_text import as_typed, error, escape_markdown
 from ui.services import auth
 
 KEYS = state.Keys("modlens.signin")
@@ -47,7 +47,7 @@ def password_section() -> None:
     if not submitted:
         return
     try:
-        auth.sign_in(name, password)
+        auth.sign_in(as_typed(name), password)
     except ModLensError as exc:
         error(str(exc))
         return
