@@ -65,15 +65,19 @@ def locked_for(session: Session, name: str) -> timedelta:
     return max(last + failure_lock(failures) - now, timedelta(0))
 
 
-def refuse_if_locked(session: Session, name: str, actor: str) -> SignInLocked | None:
-    """The error for a locked ``name`` (the refusal recorded as ``login_failed``, reason ``locked``), else None."""
+def refuse_if_locked(session: Session, name: str, actor: str, shown: str | None = None) -> SignInLocked | None:
+    """The error for a locked ``name`` (the refusal recorded as ``login_failed``, reason ``locked``), else None.
+
+    ``shown`` is the name as the person typed it, for the message (default ``name``): the
+    stored spelling of another case would tell a stranger that the account exists.
+    """
     wait = locked_for(session, name)
     if wait <= timedelta(0):
         return None
     minutes = max(1, math.ceil(wait.total_seconds() / 60))
     add_event(session, actor, "login_failed", "user", name, after={"reason": "locked"})
     return SignInLocked(
-        f"Too many failed sign-ins for {name}; try again in {minutes} minute{'s' if minutes != 1 else ''} "
+        f"Too many failed sign-ins for {shown or name}; try again in {minutes} minute{'s' if minutes != 1 else ''} "
         "(or ask an admin to reset the password)."
     )
 

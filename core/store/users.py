@@ -131,6 +131,7 @@ def password_sign_in(db: Database, name: str, password: str) -> Account:
     for a while, growing with each further failure (:func:`failure_lock`), before any
     password is checked. The count is per name: a Streamlit server cannot reliably tell
     the clients apart. A sign-in or a password reset of the account starts the count again.
+    The name matches its account whatever its case (names are unique whatever their case).
 
     Raises
     ------
@@ -147,8 +148,9 @@ def password_sign_in(db: Database, name: str, password: str) -> Account:
         raise wrong
     account: Account | None = None
     with db.write() as session:
+        typed, name = name, _stored_name(session, name)  # "Ana" signs in as "ana"; every spelling, one lock
         serialize_attempts(session, name)
-        refusal = refuse_if_locked(session, name, ANONYMOUS)
+        refusal = refuse_if_locked(session, name, ANONYMOUS, shown=typed)
         if refusal is None:
             user = session.scalar(select(User).where(User.name == name))
             ok = verify_password(user.password_hash if user else dummy_hash(), password) and user is not None
@@ -197,6 +199,20 @@ def login_actor(db: Database, name: str, *, method: str = "oidc") -> Actor | Non
             )
         add_event(session, user.name, "login", "user", user.name, after={"method": method})
         return Actor(name=user.name, role=Role(user.role))
+
+
+def _stored_name(session: Session, name: str) -> str:
+    """The account name as stored for ``name`` typed in any case, else ``name`` itself.
+
+    Names are unique whatever their case, and phones capitalise the first letter typed, so
+    a password sign-in as ``Ana`` is one as ``ana``. One query whether or not the name
+    exists, so the answer's timing says nothing about it. Where older data holds several
+    names differing only in case, only the exact one matches.
+    """
+    found = session.scalars(select(User.name).where(func.lower(User.name) == name.lower())).all()
+    if name in found:
+        return name
+    return found[0] if len(found) == 1 else name
 
 
 def _one_case_insensitive(session: Session, name: str) -> User | None:

@@ -212,3 +212,14 @@ def test_a_disabled_oidc_account_is_told_apart_from_a_missing_one(db, team) -> N
         users.login_actor(db, "carol@example.org")
     assert users.login_actor(db, "dave@example.org") is None
     assert users.login_actor(db, "dave@example.org\x00") is None
+
+
+def test_a_name_typed_in_another_case_signs_in_and_shares_the_lock(db, team, clock) -> None:
+    assert users.authenticate(db, "Ana", "ana-password").name == "ana"  # a phone capitalised the first letter
+    for spelling in ("ANA", "aNa", "anA", "Ana", "AnA"):  # every spelling counts towards the same lock
+        fail(db, spelling, 1)
+    with pytest.raises(users.SignInLocked, match="for ANA;"):  # the message names the spelling typed
+        users.authenticate(db, "ANA", "ana-password")
+    with pytest.raises(users.SignInLocked):
+        users.authenticate(db, "ana", "ana-password")
+    assert failures(db, team["admin"], "ana")[:5] == [None] * users.FAILURE_LIMIT
