@@ -51,8 +51,9 @@ def as_typed(text: str) -> str:
     """What a user typed or pasted into a name box, without the invisible marks ModLens put into it.
 
     :func:`escape_markdown` shows ``alice@example.org`` with a word joiner after the
-    ``@``; copied from a message and pasted into the sign-in form or a post's name box,
-    it would otherwise name no account and no post. Surrounding spaces go too.
+    ``@``; copied from a message and pasted into the sign-in form or an account box, it
+    would otherwise name no account (post names: ``ScoredPosts.row_of``). Surrounding
+    spaces go too.
     """
     return str(text).replace(_WORD_JOINER, "").strip()
 

@@ -95,8 +95,15 @@ class ScoredPosts:
         return self.post_names[row]
 
     def row_of(self, name: str) -> int | None:
-        """Position (0-based) of the post named ``name``, or None when no post has that name."""
-        return self._rows_by_name.get(str(name).strip())
+        """Position (0-based) of the post named ``name``, or None when no post has that name.
+
+        ``name`` is as a person typed or pasted it: surrounding spaces are ignored, and so,
+        where no post has the name as given, are the invisible word joiners (U+2060) a name
+        copied from the page carries (``ui.components.safe_text.escape_markdown`` puts them there).
+        """
+        typed = str(name).strip()
+        row = self._rows_by_name.get(typed)
+        return row if row is not None else self._rows_by_name.get(typed.replace("\u2060", ""))
 
     def numbered_by(self, id_col: str | None) -> ScoredPosts:
         """The same posts named by ``id_col`` (None: row numbers).

@@ -11,7 +11,7 @@ import streamlit as st
 
 from core.privacy import RedactionConfig
 from ui import state
-from ui.components.safe_text import as_typed, escape_markdown, post_text
+from ui.components.safe_text import escape_markdown, post_text
 from ui.services import privacy, session
 from ui.services.results import ScoredPosts
 
@@ -123,13 +123,7 @@ def _picked_row(result: ScoredPosts) -> int | None:
     if len(result) <= PICK_LIMIT:
         row = state.get(ROW)
         return None if row is None else int(row)
-    return _row_named(result, str(state.get(NAME) or ""))
-
-
-def _row_named(result: ScoredPosts, typed: str) -> int | None:
-    """The post named ``typed`` as written, else without the invisible marks a name copied from the page has."""
-    row = result.row_of(typed)
-    return row if row is not None else result.row_of(as_typed(typed))
+    return result.row_of(str(state.get(NAME) or ""))
 
 
 def upload_post(result: ScoredPosts) -> Post | None:
@@ -151,7 +145,7 @@ def upload_post(result: ScoredPosts) -> Post | None:
         )
     else:
         typed = st.text_input("Post", key=NAME, on_change=_picked, args=(result,), help=escape_markdown(about))
-        row = _row_named(result, typed)
+        row = result.row_of(typed)
         if row is None:
             st.warning(escape_markdown(f"No post is named '{typed}'. {about}"), icon=":material/search_off:")
             return None

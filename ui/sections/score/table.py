@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import state
-from ui.components.safe_text import as_typed, escape_markdown, post_text
+from ui.components.safe_text import escape_markdown, post_text
 from ui.components.tables import picked_row, score_bar
 from ui.sections.score import languages as score_languages
 from ui.services import post_markers, privacy, results, session
@@ -127,8 +127,6 @@ def table_section(result: ScoredPosts, table: pd.DataFrame) -> pd.DataFrame:
         row = int(page.index[picked])
     elif typed:
         row = result.row_of(typed)
-        if row is None:  # a name copied from the page carries the invisible marks of escape_markdown
-            row = result.row_of(as_typed(typed))
         if row is None:
             st.warning(escape_markdown(f"No post is named '{typed}'."), icon=":material/search_off:")
     if row is not None:
