@@ -295,10 +295,12 @@ def set_role(db: Database, actor: Actor, name: str, role: Role | str) -> UserInf
         if user.role == role.value:
             return _info(user, changed=False)
         if user.role == Role.ADMIN.value and role is not Role.ADMIN and user.active:
-            _keep_an_admin(session, name)
+            _keep_an_admin(session, user.name)
         before = user.role
         user.role = role.value
-        add_event(session, actor, "user_set_role", "user", name, before={"role": before}, after={"role": role.value})
+        add_event(
+            session, actor, "user_set_role", "user", user.name, before={"role": before}, after={"role": role.value}
+        )
         return _info(user)
 
 
@@ -314,11 +316,11 @@ def set_active(db: Database, actor: Actor, name: str, active: bool) -> UserInfo:
         if user.active == active:
             return _info(user, changed=False)
         if not active and user.active and user.role == Role.ADMIN.value:
-            _keep_an_admin(session, name)
+            _keep_an_admin(session, user.name)
         before = user.active
         user.active = active
         action = "user_enable" if active else "user_disable"
-        add_event(session, actor, action, "user", name, before={"active": before}, after={"active": active})
+        add_event(session, actor, action, "user", user.name, before={"active": before}, after={"active": active})
         return _info(user)
 
 
@@ -363,7 +365,7 @@ def set_password(db: Database, actor: Actor, name: str, password: str, *, curren
                 problem = ModLensError("Your current password is wrong. Type it again, then the new password twice.")
         if problem is None:
             user.password_hash = hashed
-            add_event(session, actor, "user_set_password", "user", name)
+            add_event(session, actor, "user_set_password", "user", user.name)
     if problem is not None:
         raise problem
     return password_stamp(hashed)
@@ -380,7 +382,15 @@ def _serialize_additions(session: Session) -> None:
 
 
 def _get(session: Session, name: str) -> User:
+    """The account named ``name``, else the one account whose name differs from it only in case.
+
+    Names are unique whatever their case, so ``users set-role Bob`` means ``bob``; where older
+    data holds several names differing only in case, only the exact one matches.
+    """
     user = session.scalar(select(User).where(User.name == name))
+    if user is None:
+        found = session.scalars(select(User).where(func.lower(User.name) == name.lower())).all()
+        user = found[0] if len(found) == 1 else None
     if user is None:
         raise ModLensError(f"User '{name}' does not exist. List the users with: python -m core users list.")
     return user

@@ -72,3 +72,35 @@ def test_no_op_changes_record_nothing_and_say_so(db, team) -> None:
     assert users.set_role(db, admin, "rev", Role.ANALYST).changed
     assert not users.set_role(db, admin, "rev", Role.ANALYST).changed
     assert sorted(_changes(db, admin)) == ["user_disable", "user_set_role"]
+
+
+def test_admin_changes_find_the_account_whatever_the_case(db, team) -> None:
+    admin = team["admin"]
+    users.add_user(db, admin, "Dana", "analyst", "dana-password-1")
+    info = users.set_role(db, admin, "dana", "reviewer")
+    assert (info.name, info.role, info.changed) == ("Dana", Role.REVIEWER, True)
+    assert not users.set_active(db, admin, "DANA", False).active
+    users.set_active(db, admin, "Dana", True)
+    users.set_password(db, admin, "dANA", "dana-password-2")
+    assert users.password_sign_in(db, "Dana", "dana-password-2").actor == Actor("Dana", Role.REVIEWER)
+    events = audit_events(db, admin)
+    changes = events[events["action"].isin(["user_set_role", "user_disable", "user_enable", "user_set_password"])]
+    assert set(changes["entity_id"]) == {"Dana"}  # the stored name, not the spelling typed
+    with pytest.raises(ModLensError, match="'Danna' does not exist"):
+        users.set_role(db, admin, "Danna", "analyst")
+
+
+def test_the_last_admin_stays_whatever_the_case_typed(db, team) -> None:
+    admins = [u.name for u in users.list_users(db, team["admin"]) if u.role is Role.ADMIN and u.active]
+    assert admins == [team["admin"].name]
+    with pytest.raises(ModLensError, match="admin"):
+        users.set_role(db, team["admin"], team["admin"].name.upper(), "analyst")
+
+
+def test_names_differing_only_in_case_need_the_exact_spelling_for_changes(db, team) -> None:
+    with db.write() as session:  # written before add_user refused them
+        session.add(User(name="Eve", role="analyst", active=True, password_hash=None))
+        session.add(User(name="eve", role="reviewer", active=True, password_hash=None))
+    with pytest.raises(ModLensError, match="'EVE' does not exist"):
+        users.set_role(db, team["admin"], "EVE", "admin")
+    assert users.set_role(db, team["admin"], "eve", "analyst").name == "eve"
