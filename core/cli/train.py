@@ -130,6 +130,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="text normaliser in the graph (robust2: robust, also reading curly quotes, dashes etc. as ASCII)",
     )
     parser.add_argument(
+        "--read-normalizer",
+        choices=["robust2"],
+        default=None,
+        help="train with the robust normaliser, then save the model reading posts through robust2 (same weights)",
+    )
+    parser.add_argument(
         "--calibrated", action=argparse.BooleanOptionalAction, default=None, help="temperature-scale the scores"
     )
     for option, kind in (
@@ -223,6 +229,7 @@ def run(args: argparse.Namespace) -> int:
         identity_swap=args.identity_swap,
         seeds=seeds,
         card_appendix=args.card_appendix,
+        read_normalizer=args.read_normalizer,
         split_seed=args.split_seed,
         public=tuple(args.public),
         data_dir=args.data_dir,

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from core.errors import InputError, ModelError, ModLensError, NotFittedError
+from core.errors import ConfigError, InputError, ModelError, ModLensError, NotFittedError
 from core.io.encoding import without_lone_surrogates
 from core.model import artifact, network, vocabulary, windows
 from core.model.compiled import CompiledScoring
@@ -233,6 +233,25 @@ class ToxicityClassifier:
         """0/1 flags at each label's threshold, shape ``(len(texts), len(labels_))``."""
         thresholds = np.array([self.thresholds_[label] for label in self.labels_])
         return (self.predict_proba(texts) >= thresholds).astype(np.int8)
+
+    def read_through(self, normalizer: str) -> ToxicityClassifier:
+        """Read posts through ``normalizer`` from now on, keeping the vocabulary and every weight.
+
+        Only ``robust`` to ``robust2``: ``robust2`` reads typographic and other Unicode
+        punctuation (curly quotes, ``…``, ``—``) as the ASCII marks ``robust`` strips, so a
+        post in ASCII scores as before and ``“idiot”`` scores as ``"idiot"`` does, where a
+        ``robust`` model saw an unknown word. Thresholds and temperatures stay as fitted.
+        """
+        self._check_fitted()
+        if (self.config.normalizer, normalizer) != ("robust", "robust2"):
+            raise ConfigError(
+                f"A model trained with the '{self.config.normalizer}' normaliser cannot read through "
+                f"'{normalizer}'; only a 'robust' model can read through 'robust2'."
+            )
+        self.config = self.config.with_overrides(normalizer=normalizer)
+        self.model_ = network.reread(self.model_, self.config)
+        self._scorer = None
+        return self
 
     def warm_up(self) -> ToxicityClassifier:
         """Trace the compiled scoring function once so the first real call is fast."""

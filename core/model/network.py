@@ -211,6 +211,19 @@ def assemble(vectorizer: keras.layers.Layer, token_layers: list[keras.layers.Lay
     return keras.Model(text, x, name="modlens_classifier")
 
 
+def reread(model: keras.Model, config: ModelConfig) -> keras.Model:
+    """The same trained model reading posts through ``config``'s normaliser: its vocabulary and layers, shared.
+
+    Used to move a trained ``robust`` model to ``robust2`` (which differs only on Unicode
+    punctuation, read as the ASCII marks ``robust`` strips) without retraining.
+    """
+    old = vectorizer_of(model)
+    vectorizer = build_vectorizer(config)
+    vectorizer.set_vocabulary(old.get_vocabulary())
+    layers = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
+    return assemble(vectorizer, layers[1:])
+
+
 def token_part(model: keras.Model) -> keras.Model:
     """The part of a string model after vectorisation: int tokens to probabilities.
 

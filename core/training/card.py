@@ -45,7 +45,7 @@ def render_card(metadata: ModelMetadata | Mapping[str, Any]) -> str:
         f"Adam (lr {config.get('learning_rate')}), batch {config.get('batch_size')}, up to {config.get('epochs')} "
         f"epochs with early stopping on validation ROC AUC (the mean over datasets when trained on several; "
         f"patience {config.get('patience')}){_plateau(config)}{_weight_average(config)}; loss masked where a "
-        "dataset lacks a label; positives of rare labels up-weighted.",
+        "dataset lacks a label; positives of rare labels up-weighted." + _read_through(meta.recipe or {}),
         "",
         "Thresholds (chosen on validation data, best F1"
         + (", on calibrated scores" if config.get("calibrated") else "")
@@ -221,6 +221,18 @@ def _vectorizer(config: Mapping[str, Any]) -> str:
     if config.get("normalizer") == "robust":
         return "TextVectorization with the robust normaliser (links, mentions, leetspeak, repeated and spaced letters) "
     return "TextVectorization "
+
+
+def _read_through(recipe: Mapping[str, Any]) -> str:
+    """The sentence for a model trained with one normaliser and saved reading through another."""
+    if recipe.get("read_normalizer") != "robust2":
+        return ""
+    return (
+        " The vocabulary and weights were trained with the robust normaliser without the typographic rule; the saved "
+        "model reads posts through it (`--read-normalizer robust2`), which changes only posts with Unicode "
+        'punctuation: `“idiot”` is read as `"idiot"` instead of as an unknown word. Thresholds and temperatures '
+        "are as trained."
+    )
 
 
 def _embedding(config: Mapping[str, Any]) -> str:

@@ -75,6 +75,8 @@ class TrainingRequest:
     training posts that mention a group, ``obfuscate`` perturbed-spelling copies of that share
     of the training rows. With several ``seeds`` one model is trained per seed and the one chosen by
     :func:`core.training.seeds.choose_run` is saved, with every run's figures in the metadata.
+    ``read_normalizer`` (``robust2`` for a ``robust`` config) makes the kept model read posts
+    through that normaliser before it is evaluated and saved (:meth:`ToxicityClassifier.read_through`).
     """
 
     out: Path
@@ -98,9 +100,15 @@ class TrainingRequest:
     identity_swap: float = 0.0
     seeds: tuple[int, ...] = ()
     card_appendix: Path | None = None
+    read_normalizer: str | None = None
 
     def __post_init__(self) -> None:
         """Refuse a request out of range before any data is read: these failed minutes into a run, or after it."""
+        if self.read_normalizer is not None and (self.config.normalizer, self.read_normalizer) != ("robust", "robust2"):
+            raise ConfigError(
+                f"--read-normalizer {self.read_normalizer} needs --normalizer robust (the model is trained with it "
+                f"and then reads posts through robust2); this request trains with '{self.config.normalizer}'."
+            )
         if not self.labels or len(set(self.labels)) != len(self.labels):
             raise ConfigError(f"Give each model label once, e.g. toxic,hate; not {','.join(self.labels) or 'none'}.")
         check_whole("--split-seed", self.split_seed, 0, 2**32 - 1)
@@ -292,6 +300,8 @@ def train(request: TrainingRequest, progress: ProgressCallback | None = None, lo
         if log:
             log("Training with debiasing.")
     clf, n_train, n_validation, seed_runs = _fit_seeds(request, sets, progress, log)
+    if request.read_normalizer is not None:
+        clf.read_through(request.read_normalizer)  # evaluated and saved as it will read posts
     scorer = CachedScores(clf)  # the checks score some splits several times
     evaluation = evaluate_sets(scorer, sets, "test")
     checks = run_checks(scorer, data_dir)
@@ -314,6 +324,7 @@ def train(request: TrainingRequest, progress: ProgressCallback | None = None, lo
             "obfuscate": request.obfuscate,
             "identity_swap": request.identity_swap,
             "seeds": list(request.seeds or (clf.config.seed,)),
+            "read_normalizer": request.read_normalizer,
         },
     }
     if seed_runs is not None:

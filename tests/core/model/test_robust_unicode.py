@@ -16,6 +16,7 @@ from core.model.classifier import ToxicityClassifier
 from core.model.config import ModelConfig, preset
 from core.model.network import build_vectorizer, keras, standardize_post, tf
 from core.model.robust import RobustVectorization, normalize_post, normalize_post_v2
+from core.training.pipeline import TrainingRequest
 from tests.conftest import tiny_corpus
 
 pytestmark = pytest.mark.slow
@@ -205,3 +206,61 @@ def test_a_robust2_model_round_trips_with_safe_mode_and_scores_the_same(robust2_
     assert clf._compiled().fused() is not None, "robust2 must not fall back from the fused runtime"
     many = clf.predict_proba(PROBE * 100)
     np.testing.assert_allclose(many[: len(PROBE)], before, atol=1e-5, rtol=0)
+
+
+@pytest.fixture(scope="module")
+def robust_model() -> ToxicityClassifier:
+    """A tiny model trained with the ``robust`` normaliser and the character channel."""
+    texts, labels = tiny_corpus(320)
+    texts = [*texts, "you are an idiot", "thanks, you idiot", "what a moron"]
+    labels = np.vstack([labels, [[1, 0], [1, 0], [1, 0]]])
+    config = preset("default").with_overrides(
+        epochs=2,
+        vocab_size=200,
+        embedding_dim=8,
+        lstm_units=4,
+        batch_size=32,
+        sequence_length=16,
+        normalizer="robust",
+        word_chars=8,
+        char_filters=6,
+    )
+    return ToxicityClassifier(config=config).fit(texts, labels)
+
+
+def test_a_robust_model_reads_through_robust2_with_the_same_weights(
+    robust_model: ToxicityClassifier, tmp_path: Path
+) -> None:
+    texts, _ = tiny_corpus(64)
+    ascii_posts = [*texts, 'thanks, "idiot".', "you idiot... what a moron - seriously"]
+    typographic = ["thanks, “idiot”.", "you idiot… what a moron — seriously"]
+    before = robust_model.predict_proba(ascii_posts + typographic)
+    weights = [w.copy() for w in robust_model.model_.get_weights()]
+    robust_model.read_through("robust2")
+    assert robust_model.config.normalizer == "robust2"
+    after = robust_model.predict_proba(ascii_posts + typographic)
+    np.testing.assert_allclose(after[: len(ascii_posts)], before[: len(ascii_posts)], atol=1e-6, rtol=0)
+    np.testing.assert_allclose(after[-2:], after[-4:-2], atol=1e-6, rtol=0, err_msg="typographic reads as ASCII")
+    assert not np.allclose(before[-2:], before[-4:-2], atol=1e-3), "robust alone read the curly quotes otherwise"
+    assert all((a == b).all() for a, b in zip(weights, robust_model.model_.get_weights(), strict=True))
+    path = robust_model.save(tmp_path / "model")
+    with zipfile.ZipFile(path / "model.keras") as archive:
+        assert "normalize_post_v2" in archive.read("config.json").decode()
+    loaded = ToxicityClassifier.load(path)
+    assert loaded.config.normalizer == "robust2"
+    np.testing.assert_allclose(loaded.predict_proba(ascii_posts + typographic), after, atol=1e-6, rtol=0)
+    raw = keras.saving.load_model(path / "model.keras", compile=False, safe_mode=True)
+    np.testing.assert_allclose(raw(tf.constant(typographic)).numpy(), after[-2:], atol=1e-5, rtol=0)
+
+
+def test_only_a_robust_model_reads_through_robust2(robust2_model: tuple[Path, np.ndarray]) -> None:
+    clf = ToxicityClassifier.load(robust2_model[0])
+    with pytest.raises(ConfigError, match="only a 'robust' model"):
+        clf.read_through("robust2")
+    with pytest.raises(ConfigError, match="--read-normalizer robust2 needs --normalizer robust"):
+        TrainingRequest(
+            out=Path("m"), config=preset("default").with_overrides(normalizer="basic"), read_normalizer="robust2"
+        )
+    assert TrainingRequest(out=Path("m"), read_normalizer="robust2").read_normalizer == "robust2"
+    args = build_parser().parse_args(["train", "--data", "x.csv", "--out", "m", "--read-normalizer", "robust2"])
+    assert args.read_normalizer == "robust2"

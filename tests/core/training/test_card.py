@@ -147,3 +147,10 @@ def test_card_says_when_identity_weights_were_balanced_per_term() -> None:
     metadata["debias"]["config"] = {**metadata["debias"]["config"], "balance_cap": 6.0}
     balanced = render_card(metadata)
     assert "more often toxic or hateful than the average post" in balanced and "up to x6" in balanced
+
+
+def test_card_says_when_the_model_reads_through_another_normaliser_than_it_was_trained_with() -> None:
+    trained = render_card({**_metadata(normalizer="robust2"), "recipe": {"read_normalizer": None}})
+    assert "--read-normalizer" not in trained
+    reread = render_card({**_metadata(normalizer="robust2"), "recipe": {"read_normalizer": "robust2"}})
+    assert "`--read-normalizer robust2`" in reread and "typographic quotes" in reread
