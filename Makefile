@@ -64,8 +64,8 @@ lint: install-dev
 default-model: install
 	$(BIN)/python -m core train --public all --data-dir $(DATA_DIR) --out assets/model --overwrite --preset default --debias \
 		--debias-sentences 48 --identity-weight 2.5 --contrast 60 --obfuscate 0.05 --dataset-weight jigsaw=3 \
-		--dataset-weight jigsaw_more=2 --vocab-size 30000 --seeds 13,21,34 --card-appendix docs/default-model-v9.md \
-		--name modlens-default-v9
+		--dataset-weight jigsaw_more=2 --vocab-size 30000 --seeds 13,21,34 --read-normalizer robust2 \
+		--card-appendix docs/default-model-v9.1.md --name modlens-default-v9.1
 
 benchmarks: install-dev
 	$(BIN)/python benchmarks/score_throughput.py

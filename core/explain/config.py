@@ -28,10 +28,11 @@ class ExplainConfig:
     ----------
     max_evals
         Model evaluations per post for SHAP's Partition explainer. On the
-        default model (v9) and 2 idle CPU cores, a 50-word post takes a median
-        of 94-97 ms at 700 (two runs), with token rankings at a median Spearman of
-        0.951 against a 3,000-evaluation reference (40 posts; v8: 0.947, and 750
-        evaluations cost it 102 ms) (``benchmarks/explain_latency.py``).
+        default model (v9; v9.1 has its weights) and 2 idle CPU cores, a 50-word
+        post takes a median of 94-97 ms at 700 (two runs; v9.1: 87 ms), with token
+        rankings at a median Spearman of 0.951 against a 3,000-evaluation reference
+        (40 posts; v8: 0.947, and 750 evaluations cost it 102 ms)
+        (``benchmarks/explain_latency.py``).
     batch_size
         Masked texts per model call (SHAP's Partition ``batch_size``). 100
         keeps the model busy with large batches; SHAP's default (10) is 3-4

@@ -228,8 +228,9 @@ def _read_through(recipe: Mapping[str, Any]) -> str:
     if recipe.get("read_normalizer") != "robust2":
         return ""
     return (
-        " The vocabulary and weights were trained with the robust normaliser without the typographic rule; the saved "
-        "model reads posts through it (`--read-normalizer robust2`), which changes only posts with Unicode "
+        " The vocabulary and weights were trained reading posts through the robust normaliser without its typographic "
+        "rule (`robust`); the saved model reads them through `robust2` (`--read-normalizer robust2`), which changes "
+        "only posts with Unicode "
         'punctuation: `“idiot”` is read as `"idiot"` instead of as an unknown word. Thresholds and temperatures '
         "are as trained."
     )
