@@ -171,21 +171,26 @@ PROBE = [
 ]
 
 
-@pytest.fixture(scope="module")
-def robust2_model(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, np.ndarray]:
-    """A tiny robust2 model (with the character channel and calibrated head), saved; and its scores before saving."""
-    texts, labels = tiny_corpus(320)
-    config = preset("default").with_overrides(
+def _tiny_config(normalizer: str) -> ModelConfig:
+    """A few seconds of training: the character channel and the calibrated head, with ``normalizer``."""
+    return preset("default").with_overrides(
         epochs=2,
         vocab_size=200,
         embedding_dim=8,
         lstm_units=4,
         batch_size=32,
         sequence_length=16,
-        normalizer="robust2",
+        normalizer=normalizer,
         word_chars=8,
         char_filters=6,
     )
+
+
+@pytest.fixture(scope="module")
+def robust2_model(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, np.ndarray]:
+    """A tiny robust2 model (with the character channel and calibrated head), saved; and its scores before saving."""
+    texts, labels = tiny_corpus(320)
+    config = _tiny_config("robust2")
     clf = ToxicityClassifier(config=config).fit(texts, labels)
     scores = clf.predict_proba(PROBE)
     return clf.save(tmp_path_factory.mktemp("robust2") / "model"), scores
@@ -214,17 +219,7 @@ def robust_model() -> ToxicityClassifier:
     texts, labels = tiny_corpus(320)
     texts = [*texts, "you are an idiot", "thanks, you idiot", "what a moron"]
     labels = np.vstack([labels, [[1, 0], [1, 0], [1, 0]]])
-    config = preset("default").with_overrides(
-        epochs=2,
-        vocab_size=200,
-        embedding_dim=8,
-        lstm_units=4,
-        batch_size=32,
-        sequence_length=16,
-        normalizer="robust",
-        word_chars=8,
-        char_filters=6,
-    )
+    config = _tiny_config("robust")
     return ToxicityClassifier(config=config).fit(texts, labels)
 
 
