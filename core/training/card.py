@@ -230,9 +230,8 @@ def _read_through(recipe: Mapping[str, Any]) -> str:
     return (
         " The vocabulary and weights were trained reading posts through the robust normaliser without its typographic "
         "rule (`robust`); the saved model reads them through `robust2` (`--read-normalizer robust2`), which changes "
-        "only posts with Unicode "
-        'punctuation: `“idiot”` is read as `"idiot"` instead of as an unknown word. Thresholds and temperatures '
-        "are as trained."
+        'only posts with Unicode punctuation: `“idiot”` is read as `"idiot"` instead of as an unknown word. '
+        "Thresholds and temperatures are as trained."
     )
 
 
