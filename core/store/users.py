@@ -242,7 +242,7 @@ def user_account(db: Database, name: str) -> Account:
 
     """
     with db.read() as session:
-        user = session.scalar(select(User).where(User.name == name)) if NAME_PATTERN.match(name or "") else None
+        user = _find(session, name) if NAME_PATTERN.match(name or "") else None
     if user is None or not user.active:
         state = "does not exist" if user is None else "is disabled"
         raise ModLensError(f"User '{name}' {state}. List the users with: python -m core users list.")
@@ -381,7 +381,7 @@ def _serialize_additions(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(hashtext('modlens.users.add'))"))
 
 
-def _get(session: Session, name: str) -> User:
+def _find(session: Session, name: str) -> User | None:
     """The account named ``name``, else the one account whose name differs from it only in case.
 
     Names are unique whatever their case, so ``users set-role Bob`` means ``bob``; where older
@@ -391,6 +391,11 @@ def _get(session: Session, name: str) -> User:
     if user is None:
         found = session.scalars(select(User).where(func.lower(User.name) == name.lower())).all()
         user = found[0] if len(found) == 1 else None
+    return user
+
+
+def _get(session: Session, name: str) -> User:
+    user = _find(session, name)
     if user is None:
         raise ModLensError(f"User '{name}' does not exist. List the users with: python -m core users list.")
     return user

@@ -104,3 +104,12 @@ def test_names_differing_only_in_case_need_the_exact_spelling_for_changes(db, te
     with pytest.raises(ModLensError, match="'EVE' does not exist"):
         users.set_role(db, team["admin"], "EVE", "admin")
     assert users.set_role(db, team["admin"], "eve", "analyst").name == "eve"
+
+
+def test_the_command_lines_as_user_finds_the_account_whatever_the_case(db, team) -> None:
+    assert users.user_actor(db, "REV") == Actor("rev", Role.REVIEWER)
+    users.set_active(db, team["admin"], "rev", False)
+    with pytest.raises(ModLensError, match="'Rev' is disabled"):
+        users.user_actor(db, "Rev")
+    with pytest.raises(ModLensError, match="'Revv' does not exist"):
+        users.user_actor(db, "Revv")
