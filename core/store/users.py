@@ -207,12 +207,10 @@ def _stored_name(session: Session, name: str) -> str:
     Names are unique whatever their case, and phones capitalise the first letter typed, so
     a password sign-in as ``Ana`` is one as ``ana``. One query whether or not the name
     exists, so the answer's timing says nothing about it. Where older data holds several
-    names differing only in case, only the exact one matches.
+    names differing only in case, only the exact one matches (:func:`_find`).
     """
-    found = session.scalars(select(User.name).where(func.lower(User.name) == name.lower())).all()
-    if name in found:
-        return name
-    return found[0] if len(found) == 1 else name
+    user = _find(session, name)
+    return user.name if user is not None else name
 
 
 def _one_case_insensitive(session: Session, name: str) -> User | None:
@@ -385,13 +383,14 @@ def _find(session: Session, name: str) -> User | None:
     """The account named ``name``, else the one account whose name differs from it only in case.
 
     Names are unique whatever their case, so ``users set-role Bob`` means ``bob``; where older
-    data holds several names differing only in case, only the exact one matches.
+    data holds several names differing only in case, only the exact one matches. One query
+    whether or not the name exists, so its timing says nothing about the name.
     """
-    user = session.scalar(select(User).where(User.name == name))
-    if user is None:
-        found = session.scalars(select(User).where(func.lower(User.name) == name.lower())).all()
-        user = found[0] if len(found) == 1 else None
-    return user
+    found = session.scalars(select(User).where(func.lower(User.name) == name.lower())).all()
+    exact = [user for user in found if user.name == name]
+    if exact:
+        return exact[0]
+    return found[0] if len(found) == 1 else None
 
 
 def _get(session: Session, name: str) -> User:
