@@ -16,6 +16,7 @@ from core.io.limits import MB, Deadline, ReadLimits
 
 __all__ = [
     "EMPTY_MESSAGE",
+    "block_rows",
     "check_cells",
     "check_header",
     "check_line_lengths",
@@ -29,6 +30,8 @@ __all__ = [
 EMPTY_MESSAGE = "The file is empty (or holds only blank lines). Upload a file with a header row and one post per row."
 BLOCK_ROWS = 100_000
 """Rows parsed at a time when a file is read whole; the limits are checked between blocks."""
+BLOCK_CELLS = 4_000_000
+"""Most cells parsed at a time: a wide file is parsed a few rows at a time (see :func:`block_rows`)."""
 _DELIMITERS = (",", ";", "\t", "|")
 _FIELDS_RE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 _EOF_RE = re.compile(r"EOF inside string starting at row (\d+)")
@@ -59,6 +62,18 @@ def check_header(head: str, limits: ReadLimits, *, tab: bool = False) -> str:
             "of posts. Check that the file has one row per line."
         )
     return delimiter
+
+
+def block_rows(head: str, delimiter: str, rows: int) -> int:
+    """``rows``, or fewer for a file whose header (the first line of ``head``) has many columns.
+
+    A block holds at most ``BLOCK_CELLS`` cells, so a wide file over the row or cell
+    limits is refused after one such block, not after parsing 100,000 rows of 4,096
+    cells (gigabytes: every cell costs tens of bytes however short its text).
+    """
+    end = head.find("\n")
+    columns = (head if end < 0 else head[:end]).count(delimiter) + 1
+    return max(1, min(rows, BLOCK_CELLS // columns))
 
 
 def check_line_lengths(blocks: Iterable[bytes], limits: ReadLimits) -> None:
@@ -156,7 +171,7 @@ def read_delimited(text: str, limits: ReadLimits, deadline: Deadline, *, tab: bo
     delimiter = check_header(text, limits, tab=tab)
     frames = []
     rows = 0
-    for frame in csv_blocks(io.StringIO(text), delimiter, BLOCK_ROWS):
+    for frame in csv_blocks(io.StringIO(text), delimiter, block_rows(text, delimiter, BLOCK_ROWS)):
         rows += len(frame)
         limits.check_rows(rows)
         limits.check_cells(rows, len(frame.columns))

@@ -5,7 +5,9 @@ is checked (number of parts), every part is unpacked once as a stream to measure
 its real size (so a header that lies about sizes does not help a zip bomb), and
 each sheet's ``<dimension>`` claim is checked against the row and column limits.
 The sheet is then parsed in openpyxl's ``read_only`` mode with its claimed
-dimensions ignored, row by row, stopping at the first row or cell over a limit.
+dimensions ignored, row by row, stopping at the first row or cell over a limit, or once
+its text adds up to more than ``max_uncompressed_mb`` (a shared string is stored once
+but read into every cell that uses it, as a Parquet dictionary value is).
 """
 
 from __future__ import annotations
@@ -94,6 +96,14 @@ def _too_big(size: int, limits: ReadLimits | None) -> LimitExceeded:
     )
 
 
+def _text_too_big(limits: ReadLimits) -> LimitExceeded:
+    return LimitExceeded(
+        f"The Excel file's text adds up to more than {limits.max_uncompressed_mb} MB once read (a text stored once "
+        f"and used in many cells counts in each of them); the limit is {limits.max_uncompressed_mb} MB. "
+        "Keep only the columns you need, or split the sheet into smaller files."
+    )
+
+
 def _column_number(letters: bytes) -> int:
     number = 0
     for char in letters:
@@ -128,6 +138,7 @@ def _sheet_rows(data: bytes, limits: ReadLimits, deadline: Deadline) -> list[tup
         raise InputError(_damaged(exc)) from exc
     rows: list[tuple[Any, ...]] = []
     width = 0
+    budget, text_bytes = limits.max_uncompressed_mb * MB, 0
     try:
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # ignore the sheet's own size claim: never pad rows to it
@@ -136,8 +147,12 @@ def _sheet_rows(data: bytes, limits: ReadLimits, deadline: Deadline) -> list[tup
                 deadline.check()
             limits.check_columns(len(row))
             for value in row:
-                if isinstance(value, str) and len(value) > limits.max_cell_chars:
-                    raise limits.cell_too_long(len(value))
+                if isinstance(value, str):
+                    if len(value) > limits.max_cell_chars:
+                        raise limits.cell_too_long(len(value))
+                    text_bytes += len(value) if value.isascii() else len(value.encode("utf-8", "surrogatepass"))
+            if text_bytes > budget:  # a shared string is stored once but copied into every cell that uses it
+                raise _text_too_big(limits)
             if any(value is not None for value in row):
                 rows.append(row)
                 width = max(width, len(row))

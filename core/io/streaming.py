@@ -22,7 +22,14 @@ import pandas as pd
 
 from core.errors import InputError, OutputError
 from core.io.atomic import AtomicFile
-from core.io.delimited import EMPTY_MESSAGE, check_cells, check_header, check_line_lengths, csv_blocks
+from core.io.delimited import (
+    EMPTY_MESSAGE,
+    block_rows,
+    check_cells,
+    check_header,
+    check_line_lengths,
+    csv_blocks,
+)
 from core.io.encoding import CP1252_NOTE, bom_encoding, reject_binary
 from core.io.export import JSONL_OPTIONS, arrow_table, cell_as_text, escape_formulas
 from core.io.jsonl import jsonl_chunks
@@ -107,7 +114,8 @@ def _chunks(
             raise InputError(EMPTY_MESSAGE)
         delimiter = check_header(sample, limits, tab=suffix == ".tsv")
         text = StreamText(decoded, limits, delimiter)
-        frames = ((frame, ()) for frame in csv_blocks(text, delimiter, chunk_rows))
+        rows = block_rows(sample, delimiter, chunk_rows)  # a chunk of a wide file: fewer rows
+        frames = ((frame, ()) for frame in csv_blocks(text, delimiter, rows))
     column = None
     seen = 0
     for frame, chunk_notes in frames:

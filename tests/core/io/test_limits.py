@@ -77,6 +77,61 @@ def wide_sheet(folder: Path) -> Path:
     return _xlsx(folder / "wide.xlsx", HEAD + b"<sheetData><row>" + cells + b"</row>", b"</sheetData></worksheet>")
 
 
+def _shared_xlsx(path: Path, post: str, rows: int) -> Path:
+    """A workbook whose sheet is the header ``text`` then ``rows`` cells that all use one shared string, ``post``."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rels = "http://schemas.openxmlformats.org/package/2006/relationships"
+    kind = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    parts = {
+        "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/xl/sharedStrings.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+        "_rels/.rels": f'<Relationships xmlns="{rels}"><Relationship Id="rId1" '
+        f'Type="{kind}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<workbook xmlns="{main}" xmlns:r="{kind}"><sheets>'
+        '<sheet name="posts" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{rels}">'
+        f'<Relationship Id="rId1" Type="{kind}/worksheet" Target="worksheets/sheet1.xml"/>'
+        f'<Relationship Id="rId2" Type="{kind}/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+        "xl/sharedStrings.xml": f'<sst xmlns="{main}"><si><t>text</t></si><si><t>{post}</t></si></sst>',
+        SHEET: f'<worksheet xmlns="{main}"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row>'
+        + "".join(f'<row r="{i}"><c r="A{i}" t="s"><v>1</v></c></row>' for i in range(2, rows + 2))
+        + "</sheetData></worksheet>",
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, text in parts.items():
+            out.writestr(name, text)
+    return path
+
+
+def shared_strings(folder: Path) -> Path:
+    """20,000 cells using one shared string of a million characters: 20 GB of text from a 1 MB file."""
+    import random
+
+    post = "".join(random.Random(0).choices("abcdefghij klmnopqrst uvwxyz", k=1_000_000))
+    return _shared_xlsx(folder / "shared.xlsx", post, 20_000)
+
+
+def tiny_lines(folder: Path) -> Path:
+    """12 million ``{}`` lines (36 MB): a list of every line would be 12 million strings."""
+    path = folder / "tiny.jsonl"
+    path.write_text("{}\n" * 12_000_000)
+    return path
+
+
+def tiny_items(folder: Path) -> Path:
+    """A JSON array of 12 million ``{}``: decoded at once, 12 million dicts before a row is counted."""
+    path = folder / "tiny.json"
+    path.write_text("[" + "{}," * 12_000_000 + "{}]")
+    return path
+
+
 def wide_header(folder: Path) -> Path:
     path = folder / "header.csv"
     path.write_text("text," + ",".join(f"c{i}" for i in range(1_000_000)) + "\nhello" + "," * 1_000_000 + "\n")
@@ -131,6 +186,9 @@ CHILD = textwrap.dedent(
         (huge_dimension, ("read",), "claims 1,048,576 rows and 16,384 columns"),
         (zip_bomb, ("read",), "compressed"),
         (wide_sheet, ("read",), "5,000 columns; the limit is 4,096"),
+        (shared_strings, ("read",), "text adds up to more than 500 MB"),
+        (tiny_lines, ("read",), "more than 2,000,000 rows"),
+        (tiny_items, ("read",), "more than 2,000,000 rows"),
         (wide_header, ("read", "stream"), "columns; the limit is 4,096"),
         (single_line, ("read", "stream"), "header line is longer than"),
         (fifo, ("read", "stream"), "not a regular file"),
@@ -234,3 +292,79 @@ def test_an_xlsx_without_a_size_claim_is_bounded_as_it_is_read(tmp_path: Path) -
     assert len(read_posts(path)) == 100
     with pytest.raises(LimitExceeded, match="more than 50 rows"):
         read_posts(path, limits=ReadLimits(max_rows=50))
+
+
+def test_an_xlsx_string_used_in_many_cells_counts_in_each(tmp_path: Path) -> None:
+    path = _shared_xlsx(tmp_path / "shared.xlsx", "x" * 100_000, 20)  # one shared string, 20 cells
+    assert path.stat().st_size < 10_000
+    assert read_posts(path).texts == ["x" * 100_000] * 20
+    with pytest.raises(LimitExceeded, match="text adds up to more than 1 MB once read"):
+        read_posts(path, limits=ReadLimits(max_uncompressed_mb=1))
+
+
+@pytest.fixture
+def parsed_blocks(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
+    """The shape of each block the CSV parser hands over, in order."""
+    import core.io.delimited
+    import core.io.streaming
+
+    shapes: list[tuple[int, int]] = []
+    parse = core.io.delimited.csv_blocks
+
+    def watched(*args: object, **options: object):
+        for frame in parse(*args, **options):
+            shapes.append(frame.shape)
+            yield frame
+
+    monkeypatch.setattr(core.io.delimited, "csv_blocks", watched)
+    monkeypatch.setattr(core.io.streaming, "csv_blocks", watched)
+    return shapes
+
+
+def test_a_wide_csv_is_parsed_a_few_rows_at_a_time(tmp_path: Path, parsed_blocks: list[tuple[int, int]]) -> None:
+    from core.io.delimited import BLOCK_CELLS
+
+    path = tmp_path / "wide.csv"  # 4,096 columns: 100,000 rows at once would be 400 million cells
+    path.write_bytes(_csv_bytes(3_000, columns=4_096))
+    with pytest.raises(LimitExceeded, match="4,096 columns, more than 4,000,000 cells"):
+        read_posts(path, limits=ReadLimits(max_cells=4_000_000))
+    assert parsed_blocks and all(rows * columns <= BLOCK_CELLS for rows, columns in parsed_blocks)
+    assert sum(rows for rows, _ in parsed_blocks) < 2_000  # stopped once over the limit
+    parsed_blocks.clear()
+    assert sum(len(chunk) for chunk in iter_posts(path)) == 3_000  # streamed in chunks of as many cells
+    assert len(parsed_blocks) > 1 and all(rows * columns <= BLOCK_CELLS for rows, columns in parsed_blocks)
+
+
+@pytest.mark.parametrize("array", [False, True])
+def test_items_of_lists_and_objects_in_json_cells_count_as_cells(array: bool) -> None:
+    records = [{"text": f"post {i}", "tags": [1, 2, {"a": [3]}]} for i in range(10)]  # 2 cells + 5 items each
+    data = (json.dumps(records) if array else "\n".join(map(json.dumps, records))).encode()
+    name = "p.json" if array else "p.jsonl"
+    assert read_posts(data, filename=name, limits=ReadLimits(max_cells=70)).frame["tags"][9] == [1, 2, {"a": [3]}]
+    with pytest.raises(LimitExceeded, match="10 rows of 2 columns and 50 values inside their lists and objects"):
+        read_posts(data, filename=name, limits=ReadLimits(max_cells=69))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[{"text": "a"},\n {"text": "b"},]', "Expecting value at line 2"),
+        ('[{"text": "a"}\n {"text": "b"}]', "Expecting ',' delimiter at line 2"),
+        ('[{"text": "a"}] x', "Extra data at line 1"),
+        ('[{"text": "a"}', "Expecting ',' delimiter at line 1"),
+        ('[{"text": "a"}, 7]', "item 2 is a JSON number"),
+    ],
+)
+def test_a_broken_json_array_says_where_as_json_loads_does(text: str, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        read_posts(text.encode(), filename="p.json")
+
+
+def test_a_json_array_reads_as_json_loads_reads_it() -> None:
+    text = ' \n[ {"text": "a", "n": [1, {"b": null}]} ,{"text": "\\ud83d\\ude00 \\ud83d"},\r\n{"id": NaN} ] \n'
+    frame = read_posts(text.encode(), filename="p.json", text_col="text").frame
+    assert frame["text"].tolist()[:2] == ["a", "\U0001f600 \ufffd"]  # a pair kept, a lone half replaced
+    assert frame["n"][0] == [1, {"b": None}]
+    assert len(frame) == 3 and pd.isna(frame["id"][2])
+    with pytest.raises(InputError, match="no columns"):
+        read_posts(b" [ ] ", filename="p.json")
