@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -85,30 +86,112 @@ def _line_records(lines: Iterable[str], limits: ReadLimits, columns: set[str]) -
 
 
 def read_jsonl(text: str, limits: ReadLimits, deadline: Deadline) -> pd.DataFrame:
-    """The whole table of a JSON Lines text (or a JSON array of objects), within the limits."""
+    """The whole table of a JSON Lines text (or a JSON array of objects), within the limits.
+
+    Lines (or the array's items) are decoded one at a time and the limits checked after
+    each, so memory grows with what is kept, never with a list of every line or item.
+    An item of a list or object inside a cell counts as a cell: ``[[], [], ...]`` is
+    millions of objects in a few MB.
+    """
     columns: set[str] = set()
-    if text.lstrip().startswith("["):
+    start = len(text) - len(text.lstrip())
+    if text.startswith("[", start):
+        records: Iterable[dict[str, Any]] = _array_records(text, start, limits, columns)
+    else:
+        records = (record for _, record in _line_records(_lines(text, deadline), limits, columns))
+    kept: list[dict[str, Any]] = []
+    nested = 0
+    for record in records:
+        kept.append(record)
+        nested += _nested_values(record)
+        if len(kept) % 10_000 == 0:
+            deadline.check()
+        limits.check_rows(len(kept))
+        _check_cells(len(kept), len(columns), nested, limits)
+    return pd.DataFrame.from_records(kept) if kept else pd.DataFrame()
+
+
+def _lines(text: str, deadline: Deadline) -> Iterator[str]:
+    """The lines of ``text`` as ``str.split`` cuts them at line feeds, split a block of about 1 MB at a time.
+
+    Never a list of every line: 200 MB of ``{}`` lines would be 66 million strings at once.
+    """
+    start = 0
+    while True:
+        end = text.find("\n", start + MB)
+        if end < 0:
+            yield from text[start:].split("\n")
+            return
+        yield from text[start:end].split("\n")
+        start = end + 1
+        deadline.check()  # blank lines keep no record: check the time here too
+
+
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _array_records(text: str, start: int, limits: ReadLimits, columns: set[str]) -> Iterator[dict[str, Any]]:
+    """The records of the JSON array at ``text[start]`` (a ``[``), decoded and checked one item at a time."""
+    items = _array_items(text, start)
+    for number in itertools.count(1):
         try:
-            values = _loads(text)
+            value = next(items)
+        except StopIteration:
+            return
         except json.JSONDecodeError as exc:
             raise _problem(f"the JSON array does not parse ({exc.msg} at line {exc.lineno})") from exc
         except RecursionError as exc:
             raise _problem("the JSON array is nested too deeply") from exc
-        if not isinstance(values, list):
-            raise _problem("the file is not a list of objects")
-        records: Iterable[dict[str, Any]] = (_check(v, -i, limits, columns) for i, v in enumerate(values, start=1))
+        yield _check(value, -number, limits, columns)
+
+
+def _array_items(text: str, start: int) -> Iterator[object]:
+    """The items of the JSON array at ``text[start]``, as ``json.loads`` would give them, one at a time."""
+    decoder = json.JSONDecoder()
+    surrogates = _SURROGATE_ESCAPE.search(text) is not None
+    i = _JSON_SPACE.match(text, start + 1).end()  # type: ignore[union-attr]
+    if text.startswith("]", i):
+        i += 1
     else:
-        records = (record for _, record in _line_records(text.split("\n"), limits, columns))
-    kept: list[dict[str, Any]] = []
-    for record in records:
-        kept.append(record)
-        if len(kept) % 10_000 == 0:
-            deadline.check()
-            limits.check_rows(len(kept))
-            limits.check_cells(len(kept), len(columns))
-    limits.check_rows(len(kept))
-    limits.check_cells(len(kept), len(columns))
-    return pd.DataFrame.from_records(kept) if kept else pd.DataFrame()
+        while True:
+            value, i = decoder.raw_decode(text, i)
+            yield _without_surrogates(value) if surrogates else value
+            i = _JSON_SPACE.match(text, i).end()  # type: ignore[union-attr]
+            if text.startswith(",", i):
+                i = _JSON_SPACE.match(text, i + 1).end()  # type: ignore[union-attr]
+            elif text.startswith("]", i):
+                i += 1
+                break
+            else:
+                raise json.JSONDecodeError("Expecting ',' delimiter", text, i)
+    i = _JSON_SPACE.match(text, i).end()  # type: ignore[union-attr]
+    if i < len(text):
+        raise json.JSONDecodeError("Extra data", text, i)
+
+
+def _nested_values(record: dict[str, Any]) -> int:
+    """Items of the lists and objects in ``record``'s cells, at every depth (each is an object in memory)."""
+    count = 0
+    stack = [value for value in record.values() if isinstance(value, list | dict)]
+    while stack:
+        value = stack.pop()
+        count += len(value)
+        stack.extend(
+            item for item in (value.values() if isinstance(value, dict) else value) if isinstance(item, list | dict)
+        )
+    return count
+
+
+def _check_cells(rows: int, columns: int, nested: int, limits: ReadLimits) -> None:
+    """Raise when the cells, and the items of lists and objects inside them, are more than ``max_cells``."""
+    if not nested:
+        limits.check_cells(rows, columns)
+    elif rows * columns + nested > limits.max_cells:
+        raise LimitExceeded(
+            f"The file holds {rows:,} rows of {columns:,} columns and {nested:,} values inside their lists and "
+            f"objects (each item counts), more than {limits.max_cells:,} cells. Keep only the columns you need, or "
+            "split the file."
+        )
 
 
 def jsonl_chunks(
