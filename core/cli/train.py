@@ -136,6 +136,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="train with the robust normaliser, then save the model reading posts through robust2 (same weights)",
     )
     parser.add_argument(
+        "--dataset-offsets",
+        action="store_true",
+        help="each training set learns its own offset to each label's logit while training (not saved)",
+    )
+    parser.add_argument(
         "--calibrated", action=argparse.BooleanOptionalAction, default=None, help="temperature-scale the scores"
     )
     for option, kind in (
@@ -230,6 +235,7 @@ def run(args: argparse.Namespace) -> int:
         seeds=seeds,
         card_appendix=args.card_appendix,
         read_normalizer=args.read_normalizer,
+        dataset_offsets=args.dataset_offsets,
         split_seed=args.split_seed,
         public=tuple(args.public),
         data_dir=args.data_dir,

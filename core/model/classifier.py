@@ -90,6 +90,7 @@ class ToxicityClassifier:
         sample_weight: np.ndarray | None = None,
         calibration: tuple[Sequence[str], np.ndarray] | None = None,
         progress: ProgressCallback | None = None,
+        sample_groups: Sequence[str] | None = None,
     ) -> ToxicityClassifier:
         """Train on ``texts`` with a label matrix (posts x labels; NaN where unknown).
 
@@ -102,6 +103,9 @@ class ToxicityClassifier:
         post's share of the loss. With a calibrated config (``config.calibrated``) each label's
         temperature is fitted on ``calibration`` (posts and labels; default: the validation
         data), and the thresholds are chosen there too, on the calibrated scores.
+        ``sample_groups`` (one name per text, such as its dataset) gives each group a
+        learned offset to each label's logit while training, which the saved model
+        does not have (:class:`~core.model.fitting.GroupOffsets`).
         """
         config = self.config
         texts = _clean_texts(texts, config.max_chars)
@@ -109,10 +113,17 @@ class ToxicityClassifier:
         weights = np.ones(len(texts), np.float32) if sample_weight is None else np.asarray(sample_weight, np.float32)
         if weights.shape != (len(texts),) or not (np.isfinite(weights) & (weights >= 0)).all():
             raise ModLensError(f"sample_weight needs one finite, non-negative weight per text ({len(texts)}).")
+        group_ids = None
+        if sample_groups is not None:
+            if len(sample_groups) != len(texts):
+                raise ModLensError(f"sample_groups needs one group per text ({len(texts)}).")
+            group_names, group_ids = np.unique(np.asarray(list(sample_groups), dtype=str), return_inverse=True)
+            group_ids = group_ids.astype(np.int32)
         if validation is None:
             train_idx, val_idx = _split(y, config.validation_fraction, config.seed)
             val_texts, y_val = [texts[i] for i in val_idx], y[val_idx]
             texts, y, weights = [texts[i] for i in train_idx], y[train_idx], weights[train_idx]
+            group_ids = None if group_ids is None else group_ids[train_idx]
         else:
             val_texts = _clean_texts(validation[0], config.max_chars)
             y_val = _label_matrix(validation[1], len(val_texts), len(self.labels), check_classes=False)
@@ -138,7 +149,15 @@ class ToxicityClassifier:
             (val_tokens, y_val, groups),
             score_validation=self._score_with_new_weights,
             progress=progress,
+            groups=group_ids,
         )
+        for epoch in self.history_ if group_ids is not None else []:
+            # offsets by set name and label, as the metadata records them (a set left wholly in a drawn
+            # validation share, if last, has no row)
+            epoch["group_offsets"] = {
+                str(name): dict(zip(self.labels_, map(float, row), strict=True))
+                for name, row in zip(group_names, epoch["group_offsets"], strict=False)
+            }
         self._scorer = None
         if calibration is not None:
             cal_texts = _clean_texts(calibration[0], config.max_chars)

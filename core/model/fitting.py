@@ -4,6 +4,8 @@ Mini-batches of similar length, a masked and weighted loss, and early stopping o
 validation ROC AUC. Two options smooth out a noisy run: on an epoch without a
 better AUC, go back to the best weights with a lower learning rate
 (``plateau_decay``), and keep a moving average of the weights (``weight_average``).
+With training groups (such as each post's dataset) every group also learns its own
+offset to each label's logit, used in training only (:class:`GroupOffsets`).
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ def fit_network(
     *,
     score_validation: Callable[[np.ndarray], np.ndarray],
     progress: ProgressCallback | None = None,
+    groups: np.ndarray | None = None,
 ) -> list[dict[str, float]]:
     """Train ``part`` (int tokens to scores) in place; return the per-epoch history.
 
@@ -91,6 +94,8 @@ def fit_network(
     progress
         Called with :class:`TrainingProgress` events; returning False cancels
         (:class:`TrainingCancelled`).
+    groups
+        Optional group number (0 to G-1) of each training row; see :class:`GroupOffsets`.
 
     """
     tokens, y, weights = train
@@ -98,19 +103,26 @@ def fit_network(
     optimizer = keras.optimizers.Adam(learning_rate=config.learning_rate)
     loss_fn = network.masked_binary_crossentropy(_positive_weights(y, config.max_positive_weight))
     averaged = WeightAverage(part.trainable_variables, config.weight_average)
+    row_groups = np.zeros(len(y), np.int32) if groups is None else np.asarray(groups, np.int32)
+    offsets = GroupOffsets(y, weights, row_groups) if groups is not None else None
+    trained = [*part.trainable_variables, *([offsets.variable] if offsets else [])]
 
     @tf.function(
         input_signature=[
             tf.TensorSpec([None, *part.inputs[0].shape[1:]], tf.int64),
             tf.TensorSpec([None, None], tf.float32),
             tf.TensorSpec([None], tf.float32),
+            tf.TensorSpec([None], tf.int32),
         ]
     )
-    def step(x: tf.Tensor, target: tf.Tensor, weight: tf.Tensor) -> tf.Tensor:
+    def step(x: tf.Tensor, target: tf.Tensor, weight: tf.Tensor, group: tf.Tensor) -> tf.Tensor:
         with tf.GradientTape() as tape:
-            loss = loss_fn(target, part(x, training=True), weight)
-        grads = tape.gradient(loss, part.trainable_variables)
-        optimizer.apply_gradients(zip(grads, part.trainable_variables, strict=True))
+            scores = part(x, training=True)
+            if offsets is not None:
+                scores = offsets.shift(scores, group)
+            loss = loss_fn(target, scores, weight)
+        grads = tape.gradient(loss, trained)
+        optimizer.apply_gradients(zip(grads, trained, strict=True))
         averaged.update()
         return loss
 
@@ -123,7 +135,14 @@ def fit_network(
         losses = []
         for number, idx in enumerate(batches, start=1):
             width = max(1, int(lengths[idx].max()))
-            loss = float(step(tf.constant(tokens[idx, :width]), tf.constant(y[idx]), tf.constant(weights[idx])))
+            loss = float(
+                step(
+                    tf.constant(tokens[idx, :width]),
+                    tf.constant(y[idx]),
+                    tf.constant(weights[idx]),
+                    tf.constant(row_groups[idx]),
+                )
+            )
             losses.append(loss)
             if progress and (number % 20 == 0 or number == len(batches)):
                 event = TrainingProgress("batch", epoch, config.epochs, number, len(batches), float(np.mean(losses)))
@@ -134,6 +153,8 @@ def fit_network(
         epoch_weights = part.get_weights()
         averaged.swap_out(raw_weights)
         history.append({"epoch": epoch, "loss": float(np.mean(losses)), "val_auc": val_auc})
+        if offsets is not None:
+            history[-1]["group_offsets"] = offsets.values().tolist()
         if (
             progress
             and progress(
@@ -156,6 +177,51 @@ def fit_network(
                 optimizer.learning_rate.assign(optimizer.learning_rate * config.plateau_decay)
     part.set_weights(best_weights)
     return history
+
+
+class GroupOffsets:
+    """A learned offset to each label's logit per training group (dataset), used in training only.
+
+    Datasets differ in how often a label is positive (a balanced file, a hate forum,
+    news comments), and in a pooled loss the words typical of a dataset (a group's
+    name in a hate-forum set) learn to carry that base rate. An offset per dataset
+    and label absorbs it instead, so the shared network learns what makes a post
+    toxic within each dataset. The scoring model has no offsets: it scores at the
+    loss-weighted mean of the datasets, because the offsets are centred on it. A
+    label a group never has both classes of (unknown, or all positive) keeps an
+    offset of 0: an offset would absorb its whole signal.
+    """
+
+    def __init__(self, y: np.ndarray, weights: np.ndarray, groups: np.ndarray) -> None:
+        n_groups = int(groups.max()) + 1 if len(groups) else 1
+        known = ~np.isnan(y)
+        positive = np.where(known, y, 0) >= 0.5
+        free = np.zeros((n_groups, y.shape[1]), np.float32)
+        share = np.zeros((n_groups, y.shape[1]), np.float32)
+        for g in range(n_groups):
+            rows = groups == g
+            both = positive[rows].any(axis=0) & (known[rows] & ~positive[rows]).any(axis=0)
+            free[g] = both
+            share[g] = (weights[rows, None] * known[rows]).sum(axis=0)
+        share *= free
+        share /= np.maximum(share.sum(axis=0, keepdims=True), 1e-12)
+        self._free = tf.constant(free)
+        self._share = tf.constant(share)
+        self.variable = keras.Variable(np.zeros_like(free), name="group_offsets")
+
+    def centred(self) -> tf.Tensor:
+        """The offsets of free (group, label) pairs, minus their loss-weighted mean per label."""
+        raw = _tensor(self.variable) * self._free
+        return (raw - tf.reduce_sum(raw * self._share, axis=0, keepdims=True)) * self._free
+
+    def shift(self, scores: tf.Tensor, group: tf.Tensor) -> tf.Tensor:
+        """Scores with each row's group offset added to the logit."""
+        p = tf.clip_by_value(scores, 1e-7, 1 - 1e-7)
+        return tf.sigmoid(tf.math.log(p) - tf.math.log1p(-p) + tf.gather(self.centred(), group))
+
+    def values(self) -> np.ndarray:
+        """The centred offsets, groups x labels."""
+        return self.centred().numpy()
 
 
 class WeightAverage:

@@ -40,6 +40,11 @@ def recipe_section(metadata: dict[str, Any]) -> str:
             f"- identity-swapped copies of {recipe['identity_swap']:.0%} of the training posts that mention a group: "
             "one mentioned group's words replaced by another group's, labels unchanged (none equal to a held-out post);"
         )
+    if recipe.get("dataset_offsets"):
+        lines.append(
+            "- an offset per dataset to each label's logit, learned in training and not saved: base rates that differ "
+            "between the datasets are absorbed by it rather than by the words typical of a dataset;"
+        )
     if recipe.get("obfuscate"):
         lines.append(
             f"- perturbed-spelling copies of {recipe['obfuscate']:.0%} of the training posts (leetspeak, repeated, "

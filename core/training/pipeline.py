@@ -77,6 +77,9 @@ class TrainingRequest:
     :func:`core.training.seeds.choose_run` is saved, with every run's figures in the metadata.
     ``read_normalizer`` (``robust2`` for a ``robust`` config) makes the kept model read posts
     through that normaliser before it is evaluated and saved (:meth:`ToxicityClassifier.read_through`).
+    ``dataset_offsets`` gives each training set a learned offset to each label's logit while
+    training (:class:`core.model.fitting.GroupOffsets`), so base rates that differ between
+    the sets are not learned from the words typical of a set.
     """
 
     out: Path
@@ -101,6 +104,7 @@ class TrainingRequest:
     seeds: tuple[int, ...] = ()
     card_appendix: Path | None = None
     read_normalizer: str | None = None
+    dataset_offsets: bool = False
 
     def __post_init__(self) -> None:
         """Refuse a request out of range before any data is read: these failed minutes into a run, or after it."""
@@ -254,6 +258,7 @@ def _fit(
         sample_weight=weights,
         calibration=(calibration.texts, calibration.y) if len(calibration.texts) else None,
         progress=progress,
+        sample_groups=rows.sources if request.dataset_offsets else None,
     )
     return clf, len(rows.texts), len(validation.texts)
 
@@ -325,6 +330,7 @@ def train(request: TrainingRequest, progress: ProgressCallback | None = None, lo
             "identity_swap": request.identity_swap,
             "seeds": list(request.seeds or (clf.config.seed,)),
             "read_normalizer": request.read_normalizer,
+            "dataset_offsets": request.dataset_offsets,
         },
     }
     if seed_runs is not None:

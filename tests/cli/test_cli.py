@@ -113,6 +113,25 @@ def test_train_on_a_user_file(tmp_path: Path) -> None:
     assert "## Evaluation on held-out test splits" in (out / "model_card.md").read_text()
 
 
+def test_train_with_dataset_offsets_learns_one_offset_per_file_and_records_it(tmp_path: Path) -> None:
+    from tests.conftest import tiny_corpus
+
+    texts, labels = tiny_corpus(240)
+    files = []
+    for name, rows in (("forum", slice(0, 120)), ("news", slice(120, 240))):
+        path = tmp_path / f"{name}.csv"
+        pd.DataFrame({"text": texts[rows], "toxic": labels[rows, 0], "hate": labels[rows, 1]}).to_csv(path, index=False)
+        files += ["--data", str(path)]
+    out = tmp_path / "model"
+    tiny = ["--epochs", "1", "--vocab-size", "200", "--embedding-dim", "8", "--lstm-units", "4"]
+    assert main(["train", *files, "--out", str(out), *tiny, "--dataset-offsets"]) == 0
+    metadata = json.loads((out / "metadata.json").read_text())
+    assert metadata["recipe"]["dataset_offsets"] is True
+    offsets = metadata["history"][0]["group_offsets"]
+    assert set(offsets) == {"forum", "news"} and set(offsets["forum"]) == {"toxic", "hate"}
+    assert "an offset per dataset to each label's logit" in (out / "model_card.md").read_text()
+
+
 def test_real_process_exit_code_two_and_one_line_without_traceback(tmp_path: Path) -> None:
     bad = tmp_path / "posts.csv"
     bad.write_text("id,body2\n1,hello\n")

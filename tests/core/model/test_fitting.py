@@ -3,9 +3,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from core.errors import ModLensError
 from core.model.classifier import ToxicityClassifier
 from core.model.config import preset
-from core.model.fitting import WeightAverage, validation_auc
+from core.model.fitting import GroupOffsets, WeightAverage, validation_auc
 from core.model.network import keras, tf
 from tests.conftest import tiny_corpus
 
@@ -89,3 +90,71 @@ def test_a_label_without_any_known_value_is_masked_not_a_crash() -> None:
     assert clf.predict_proba(["you are an idiot"]).shape == (1, 2)
     assert np.isnan(clf.validation_metrics_["hate"]["roc_auc"])
     assert not np.isnan(clf.validation_metrics_["toxic"]["roc_auc"])
+
+
+def test_group_offsets_are_centred_on_the_weighted_mean_and_zero_where_a_group_lacks_a_class() -> None:
+    y = np.array([[1, np.nan], [0, np.nan], [1, 1], [0, 1], [1, 0], [0, 0]], dtype=float)
+    groups = np.array([0, 0, 1, 1, 2, 2])
+    weights = np.array([1, 1, 1, 1, 2, 2], dtype=float)
+    offsets = GroupOffsets(y, weights, groups)
+    offsets.variable.assign(np.array([[1.0, 5.0], [2.0, 5.0], [4.0, 3.0]], dtype="float32"))
+    values = offsets.values()
+    # toxic: every group has both classes; shares by weight 2 : 2 : 4, so the mean is 2.75
+    np.testing.assert_allclose(values[:, 0], [-1.75, -0.75, 1.25], atol=1e-6)
+    assert float(np.sum(values[:, 0] * np.array([2, 2, 4]))) == pytest.approx(0.0, abs=1e-5)
+    # hate: group 0 has no hate labels and group 1 only positives, so only group 2 is free: centred to 0
+    np.testing.assert_allclose(values[:, 1], [0.0, 0.0, 0.0], atol=1e-6)
+    shifted = offsets.shift(tf.constant([[0.5, 0.5]] * 3), tf.constant([0, 1, 2]))
+    expected = 1 / (1 + np.exp(-values))
+    np.testing.assert_allclose(shifted.numpy(), expected, atol=1e-6)
+
+
+def _confounded_corpus() -> tuple[list[str], np.ndarray, list[str]]:
+    """Two sets with base rates 0.8 and 0.2; "forum" is in 80% of set a's posts and 20% of set b's.
+
+    Within each set "forum" says nothing about the label; pooled, it says "set a".
+    """
+    rng = np.random.default_rng(0)
+    texts, labels, groups = [], [], []
+    for group, forum_share, rate in (("a", 0.8, 0.8), ("b", 0.2, 0.2)):
+        for _ in range(300):
+            marker = "forum " if rng.random() < forum_share else ""
+            texts.append(f"{marker}hello there")
+            labels.append([float(rng.random() < rate), np.nan])
+            groups.append(group)
+        for word, label in (("idiot", 1.0), ("thanks", 0.0)):
+            for _ in range(30):
+                texts.append(f"{word} there")
+                labels.append([label, np.nan])
+                groups.append(group)
+    return texts, np.array(labels), groups
+
+
+def test_dataset_offsets_keep_a_set_marking_word_from_learning_the_sets_base_rate() -> None:
+    texts, labels, groups = _confounded_corpus()
+    config = preset("default").with_overrides(
+        epochs=12, vocab_size=50, embedding_dim=8, lstm_units=8, batch_size=16, learning_rate=0.01, calibrated=False
+    )
+    # no label known in validation: no AUC, so every epoch is kept and the last one scored
+    validation = (["hello there"], np.array([[np.nan, np.nan]]))
+
+    def marker_gap(sample_groups: list[str] | None) -> float:
+        clf = ToxicityClassifier(config=config).fit(texts, labels, validation=validation, sample_groups=sample_groups)
+        with_marker, without = clf.predict_proba(["forum hello there", "hello there"])[:, 0]
+        return float(with_marker - without)
+
+    pooled, offset = marker_gap(None), marker_gap(groups)
+    assert pooled > 0.2  # pooled, "forum" carries set a's base rate
+    assert abs(offset) < pooled / 3
+    assert (
+        "group_offsets"
+        in ToxicityClassifier(config=config.with_overrides(epochs=1))
+        .fit(texts, labels, validation=validation, sample_groups=groups)
+        .history_[0]
+    )
+
+
+def test_sample_groups_need_one_group_per_text() -> None:
+    texts, labels = tiny_corpus(40)
+    with pytest.raises(ModLensError, match="one group per text"):
+        ToxicityClassifier(config=preset("seed")).fit(texts, labels, sample_groups=["a"])

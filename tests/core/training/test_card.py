@@ -94,6 +94,7 @@ def test_card_reports_seeds_mix_dynahate_and_copies() -> None:
             "contrast": {"fills_per_pair": 12},
             "obfuscate": 0.05,
             "identity_swap": 0.5,
+            "dataset_offsets": True,
         },
         "seed_runs": {
             "validation_auc_mean": 0.82,
@@ -117,6 +118,7 @@ def test_card_reports_seeds_mix_dynahate_and_copies() -> None:
     assert "63 copies of a test post" in card and "540 other repeats" in card
     assert "davidson x0.5" in card and "12 fillings per template pair" in card and "5% of the training posts" in card
     assert "identity-swapped copies of 50% of the training posts that mention a group" in card
+    assert "an offset per dataset to each label's logit, learned in training and not saved" in card
     assert "| 21 (shipped) | 5 | 0.8220 |" in card and "Shipped: seed 21" in card
     assert "| perturbation | 1500 | 700 | 0.750 | 0.700 |" in card
     assert card.rstrip().endswith("A table.")
